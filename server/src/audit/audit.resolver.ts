@@ -1,0 +1,61 @@
+import { GraphQLDateTimeISO } from "graphql-scalars";
+import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root } from "type-graphql";
+import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
+import type { RequestContext } from "../graphql/context";
+import { badUserInput } from "../graphql/errors";
+import { fromGlobalId, idOfType, toGlobalId } from "../graphql/global-id";
+import { Organization } from "../orgs/organization.entity";
+import { User } from "../users/user.entity";
+import { AuditAction } from "./audit-action";
+import { AuditEntry } from "./audit-entry.entity";
+import { listAuditEntries } from "./audit.service";
+
+@ArgsType()
+class AuditLogArgs extends ConnectionArgs {
+  @Field(() => ID, { nullable: true, description: "Only entries about this object." })
+  targetId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Only entries by this user." })
+  actorId?: string | null;
+
+  @Field(() => [AuditAction], { nullable: true, description: "Only these actions." })
+  actions?: AuditAction[] | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: "Only entries at or after this time." })
+  since?: Date | null;
+
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: "Only entries before this time." })
+  until?: Date | null;
+}
+
+const AuditEntryConnection = Connection("AuditEntry", () => AuditEntry, "A page of audit entries, newest first.");
+
+@Resolver(() => AuditEntry)
+export class AuditEntryResolver {
+  @FieldResolver(() => User, { nullable: true, description: "Who acted; null for anonymous attempts or deleted users." })
+  actor(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext) {
+    return entry.actorUserId ? ctx.loaders.users.byId.load(entry.actorUserId) : null;
+  }
+
+  @FieldResolver(() => ID, { description: "Global ID of the object acted on (it may since have been deleted)." })
+  targetId(@Root() entry: AuditEntry): string {
+    return toGlobalId(entry.targetType, entry.targetId);
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationAuditResolver {
+  @FieldResolver(() => AuditEntryConnection, { nullable: true, description: "The audit log; null without `audit:read`." })
+  auditLog(@Root() organization: Organization, @Args(() => AuditLogArgs) args: AuditLogArgs, @Ctx() ctx: RequestContext) {
+    const targetId = args.targetId ? fromGlobalId(args.targetId)?.id : null;
+    const actorUserId = args.actorId ? idOfType(args.actorId, "User") : null;
+    if (args.targetId && !targetId) throw badUserInput("`targetId` is not an ID this API issued.");
+    if (args.actorId && !actorUserId) throw badUserInput("`actorId` is not the ID of a User.");
+    return listAuditEntries(
+      ctx,
+      organization.id,
+      { targetId, actorUserId, actions: args.actions, since: args.since, until: args.until },
+      pageRequest(args),
+    );
+  }
+}

@@ -1,0 +1,55 @@
+import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
+import type { Loaders } from "../graphql/loaders";
+import type { Membership } from "../members/membership.entity";
+import type { Actor } from "./actor";
+import { Permission } from "./permission";
+
+const NONE: ReadonlySet<Permission> = new Set();
+
+/**
+ * The one place that answers "may this actor do that in this organisation?". Every resolver and
+ * service asks it; nothing checks roles ad hoc. Permissions come from the actor's membership
+ * (loaded once per request with its role), so any number of checks costs one statement.
+ */
+export class Authorizer {
+  constructor(
+    readonly actor: Actor | null,
+    private readonly loaders: Loaders,
+  ) {}
+
+  /** The signed-in actor, or an UNAUTHENTICATED error. */
+  requireActor(): Actor {
+    if (!this.actor) throw unauthenticated();
+    return this.actor;
+  }
+
+  async memberships(): Promise<Membership[]> {
+    return this.actor ? this.loaders.members.ofUser.load(this.actor.userId) : [];
+  }
+
+  async membershipIn(organizationId: string): Promise<Membership | null> {
+    return (await this.memberships()).find((membership) => membership.organization.id === organizationId) ?? null;
+  }
+
+  async permissionsIn(organizationId: string): Promise<ReadonlySet<Permission>> {
+    const membership = await this.membershipIn(organizationId);
+    return membership ? new Set(membership.role.permissions) : NONE;
+  }
+
+  async can(organizationId: string, permission: Permission): Promise<boolean> {
+    return (await this.permissionsIn(organizationId)).has(permission);
+  }
+
+  /**
+   * For mutations. Someone who cannot even read the organisation is told it does not exist, so
+   * that IDs from another tenant reveal nothing; a member without the permission is told so.
+   */
+  async require(organizationId: string, permission: Permission, what = "Organization"): Promise<void> {
+    this.requireActor();
+    const granted = await this.permissionsIn(organizationId);
+    if (!granted.has(Permission.ORG_READ)) throw userError(UserErrorCode.NOT_FOUND, `${what} not found.`);
+    if (!granted.has(permission)) {
+      throw userError(UserErrorCode.FORBIDDEN, `Your role does not grant \`${permission}\` in this organization.`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import path from "node:path";
+import { config as loadDotenv } from "dotenv";
+import { z } from "zod";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((url) => /^postgres(ql)?:/.test(url), "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  LATCHKEY_DATA_DIR: z.string().min(1).default("./.latchkey"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Port of the embedded PostgreSQL; 0 picks a free one. */
+  EMBEDDED_POSTGRES_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 30),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  environment: "development" | "production" | "test";
+  embeddedPostgresPort: number;
+  sessionTtlHours: number;
+  graphqlMaxDepth: number;
+  graphqlMaxCost: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Reads the environment (and a `.env` file, which never overrides real variables) once, and fails
+ * with every problem listed so that an operator fixes them in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true } = {}): Config {
+  if (dotenv) loadDotenv({ quiet: true } as never);
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  const values = parsed.data;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    dataDir: path.resolve(values.LATCHKEY_DATA_DIR),
+    logLevel: values.LOG_LEVEL,
+    environment: values.NODE_ENV,
+    embeddedPostgresPort: values.EMBEDDED_POSTGRES_PORT,
+    sessionTtlHours: values.SESSION_TTL_HOURS,
+    graphqlMaxDepth: values.GRAPHQL_MAX_DEPTH,
+    graphqlMaxCost: values.GRAPHQL_MAX_COST,
+  };
+}

@@ -1,0 +1,18 @@
+import { PrimaryKey, Property } from "@mikro-orm/core";
+import { GraphQLDateTimeISO } from "graphql-scalars";
+import { Field } from "type-graphql";
+import { v7 as uuidv7 } from "uuid";
+import { Node } from "../graphql/node";
+
+/**
+ * Every table's primary key is a UUIDv7: random enough to be unguessable, yet ordered by creation
+ * time, so keyset pagination on `id` alone lists objects oldest first with one index.
+ */
+export abstract class BaseEntity extends Node {
+  @PrimaryKey({ type: "uuid" })
+  id: string = uuidv7();
+
+  @Field(() => GraphQLDateTimeISO, { description: "When the object was created." })
+  @Property({ type: "timestamptz", defaultRaw: "now()" })
+  createdAt: Date = new Date();
+}

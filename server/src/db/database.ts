@@ -1,0 +1,59 @@
+import type { Logger } from "../observability/logger";
+import { ensureDatabase, withDatabase } from "./database-url";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres";
+import { openOrm, type Orm } from "./orm";
+
+export interface Database {
+  orm: Orm;
+  url: string;
+  /** Migrations applied and the server answers. */
+  isReady(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL in the data directory when it is
+ * unset, creates the database if needed and applies every committed migration.
+ */
+export async function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPort: number;
+  log: Logger;
+  onStatement?: () => void;
+}): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.embeddedPort, log: options.log });
+    url = withDatabase(embedded.adminUrl, "latchkey");
+  }
+  try {
+    await ensureDatabase(url);
+    const orm = await openOrm(url, { logger: (message) => options.log.debug({ component: "orm" }, message) });
+    if (options.onStatement) orm.em.getKnex().on("query", options.onStatement);
+    const applied = await orm.migrator.up();
+    if (applied.length) options.log.info({ migrations: applied.map((migration) => migration.name) }, "migrations applied");
+    return {
+      orm,
+      url,
+      async isReady() {
+        await orm.em.getConnection().execute("select 1");
+        return (await orm.migrator.getPendingMigrations()).length === 0;
+      },
+      async close() {
+        await orm.close(true);
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+/** Applies pending migrations and exits: the `migrate` command. */
+export async function migrateOnly(options: Parameters<typeof openDatabase>[0]): Promise<void> {
+  const database = await openDatabase(options);
+  await database.close();
+}

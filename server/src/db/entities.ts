@@ -1,0 +1,11 @@
+import { AuditEntry } from "../audit/audit-entry.entity";
+import { Session } from "../auth/session.entity";
+import { Membership } from "../members/membership.entity";
+import { Location } from "../orgs/location.entity";
+import { Organization } from "../orgs/organization.entity";
+import { OrganizationSettings } from "../orgs/organization-settings";
+import { Role } from "../roles/role.entity";
+import { User } from "../users/user.entity";
+
+/** Every entity, listed once: MikroORM discovers nothing by globbing folders. */
+export const ENTITIES = [User, Session, Organization, OrganizationSettings, Location, Role, Membership, AuditEntry];

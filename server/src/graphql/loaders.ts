@@ -1,0 +1,17 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { memberLoaders } from "../members/members.loaders";
+import { orgLoaders } from "../orgs/orgs.loaders";
+import { roleLoaders } from "../roles/roles.loaders";
+import { userLoaders } from "../users/users.loaders";
+
+/** All DataLoaders, created afresh per request so that no cached row outlives the request. */
+export function createLoaders(em: EntityManager) {
+  return {
+    users: userLoaders(em),
+    orgs: orgLoaders(em),
+    members: memberLoaders(em),
+    roles: roleLoaders(em),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

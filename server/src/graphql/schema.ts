@@ -1,0 +1,36 @@
+import "reflect-metadata";
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { AuditEntryResolver, OrganizationAuditResolver } from "../audit/audit.resolver";
+import { AuthResolver } from "../auth/auth.resolver";
+import { MembershipResolver } from "../members/members.resolver";
+import { LocationResolver } from "../orgs/locations.resolver";
+import { OrganizationResolver } from "../orgs/orgs.resolver";
+import { RoleResolver } from "../roles/roles.resolver";
+import { UserResolver } from "../users/user.resolver";
+import { NodeResolver } from "./node.resolver";
+
+export const RESOLVERS = [
+  NodeResolver,
+  AuthResolver,
+  UserResolver,
+  OrganizationResolver,
+  LocationResolver,
+  MembershipResolver,
+  RoleResolver,
+  AuditEntryResolver,
+  OrganizationAuditResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema. Built once per process: type-graphql's metadata is global anyway. */
+export function latchkeySchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  return built;
+}
+
+/** The SDL committed as `schema/schema.graphql`: sorted, so diffs show real changes only. */
+export async function latchkeySdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await latchkeySchema()))}\n`;
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { WebSocketServer } from "ws";
+import { authenticate } from "../auth/authenticate";
+import type { Config } from "../config";
+import { buildContext, type RequestContext } from "../graphql/context";
+import { GraphQLErrorCode } from "../graphql/errors";
+import { operationLimits } from "../graphql/limits";
+import type { Logger } from "../observability/logger";
+import type { Metrics } from "../observability/metrics";
+import { serveGraphqlOverWebSocket } from "./graphql-ws";
+import { registerHealthRoutes } from "./health";
+
+export const GRAPHQL_PATH = "/graphql";
+
+/** Unexpected errors are logged in full and reach the client as a bare code: no stack, no SQL, no secret. */
+function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code === GraphQLErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
+      log.error({ err: error }, "unexpected GraphQL error");
+      return { message: "Internal server error", path: formatted.path, extensions: { code: GraphQLErrorCode.INTERNAL_SERVER_ERROR } };
+    }
+    return formatted;
+  };
+}
+
+export interface HttpApp {
+  fastify: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Fastify with GraphQL over HTTP and WebSocket on one path, health checks and metrics. */
+export async function createHttpApp(options: {
+  config: Config;
+  log: Logger;
+  em: EntityManager;
+  schema: GraphQLSchema;
+  metrics: Metrics;
+  isReady: () => Promise<boolean>;
+}): Promise<HttpApp> {
+  const { config, log, em, schema, metrics } = options;
+  const fastify = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: config.environment === "test" }),
+    bodyLimit: 1_048_576,
+    forceCloseConnections: false,
+    return503OnClosing: true,
+  });
+
+  const development = config.environment === "development";
+  const plugins: ApolloServerPlugin<RequestContext>[] = [
+    fastifyApolloDrainPlugin(fastify),
+    metrics.apolloPlugin as ApolloServerPlugin<RequestContext>,
+    development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+  ];
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: development || config.environment === "test",
+    includeStacktraceInErrorResponses: false,
+    validationRules: operationLimits(config),
+    formatError: formatError(log),
+    plugins,
+  });
+  await apollo.start();
+
+  await fastify.register(fastifyApollo(apollo), {
+    path: GRAPHQL_PATH,
+    context: async (request) => {
+      const actor = await authenticate(em.fork(), request.headers.authorization);
+      return buildContext({
+        em,
+        actor,
+        config,
+        log: request.log as Logger,
+        request: { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers["user-agent"] ?? null },
+      });
+    },
+  });
+  registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
+
+  const wsServer = new WebSocketServer({ noServer: true });
+  const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log });
+  fastify.server.on("upgrade", (request, socket, head) => {
+    if (new URL(request.url ?? "/", "http://localhost").pathname !== GRAPHQL_PATH) return socket.destroy();
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));
+  });
+
+  return {
+    fastify,
+    async close() {
+      // Tell subscribers we are going away (1001), then let in-flight HTTP requests finish.
+      await graphqlWs.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await fastify.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { type GraphQLSchema, specifiedRules, validate } from "graphql";
+import { CloseCode } from "graphql-ws";
+import { useServer } from "graphql-ws/use/ws";
+import type { WebSocketServer } from "ws";
+import type { Actor } from "../auth/actor";
+import { authenticate } from "../auth/authenticate";
+import type { Config } from "../config";
+import { buildContext } from "../graphql/context";
+import { operationLimits } from "../graphql/limits";
+import type { Logger } from "../observability/logger";
+
+interface ConnectionState {
+  actor: Actor | null;
+  requestId: string;
+}
+
+/**
+ * graphql-ws on the HTTP server's port and path. The credential travels in `connection_init`
+ * (`{ "authorization": "Bearer …" }`); a refused one closes the socket with 4403 Forbidden.
+ */
+export function serveGraphqlOverWebSocket(options: {
+  wsServer: WebSocketServer;
+  schema: GraphQLSchema;
+  em: EntityManager;
+  config: Config;
+  log: Logger;
+}) {
+  const limits = operationLimits(options.config);
+  const states = new WeakMap<object, ConnectionState>();
+  return useServer(
+    {
+      schema: options.schema,
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const authorization = typeof params.authorization === "string" ? params.authorization : null;
+        try {
+          const actor = await authenticate(options.em.fork(), authorization);
+          states.set(ctx.extra, { actor, requestId: crypto.randomUUID() });
+          return true;
+        } catch {
+          ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: the credential is invalid, expired or revoked");
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const state = states.get(ctx.extra);
+        return buildContext({
+          em: options.em,
+          actor: state?.actor ?? null,
+          config: options.config,
+          log: options.log,
+          request: {
+            requestId: state?.requestId ?? crypto.randomUUID(),
+            ipAddress: ctx.extra.request.socket.remoteAddress ?? null,
+            userAgent: ctx.extra.request.headers["user-agent"] ?? null,
+          },
+        });
+      },
+    },
+    options.wsServer,
+    // Ping every 12 s: idle proxies keep the socket open, and a dead peer is dropped.
+    12_000,
+  );
+}

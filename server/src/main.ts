@@ -1,0 +1,68 @@
+import "reflect-metadata";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { ConfigError, loadConfig } from "./config";
+import { migrateOnly } from "./db/database";
+import { seedDemo } from "./demo/seed";
+import { latchkeySdl } from "./graphql/schema";
+import { startLatchkey } from "./latchkey";
+import { createLogger } from "./observability/logger";
+
+const USAGE = `Usage: latchkey <command>
+  start [--demo]   start the server (embedded PostgreSQL unless DATABASE_URL is set); --demo seeds a demo organisation
+  migrate          apply pending database migrations and exit
+  emit-schema      write the GraphQL SDL to schema/schema.graphql`;
+
+async function start(withDemo: boolean) {
+  const config = loadConfig();
+  const log = createLogger(config);
+  const latchkey = await startLatchkey(config, log);
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, "shutting down: draining HTTP and WebSocket connections");
+    await latchkey.stop();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+
+  const lines = [
+    "",
+    `Latchkey is running: GraphQL at ${latchkey.graphqlUrl} (HTTP and WebSocket)`,
+    `Health: ${latchkey.url}/healthz  Readiness: ${latchkey.url}/readyz  Metrics: ${latchkey.url}/metrics`,
+    "Sign up with:",
+    `  curl -s ${latchkey.graphqlUrl} -H 'content-type: application/json' \\`,
+    `    -d '{"query":"mutation { signUp(input: {email: \\"you@example.com\\", name: \\"You\\", password: \\"a long passphrase\\"}) { token userErrors { message } } }"}'`,
+    "Then send the token as 'Authorization: Bearer <token>'.",
+  ];
+  if (withDemo) lines.push("", ...(await seedDemo(latchkey.database.orm.em.fork(), config)));
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+async function main(argv: string[]) {
+  const [command = "start", ...flags] = argv;
+  switch (command) {
+    case "start":
+      return start(flags.includes("--demo"));
+    case "migrate": {
+      const config = loadConfig();
+      const log = createLogger(config);
+      await migrateOnly({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, log });
+      log.info("database is up to date");
+      return;
+    }
+    case "emit-schema": {
+      const target = path.resolve(__dirname, "../../schema/schema.graphql");
+      await writeFile(target, await latchkeySdl());
+      process.stdout.write(`wrote ${target}\n`);
+      return;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error?.stack ?? String(error))}\n`);
+  process.exit(1);
+});

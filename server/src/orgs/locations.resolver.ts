@@ -1,0 +1,33 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../graphql/context";
+import { MutationPayload, toPayload } from "../graphql/payload";
+import { createLocation, deleteLocation, updateLocation } from "./locations.service";
+import { Location } from "./location.entity";
+import { Organization } from "./organization.entity";
+import { CreateLocationInput, DeleteLocationInput, UpdateLocationInput } from "./orgs.inputs";
+
+const LocationPayload = MutationPayload("LocationPayload", "location", () => Location, "The location created or changed.");
+const DeleteLocationPayload = MutationPayload("DeleteLocationPayload", "deletedLocationId", () => ID, "The ID of the deleted location.");
+
+@Resolver(() => Location)
+export class LocationResolver {
+  @FieldResolver(() => Organization, { description: "The organisation this location belongs to." })
+  async organization(@Root() location: Location, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.orgs.byId.load(location.organization.id);
+  }
+
+  @Mutation(() => LocationPayload, { description: "Adds a location to an organisation. Needs `locations:manage`." })
+  createLocation(@Arg("input", () => CreateLocationInput) input: CreateLocationInput, @Ctx() ctx: RequestContext) {
+    return toPayload(() => createLocation(ctx, input), (location) => ({ location }));
+  }
+
+  @Mutation(() => LocationPayload, { description: "Renames a location or changes its address. Needs `locations:manage`." })
+  updateLocation(@Arg("input", () => UpdateLocationInput) input: UpdateLocationInput, @Ctx() ctx: RequestContext) {
+    return toPayload(() => updateLocation(ctx, input), (location) => ({ location }));
+  }
+
+  @Mutation(() => DeleteLocationPayload, { description: "Deletes a location. Needs `locations:manage`." })
+  deleteLocation(@Arg("input", () => DeleteLocationInput) input: DeleteLocationInput, @Ctx() ctx: RequestContext) {
+    return toPayload(() => deleteLocation(ctx, input), (id) => ({ deletedLocationId: id }));
+  }
+}

@@ -1,0 +1,19 @@
+import { Embedded, Entity, OptionalProps, Property } from "@mikro-orm/core";
+import { Field, ObjectType } from "type-graphql";
+import { Node } from "../graphql/node";
+import { BaseEntity } from "../db/base.entity";
+import { OrganizationSettings } from "./organization-settings";
+
+@ObjectType({ implements: Node, description: "An organisation (an agency, a dealer): the top of a two-level tree whose second level is its locations." })
+@Entity({ tableName: "organizations" })
+export class Organization extends BaseEntity {
+  [OptionalProps]?: "settings" | "createdAt";
+
+  @Field(() => String)
+  @Property({ type: "text" })
+  name!: string;
+
+  @Field(() => OrganizationSettings)
+  @Embedded(() => OrganizationSettings, { prefix: false })
+  settings: OrganizationSettings = new OrganizationSettings();
+}

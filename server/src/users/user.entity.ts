@@ -1,0 +1,22 @@
+import { Entity, Property, Unique } from "@mikro-orm/core";
+import { Field, ObjectType } from "type-graphql";
+import { Node } from "../graphql/node";
+import { BaseEntity } from "../db/base.entity";
+
+@ObjectType({ implements: Node, description: "A person who signs in to Latchkey." })
+@Entity({ tableName: "users" })
+export class User extends BaseEntity {
+  /** Stored lower-cased, so the unique index also rejects case variants. */
+  @Field(() => String, { description: "Email address used to sign in." })
+  @Property({ type: "text" })
+  @Unique()
+  email!: string;
+
+  @Field(() => String, { description: "Display name." })
+  @Property({ type: "text" })
+  name!: string;
+
+  /** argon2id PHC string; never exposed. */
+  @Property({ type: "text", hidden: true, lazy: true })
+  passwordHash!: string;
+}

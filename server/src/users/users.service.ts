@@ -1,0 +1,16 @@
+import { Permission } from "../auth/permission";
+import type { RequestContext } from "../graphql/context";
+import type { Membership } from "../members/membership.entity";
+
+/**
+ * Another member's memberships would reveal which other organisations they belong to; show only
+ * those in organisations the viewer can read too.
+ */
+export async function visibleMembershipsOf(ctx: RequestContext, userId: string): Promise<Membership[]> {
+  const memberships = await ctx.loaders.members.ofUser.load(userId);
+  if (userId === ctx.actor?.userId) return memberships;
+  const visible = await Promise.all(
+    memberships.map((membership) => ctx.authz.can(membership.organization.id, Permission.ORG_READ)),
+  );
+  return memberships.filter((_, index) => visible[index]);
+}
