@@ -1,15 +1,37 @@
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import type { ValidationRule } from "graphql";
+import type { GraphQLError, ValidationContext, ValidationRule } from "graphql";
 import type { Config } from "../config";
 
 /**
+ * Report a refusal as an ordinary validation error (HTTP 400, GRAPHQL_VALIDATION_FAILED). The
+ * rules' default is to throw, which a server can only answer with a 500.
+ */
+const reportAsValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
+/**
  * Validation rules that refuse operations too deep or too costly before any resolver runs, on HTTP
- * and WebSocket alike. Limits are not exposed in errors, so probing them is not made easy.
+ * and WebSocket alike. The cost counts literal `first` arguments as list sizes. Limits are not
+ * spelled out in errors, so probing them is not made easy.
  */
 export function operationLimits(config: Pick<Config, "graphqlMaxDepth" | "graphqlMaxCost">): ValidationRule[] {
   return [
-    maxDepthRule({ n: config.graphqlMaxDepth, ignoreIntrospection: true, exposeLimits: false }) as unknown as ValidationRule,
-    costLimitRule({ maxCost: config.graphqlMaxCost, ignoreIntrospection: true, exposeLimits: false }) as unknown as ValidationRule,
+    maxDepthRule({
+      n: config.graphqlMaxDepth,
+      ignoreIntrospection: true,
+      exposeLimits: false,
+      errorMessage: "the operation is nested too deeply.",
+      ...reportAsValidationError,
+    }) as unknown as ValidationRule,
+    costLimitRule({
+      maxCost: config.graphqlMaxCost,
+      ignoreIntrospection: true,
+      exposeLimits: false,
+      errorMessage: "the operation asks for too much at once; request fewer items or fewer nested lists.",
+      ...reportAsValidationError,
+    }) as unknown as ValidationRule,
   ];
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Organization } from "../orgs/organization.entity";
 import { Role } from "../roles/role.entity";
@@ -66,6 +67,6 @@ export class MembershipResolver {
 
   @Mutation(() => RemoveMemberPayload, { description: "Removes a member (needs `members:manage`), or leaves an organisation when it is your own membership." })
   removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => removeMember(ctx, input), (id) => ({ removedMembershipId: id }));
+    return toPayload(() => removeMember(ctx, input), (id) => ({ removedMembershipId: toGlobalId("Membership", id) }));
   }
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { createLocation, deleteLocation, updateLocation } from "./locations.service";
 import { Location } from "./location.entity";
@@ -28,6 +29,6 @@ export class LocationResolver {
 
   @Mutation(() => DeleteLocationPayload, { description: "Deletes a location. Needs `locations:manage`." })
   deleteLocation(@Arg("input", () => DeleteLocationInput) input: DeleteLocationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => deleteLocation(ctx, input), (id) => ({ deletedLocationId: id }));
+    return toPayload(() => deleteLocation(ctx, input), (id) => ({ deletedLocationId: toGlobalId("Location", id) }));
   }
 }

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { Permission } from "../auth/permission";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType, toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Membership } from "../members/membership.entity";
 import { Role } from "../roles/role.entity";
@@ -59,6 +59,6 @@ export class OrganizationResolver {
 
   @Mutation(() => DeleteOrganizationPayload, { description: "Deletes an organisation and everything in it. Needs `org:delete`." })
   deleteOrganization(@Arg("input", () => DeleteOrganizationInput) input: DeleteOrganizationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => deleteOrganization(ctx, input), (id) => ({ deletedOrganizationId: id }));
+    return toPayload(() => deleteOrganization(ctx, input), (id) => ({ deletedOrganizationId: toGlobalId("Organization", id) }));
   }
 }

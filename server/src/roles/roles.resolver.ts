@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from "type-graphql";
 import { Permission } from "../auth/permission";
 import type { RequestContext } from "../graphql/context";
+import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Organization } from "../orgs/organization.entity";
 import { Role } from "./role.entity";
@@ -64,6 +65,6 @@ export class RoleResolver {
 
   @Mutation(() => DeleteRolePayload, { description: "Deletes a custom role that no member holds." })
   deleteRole(@Arg("input", () => DeleteRoleInput) input: DeleteRoleInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => deleteRole(ctx, input), (id) => ({ deletedRoleId: id }));
+    return toPayload(() => deleteRole(ctx, input), (id) => ({ deletedRoleId: toGlobalId("Role", id) }));
   }
 }
