@@ -6,11 +6,12 @@ import { userLoaders } from "../users/users.loaders";
 
 /** All DataLoaders, created afresh per request so that no cached row outlives the request. */
 export function createLoaders(em: EntityManager) {
+  const roles = roleLoaders(em);
   return {
     users: userLoaders(em),
     orgs: orgLoaders(em),
-    members: memberLoaders(em),
-    roles: roleLoaders(em),
+    members: memberLoaders(em, (role) => roles.byId.prime(role.id, role)),
+    roles,
   };
 }
 
