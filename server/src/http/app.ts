@@ -58,6 +58,11 @@ export async function createHttpApp(options: {
     return503OnClosing: true,
   });
 
+  // Echo the request ID so a user reporting a problem can quote the ID that is in our logs.
+  fastify.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
   const development = config.environment === "development";
   const plugins: ApolloServerPlugin<RequestContext>[] = [
     fastifyApolloDrainPlugin(fastify),
