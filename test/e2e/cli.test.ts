@@ -17,7 +17,13 @@ interface Started {
 
 /** Runs the real `start` command, as the README's Quick start does, and waits for its banner. */
 async function start(dataDir: string, args: string[]): Promise<Started> {
-  const env = { ...process.env, LATCHKEY_DATA_DIR: dataDir, PORT: "0", EMBEDDED_POSTGRES_PORT: String(await freePort()), LOG_LEVEL: "warn" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LATCHKEY_DATA_DIR: dataDir,
+    PORT: "0",
+    EMBEDDED_POSTGRES_PORT: String(await freePort()),
+    LOG_LEVEL: "warn",
+  };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [MAIN, "start", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -66,14 +72,19 @@ describe("`latchkey start` on a fresh machine", () => {
       signIn.token,
     );
     expect(viewer.memberships).toEqual([
-      { organization: { name: "Demo Motors", locations: { totalCount: 1 } }, role: { name: "Owner", permissions: expect.arrayContaining(["ORG_READ", "ORG_DELETE", "AUDIT_READ"]) } },
+      {
+        organization: { name: "Demo Motors", locations: { totalCount: 1 } },
+        role: { name: "Owner", permissions: expect.arrayContaining(["ORG_READ", "ORG_DELETE", "AUDIT_READ"]) },
+      },
     ]);
     expect(first.output()).toContain("Sign up with:");
     expect(await stop(first)).toBe(0);
 
     const second = await start(dataDir, []);
     try {
-      const again = await graphqlData({ graphqlUrl: second.graphqlUrl }, SIGN_IN, { input: { email: "owner@demo.latchkey.test", password } });
+      const again = await graphqlData({ graphqlUrl: second.graphqlUrl }, SIGN_IN, {
+        input: { email: "owner@demo.latchkey.test", password },
+      });
       expect(again.signIn.userErrors).toEqual([]);
     } finally {
       expect(await stop(second)).toBe(0);

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openOrm, type Orm } from "../../server/src/db/orm";
+import { type Orm, openOrm } from "../../server/src/db/orm";
 import { latchkeySdl } from "../../server/src/graphql/schema";
 import { createTestDatabase } from "../support/database";
 
@@ -17,7 +17,7 @@ describe("the committed contracts", () => {
     beforeAll(async () => {
       const database = await createTestDatabase();
       drop = database.drop;
-      orm = await openOrm(database.url);
+      orm = await openOrm(database.url, { logger: () => undefined });
       await orm.migrator.up();
     });
     afterAll(async () => {

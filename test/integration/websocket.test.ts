@@ -44,7 +44,9 @@ describe("GraphQL over WebSocket (graphql-ws), on the HTTP port and path", () =>
     const client = wsClient(server, `Bearer ${person.token}`);
     const deep = `{ viewer { memberships { organization { members { nodes { user { memberships { organization { members { nodes { user { memberships { organization { name } } } } } } } } } } } } } }`;
     try {
-      await expect(wsExecute(client, deep)).rejects.toEqual([expect.objectContaining({ message: expect.stringContaining("nested too deeply") })]);
+      await expect(wsExecute(client, deep)).rejects.toEqual([
+        expect.objectContaining({ message: expect.stringContaining("nested too deeply") }),
+      ]);
     } finally {
       await client.dispose();
     }

@@ -18,6 +18,15 @@ export async function auditLog(server: TestServer, token: string, organizationId
   );
   return data.organization.auditLog as {
     totalCount: number;
-    nodes: Array<{ action: string; targetId: string; reason: string | null; metadata: Record<string, any>; actor: { email: string } | null; ipAddress: string | null; requestId: string | null; occurredAt: string }>;
+    nodes: Array<{
+      action: string;
+      targetId: string;
+      reason: string | null;
+      metadata: Record<string, any>;
+      actor: { email: string } | null;
+      ipAddress: string | null;
+      requestId: string | null;
+      occurredAt: string;
+    }>;
   };
 }

@@ -65,5 +65,9 @@ export async function createOrganization(server: Pick<TestServer, "graphqlUrl">,
   );
   const organization = data.createOrganization.organization;
   const roles = Object.fromEntries(organization.roles.nodes.map((role: { id: string; name: string }) => [role.name, role.id]));
-  return { id: organization.id as string, roles: roles as Record<string, string>, ownerMembershipId: organization.members.nodes[0].id as string };
+  return {
+    id: organization.id as string,
+    roles: roles as Record<string, string>,
+    ownerMembershipId: organization.members.nodes[0].id as string,
+  };
 }

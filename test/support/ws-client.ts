@@ -3,7 +3,11 @@ import WebSocket from "ws";
 import type { TestServer } from "./server";
 
 /** A graphql-ws client over a real WebSocket to the server's GraphQL path. */
-export function wsClient(server: Pick<TestServer, "graphqlUrl">, authorization?: string, onClose?: (event: { code: number; reason: string }) => void): Client {
+export function wsClient(
+  server: Pick<TestServer, "graphqlUrl">,
+  authorization?: string,
+  onClose?: (event: { code: number; reason: string }) => void,
+): Client {
   return createClient({
     url: server.graphqlUrl.replace(/^http/, "ws"),
     webSocketImpl: WebSocket,
@@ -22,6 +26,9 @@ export function wsClient(server: Pick<TestServer, "graphqlUrl">, authorization?:
 export function wsExecute(client: Client, query: string, variables: Record<string, unknown> = {}) {
   return new Promise<{ data?: any; errors?: any[] }>((resolve, reject) => {
     let result: { data?: any; errors?: any[] } | undefined;
-    client.subscribe({ query, variables }, { next: (value) => (result = value as typeof result), error: reject, complete: () => resolve(result ?? {}) });
+    client.subscribe(
+      { query, variables },
+      { next: (value) => (result = value as typeof result), error: reject, complete: () => resolve(result ?? {}) },
+    );
   });
 }

@@ -6,9 +6,9 @@ import { badUserInput } from "../graphql/errors";
 import { fromGlobalId, idOfType, toGlobalId } from "../graphql/global-id";
 import { Organization } from "../orgs/organization.entity";
 import { User } from "../users/user.entity";
+import { listAuditEntries } from "./audit.service";
 import { AuditAction } from "./audit-action";
 import { AuditEntry } from "./audit-entry.entity";
-import { listAuditEntries } from "./audit.service";
 
 @ArgsType()
 class AuditLogArgs extends ConnectionArgs {

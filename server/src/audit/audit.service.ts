@@ -49,12 +49,7 @@ export interface AuditFilter {
 }
 
 /** Newest first. Returns null when the caller lacks `audit:read` (or is not a member). */
-export async function listAuditEntries(
-  ctx: RequestContext,
-  organizationId: string,
-  filter: AuditFilter,
-  page: PageRequest,
-) {
+export async function listAuditEntries(ctx: RequestContext, organizationId: string, filter: AuditFilter, page: PageRequest) {
   if (!(await ctx.authz.can(organizationId, Permission.AUDIT_READ))) return null;
   const where: Record<string, unknown> = { organizationId };
   if (filter.targetId) where.targetId = filter.targetId;

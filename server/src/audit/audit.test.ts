@@ -18,7 +18,12 @@ describe("the audit log", () => {
     const organization = await createOrganization(server, owner.token);
     const response = await fetch(server.graphqlUrl, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${owner.token}`, "user-agent": "audit-test/1.0", "x-request-id": "req-audit-1" },
+      headers: {
+        "content-type": "application/json",
+        authorization: `Bearer ${owner.token}`,
+        "user-agent": "audit-test/1.0",
+        "x-request-id": "req-audit-1",
+      },
       body: JSON.stringify({ query: CREATE_LOCATION, variables: { input: { organizationId: organization.id, name: "Quay" } } }),
     });
     const { data } = (await response.json()) as any;
@@ -40,13 +45,25 @@ describe("the audit log", () => {
     const owner = await signUp(server, "Busy Owner");
     const organization = await createOrganization(server, owner.token);
     const admin = await signUp(server, "Busy Admin");
-    await graphqlData(server, `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`, { input: { organizationId: organization.id, email: admin.email, roleId: organization.roles.Admin } }, owner.token);
+    await graphqlData(
+      server,
+      `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: organization.id, email: admin.email, roleId: organization.roles.Admin } },
+      owner.token,
+    );
     const ids: string[] = [];
     for (const name of ["One", "Two", "Three"]) {
-      const { createLocation } = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name } }, admin.token);
+      const { createLocation } = await graphqlData(
+        server,
+        CREATE_LOCATION,
+        { input: { organizationId: organization.id, name } },
+        admin.token,
+      );
       ids.push(createLocation.location.id);
     }
-    const byAdmin = await auditLog(server, owner.token, organization.id, { actorId: (await graphqlData(server, `{ viewer { id } }`, {}, admin.token)).viewer.id });
+    const byAdmin = await auditLog(server, owner.token, organization.id, {
+      actorId: (await graphqlData(server, `{ viewer { id } }`, {}, admin.token)).viewer.id,
+    });
     expect(byAdmin.nodes.map((entry) => entry.metadata.name)).toEqual(["Three", "Two", "One"]);
     const aboutTwo = await auditLog(server, owner.token, organization.id, { targetId: ids[1] });
     expect(aboutTwo.totalCount).toBe(1);
@@ -55,13 +72,23 @@ describe("the audit log", () => {
 
     const PAGE = `query($id: ID!, $after: String) { organization(id: $id) { auditLog(first: 2, after: $after) { nodes { action } pageInfo { hasNextPage endCursor } } } }`;
     const first = await graphqlData(server, PAGE, { id: organization.id }, owner.token);
-    const second = await graphqlData(server, PAGE, { id: organization.id, after: first.organization.auditLog.pageInfo.endCursor }, owner.token);
+    const second = await graphqlData(
+      server,
+      PAGE,
+      { id: organization.id, after: first.organization.auditLog.pageInfo.endCursor },
+      owner.token,
+    );
     expect(first.organization.auditLog.nodes.map((node: any) => node.action)).toEqual(["LOCATION_CREATED", "LOCATION_CREATED"]);
     expect(second.organization.auditLog.nodes.map((node: any) => node.action)).toEqual(["LOCATION_CREATED", "MEMBER_ADDED"]);
     expect(second.organization.auditLog.pageInfo.hasNextPage).toBe(true);
 
     const since = new Date(Date.now() + 60_000).toISOString();
-    const future = await graphqlData(server, `query($id: ID!, $since: DateTimeISO) { organization(id: $id) { auditLog(since: $since) { totalCount } } }`, { id: organization.id, since }, owner.token);
+    const future = await graphqlData(
+      server,
+      `query($id: ID!, $since: DateTimeISO) { organization(id: $id) { auditLog(since: $since) { totalCount } } }`,
+      { id: organization.id, since },
+      owner.token,
+    );
     expect(future.organization.auditLog.totalCount).toBe(0);
   });
 
@@ -69,15 +96,27 @@ describe("the audit log", () => {
     const owner = await signUp(server, "Private Owner");
     const organization = await createOrganization(server, owner.token);
     const developer = await signUp(server, "Curious Developer");
-    await graphqlData(server, `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`, { input: { organizationId: organization.id, email: developer.email, roleId: organization.roles.Developer } }, owner.token);
-    const { organization: seen } = await graphqlData(server, `query($id: ID!) { organization(id: $id) { name auditLog { totalCount } } }`, { id: organization.id }, developer.token);
+    await graphqlData(
+      server,
+      `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: organization.id, email: developer.email, roleId: organization.roles.Developer } },
+      owner.token,
+    );
+    const { organization: seen } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { name auditLog { totalCount } } }`,
+      { id: organization.id },
+      developer.token,
+    );
     expect(seen).toEqual({ name: "Acme Motors", auditLog: null });
   });
 
   it("cannot be changed or erased, not even with SQL", async () => {
     const owner = await signUp(server, "Tamperer");
     await createOrganization(server, owner.token);
-    await expect(sql(server.databaseUrl, "update audit_entries set reason = 'rewritten'")).rejects.toThrow(/append-only: UPDATE is not allowed/);
+    await expect(sql(server.databaseUrl, "update audit_entries set reason = 'rewritten'")).rejects.toThrow(
+      /append-only: UPDATE is not allowed/,
+    );
     await expect(sql(server.databaseUrl, "delete from audit_entries")).rejects.toThrow(/append-only: DELETE is not allowed/);
     await expect(sql(server.databaseUrl, "truncate audit_entries")).rejects.toThrow(/append-only: TRUNCATE is not allowed/);
     const [row] = await sql(server.databaseUrl, "select count(*)::int as count, count(reason)::int as reasons from audit_entries");

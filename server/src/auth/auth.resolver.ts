@@ -48,16 +48,25 @@ const SignOutPayload = MutationPayload("SignOutPayload", "signedOut", () => Bool
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Creates an account and signs it in." })
   signUp(@Arg("input", () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => signUp(ctx, input), (session) => session);
+    return toPayload(
+      () => signUp(ctx, input),
+      (session) => session,
+    );
   }
 
   @Mutation(() => AuthPayload, { description: "Signs in with email and password." })
   signIn(@Arg("input", () => SignInInput) input: SignInInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => signIn(ctx, input), (session) => session);
+    return toPayload(
+      () => signIn(ctx, input),
+      (session) => session,
+    );
   }
 
   @Mutation(() => SignOutPayload, { description: "Revokes the session this request was made with." })
   signOut(@Ctx() ctx: RequestContext) {
-    return toPayload(() => signOut(ctx), () => ({ signedOut: true }));
+    return toPayload(
+      () => signOut(ctx),
+      () => ({ signedOut: true }),
+    );
   }
 }

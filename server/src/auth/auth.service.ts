@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
+import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { conflictOnDuplicate } from "../db/errors";
-import { recordAudit } from "../audit/audit.service";
-import { UserErrorCode, userError } from "../graphql/errors";
 import type { RequestContext } from "../graphql/context";
+import { UserErrorCode, userError } from "../graphql/errors";
 import { parseInput } from "../graphql/validate";
 import { User } from "../users/user.entity";
 import type { Actor } from "./actor";
@@ -49,20 +49,25 @@ export async function signUp(ctx: RequestContext, input: unknown): Promise<Signe
   const { email, name, password } = parseInput(signUpSchema, input);
   const passwordHash = await hashPassword(password);
   const duplicate = "An account with this email already exists.";
-  return conflictOnDuplicate(() => ctx.em.transactional(async (em) => {
-    if (await em.count(User, { email })) {
-      throw userError(UserErrorCode.CONFLICT, duplicate, ["email"]);
-    }
-    const user = em.create(User, { email, name, passwordHash, createdAt: new Date() });
-    recordAudit(em, ctx, {
-      action: AuditAction.USER_SIGNED_UP,
-      organizationId: null,
-      targetType: "User",
-      targetId: user.id,
-      actorUserId: user.id,
-    });
-    return openSession(em, ctx, user);
-  }), duplicate, ["email"]);
+  return conflictOnDuplicate(
+    () =>
+      ctx.em.transactional(async (em) => {
+        if (await em.count(User, { email })) {
+          throw userError(UserErrorCode.CONFLICT, duplicate, ["email"]);
+        }
+        const user = em.create(User, { email, name, passwordHash, createdAt: new Date() });
+        recordAudit(em, ctx, {
+          action: AuditAction.USER_SIGNED_UP,
+          organizationId: null,
+          targetType: "User",
+          targetId: user.id,
+          actorUserId: user.id,
+        });
+        return openSession(em, ctx, user);
+      }),
+    duplicate,
+    ["email"],
+  );
 }
 
 /** Wrong email and wrong password give the same answer, in the same time. */

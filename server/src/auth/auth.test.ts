@@ -65,7 +65,11 @@ describe("signing in and out", () => {
     expect(signIn.token).not.toBe(account.token);
     const { viewer } = await graphqlData(server, VIEWER, {}, signIn.token);
     expect(viewer.email).toBe(account.email);
-    const actions = await sql(server.databaseUrl, "select action from audit_entries where actor_user_id = (select id from users where email = $1) order by id", [account.email]);
+    const actions = await sql(
+      server.databaseUrl,
+      "select action from audit_entries where actor_user_id = (select id from users where email = $1) order by id",
+      [account.email],
+    );
     expect(actions.map((row) => row.action)).toEqual(["user.signed_up", "user.signed_in"]);
   });
 
@@ -73,7 +77,11 @@ describe("signing in and out", () => {
     const account = await signUp(server, "Margaret");
     const wrongPassword = await graphqlData(server, SIGN_IN, { input: { email: account.email, password: "not the password" } });
     const unknownEmail = await graphqlData(server, SIGN_IN, { input: { email: "nobody@example.test", password: "not the password" } });
-    const refusal = { token: null, user: null, userErrors: [{ field: null, code: "INVALID_CREDENTIALS", message: "Email or password is incorrect." }] };
+    const refusal = {
+      token: null,
+      user: null,
+      userErrors: [{ field: null, code: "INVALID_CREDENTIALS", message: "Email or password is incorrect." }],
+    };
     expect(wrongPassword.signIn).toEqual(refusal);
     expect(unknownEmail.signIn).toEqual(refusal);
     const failures = await sql(server.databaseUrl, "select action, actor_user_id from audit_entries where action = 'user.sign_in_failed'");
@@ -92,7 +100,11 @@ describe("signing in and out", () => {
 
   it("refuses an expired session", async () => {
     const account = await signUp(server, "Barbara");
-    await sql(server.databaseUrl, "update sessions set expires_at = now() - interval '1 second' where user_id = (select id from users where email = $1)", [account.email]);
+    await sql(
+      server.databaseUrl,
+      "update sessions set expires_at = now() - interval '1 second' where user_id = (select id from users where email = $1)",
+      [account.email],
+    );
     const result = await graphql(server, VIEWER, {}, account.token);
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: "UNAUTHENTICATED" } });
   });

@@ -39,7 +39,5 @@ const descriptions: Record<Permission, string> = {
 registerEnumType(Permission, {
   name: "Permission",
   description: "A capability within one organisation. Roles grant sets of these.",
-  valuesConfig: Object.fromEntries(
-    Object.entries(Permission).map(([name, value]) => [name, { description: descriptions[value] }]),
-  ),
+  valuesConfig: Object.fromEntries(Object.entries(Permission).map(([name, value]) => [name, { description: descriptions[value] }])),
 });

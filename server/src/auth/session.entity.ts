@@ -1,6 +1,5 @@
-import { Entity, Index, ManyToOne, Property, Unique } from "@mikro-orm/core";
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from "@mikro-orm/core";
 import { v7 as uuidv7 } from "uuid";
-import { PrimaryKey } from "@mikro-orm/core";
 import { User } from "../users/user.entity";
 
 /**

@@ -1,7 +1,7 @@
 import type { Logger } from "../observability/logger";
 import { ensureDatabase, withDatabase } from "./database-url";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres";
-import { openOrm, type Orm } from "./orm";
+import { type Orm, openOrm } from "./orm";
 
 export interface Database {
   orm: Orm;

@@ -24,12 +24,7 @@ export async function findPage<T extends { id: string }>(
  * asking for the same page shape is answered by ONE windowed statement, and every count by one
  * GROUP BY, whatever the number of parents.
  */
-export function childPagesLoader<T extends { id: string }>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  table: string,
-  parentColumn: string,
-) {
+export function childPagesLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, table: string, parentColumn: string) {
   const counts = new DataLoader<string, number>(async (parentIds) => {
     const rows: Array<{ parent: string; count: string }> = await em
       .getKnex()
@@ -75,8 +70,7 @@ export function childPagesLoader<T extends { id: string }>(
       const results = new Map<string, Map<string, T[]>>();
       for (const [key, { page, parentIds }] of shapes) results.set(key, await fetchShape(parentIds, page));
       return requests.map(
-        ({ parentId, page }) =>
-          new Page(results.get(shapeOf(page))?.get(parentId) ?? [], page.first, () => counts.load(parentId)),
+        ({ parentId, page }) => new Page(results.get(shapeOf(page))?.get(parentId) ?? [], page.first, () => counts.load(parentId)),
       );
     },
     { cacheKeyFn: ({ parentId, page }) => `${parentId}|${shapeOf(page)}` },

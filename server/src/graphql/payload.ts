@@ -2,7 +2,8 @@ import { Field, ObjectType } from "type-graphql";
 
 /** What `@Field` accepts as its type thunk (type-graphql does not export the name). */
 type FieldTypeThunk = () => object;
-import { type UserError, UserError as UserErrorType, UserErrorsException } from "./errors";
+
+import { type UserError, UserErrorsException, UserError as UserErrorType } from "./errors";
 
 /**
  * Declares a mutation payload type `{ <field>: <type>, userErrors }`. Every mutation returns one,

@@ -11,11 +11,7 @@ export function memberLoaders(em: EntityManager, primeRole: (role: Role) => void
     byId: byIdLoader(em, Membership),
     /** A user's memberships with their roles joined in: everything a permission check needs, in one statement. */
     ofUser: new DataLoader<string, Membership[]>(async (userIds) => {
-      const rows = await em.find(
-        Membership,
-        { user: { $in: [...userIds] } },
-        { populate: ["role"], orderBy: { id: "asc" } },
-      );
+      const rows = await em.find(Membership, { user: { $in: [...userIds] } }, { populate: ["role"], orderBy: { id: "asc" } });
       for (const row of rows) primeRole(row.role);
       return userIds.map((userId) => rows.filter((row) => row.user.id === userId));
     }),

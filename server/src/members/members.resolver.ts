@@ -5,8 +5,8 @@ import { MutationPayload, toPayload } from "../graphql/payload";
 import { Organization } from "../orgs/organization.entity";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
-import { Membership } from "./membership.entity";
 import { addMember, changeMemberRole, removeMember } from "./members.service";
+import { Membership } from "./membership.entity";
 
 @InputType({ description: "Adds an existing Latchkey user, by email, with a role." })
 class AddMemberInput {
@@ -55,18 +55,33 @@ export class MembershipResolver {
     return ctx.loaders.roles.byId.load(membership.role.id);
   }
 
-  @Mutation(() => MembershipPayload, { description: "Adds a member. Needs `members:manage`, and you can only grant a role whose permissions you hold." })
+  @Mutation(() => MembershipPayload, {
+    description: "Adds a member. Needs `members:manage`, and you can only grant a role whose permissions you hold.",
+  })
   addMember(@Arg("input", () => AddMemberInput) input: AddMemberInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => addMember(ctx, input), (membership) => ({ membership }));
+    return toPayload(
+      () => addMember(ctx, input),
+      (membership) => ({ membership }),
+    );
   }
 
-  @Mutation(() => MembershipPayload, { description: "Gives a member another role. Needs `members:manage`; the last Owner cannot be demoted." })
+  @Mutation(() => MembershipPayload, {
+    description: "Gives a member another role. Needs `members:manage`; the last Owner cannot be demoted.",
+  })
   changeMemberRole(@Arg("input", () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => changeMemberRole(ctx, input), (membership) => ({ membership }));
+    return toPayload(
+      () => changeMemberRole(ctx, input),
+      (membership) => ({ membership }),
+    );
   }
 
-  @Mutation(() => RemoveMemberPayload, { description: "Removes a member (needs `members:manage`), or leaves an organisation when it is your own membership." })
+  @Mutation(() => RemoveMemberPayload, {
+    description: "Removes a member (needs `members:manage`), or leaves an organisation when it is your own membership.",
+  })
   removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => removeMember(ctx, input), (id) => ({ removedMembershipId: toGlobalId("Membership", id) }));
+    return toPayload(
+      () => removeMember(ctx, input),
+      (id) => ({ removedMembershipId: toGlobalId("Membership", id) }),
+    );
   }
 }

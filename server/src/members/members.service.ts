@@ -1,8 +1,8 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
-import { AuditAction } from "../audit/audit-action";
 import { recordAudit } from "../audit/audit.service";
+import { AuditAction } from "../audit/audit-action";
 import { emailSchema } from "../auth/auth.service";
 import { Permission } from "../auth/permission";
 import { conflictOnDuplicate } from "../db/errors";

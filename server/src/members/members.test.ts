@@ -25,7 +25,12 @@ async function team() {
   const organization = await createOrganization(server, owner.token);
   const add = async (name: string, role: string, by = owner.token) => {
     const person = await signUp(server, name);
-    const { addMember } = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: person.email, roleId: organization.roles[role] } }, by);
+    const { addMember } = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: person.email, roleId: organization.roles[role] } },
+      by,
+    );
     return { ...person, membershipId: addMember.membership?.id as string, result: addMember };
   };
   return { owner, organization, add };
@@ -44,7 +49,10 @@ describe("memberships", () => {
       developer.token,
     );
     expect(viewer.memberships).toEqual([
-      { organization: { name: "Acme Motors", locations: { totalCount: 0 } }, role: { name: "Developer", permissions: ["ORG_READ", "KEYS_CREATE", "WEBHOOKS_MANAGE"] } },
+      {
+        organization: { name: "Acme Motors", locations: { totalCount: 0 } },
+        role: { name: "Developer", permissions: ["ORG_READ", "KEYS_CREATE", "WEBHOOKS_MANAGE"] },
+      },
     ]);
     const stranger = await signUp(server, "Stranger");
     const { organization: hidden } = await graphqlData(server, ORG_VIEW, { id: organization.id }, stranger.token);
@@ -54,11 +62,26 @@ describe("memberships", () => {
   it("changes a member's role, and the new permissions apply at once", async () => {
     const { owner, organization, add } = await team();
     const viewer = await add("Viewer", "Viewer");
-    const denied = await graphqlData(server, `mutation($input: CreateLocationInput!) { createLocation(input: $input) { userErrors { code } } }`, { input: { organizationId: organization.id, name: "X" } }, viewer.token);
+    const denied = await graphqlData(
+      server,
+      `mutation($input: CreateLocationInput!) { createLocation(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: organization.id, name: "X" } },
+      viewer.token,
+    );
     expect(denied.createLocation.userErrors).toEqual([{ code: "FORBIDDEN" }]);
-    const { changeMemberRole } = await graphqlData(server, CHANGE_ROLE, { input: { membershipId: viewer.membershipId, roleId: organization.roles.Admin } }, owner.token);
+    const { changeMemberRole } = await graphqlData(
+      server,
+      CHANGE_ROLE,
+      { input: { membershipId: viewer.membershipId, roleId: organization.roles.Admin } },
+      owner.token,
+    );
     expect(changeMemberRole).toEqual({ membership: { role: { name: "Admin" } }, userErrors: [] });
-    const allowed = await graphqlData(server, `mutation($input: CreateLocationInput!) { createLocation(input: $input) { userErrors { code } } }`, { input: { organizationId: organization.id, name: "X" } }, viewer.token);
+    const allowed = await graphqlData(
+      server,
+      `mutation($input: CreateLocationInput!) { createLocation(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: organization.id, name: "X" } },
+      viewer.token,
+    );
     expect(allowed.createLocation.userErrors).toEqual([]);
     const log = await auditLog(server, owner.token, organization.id, { actions: ["MEMBER_ADDED", "MEMBER_ROLE_CHANGED"] });
     expect(log.nodes.map((entry) => [entry.action, entry.actor?.email])).toEqual([
@@ -73,8 +96,16 @@ describe("memberships", () => {
     const viewer = await add("Viewer", "Viewer");
     const outsider = await signUp(server, "Outsider");
     const before = await rowCounts(server.databaseUrl, ["memberships", "audit_entries"]);
-    const { addMember } = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: outsider.email, roleId: organization.roles.Viewer } }, viewer.token);
-    expect(addMember).toEqual({ membership: null, userErrors: [{ field: null, code: "FORBIDDEN", message: "Your role does not grant `members:manage` in this organization." }] });
+    const { addMember } = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: outsider.email, roleId: organization.roles.Viewer } },
+      viewer.token,
+    );
+    expect(addMember).toEqual({
+      membership: null,
+      userErrors: [{ field: null, code: "FORBIDDEN", message: "Your role does not grant `members:manage` in this organization." }],
+    });
     const removal = await graphqlData(server, REMOVE_MEMBER, { input: { membershipId: organization.ownerMembershipId } }, viewer.token);
     expect(removal.removeMember.userErrors[0].code).toBe("FORBIDDEN");
     expect(await rowCounts(server.databaseUrl, ["memberships", "audit_entries"])).toEqual(before);
@@ -87,7 +118,12 @@ describe("memberships", () => {
     const b = await team();
     const { organization: seen } = await graphqlData(server, ORG_VIEW, { id: b.organization.id }, a.owner.token);
     expect(seen).toBeNull();
-    const { node } = await graphqlData(server, `query($id: ID!) { node(id: $id) { id } }`, { id: b.organization.ownerMembershipId }, a.owner.token);
+    const { node } = await graphqlData(
+      server,
+      `query($id: ID!) { node(id: $id) { id } }`,
+      { id: b.organization.ownerMembershipId },
+      a.owner.token,
+    );
     expect(node).toBeNull();
     const before = await rowCounts(server.databaseUrl, ["memberships", "locations", "audit_entries"]);
     const attempts = await graphqlData(
@@ -104,7 +140,12 @@ describe("memberships", () => {
     expect(attempts.removeMember.userErrors).toEqual([{ code: "NOT_FOUND", message: "Membership not found." }]);
     expect(attempts.changeMemberRole.userErrors).toEqual([{ code: "NOT_FOUND", message: "Membership not found." }]);
     // A's own role IDs do not work in B either, and B's do not work in A.
-    const crossRole = await graphqlData(server, ADD_MEMBER, { input: { organizationId: a.organization.id, email: b.owner.email, roleId: b.organization.roles.Viewer } }, a.owner.token);
+    const crossRole = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: a.organization.id, email: b.owner.email, roleId: b.organization.roles.Viewer } },
+      a.owner.token,
+    );
     expect(crossRole.addMember.userErrors).toEqual([{ field: ["roleId"], code: "NOT_FOUND", message: "Role not found." }]);
     expect(await rowCounts(server.databaseUrl, ["memberships", "locations", "audit_entries"])).toEqual(before);
     const viewerOfB = await graphqlData(server, `{ viewer { memberships { organization { id } } } }`, {}, a.owner.token);
@@ -113,7 +154,12 @@ describe("memberships", () => {
 
   it("never leaves an organisation without an Owner", async () => {
     const { owner, organization, add } = await team();
-    const demote = await graphqlData(server, CHANGE_ROLE, { input: { membershipId: organization.ownerMembershipId, roleId: organization.roles.Admin } }, owner.token);
+    const demote = await graphqlData(
+      server,
+      CHANGE_ROLE,
+      { input: { membershipId: organization.ownerMembershipId, roleId: organization.roles.Admin } },
+      owner.token,
+    );
     expect(demote.changeMemberRole.userErrors).toEqual([
       { field: ["membershipId"], code: "LAST_OWNER", message: "This is the organization's last Owner; appoint another Owner first." },
     ]);
@@ -122,7 +168,12 @@ describe("memberships", () => {
     const coOwner = await add("Co-owner", "Owner");
     const leaveNow = await graphqlData(server, REMOVE_MEMBER, { input: { membershipId: organization.ownerMembershipId } }, owner.token);
     expect(leaveNow.removeMember.userErrors).toEqual([]);
-    const { organization: after } = await graphqlData(server, `query($id: ID!) { organization(id: $id) { members { nodes { user { email } role { name } } } } }`, { id: organization.id }, coOwner.token);
+    const { organization: after } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { members { nodes { user { email } role { name } } } } }`,
+      { id: organization.id },
+      coOwner.token,
+    );
     expect(after.members.nodes).toEqual([{ user: { email: coOwner.email }, role: { name: "Owner" } }]);
   });
 
@@ -143,12 +194,35 @@ describe("memberships", () => {
     const { owner, organization, add } = await team();
     const member = await add("Member", "Viewer");
     const before = await rowCounts(server.databaseUrl, ["memberships", "audit_entries"]);
-    const unknown = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: "ghost@example.test", roleId: organization.roles.Viewer } }, owner.token);
-    expect(unknown.addMember.userErrors).toEqual([{ field: ["email"], code: "NOT_FOUND", message: "No Latchkey account uses this email; ask them to sign up first." }]);
-    const again = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: member.email, roleId: organization.roles.Admin } }, owner.token);
-    expect(again.addMember.userErrors).toEqual([{ field: ["email"], code: "CONFLICT", message: "This person is already a member of the organization." }]);
-    const malformed = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.roles.Viewer, email: "nope", roleId: "x" } }, owner.token);
-    expect(malformed.addMember.userErrors.map((error: { field: string[] }) => error.field[0])).toEqual(["organizationId", "email", "roleId"]);
+    const unknown = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: "ghost@example.test", roleId: organization.roles.Viewer } },
+      owner.token,
+    );
+    expect(unknown.addMember.userErrors).toEqual([
+      { field: ["email"], code: "NOT_FOUND", message: "No Latchkey account uses this email; ask them to sign up first." },
+    ]);
+    const again = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: member.email, roleId: organization.roles.Admin } },
+      owner.token,
+    );
+    expect(again.addMember.userErrors).toEqual([
+      { field: ["email"], code: "CONFLICT", message: "This person is already a member of the organization." },
+    ]);
+    const malformed = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.roles.Viewer, email: "nope", roleId: "x" } },
+      owner.token,
+    );
+    expect(malformed.addMember.userErrors.map((error: { field: string[] }) => error.field[0])).toEqual([
+      "organizationId",
+      "email",
+      "roleId",
+    ]);
     expect(await rowCounts(server.databaseUrl, ["memberships", "audit_entries"])).toEqual(before);
   });
 

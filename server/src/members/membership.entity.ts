@@ -1,7 +1,7 @@
 import { Entity, Index, ManyToOne, Unique } from "@mikro-orm/core";
 import { ObjectType } from "type-graphql";
-import { Node } from "../graphql/node";
 import { BaseEntity } from "../db/base.entity";
+import { Node } from "../graphql/node";
 import { Organization } from "../orgs/organization.entity";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";

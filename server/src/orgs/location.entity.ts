@@ -1,10 +1,13 @@
 import { Entity, Index, ManyToOne, Property, Unique } from "@mikro-orm/core";
 import { Field, ObjectType } from "type-graphql";
-import { Node } from "../graphql/node";
 import { BaseEntity } from "../db/base.entity";
+import { Node } from "../graphql/node";
 import { Organization } from "./organization.entity";
 
-@ObjectType({ implements: Node, description: "A location (sub-account) of an organisation. Keys of the organisation reach it; its own keys reach only it." })
+@ObjectType({
+  implements: Node,
+  description: "A location (sub-account) of an organisation. Keys of the organisation reach it; its own keys reach only it.",
+})
 @Entity({ tableName: "locations" })
 @Unique({ properties: ["organization", "name"] })
 export class Location extends BaseEntity {

@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-grap
 import type { RequestContext } from "../graphql/context";
 import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
-import { createLocation, deleteLocation, updateLocation } from "./locations.service";
 import { Location } from "./location.entity";
+import { createLocation, deleteLocation, updateLocation } from "./locations.service";
 import { Organization } from "./organization.entity";
 import { CreateLocationInput, DeleteLocationInput, UpdateLocationInput } from "./orgs.inputs";
 
@@ -19,16 +19,25 @@ export class LocationResolver {
 
   @Mutation(() => LocationPayload, { description: "Adds a location to an organisation. Needs `locations:manage`." })
   createLocation(@Arg("input", () => CreateLocationInput) input: CreateLocationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => createLocation(ctx, input), (location) => ({ location }));
+    return toPayload(
+      () => createLocation(ctx, input),
+      (location) => ({ location }),
+    );
   }
 
   @Mutation(() => LocationPayload, { description: "Renames a location or changes its address. Needs `locations:manage`." })
   updateLocation(@Arg("input", () => UpdateLocationInput) input: UpdateLocationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => updateLocation(ctx, input), (location) => ({ location }));
+    return toPayload(
+      () => updateLocation(ctx, input),
+      (location) => ({ location }),
+    );
   }
 
   @Mutation(() => DeleteLocationPayload, { description: "Deletes a location. Needs `locations:manage`." })
   deleteLocation(@Arg("input", () => DeleteLocationInput) input: DeleteLocationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => deleteLocation(ctx, input), (id) => ({ deletedLocationId: toGlobalId("Location", id) }));
+    return toPayload(
+      () => deleteLocation(ctx, input),
+      (id) => ({ deletedLocationId: toGlobalId("Location", id) }),
+    );
   }
 }

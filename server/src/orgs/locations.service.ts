@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AuditAction } from "../audit/audit-action";
 import { recordAudit } from "../audit/audit.service";
+import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
 import { conflictOnDuplicate } from "../db/errors";
 import type { RequestContext } from "../graphql/context";
@@ -59,7 +59,11 @@ export async function updateLocation(ctx: RequestContext, input: unknown): Promi
   return conflictOnDuplicate(
     () =>
       ctx.em.transactional(async (em) => {
-        if (changes.name && changes.name !== location.name && (await em.count(Location, { organization: organizationId, name: changes.name }))) {
+        if (
+          changes.name &&
+          changes.name !== location.name &&
+          (await em.count(Location, { organization: organizationId, name: changes.name }))
+        ) {
           throw userError(UserErrorCode.CONFLICT, DUPLICATE, ["name"]);
         }
         const before = { name: location.name, address: location.address };

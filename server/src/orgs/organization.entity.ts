@@ -1,10 +1,13 @@
 import { Embedded, Entity, OptionalProps, Property } from "@mikro-orm/core";
 import { Field, ObjectType } from "type-graphql";
-import { Node } from "../graphql/node";
 import { BaseEntity } from "../db/base.entity";
+import { Node } from "../graphql/node";
 import { OrganizationSettings } from "./organization-settings";
 
-@ObjectType({ implements: Node, description: "An organisation (an agency, a dealer): the top of a two-level tree whose second level is its locations." })
+@ObjectType({
+  implements: Node,
+  description: "An organisation (an agency, a dealer): the top of a two-level tree whose second level is its locations.",
+})
 @Entity({ tableName: "organizations" })
 export class Organization extends BaseEntity {
   [OptionalProps]?: "settings" | "createdAt";

@@ -15,8 +15,18 @@ const LocationConnection = Connection("Location", () => Location, "A page of an 
 const MembershipConnection = Connection("Membership", () => Membership, "A page of an organisation's members.");
 const RoleConnection = Connection("Role", () => Role, "A page of an organisation's roles, built-in ones first.");
 
-const OrganizationPayload = MutationPayload("OrganizationPayload", "organization", () => Organization, "The organisation created or changed.");
-const DeleteOrganizationPayload = MutationPayload("DeleteOrganizationPayload", "deletedOrganizationId", () => ID, "The ID of the deleted organisation.");
+const OrganizationPayload = MutationPayload(
+  "OrganizationPayload",
+  "organization",
+  () => Organization,
+  "The organisation created or changed.",
+);
+const DeleteOrganizationPayload = MutationPayload(
+  "DeleteOrganizationPayload",
+  "deletedOrganizationId",
+  () => ID,
+  "The ID of the deleted organisation.",
+);
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -49,16 +59,25 @@ export class OrganizationResolver {
 
   @Mutation(() => OrganizationPayload, { description: "Creates an organisation with the four built-in roles; you become its Owner." })
   createOrganization(@Arg("input", () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => createOrganization(ctx, input), (organization) => ({ organization }));
+    return toPayload(
+      () => createOrganization(ctx, input),
+      (organization) => ({ organization }),
+    );
   }
 
   @Mutation(() => OrganizationPayload, { description: "Renames an organisation or changes its settings. Needs `org:manage`." })
   updateOrganization(@Arg("input", () => UpdateOrganizationInput) input: UpdateOrganizationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => updateOrganization(ctx, input), (organization) => ({ organization }));
+    return toPayload(
+      () => updateOrganization(ctx, input),
+      (organization) => ({ organization }),
+    );
   }
 
   @Mutation(() => DeleteOrganizationPayload, { description: "Deletes an organisation and everything in it. Needs `org:delete`." })
   deleteOrganization(@Arg("input", () => DeleteOrganizationInput) input: DeleteOrganizationInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => deleteOrganization(ctx, input), (id) => ({ deletedOrganizationId: toGlobalId("Organization", id) }));
+    return toPayload(
+      () => deleteOrganization(ctx, input),
+      (id) => ({ deletedOrganizationId: toGlobalId("Organization", id) }),
+    );
   }
 }

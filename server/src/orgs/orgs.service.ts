@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { AuditAction } from "../audit/audit-action";
 import { recordAudit } from "../audit/audit.service";
+import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";

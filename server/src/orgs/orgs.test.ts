@@ -62,13 +62,31 @@ describe("organisations", () => {
     const { updateOrganization } = await graphqlData(
       server,
       UPDATE_ORG,
-      { input: { id: organization.id, name: "Crelate Recruiting", settings: { apiAccessForNonAdmins: true, agreementVersion: 2, revealPolicy: "SHOW_ONCE", inactivityDays: 30, expiryWarningDays: [1, 30, 7] } } },
+      {
+        input: {
+          id: organization.id,
+          name: "Crelate Recruiting",
+          settings: {
+            apiAccessForNonAdmins: true,
+            agreementVersion: 2,
+            revealPolicy: "SHOW_ONCE",
+            inactivityDays: 30,
+            expiryWarningDays: [1, 30, 7],
+          },
+        },
+      },
       owner.token,
     );
     expect(updateOrganization.userErrors).toEqual([]);
     expect(updateOrganization.organization).toEqual({
       name: "Crelate Recruiting",
-      settings: { apiAccessForNonAdmins: true, agreementVersion: 2, revealPolicy: "SHOW_ONCE", inactivityDays: 30, expiryWarningDays: [30, 7, 1] },
+      settings: {
+        apiAccessForNonAdmins: true,
+        agreementVersion: 2,
+        revealPolicy: "SHOW_ONCE",
+        inactivityDays: 30,
+        expiryWarningDays: [30, 7, 1],
+      },
     });
     const [entry] = (await auditLog(server, owner.token, organization.id, { actions: ["ORGANIZATION_UPDATED"] })).nodes;
     expect(entry.metadata.changes).toMatchObject({
@@ -95,12 +113,22 @@ describe("organisations", () => {
       "settings.inactivityDays",
       "settings.expiryWarningDays",
     ]);
-    const lowered = await graphqlData(server, UPDATE_ORG, { input: { id: organization.id, settings: { agreementVersion: 2 } } }, owner.token);
+    const lowered = await graphqlData(
+      server,
+      UPDATE_ORG,
+      { input: { id: organization.id, settings: { agreementVersion: 2 } } },
+      owner.token,
+    );
     expect(lowered.updateOrganization.userErrors).toEqual([
       { field: ["settings", "agreementVersion"], code: "INVALID_INPUT", message: "The agreement version can only go up (it is 3)." },
     ]);
     expect(await rowCounts(server.databaseUrl, ["organizations", "audit_entries"])).toEqual(before);
-    const { organization: unchanged } = await graphqlData(server, `query($id: ID!) { organization(id: $id) { name settings { inactivityDays agreementVersion } } }`, { id: organization.id }, owner.token);
+    const { organization: unchanged } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { name settings { inactivityDays agreementVersion } } }`,
+      { id: organization.id },
+      owner.token,
+    );
     expect(unchanged).toEqual({ name: "Acme Motors", settings: { inactivityDays: 90, agreementVersion: 3 } });
   });
 
@@ -115,7 +143,12 @@ describe("organisations", () => {
       owner.token,
     );
     expect(deleteOrganization).toEqual({ deletedOrganizationId: organization.id, userErrors: [] });
-    const after = await graphqlData(server, `query($id: ID!) { organization(id: $id) { id } viewer { memberships { id } } }`, { id: organization.id }, owner.token);
+    const after = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { id } viewer { memberships { id } } }`,
+      { id: organization.id },
+      owner.token,
+    );
     expect(after).toEqual({ organization: null, viewer: { memberships: [] } });
   });
 });
@@ -124,7 +157,12 @@ describe("locations", () => {
   it("creates, renames and deletes locations, each step in the audit log", async () => {
     const owner = await signUp(server, "Dealer Admin");
     const organization = await createOrganization(server, owner.token);
-    const created = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name: "North", address: "1 High St" } }, owner.token);
+    const created = await graphqlData(
+      server,
+      CREATE_LOCATION,
+      { input: { organizationId: organization.id, name: "North", address: "1 High St" } },
+      owner.token,
+    );
     const location = created.createLocation.location;
     expect(created.createLocation.userErrors).toEqual([]);
     expect(location).toMatchObject({ name: "North", address: "1 High St", organization: { id: organization.id } });
@@ -137,7 +175,12 @@ describe("locations", () => {
     );
     expect(updated.updateLocation).toEqual({ location: { name: "North Branch", address: null }, userErrors: [] });
 
-    const refetched = await graphqlData(server, `query($id: ID!) { node(id: $id) { ... on Location { name } } }`, { id: location.id }, owner.token);
+    const refetched = await graphqlData(
+      server,
+      `query($id: ID!) { node(id: $id) { ... on Location { name } } }`,
+      { id: location.id },
+      owner.token,
+    );
     expect(refetched.node).toEqual({ name: "North Branch" });
 
     const deleted = await graphqlData(
@@ -147,12 +190,20 @@ describe("locations", () => {
       owner.token,
     );
     expect(deleted.deleteLocation).toEqual({ deletedLocationId: location.id, userErrors: [] });
-    const { organization: after } = await graphqlData(server, `query($id: ID!) { organization(id: $id) { locations { totalCount } } }`, { id: organization.id }, owner.token);
+    const { organization: after } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { locations { totalCount } } }`,
+      { id: organization.id },
+      owner.token,
+    );
     expect(after.locations.totalCount).toBe(0);
 
     const log = await auditLog(server, owner.token, organization.id, { targetId: location.id });
     expect(log.nodes.map((entry) => entry.action)).toEqual(["LOCATION_DELETED", "LOCATION_UPDATED", "LOCATION_CREATED"]);
-    expect(log.nodes[1].metadata).toEqual({ before: { name: "North", address: "1 High St" }, after: { name: "North Branch", address: null } });
+    expect(log.nodes[1].metadata).toEqual({
+      before: { name: "North", address: "1 High St" },
+      after: { name: "North Branch", address: null },
+    });
   });
 
   it("refuses a duplicate name and an empty one, writing nothing", async () => {
@@ -160,7 +211,12 @@ describe("locations", () => {
     const organization = await createOrganization(server, owner.token);
     await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name: "Harbour" } }, owner.token);
     const before = await rowCounts(server.databaseUrl, ["locations", "audit_entries"]);
-    const duplicate = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name: " Harbour " } }, owner.token);
+    const duplicate = await graphqlData(
+      server,
+      CREATE_LOCATION,
+      { input: { organizationId: organization.id, name: " Harbour " } },
+      owner.token,
+    );
     expect(duplicate.createLocation).toEqual({
       location: null,
       userErrors: [{ field: ["name"], code: "CONFLICT", message: "This organization already has a location with that name." }],
@@ -168,7 +224,9 @@ describe("locations", () => {
     const empty = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name: "" } }, owner.token);
     expect(empty.createLocation.userErrors).toEqual([{ field: ["name"], code: "INVALID_INPUT", message: "name: must not be empty" }]);
     const badId = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: "nonsense", name: "X" } }, owner.token);
-    expect(badId.createLocation.userErrors).toEqual([{ field: ["organizationId"], code: "INVALID_INPUT", message: "organizationId: is not the ID of a Organization" }]);
+    expect(badId.createLocation.userErrors).toEqual([
+      { field: ["organizationId"], code: "INVALID_INPUT", message: "organizationId: is not the ID of a Organization" },
+    ]);
     expect(await rowCounts(server.databaseUrl, ["locations", "audit_entries"])).toEqual(before);
   });
 

@@ -1,8 +1,8 @@
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from "@mikro-orm/core";
 import { Field, ObjectType } from "type-graphql";
-import { Node } from "../graphql/node";
 import { Permission } from "../auth/permission";
 import { BaseEntity } from "../db/base.entity";
+import { Node } from "../graphql/node";
 import { Organization } from "../orgs/organization.entity";
 import { BuiltInRole } from "./built-in-roles";
 

@@ -55,16 +55,25 @@ export class RoleResolver {
 
   @Mutation(() => RolePayload, { description: "Creates a custom role from the permission catalogue. Needs `roles:manage`." })
   createRole(@Arg("input", () => CreateRoleInput) input: CreateRoleInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => createRole(ctx, input), (role) => ({ role }));
+    return toPayload(
+      () => createRole(ctx, input),
+      (role) => ({ role }),
+    );
   }
 
   @Mutation(() => RolePayload, { description: "Changes a custom role; members holding it gain or lose permissions at once." })
   updateRole(@Arg("input", () => UpdateRoleInput) input: UpdateRoleInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => updateRole(ctx, input), (role) => ({ role }));
+    return toPayload(
+      () => updateRole(ctx, input),
+      (role) => ({ role }),
+    );
   }
 
   @Mutation(() => DeleteRolePayload, { description: "Deletes a custom role that no member holds." })
   deleteRole(@Arg("input", () => DeleteRoleInput) input: DeleteRoleInput, @Ctx() ctx: RequestContext) {
-    return toPayload(() => deleteRole(ctx, input), (id) => ({ deletedRoleId: toGlobalId("Role", id) }));
+    return toPayload(
+      () => deleteRole(ctx, input),
+      (id) => ({ deletedRoleId: toGlobalId("Role", id) }),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
-import { AuditAction } from "../audit/audit-action";
 import { recordAudit } from "../audit/audit.service";
+import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
 import { conflictOnDuplicate } from "../db/errors";
 import type { RequestContext } from "../graphql/context";
@@ -60,11 +60,9 @@ export async function requireHeldPermissions(ctx: RequestContext, organizationId
   const held = await ctx.authz.permissionsIn(organizationId);
   const missing = wanted.filter((permission) => !held.has(permission));
   if (missing.length) {
-    throw userError(
-      UserErrorCode.FORBIDDEN,
-      `You cannot grant permissions you do not hold yourself: ${missing.join(", ")}.`,
-      ["permissions"],
-    );
+    throw userError(UserErrorCode.FORBIDDEN, `You cannot grant permissions you do not hold yourself: ${missing.join(", ")}.`, [
+      "permissions",
+    ]);
   }
 }
 

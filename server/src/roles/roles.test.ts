@@ -25,23 +25,50 @@ describe("custom roles", () => {
     const { createRole } = await graphqlData(
       server,
       CREATE_ROLE,
-      { input: { organizationId: organization.id, name: "Location manager", description: "Runs the branches", permissions: ["LOCATIONS_MANAGE"] } },
+      {
+        input: {
+          organizationId: organization.id,
+          name: "Location manager",
+          description: "Runs the branches",
+          permissions: ["LOCATIONS_MANAGE"],
+        },
+      },
       owner.token,
     );
     expect(createRole.userErrors).toEqual([]);
     expect(createRole.role).toMatchObject({ name: "Location manager", builtIn: null, permissions: ["ORG_READ", "LOCATIONS_MANAGE"] });
 
     const manager = await signUp(server, "Manager");
-    await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: manager.email, roleId: createRole.role.id } }, owner.token);
+    await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: manager.email, roleId: createRole.role.id } },
+      owner.token,
+    );
     const created = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name: "East" } }, manager.token);
     expect(created.createLocation.userErrors).toEqual([]);
-    const refused = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: owner.email, roleId: createRole.role.id } }, manager.token);
+    const refused = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: owner.email, roleId: createRole.role.id } },
+      manager.token,
+    );
     expect(refused.addMember.userErrors).toEqual([{ code: "FORBIDDEN" }]);
-    const { organization: seen } = await graphqlData(server, `query($id: ID!) { organization(id: $id) { viewerPermissions auditLog { totalCount } } }`, { id: organization.id }, manager.token);
+    const { organization: seen } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { viewerPermissions auditLog { totalCount } } }`,
+      { id: organization.id },
+      manager.token,
+    );
     expect(seen).toEqual({ viewerPermissions: ["ORG_READ", "LOCATIONS_MANAGE"], auditLog: null });
 
     // Narrowing the role takes effect for its holders at once.
-    const { updateRole } = await graphqlData(server, UPDATE_ROLE, { input: { id: createRole.role.id, name: "Branch reader", permissions: [] } }, owner.token);
+    const { updateRole } = await graphqlData(
+      server,
+      UPDATE_ROLE,
+      { input: { id: createRole.role.id, name: "Branch reader", permissions: [] } },
+      owner.token,
+    );
     expect(updateRole).toEqual({ role: { name: "Branch reader", permissions: ["ORG_READ"] }, userErrors: [] });
     const now = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: organization.id, name: "West" } }, manager.token);
     expect(now.createLocation.userErrors).toEqual([{ code: "FORBIDDEN" }]);
@@ -54,19 +81,43 @@ describe("custom roles", () => {
     const owner = await signUp(server, "Owner");
     const organization = await createOrganization(server, owner.token);
     const before = await rowCounts(server.databaseUrl, ["roles", "audit_entries"]);
-    const builtIn = await graphqlData(server, UPDATE_ROLE, { input: { id: organization.roles.Viewer, permissions: ["AUDIT_READ"] } }, owner.token);
-    expect(builtIn.updateRole.userErrors).toEqual([{ field: ["id"], code: "BUILT_IN_ROLE", message: "Viewer is a built-in role and cannot be changed." }]);
+    const builtIn = await graphqlData(
+      server,
+      UPDATE_ROLE,
+      { input: { id: organization.roles.Viewer, permissions: ["AUDIT_READ"] } },
+      owner.token,
+    );
+    expect(builtIn.updateRole.userErrors).toEqual([
+      { field: ["id"], code: "BUILT_IN_ROLE", message: "Viewer is a built-in role and cannot be changed." },
+    ]);
     const deleteBuiltIn = await graphqlData(server, DELETE_ROLE, { input: { id: organization.roles.Owner } }, owner.token);
     expect(deleteBuiltIn.deleteRole.userErrors[0].code).toBe("BUILT_IN_ROLE");
     expect(await rowCounts(server.databaseUrl, ["roles", "audit_entries"])).toEqual(before);
 
-    const { createRole } = await graphqlData(server, CREATE_ROLE, { input: { organizationId: organization.id, name: "Auditor", permissions: ["AUDIT_READ"] } }, owner.token);
+    const { createRole } = await graphqlData(
+      server,
+      CREATE_ROLE,
+      { input: { organizationId: organization.id, name: "Auditor", permissions: ["AUDIT_READ"] } },
+      owner.token,
+    );
     const auditor = await signUp(server, "Auditor");
-    const added = await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: auditor.email, roleId: createRole.role.id } }, owner.token);
+    const added = await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: auditor.email, roleId: createRole.role.id } },
+      owner.token,
+    );
     const inUse = await graphqlData(server, DELETE_ROLE, { input: { id: createRole.role.id } }, owner.token);
-    expect(inUse.deleteRole.userErrors).toEqual([{ field: ["id"], code: "ROLE_IN_USE", message: "1 member(s) hold this role; give them another role first." }]);
+    expect(inUse.deleteRole.userErrors).toEqual([
+      { field: ["id"], code: "ROLE_IN_USE", message: "1 member(s) hold this role; give them another role first." },
+    ]);
 
-    await graphqlData(server, `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { userErrors { code } } }`, { input: { membershipId: added.addMember.membership.id } }, owner.token);
+    await graphqlData(
+      server,
+      `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { userErrors { code } } }`,
+      { input: { membershipId: added.addMember.membership.id } },
+      owner.token,
+    );
     const deleted = await graphqlData(server, DELETE_ROLE, { input: { id: createRole.role.id } }, owner.token);
     expect(deleted.deleteRole).toEqual({ deletedRoleId: createRole.role.id, userErrors: [] });
   });
@@ -75,22 +126,59 @@ describe("custom roles", () => {
     const owner = await signUp(server, "Owner");
     const organization = await createOrganization(server, owner.token);
     const admin = await signUp(server, "Admin");
-    await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: admin.email, roleId: organization.roles.Admin } }, owner.token);
+    await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: admin.email, roleId: organization.roles.Admin } },
+      owner.token,
+    );
     const developer = await signUp(server, "Developer");
-    await graphqlData(server, ADD_MEMBER, { input: { organizationId: organization.id, email: developer.email, roleId: organization.roles.Developer } }, owner.token);
+    await graphqlData(
+      server,
+      ADD_MEMBER,
+      { input: { organizationId: organization.id, email: developer.email, roleId: organization.roles.Developer } },
+      owner.token,
+    );
     const before = await rowCounts(server.databaseUrl, ["roles", "audit_entries"]);
 
-    const duplicate = await graphqlData(server, CREATE_ROLE, { input: { organizationId: organization.id, name: "Admin", permissions: [] } }, owner.token);
-    expect(duplicate.createRole.userErrors).toEqual([{ field: ["name"], code: "CONFLICT", message: "This organization already has a role with that name." }]);
-    const escalation = await graphqlData(server, CREATE_ROLE, { input: { organizationId: organization.id, name: "Almost owner", permissions: ["ORG_DELETE"] } }, admin.token);
+    const duplicate = await graphqlData(
+      server,
+      CREATE_ROLE,
+      { input: { organizationId: organization.id, name: "Admin", permissions: [] } },
+      owner.token,
+    );
+    expect(duplicate.createRole.userErrors).toEqual([
+      { field: ["name"], code: "CONFLICT", message: "This organization already has a role with that name." },
+    ]);
+    const escalation = await graphqlData(
+      server,
+      CREATE_ROLE,
+      { input: { organizationId: organization.id, name: "Almost owner", permissions: ["ORG_DELETE"] } },
+      admin.token,
+    );
     expect(escalation.createRole.userErrors).toEqual([
       { field: ["permissions"], code: "FORBIDDEN", message: "You cannot grant permissions you do not hold yourself: org:delete." },
     ]);
-    const noRight = await graphqlData(server, CREATE_ROLE, { input: { organizationId: organization.id, name: "Mine", permissions: [] } }, developer.token);
+    const noRight = await graphqlData(
+      server,
+      CREATE_ROLE,
+      { input: { organizationId: organization.id, name: "Mine", permissions: [] } },
+      developer.token,
+    );
     expect(noRight.createRole.userErrors[0].code).toBe("FORBIDDEN");
-    const blank = await graphqlData(server, CREATE_ROLE, { input: { organizationId: organization.id, name: " ", permissions: [] } }, owner.token);
+    const blank = await graphqlData(
+      server,
+      CREATE_ROLE,
+      { input: { organizationId: organization.id, name: " ", permissions: [] } },
+      owner.token,
+    );
     expect(blank.createRole.userErrors).toEqual([{ field: ["name"], code: "INVALID_INPUT", message: "name: must not be empty" }]);
-    const unknown = await graphql(server, CREATE_ROLE, { input: { organizationId: organization.id, name: "Root", permissions: ["ROOT"] } }, owner.token);
+    const unknown = await graphql(
+      server,
+      CREATE_ROLE,
+      { input: { organizationId: organization.id, name: "Root", permissions: ["ROOT"] } },
+      owner.token,
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.errors?.[0].message).toContain('Value "ROOT" does not exist in "Permission" enum');
     expect(await rowCounts(server.databaseUrl, ["roles", "audit_entries"])).toEqual(before);

@@ -1,7 +1,7 @@
 import { Entity, Property, Unique } from "@mikro-orm/core";
 import { Field, ObjectType } from "type-graphql";
-import { Node } from "../graphql/node";
 import { BaseEntity } from "../db/base.entity";
+import { Node } from "../graphql/node";
 
 @ObjectType({ implements: Node, description: "A person who signs in to Latchkey." })
 @Entity({ tableName: "users" })

@@ -15,7 +15,8 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [Membership], {
-    description: "The user's memberships, limited to organisations the viewer can see. A user belongs to few organisations, so this is a plain list.",
+    description:
+      "The user's memberships, limited to organisations the viewer can see. A user belongs to few organisations, so this is a plain list.",
   })
   memberships(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return visibleMembershipsOf(ctx, user.id);

@@ -9,8 +9,6 @@ import type { Membership } from "../members/membership.entity";
 export async function visibleMembershipsOf(ctx: RequestContext, userId: string): Promise<Membership[]> {
   const memberships = await ctx.loaders.members.ofUser.load(userId);
   if (userId === ctx.actor?.userId) return memberships;
-  const visible = await Promise.all(
-    memberships.map((membership) => ctx.authz.can(membership.organization.id, Permission.ORG_READ)),
-  );
+  const visible = await Promise.all(memberships.map((membership) => ctx.authz.can(membership.organization.id, Permission.ORG_READ)));
   return memberships.filter((_, index) => visible[index]);
 }
