@@ -4,6 +4,11 @@ import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** A base64 string that decodes to exactly `bytes` bytes (`openssl rand -base64 32`). */
+function base64Key(bytes: number) {
+  return z.string().refine((value) => Buffer.from(value, "base64").length === bytes, `must be ${bytes} bytes, base64-encoded`);
+}
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -24,6 +29,19 @@ const schema = z.object({
     .default(24 * 30),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(20000),
+  LATCHKEY_KEY_PEPPER: base64Key(32).optional(),
+  LATCHKEY_MASTER_KEY: base64Key(32).optional(),
+  LATCHKEY_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(",").map((key) => key.trim()) : []))
+    .pipe(z.array(base64Key(32))),
+  /** How long a verification result may be served from memory; revocations evict it at once. */
+  KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 export interface Config {
@@ -37,6 +55,11 @@ export interface Config {
   sessionTtlHours: number;
   graphqlMaxDepth: number;
   graphqlMaxCost: number;
+  keyPepper: string | undefined;
+  masterKey: string | undefined;
+  previousMasterKeys: string[];
+  keyCacheSeconds: number;
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -66,5 +89,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     sessionTtlHours: values.SESSION_TTL_HOURS,
     graphqlMaxDepth: values.GRAPHQL_MAX_DEPTH,
     graphqlMaxCost: values.GRAPHQL_MAX_COST,
+    keyPepper: values.LATCHKEY_KEY_PEPPER,
+    masterKey: values.LATCHKEY_MASTER_KEY,
+    previousMasterKeys: values.LATCHKEY_PREVIOUS_MASTER_KEYS,
+    keyCacheSeconds: values.KEY_CACHE_SECONDS,
+    trustProxy: values.TRUST_PROXY,
   };
 }

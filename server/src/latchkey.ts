@@ -1,8 +1,16 @@
 import type { AddressInfo } from "node:net";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
 import { type Database, openDatabase } from "./db/database";
+import { EventListener } from "./events/event-listener";
+import { KEY_INVALIDATING_EVENTS } from "./events/events";
+import type { AppServices } from "./graphql/context";
 import { latchkeySchema } from "./graphql/schema";
 import { createHttpApp } from "./http/app";
+import { FailedAttempts } from "./keys/failed-attempts";
+import { loadKeyCrypto } from "./keys/key-material";
+import { KeyVerifier } from "./keys/key-verifier";
 import type { Logger } from "./observability/logger";
 import { createMetrics } from "./observability/metrics";
 
@@ -23,8 +31,25 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
     log,
     onStatement: () => metrics.statements.inc(),
   });
+  const keyCrypto = await loadKeyCrypto(config, log);
+  const em = database.orm.em as EntityManager;
+  const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000);
+  const failedAttempts = new FailedAttempts();
+  const services: AppServices = {
+    keyCrypto,
+    keyVerifier,
+    failedAttempts,
+    authenticator: new Authenticator(em, keyVerifier, failedAttempts),
+  };
+  // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
+  const events = new EventListener(database.url, log);
+  events.onEvent((notice) => {
+    if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
+  });
   try {
+    await events.start();
     const app = await createHttpApp({
+      services,
       config,
       log,
       em: database.orm.em,
@@ -44,12 +69,16 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
       stop() {
         stopping ??= (async () => {
           await app.close();
+          await events.close();
+          await keyVerifier.close();
           await database.close();
         })();
         return stopping;
       },
     };
   } catch (error) {
+    await events.close();
+    await keyVerifier.close();
     await database.close();
     throw error;
   }

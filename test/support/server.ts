@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { loadConfig } from "../../server/src/config";
 import { type RunningLatchkey, startLatchkey } from "../../server/src/latchkey";
 import { createLogger } from "../../server/src/observability/logger";
@@ -11,10 +14,11 @@ export interface TestServer extends RunningLatchkey {
  * A real Latchkey server on 127.0.0.1 with a random port, on its own fresh database, exactly as
  * `start` builds it. Tests talk to it over HTTP and WebSocket only.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+export async function startTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
+  const database = databaseUrl ? { url: databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "latchkey-test-data-"));
   const config = loadConfig(
-    { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", LOG_LEVEL: "silent", ...env },
+    { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", LOG_LEVEL: "silent", LATCHKEY_DATA_DIR: dataDir, ...env },
     { dotenv: false },
   );
   const latchkey = await startLatchkey(config, createLogger(config));
@@ -24,6 +28,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async stop() {
       await latchkey.stop();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A second instance on the same database, as behind a load balancer (same key material too). */
+export function startSecondInstance(first: TestServer, env: Record<string, string>): Promise<TestServer> {
+  return startTestServer(env, first.databaseUrl);
 }

@@ -18,6 +18,17 @@ export enum AuditAction {
   ROLE_CREATED = "role.created",
   ROLE_UPDATED = "role.updated",
   ROLE_DELETED = "role.deleted",
+  AGREEMENT_ACCEPTED = "agreement.accepted",
+  KEY_CREATED = "key.created",
+  KEY_UPDATED = "key.updated",
+  KEY_REVEALED = "key.revealed",
+  KEY_ROTATED = "key.rotated",
+  KEY_REVOKED = "key.revoked",
+  KEY_DISABLED = "key.disabled",
+  KEY_ENABLED = "key.enabled",
+  KEY_APPROVED = "key.approved",
+  KEY_DELETED = "key.deleted",
+  KEY_LEAKED = "key.leaked",
 }
 
 registerEnumType(AuditAction, { name: "AuditAction", description: "What an audit entry records." });

@@ -31,7 +31,7 @@ export function recordAudit(em: EntityManager, ctx: Pick<RequestContext, "actor"
       reason: record.reason ?? null,
       metadata: record.metadata ?? {},
       actorUserId: record.actorUserId !== undefined ? record.actorUserId : (ctx.actor?.userId ?? null),
-      actorKeyId: null,
+      actorKeyId: ctx.actor?.key?.keyId ?? null,
       ipAddress: ctx.request.ipAddress,
       userAgent: ctx.request.userAgent,
       requestId: ctx.request.requestId,

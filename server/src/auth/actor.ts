@@ -1,10 +1,22 @@
+import type { Permission } from "./permission";
+
+/** The key behind a key-authenticated request. */
+export interface KeyActor {
+  keyId: string;
+  organizationId: string;
+  /** A location key reaches only this location. */
+  locationId: string | null;
+  scopes: readonly Permission[];
+}
+
 /**
- * Who is making a request. Permissions always come from a user's memberships; an actor that is an
- * API key (a later capability) acts for its mapped user, narrowed by the key's scopes.
+ * Who is making a request. Permissions always come from a user's memberships; a key acts for its
+ * mapped user, narrowed to its own organisation (or location) and scopes.
  */
 export interface Actor {
   userId: string;
   sessionId: string | null;
+  key?: KeyActor;
 }
 
 export interface RequestInfo {

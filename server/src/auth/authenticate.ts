@@ -1,33 +1,115 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { GraphQLError } from "graphql";
 import { GraphQLErrorCode } from "../graphql/errors";
+import type { FailedAttempts } from "../keys/failed-attempts";
+import { KeyKind } from "../keys/key-enums";
+import type { KeyVerifier, Verification } from "../keys/key-verifier";
 import type { Actor } from "./actor";
 import { authenticateSessionToken } from "./auth.service";
 
-/** Why a presented credential was refused; the message never says which part was wrong. */
+/** A presented credential was refused. The message never says which part was wrong, or whether a key exists. */
 export class CredentialRefused extends GraphQLError {
   constructor() {
-    super("The credential sent is invalid, expired or revoked. Sign in again.", {
+    super("The credential sent is invalid, expired or revoked.", {
       extensions: { code: GraphQLErrorCode.UNAUTHENTICATED, http: { status: 401 } },
     });
   }
 }
 
-/** The bearer token of an `Authorization` header value, or null when there is none. */
+/** Too many failed attempts from this address: it must wait before trying again. */
+export class TooManyFailures extends GraphQLError {
+  constructor(retryAfterSeconds: number) {
+    super(`Too many failed attempts from this address; try again in ${retryAfterSeconds} s.`, {
+      extensions: {
+        code: GraphQLErrorCode.RATE_LIMITED,
+        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+      },
+    });
+  }
+}
+
+/** The headers a credential can arrive in. */
+export interface CredentialHeaders {
+  authorization?: string | null;
+  accessKey?: string | null;
+  secretKey?: string | null;
+}
+
 export function bearerToken(header: string | undefined | null): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   return match ? match[1] : null;
 }
 
+/** `Basic base64(user:password)` → its parts, or null. */
+export function basicCredentials(header: string | undefined | null): { username: string; password: string } | null {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
+}
+
+function keyActor(verification: Verification): Actor | null {
+  if (!verification.valid) return null;
+  const { key } = verification;
+  return {
+    userId: key.mappedUserId,
+    sessionId: null,
+    key: { keyId: key.id, organizationId: key.organizationId, locationId: key.locationId, scopes: key.scopes },
+  };
+}
+
+/** Verifies OAuth access tokens (JWTs); supplied by the OAuth domain. */
+export type AccessTokenVerifier = (token: string) => Promise<Actor | null>;
+
 /**
- * Turns a request's credential into an actor. No credential → anonymous (null); a credential that
- * fails → CredentialRefused, so a client with a stale token learns it at once instead of seeing
- * an empty, anonymous view.
+ * Turns a request's credential into an actor: a session token, a SECRET key as Bearer, a KEY_PAIR
+ * as `accessKey` + `secretKey` headers, a BASIC key as HTTP Basic, or an OAuth access token.
+ * No credential → anonymous (null); a credential that fails → CredentialRefused, so a client with
+ * a stale token learns it at once instead of seeing an empty, anonymous view.
  */
-export async function authenticate(em: EntityManager, authorization: string | undefined | null): Promise<Actor | null> {
-  if (!authorization) return null;
-  const token = bearerToken(authorization);
-  const actor = token ? await authenticateSessionToken(em, token) : null;
-  if (!actor) throw new CredentialRefused();
-  return actor;
+export class Authenticator {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly keys: KeyVerifier,
+    private readonly failures: FailedAttempts,
+    private accessTokens: AccessTokenVerifier | null = null,
+  ) {}
+
+  /** The OAuth domain plugs its token check in here once it has its signing keys. */
+  acceptAccessTokens(verifier: AccessTokenVerifier): void {
+    this.accessTokens = verifier;
+  }
+
+  async authenticate(headers: CredentialHeaders, clientAddress: string | null): Promise<Actor | null> {
+    if (this.failures.isBlocked(clientAddress)) throw new TooManyFailures(this.failures.retryAfter(clientAddress));
+    const actor = await this.resolve(headers, clientAddress);
+    if (actor === undefined) return null;
+    if (!actor) {
+      this.failures.recordFailure(clientAddress);
+      throw new CredentialRefused();
+    }
+    return actor;
+  }
+
+  /** undefined: no credential at all; null: a credential that failed. */
+  private async resolve(headers: CredentialHeaders, clientAddress: string | null): Promise<Actor | null | undefined> {
+    if (headers.accessKey || headers.secretKey) {
+      const verification = await this.keys.verify(
+        { secret: headers.secretKey ?? "", publicId: headers.accessKey ?? "", kinds: [KeyKind.KEY_PAIR] },
+        clientAddress,
+      );
+      return keyActor(verification);
+    }
+    if (!headers.authorization) return undefined;
+    const basic = basicCredentials(headers.authorization);
+    if (basic) {
+      return keyActor(await this.keys.verify({ secret: basic.password, publicId: basic.username, kinds: [KeyKind.BASIC] }, clientAddress));
+    }
+    const token = bearerToken(headers.authorization);
+    if (!token) return null;
+    if (token.startsWith("lk_session_")) return authenticateSessionToken(this.em.fork(), token);
+    if (token.startsWith("lk_")) return keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress));
+    return this.accessTokens ? this.accessTokens(token) : null;
+  }
 }

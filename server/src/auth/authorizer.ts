@@ -31,22 +31,31 @@ export class Authorizer {
     return (await this.memberships()).find((membership) => membership.organization.id === organizationId) ?? null;
   }
 
-  async permissionsIn(organizationId: string): Promise<ReadonlySet<Permission>> {
+  /**
+   * What the actor may do in an organisation, or in one of its locations when `locationId` is given.
+   * A key never reaches beyond its own organisation, a location key beyond its location, and
+   * neither beyond its scopes.
+   */
+  async permissionsIn(organizationId: string, locationId: string | null = null): Promise<ReadonlySet<Permission>> {
+    const key = this.actor?.key;
+    if (key && (key.organizationId !== organizationId || (key.locationId && key.locationId !== locationId))) return NONE;
     const membership = await this.membershipIn(organizationId);
-    return membership ? new Set(membership.role.permissions) : NONE;
+    if (!membership) return NONE;
+    const granted = membership.role.permissions;
+    return new Set(key ? granted.filter((permission) => key.scopes.includes(permission)) : granted);
   }
 
-  async can(organizationId: string, permission: Permission): Promise<boolean> {
-    return (await this.permissionsIn(organizationId)).has(permission);
+  async can(organizationId: string, permission: Permission, locationId: string | null = null): Promise<boolean> {
+    return (await this.permissionsIn(organizationId, locationId)).has(permission);
   }
 
   /**
    * For mutations. Someone who cannot even read the organisation is told it does not exist, so
    * that IDs from another tenant reveal nothing; a member without the permission is told so.
    */
-  async require(organizationId: string, permission: Permission, what = "Organization"): Promise<void> {
+  async require(organizationId: string, permission: Permission, what = "Organization", locationId: string | null = null): Promise<void> {
     this.requireActor();
-    const granted = await this.permissionsIn(organizationId);
+    const granted = await this.permissionsIn(organizationId, locationId);
     if (!granted.has(Permission.ORG_READ)) throw userError(UserErrorCode.NOT_FOUND, `${what} not found.`);
     if (!granted.has(permission)) {
       throw userError(UserErrorCode.FORBIDDEN, `Your role does not grant \`${permission}\` in this organization.`);

@@ -1,5 +1,9 @@
 import { AuditEntry } from "../audit/audit-entry.entity";
 import { Session } from "../auth/session.entity";
+import { DomainEvent } from "../events/domain-event.entity";
+import { AgreementAcceptance } from "../keys/agreement-acceptance.entity";
+import { ApiKey } from "../keys/api-key.entity";
+import { KeySecret } from "../keys/key-secret.entity";
 import { Membership } from "../members/membership.entity";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
@@ -8,4 +12,17 @@ import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
 
 /** Every entity, listed once: MikroORM discovers nothing by globbing folders. */
-export const ENTITIES = [User, Session, Organization, OrganizationSettings, Location, Role, Membership, AuditEntry];
+export const ENTITIES = [
+  User,
+  Session,
+  Organization,
+  OrganizationSettings,
+  Location,
+  Role,
+  Membership,
+  AuditEntry,
+  ApiKey,
+  KeySecret,
+  AgreementAcceptance,
+  DomainEvent,
+];

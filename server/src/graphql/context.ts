@@ -1,12 +1,26 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor, RequestInfo } from "../auth/actor";
+import type { Authenticator } from "../auth/authenticate";
 import { Authorizer } from "../auth/authorizer";
 import type { Config } from "../config";
+import type { FailedAttempts } from "../keys/failed-attempts";
+import type { KeyCrypto } from "../keys/key-crypto";
+import type { KeyVerifier } from "../keys/key-verifier";
 import type { Logger } from "../observability/logger";
 import { createLoaders, type Loaders } from "./loaders";
 
+/** Process-wide services that requests use. */
+export interface AppServices {
+  keyCrypto: KeyCrypto;
+  keyVerifier: KeyVerifier;
+  authenticator: Authenticator;
+  /** Failed credential attempts per client address, shared by every way in. */
+  failedAttempts: FailedAttempts;
+}
+
 /** Everything a resolver or service needs for one request (or one WebSocket operation). */
 export interface RequestContext {
+  services: AppServices;
   em: EntityManager;
   actor: Actor | null;
   authz: Authorizer;
@@ -22,6 +36,7 @@ export function buildContext(options: {
   request: RequestInfo;
   config: Config;
   log: Logger;
+  services: AppServices;
 }): RequestContext {
   const em = options.em.fork();
   const loaders = createLoaders(em);

@@ -12,6 +12,10 @@ export enum UserErrorCode {
   LAST_OWNER = "LAST_OWNER",
   ROLE_IN_USE = "ROLE_IN_USE",
   BUILT_IN_ROLE = "BUILT_IN_ROLE",
+  AGREEMENT_REQUIRED = "AGREEMENT_REQUIRED",
+  API_ACCESS_DISABLED = "API_ACCESS_DISABLED",
+  REVEAL_NOT_ALLOWED = "REVEAL_NOT_ALLOWED",
+  INVALID_STATE = "INVALID_STATE",
 }
 
 registerEnumType(UserErrorCode, {
@@ -26,6 +30,10 @@ registerEnumType(UserErrorCode, {
     LAST_OWNER: { description: "The change would leave the organisation without an owner." },
     ROLE_IN_USE: { description: "The role is assigned to members; reassign them first." },
     BUILT_IN_ROLE: { description: "Built-in roles cannot be changed or deleted." },
+    AGREEMENT_REQUIRED: { description: "Accept the organisation's current API agreement first (`acceptApiAgreement`)." },
+    API_ACCESS_DISABLED: { description: "The organisation lets only admins create API keys." },
+    REVEAL_NOT_ALLOWED: { description: "This secret cannot be shown again: the organisation or the key kind shows secrets once." },
+    INVALID_STATE: { description: "The key's state does not allow this, e.g. enabling a revoked key." },
   },
 });
 
@@ -34,6 +42,7 @@ export enum GraphQLErrorCode {
   UNAUTHENTICATED = "UNAUTHENTICATED",
   FORBIDDEN = "FORBIDDEN",
   BAD_USER_INPUT = "BAD_USER_INPUT",
+  RATE_LIMITED = "RATE_LIMITED",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 

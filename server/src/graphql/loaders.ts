@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { keyLoaders } from "../keys/keys.loaders";
 import { memberLoaders } from "../members/members.loaders";
 import { orgLoaders } from "../orgs/orgs.loaders";
 import { roleLoaders } from "../roles/roles.loaders";
@@ -12,6 +13,7 @@ export function createLoaders(em: EntityManager) {
     orgs: orgLoaders(em),
     members: memberLoaders(em, (role) => roles.byId.prime(role.id, role)),
     roles,
+    keys: keyLoaders(em),
   };
 }
 

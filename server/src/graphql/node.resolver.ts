@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import { AuditEntry } from "../audit/audit-entry.entity";
 import { Permission } from "../auth/permission";
+import { readableKey } from "../keys/key-access";
 import { readableLocation } from "../orgs/locations.service";
 import { readableOrganization } from "../orgs/orgs.service";
 import { visibleMembershipsOf } from "../users/users.service";
@@ -27,6 +28,7 @@ const fetchers: Record<string, Fetch> = {
     const sharesAnOrganization = id === ctx.actor?.userId || (await visibleMembershipsOf(ctx, id)).length > 0;
     return sharesAnOrganization ? ctx.loaders.users.byId.load(id) : null;
   },
+  ApiKey: readableKey,
   AuditEntry: async (ctx, id) => {
     const entry = await ctx.em.findOne(AuditEntry, { id });
     const organizationId = entry?.organizationId;

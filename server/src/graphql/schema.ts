@@ -3,6 +3,9 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { AuditEntryResolver, OrganizationAuditResolver } from "../audit/audit.resolver";
 import { AuthResolver } from "../auth/auth.resolver";
+import { ApiKeyResolver } from "../keys/keys.resolver";
+import { OrganizationKeysResolver } from "../keys/org-keys.resolver";
+import { VerifyKeyResolver } from "../keys/verify.resolver";
 import { MembershipResolver } from "../members/members.resolver";
 import { LocationResolver } from "../orgs/locations.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
@@ -20,6 +23,9 @@ export const RESOLVERS = [
   RoleResolver,
   AuditEntryResolver,
   OrganizationAuditResolver,
+  ApiKeyResolver,
+  OrganizationKeysResolver,
+  VerifyKeyResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

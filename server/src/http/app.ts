@@ -7,15 +7,16 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
-import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config";
-import { buildContext, type RequestContext } from "../graphql/context";
+import { type AppServices, buildContext, type RequestContext } from "../graphql/context";
 import { GraphQLErrorCode } from "../graphql/errors";
 import { operationLimits } from "../graphql/limits";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import { credentialHeaders } from "./credential-headers";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
+import { registerKeyRoutes } from "./key-routes";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -43,9 +44,10 @@ export async function createHttpApp(options: {
   em: EntityManager;
   schema: GraphQLSchema;
   metrics: Metrics;
+  services: AppServices;
   isReady: () => Promise<boolean>;
 }): Promise<HttpApp> {
-  const { config, log, em, schema, metrics } = options;
+  const { config, log, em, schema, metrics, services } = options;
   const fastify = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     genReqId: (request) => {
@@ -54,6 +56,7 @@ export async function createHttpApp(options: {
     },
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: config.environment === "test" }),
     bodyLimit: 1_048_576,
+    trustProxy: config.trustProxy,
     forceCloseConnections: false,
     return503OnClosing: true,
   });
@@ -82,10 +85,11 @@ export async function createHttpApp(options: {
   await fastify.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     context: async (request) => {
-      const actor = await authenticate(em.fork(), request.headers.authorization);
+      const actor = await services.authenticator.authenticate(credentialHeaders(request.headers), request.ip);
       return buildContext({
         em,
         actor,
+        services,
         config,
         log: request.log as Logger,
         request: { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers["user-agent"] ?? null },
@@ -93,9 +97,10 @@ export async function createHttpApp(options: {
     },
   });
   registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
+  registerKeyRoutes(fastify, services, em);
 
   const wsServer = new WebSocketServer({ noServer: true });
-  const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log });
+  const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log, services });
   fastify.server.on("upgrade", (request, socket, head) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== GRAPHQL_PATH) return socket.destroy();
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));

@@ -4,9 +4,8 @@ import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocketServer } from "ws";
 import type { Actor } from "../auth/actor";
-import { authenticate } from "../auth/authenticate";
 import type { Config } from "../config";
-import { buildContext } from "../graphql/context";
+import { type AppServices, buildContext } from "../graphql/context";
 import { operationLimits } from "../graphql/limits";
 import type { Logger } from "../observability/logger";
 
@@ -25,6 +24,7 @@ export function serveGraphqlOverWebSocket(options: {
   em: EntityManager;
   config: Config;
   log: Logger;
+  services: AppServices;
 }) {
   const limits = operationLimits(options.config);
   const states = new WeakMap<object, ConnectionState>();
@@ -34,9 +34,12 @@ export function serveGraphqlOverWebSocket(options: {
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const authorization = typeof params.authorization === "string" ? params.authorization : null;
+        const text = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : null);
         try {
-          const actor = await authenticate(options.em.fork(), authorization);
+          const actor = await options.services.authenticator.authenticate(
+            { authorization: text("authorization"), accessKey: text("accessKey"), secretKey: text("secretKey") },
+            ctx.extra.request.socket.remoteAddress ?? null,
+          );
           states.set(ctx.extra, { actor, requestId: crypto.randomUUID() });
           return true;
         } catch {
@@ -48,6 +51,7 @@ export function serveGraphqlOverWebSocket(options: {
         const state = states.get(ctx.extra);
         return buildContext({
           em: options.em,
+          services: options.services,
           actor: state?.actor ?? null,
           config: options.config,
           log: options.log,

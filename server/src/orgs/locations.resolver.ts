@@ -6,15 +6,19 @@ import { Location } from "./location.entity";
 import { createLocation, deleteLocation, updateLocation } from "./locations.service";
 import { Organization } from "./organization.entity";
 import { CreateLocationInput, DeleteLocationInput, UpdateLocationInput } from "./orgs.inputs";
+import { readableOrganization } from "./orgs.service";
 
 const LocationPayload = MutationPayload("LocationPayload", "location", () => Location, "The location created or changed.");
 const DeleteLocationPayload = MutationPayload("DeleteLocationPayload", "deletedLocationId", () => ID, "The ID of the deleted location.");
 
 @Resolver(() => Location)
 export class LocationResolver {
-  @FieldResolver(() => Organization, { description: "The organisation this location belongs to." })
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description: "The organisation this location belongs to; null for a location key, which reaches only its location.",
+  })
   async organization(@Root() location: Location, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.orgs.byId.load(location.organization.id);
+    return readableOrganization(ctx, location.organization.id);
   }
 
   @Mutation(() => LocationPayload, { description: "Adds a location to an organisation. Needs `locations:manage`." })

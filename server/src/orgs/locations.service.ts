@@ -17,7 +17,7 @@ const DUPLICATE = "This organization already has a location with that name.";
 
 export async function readableLocation(ctx: RequestContext, id: string): Promise<Location | null> {
   const location = await ctx.loaders.orgs.locationById.load(id);
-  if (!location || !(await ctx.authz.can(location.organization.id, Permission.ORG_READ))) return null;
+  if (!location || !(await ctx.authz.can(location.organization.id, Permission.ORG_READ, location.id))) return null;
   return location;
 }
 

@@ -37,6 +37,17 @@ export class OrganizationSettings {
   @Property({ type: "integer", default: 90 })
   inactivityDays = 90;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: "Longest lifetime a new or extended key may have, in days; null allows keys that never expire.",
+  })
+  @Property({ type: "integer", nullable: true, default: 366 })
+  maxKeyLifetimeDays: number | null = 366;
+
+  @Field(() => Boolean, { description: "Whether keys created by members without `keys:manage:all` wait for an admin's approval." })
+  @Property({ type: "boolean", default: false })
+  requireKeyApproval = false;
+
   @Field(() => [Int], { description: "Days before expiry or inactivity clean-up at which warnings are sent." })
   @Property({ type: ArrayType, columnType: "integer[]", defaultRaw: "'{15,7,1}'" })
   expiryWarningDays: number[] = [...DEFAULT_EXPIRY_WARNING_DAYS];

@@ -1,0 +1,37 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { DomainEvent } from "./domain-event.entity";
+
+/** Every domain event type. Consumers (webhooks, subscriptions, caches) match on these strings. */
+export enum EventType {
+  KEY_CREATED = "key.created",
+  KEY_UPDATED = "key.updated",
+  KEY_REVEALED = "key.revealed",
+  KEY_ROTATED = "key.rotated",
+  KEY_REVOKED = "key.revoked",
+  KEY_DELETED = "key.deleted",
+  KEY_LEAKED = "key.leaked",
+}
+
+/** Key events after which a cached verification result may be wrong. */
+export const KEY_INVALIDATING_EVENTS: ReadonlySet<string> = new Set([
+  EventType.KEY_UPDATED,
+  EventType.KEY_ROTATED,
+  EventType.KEY_REVOKED,
+  EventType.KEY_DELETED,
+  EventType.KEY_LEAKED,
+]);
+
+export interface EventRecord {
+  type: EventType;
+  organizationId: string | null;
+  subjectId: string | null;
+  /** What consumers need to act; never a secret. */
+  payload: Record<string, unknown>;
+}
+
+/** Writes an event to the outbox through `em`, which must be the transaction of the change it announces. */
+export function publishEvent(em: EntityManager, event: EventRecord): DomainEvent {
+  const row = em.create(DomainEvent, { ...event, occurredAt: new Date() });
+  em.persist(row);
+  return row;
+}

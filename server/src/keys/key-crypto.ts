@@ -1,0 +1,60 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
+/**
+ * Secrets at rest. Lookup uses an HMAC-SHA256 digest under a server-side pepper: keys carry 256
+ * random bits, so a slow password hash would only cost latency on every request, while the pepper
+ * keeps a stolen table useless without the server's configuration. Revealable secrets are also
+ * sealed with AES-256-GCM under the master key; the ciphertext names the master key it was sealed
+ * with (by fingerprint), so the master key can be rotated and old rows re-sealed.
+ */
+export class KeyCrypto {
+  private readonly current: { id: string; key: Buffer };
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(
+    private readonly pepper: Buffer,
+    masterKeys: Buffer[],
+  ) {
+    if (pepper.length < 32) throw new Error("The key pepper must be at least 32 bytes.");
+    if (!masterKeys.length || masterKeys.some((key) => key.length !== 32)) throw new Error("Master keys must be 32 bytes each.");
+    const entries = masterKeys.map((key) => ({ id: fingerprint(key), key }));
+    this.current = entries[0];
+    this.byId = new Map(entries.map((entry) => [entry.id, entry.key]));
+  }
+
+  digest(secret: string): string {
+    return createHmac("sha256", this.pepper).update(secret).digest("hex");
+  }
+
+  /** Constant-time comparison of two digests. */
+  static sameDigest(a: string, b: string): boolean {
+    const left = Buffer.from(a, "hex");
+    const right = Buffer.from(b, "hex");
+    return left.length === right.length && timingSafeEqual(left, right);
+  }
+
+  seal(secret: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.current.key, iv);
+    const ciphertext = Buffer.concat([cipher.update(secret, "utf8"), cipher.final()]);
+    return ["v1", this.current.id, iv.toString("base64"), cipher.getAuthTag().toString("base64"), ciphertext.toString("base64")].join(":");
+  }
+
+  open(sealed: string): string {
+    const [version, keyId, iv, tag, ciphertext] = sealed.split(":");
+    const key = this.byId.get(keyId);
+    if (version !== "v1" || !key) throw new Error("Sealed with an unknown master key.");
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
+    decipher.setAuthTag(Buffer.from(tag, "base64"));
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64")), decipher.final()]).toString("utf8");
+  }
+
+  /** Whether a sealed value was sealed under an older master key and should be re-sealed. */
+  isStale(sealed: string): boolean {
+    return sealed.split(":")[1] !== this.current.id;
+  }
+}
+
+function fingerprint(key: Buffer): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 8);
+}

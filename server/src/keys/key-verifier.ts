@@ -1,0 +1,158 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { registerEnumType } from "type-graphql";
+import type { Permission } from "../auth/permission";
+import type { KeyCrypto } from "./key-crypto";
+import { KeyKind, KeyState } from "./key-enums";
+import { checkSecret, SecretKind } from "./key-format";
+import { addressAllowed } from "./key-policy";
+
+/** Why a presented key was refused (or VALID). Stable codes for services that verify keys through us. */
+export enum VerifyCode {
+  VALID = "VALID",
+  MALFORMED = "MALFORMED",
+  BAD_CHECKSUM = "BAD_CHECKSUM",
+  NOT_FOUND = "NOT_FOUND",
+  REVOKED = "REVOKED",
+  EXPIRED = "EXPIRED",
+  DISABLED = "DISABLED",
+  PENDING_APPROVAL = "PENDING_APPROVAL",
+  ADDRESS_NOT_ALLOWED = "ADDRESS_NOT_ALLOWED",
+}
+
+registerEnumType(VerifyCode, { name: "VerifyCode", description: "The outcome of verifying a key." });
+
+/** The facts of a key that verification needs; cached per secret digest. */
+interface KeyRecord {
+  id: string;
+  organizationId: string;
+  locationId: string | null;
+  mappedUserId: string;
+  name: string;
+  kind: KeyKind;
+  state: KeyState;
+  publicId: string | null;
+  scopes: Permission[];
+  allowedCidrs: string[];
+  expiresAt: Date | null;
+  secretExpiresAt: Date | null;
+}
+
+export type Verification = { valid: true; code: VerifyCode.VALID; key: KeyRecord } | { valid: false; code: VerifyCode; key?: KeyRecord };
+
+export interface PresentedKey {
+  secret: string;
+  /** For KEY_PAIR, BASIC and OAUTH_CLIENT: the public half, which must belong to the same key. */
+  publicId?: string | null;
+  /** The kinds acceptable where the key was presented (a Bearer header takes SECRET keys only). */
+  kinds: readonly KeyKind[];
+}
+
+const KIND_OF: Record<SecretKind, KeyKind> = {
+  [SecretKind.SECRET]: KeyKind.SECRET,
+  [SecretKind.KEY_PAIR]: KeyKind.KEY_PAIR,
+  [SecretKind.BASIC]: KeyKind.BASIC,
+  [SecretKind.OAUTH_CLIENT]: KeyKind.OAUTH_CLIENT,
+};
+
+const LOOKUP = `
+  select k.id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind, k.state, k.public_id,
+         k.scopes, k.allowed_cidrs, k.expires_at, s.expires_at as secret_expires_at
+  from key_secrets s join api_keys k on k.id = s.key_id
+  where s.digest = ?`;
+
+/**
+ * The verify path: shape and checksum first (no I/O), then one indexed lookup by peppered digest,
+ * cached in memory for a short while. Revocations, rotations and updates evict the cache on every
+ * instance through the outbox's NOTIFY. `lastUsedAt` is written in batches, not per request.
+ */
+export class KeyVerifier {
+  private readonly cache = new Map<string, { record: KeyRecord; until: number }>();
+  private readonly digestsByKey = new Map<string, Set<string>>();
+  private readonly usage = new Map<string, Date>();
+  private readonly flushTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly crypto: KeyCrypto,
+    private readonly cacheMilliseconds: number,
+  ) {
+    this.flushTimer = setInterval(() => void this.flushUsage().catch(() => undefined), 5_000);
+    this.flushTimer.unref();
+  }
+
+  async verify(presented: PresentedKey, clientAddress: string | null, now = new Date()): Promise<Verification> {
+    const check = checkSecret(presented.secret);
+    if (!check.ok) return { valid: false, code: VerifyCode[check.reason] };
+    if (!presented.kinds.includes(KIND_OF[check.kind])) return { valid: false, code: VerifyCode.NOT_FOUND };
+    const record = await this.lookup(this.crypto.digest(presented.secret));
+    if (!record || (record.publicId !== null && record.publicId !== presented.publicId))
+      return { valid: false, code: VerifyCode.NOT_FOUND };
+    const code = this.judge(record, clientAddress, now);
+    if (code !== VerifyCode.VALID) return { valid: false, code, key: record };
+    this.usage.set(record.id, now);
+    return { valid: true, code, key: record };
+  }
+
+  private judge(record: KeyRecord, clientAddress: string | null, now: Date): VerifyCode {
+    if (record.state === KeyState.REVOKED) return VerifyCode.REVOKED;
+    if (record.state === KeyState.DISABLED) return VerifyCode.DISABLED;
+    if (record.state === KeyState.PENDING) return VerifyCode.PENDING_APPROVAL;
+    if (record.state === KeyState.EXPIRED || (record.expiresAt && record.expiresAt <= now)) return VerifyCode.EXPIRED;
+    // A secret superseded by rotation works until its grace period ends.
+    if (record.secretExpiresAt && record.secretExpiresAt <= now) return VerifyCode.REVOKED;
+    if (!addressAllowed(record.allowedCidrs, clientAddress)) return VerifyCode.ADDRESS_NOT_ALLOWED;
+    return VerifyCode.VALID;
+  }
+
+  private async lookup(digest: string): Promise<KeyRecord | null> {
+    const cached = this.cache.get(digest);
+    if (cached && cached.until > Date.now()) return cached.record;
+    const rows: Array<Record<string, any>> = await this.em.getConnection().execute(LOOKUP, [digest]);
+    if (!rows.length) return null;
+    const row = rows[0];
+    const record: KeyRecord = {
+      id: row.id,
+      organizationId: row.organization_id,
+      locationId: row.location_id,
+      mappedUserId: row.mapped_user_id,
+      name: row.name,
+      kind: row.kind,
+      state: row.state,
+      publicId: row.public_id,
+      scopes: row.scopes,
+      allowedCidrs: row.allowed_cidrs,
+      expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+      secretExpiresAt: row.secret_expires_at ? new Date(row.secret_expires_at) : null,
+    };
+    if (this.cacheMilliseconds > 0) {
+      this.cache.set(digest, { record, until: Date.now() + this.cacheMilliseconds });
+      const digests = this.digestsByKey.get(record.id) ?? new Set();
+      digests.add(digest);
+      this.digestsByKey.set(record.id, digests);
+    }
+    return record;
+  }
+
+  /** Forgets every cached result of a key: called for key events from any instance. */
+  evict(keyId: string): void {
+    for (const digest of this.digestsByKey.get(keyId) ?? []) this.cache.delete(digest);
+    this.digestsByKey.delete(keyId);
+  }
+
+  /** Writes the latest use of every key used since the last flush, in one statement. */
+  async flushUsage(): Promise<void> {
+    if (!this.usage.size) return;
+    const batch = [...this.usage];
+    this.usage.clear();
+    const values = batch.map(() => "(?::uuid, ?::timestamptz)").join(", ");
+    await this.em.getConnection().execute(
+      `update api_keys k set last_used_at = greatest(k.last_used_at, v.used_at) from (values ${values}) as v(id, used_at) where k.id = v.id`,
+      batch.flatMap(([id, at]) => [id, at.toISOString()]),
+    );
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushUsage().catch(() => undefined);
+  }
+}

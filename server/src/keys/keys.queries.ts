@@ -1,0 +1,76 @@
+import type { FilterQuery } from "@mikro-orm/core";
+import { Permission } from "../auth/permission";
+import type { PageRequest } from "../graphql/connection";
+import type { RequestContext } from "../graphql/context";
+import { findPage } from "../graphql/paged-query";
+import type { User } from "../users/user.entity";
+import { ApiKey } from "./api-key.entity";
+import { type KeyKind, KeyState } from "./key-enums";
+
+export interface KeyFilter {
+  locationId?: string | null;
+  /** Only organisation-level keys (no location). */
+  organizationLevelOnly?: boolean | null;
+  kinds?: KeyKind[] | null;
+  states?: KeyState[] | null;
+  mappedUserId?: string | null;
+  expiringBefore?: Date | null;
+  search?: string | null;
+}
+
+function stateCondition(states: KeyState[], now: Date): FilterQuery<ApiKey> {
+  // EXPIRED includes ACTIVE keys whose time has passed but that no sweep has marked yet.
+  const conditions: FilterQuery<ApiKey>[] = [];
+  const stored = states.filter((state) => state !== KeyState.ACTIVE && state !== KeyState.EXPIRED);
+  if (stored.length) conditions.push({ state: { $in: stored } });
+  if (states.includes(KeyState.ACTIVE))
+    conditions.push({ state: KeyState.ACTIVE, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
+  if (states.includes(KeyState.EXPIRED))
+    conditions.push({ $or: [{ state: KeyState.EXPIRED }, { state: KeyState.ACTIVE, expiresAt: { $lte: now } }] });
+  return { $or: conditions };
+}
+
+/**
+ * An organisation's keys that the caller may see: everyone's with `keys:read:all`, otherwise their
+ * own. A location key sees only its location's keys. Null when the caller cannot read the organisation.
+ */
+export async function listKeys(ctx: RequestContext, organizationId: string, filter: KeyFilter, page: PageRequest) {
+  const keyActor = ctx.actor?.key;
+  const scopeLocation = keyActor?.locationId ?? null;
+  const permissions = await ctx.authz.permissionsIn(organizationId, scopeLocation);
+  if (!permissions.has(Permission.ORG_READ)) return null;
+  const where: FilterQuery<ApiKey>[] = [{ organization: organizationId }];
+  if (scopeLocation) where.push({ location: scopeLocation });
+  if (!permissions.has(Permission.KEYS_READ_ALL)) {
+    const userId = ctx.actor!.userId;
+    where.push({ $or: [{ mappedUser: userId }, { createdBy: userId }] });
+  }
+  if (filter.locationId) where.push({ location: filter.locationId });
+  if (filter.organizationLevelOnly) where.push({ location: null });
+  if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
+  if (filter.states?.length) where.push(stateCondition(filter.states, new Date()));
+  if (filter.mappedUserId) where.push({ mappedUser: filter.mappedUserId });
+  if (filter.expiringBefore) where.push({ expiresAt: { $lt: filter.expiringBefore } });
+  if (filter.search?.trim()) where.push({ name: { $ilike: `%${filter.search.trim().replace(/[\\%_]/g, "\\$&")}%` } });
+  return findPage(ctx.em, ApiKey, { $and: where }, page);
+}
+
+/**
+ * Crelate's API Management view: the members who hold active keys, each with those keys.
+ * Needs `keys:read:all`; null otherwise.
+ */
+export async function keyHolders(ctx: RequestContext, organizationId: string): Promise<Array<{ user: User; keys: ApiKey[] }> | null> {
+  if (!(await ctx.authz.can(organizationId, Permission.KEYS_READ_ALL))) return null;
+  const keys = await ctx.em.find(
+    ApiKey,
+    { organization: organizationId, state: KeyState.ACTIVE, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
+    { orderBy: { id: "asc" }, populate: ["mappedUser"] },
+  );
+  const byUser = new Map<string, { user: User; keys: ApiKey[] }>();
+  for (const key of keys) {
+    const holder = byUser.get(key.mappedUser.id) ?? { user: key.mappedUser, keys: [] };
+    holder.keys.push(key);
+    byUser.set(key.mappedUser.id, holder);
+  }
+  return [...byUser.values()];
+}

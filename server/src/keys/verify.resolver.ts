@@ -1,0 +1,26 @@
+import { Arg, Ctx, Query, Resolver } from "type-graphql";
+import { TooManyFailures } from "../auth/authenticate";
+import type { RequestContext } from "../graphql/context";
+import { KeyKind } from "./key-enums";
+import { KeyVerification, verificationView } from "./verification-view";
+
+@Resolver()
+export class VerifyKeyResolver {
+  @Query(() => KeyVerification, {
+    description:
+      "Checks a key for services that use Latchkey as their key store. Pairs pass their public half as `accessKey`. Failures are rate limited per address.",
+  })
+  async verifyKey(
+    @Arg("secret", () => String) secret: string,
+    @Arg("accessKey", () => String, { nullable: true }) accessKey: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<KeyVerification> {
+    const { failedAttempts, keyVerifier } = ctx.services;
+    const address = ctx.request.ipAddress;
+    if (failedAttempts.isBlocked(address)) throw new TooManyFailures(failedAttempts.retryAfter(address));
+    const kinds = accessKey ? [KeyKind.KEY_PAIR, KeyKind.BASIC, KeyKind.OAUTH_CLIENT] : [KeyKind.SECRET];
+    const verification = await keyVerifier.verify({ secret, publicId: accessKey, kinds }, address);
+    if (!verification.valid) failedAttempts.recordFailure(address);
+    return verificationView(verification);
+  }
+}
