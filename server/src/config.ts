@@ -38,6 +38,8 @@ const schema = z.object({
     .pipe(z.array(base64Key(32))),
   /** How long a verification result may be served from memory; revocations evict it at once. */
   KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** How often key usage (`lastUsedAt`) is written, in one batch. */
+  KEY_USAGE_FLUSH_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
   TRUST_PROXY: z
     .enum(["true", "false"])
     .default("false")
@@ -59,6 +61,7 @@ export interface Config {
   masterKey: string | undefined;
   previousMasterKeys: string[];
   keyCacheSeconds: number;
+  keyUsageFlushSeconds: number;
   trustProxy: boolean;
 }
 
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     masterKey: values.LATCHKEY_MASTER_KEY,
     previousMasterKeys: values.LATCHKEY_PREVIOUS_MASTER_KEYS,
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
+    keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
     trustProxy: values.TRUST_PROXY,
   };
 }

@@ -1,3 +1,4 @@
+import "reflect-metadata";
 import type { AddressInfo } from "node:net";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Authenticator } from "./auth/authenticate";
@@ -33,7 +34,7 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
   });
   const keyCrypto = await loadKeyCrypto(config, log);
   const em = database.orm.em as EntityManager;
-  const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000);
+  const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
   const services: AppServices = {
     keyCrypto,

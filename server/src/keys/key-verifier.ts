@@ -75,8 +75,9 @@ export class KeyVerifier {
     private readonly em: EntityManager,
     private readonly crypto: KeyCrypto,
     private readonly cacheMilliseconds: number,
+    flushMilliseconds = 5_000,
   ) {
-    this.flushTimer = setInterval(() => void this.flushUsage().catch(() => undefined), 5_000);
+    this.flushTimer = setInterval(() => void this.flushUsage().catch(() => undefined), flushMilliseconds);
     this.flushTimer.unref();
   }
 

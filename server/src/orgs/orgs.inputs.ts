@@ -23,6 +23,12 @@ export class OrganizationSettingsInput {
 
   @Field(() => [Int], { nullable: true, description: "1 to 10 distinct values, each 1 to 365." })
   expiryWarningDays?: number[] | null;
+
+  @Field(() => Int, { nullable: true, description: "1 to 3650 days; an explicit null allows keys that never expire." })
+  maxKeyLifetimeDays?: number | null;
+
+  @Field(() => Boolean, { nullable: true })
+  requireKeyApproval?: boolean | null;
 }
 
 @InputType()

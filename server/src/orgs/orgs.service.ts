@@ -24,8 +24,13 @@ const settingsSchema = z
       .refine((days) => new Set(days).size === days.length, "must not repeat a threshold")
       .transform((days) => [...days].sort((a, b) => b - a))
       .nullish(),
+    maxKeyLifetimeDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").nullish(),
+    requireKeyApproval: z.boolean().nullish(),
   })
   .strict();
+
+/** Settings where null is a value (no limit) rather than "leave as is". */
+const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays"]);
 
 const createSchema = z.object({ name: nameSchema });
 const updateSchema = z.object({ id: globalIdOf("Organization"), name: nameSchema.nullish(), settings: settingsSchema.nullish() });
@@ -82,7 +87,7 @@ export async function updateOrganization(ctx: RequestContext, input: unknown): P
       organization.name = name;
     }
     for (const [field, value] of Object.entries(settings ?? {})) {
-      if (value == null) continue;
+      if (value === undefined || (value === null && !NULLABLE_SETTINGS.has(field))) continue;
       const key = field as keyof typeof organization.settings;
       if (JSON.stringify(organization.settings[key]) === JSON.stringify(value)) continue;
       changes[`settings.${field}`] = { from: organization.settings[key], to: value };
