@@ -65,7 +65,12 @@ export async function acceptAgreement(server: TestServer, token: string, organiz
 }
 
 /** Sends a GraphQL query with arbitrary headers (keys come in several shapes). */
-export async function graphqlWithHeaders(server: TestServer, query: string, headers: Record<string, string>, variables: Record<string, unknown> = {}) {
+export async function graphqlWithHeaders(
+  server: TestServer,
+  query: string,
+  headers: Record<string, string>,
+  variables: Record<string, unknown> = {},
+) {
   const response = await fetch(server.graphqlUrl, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

@@ -76,11 +76,17 @@ export function registerKeyRoutes(fastify: FastifyInstance, services: AppService
 
   fastify.post<{ Body: { secrets: string[] } }>("/v1/keys/report-leak", { schema: { body: leakBody } }, async (request, reply) => {
     if (refuseIfBlocked(request, reply)) return reply;
-    await reportLeakedSecrets(em, services.keyCrypto, request.body.secrets, {
-      requestId: String(request.id),
-      ipAddress: request.ip,
-      userAgent: request.headers["user-agent"] ?? null,
-    });
+    await reportLeakedSecrets(
+      em,
+      services.keyCrypto,
+      request.body.secrets,
+      {
+        requestId: String(request.id),
+        ipAddress: request.ip,
+        userAgent: request.headers["user-agent"] ?? null,
+      },
+      (keyId) => services.keyVerifier.evict(keyId),
+    );
     return reply.code(202).send({ received: request.body.secrets.length });
   });
 }

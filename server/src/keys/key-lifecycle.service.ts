@@ -40,6 +40,13 @@ function announce(
   if (event) publishEvent(em, { type: event, organizationId, subjectId: key.id, payload: keyEventPayload(key, details) });
 }
 
+/** Commits a key change, then drops this instance's cached verifications at once (others hear the NOTIFY). */
+export async function changeKey<T>(ctx: RequestContext, key: ApiKey, change: (em: EntityManager) => Promise<T>): Promise<T> {
+  const result = await ctx.em.transactional(change);
+  ctx.services.keyVerifier.evict(key.id);
+  return result;
+}
+
 function requireUsable(key: ApiKey) {
   const state = key.effectiveState();
   if (state === KeyState.REVOKED || state === KeyState.EXPIRED) {
@@ -84,7 +91,7 @@ export async function rotateKey(ctx: RequestContext, input: unknown): Promise<Is
   requireUsable(key);
   const organization = (await ctx.loaders.orgs.byId.load(key.organization.id))!;
   const graceEnds = new Date(Date.now() + (gracePeriodHours ?? 0) * 3_600_000);
-  return ctx.em.transactional(async (em) => {
+  return changeKey(ctx, key, async (em) => {
     // Earlier superseded secrets end now too: at most one old secret is ever still valid.
     await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: new Date() } }, { expiresAt: new Date() });
     await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: null }, { expiresAt: graceEnds });
@@ -100,7 +107,7 @@ export async function revokeKey(ctx: RequestContext, input: unknown): Promise<Ap
   const { id, reason } = parseInput(revokeSchema, input);
   const key = await manageableKey(ctx, id);
   if (key.state === KeyState.REVOKED) throw userError(UserErrorCode.INVALID_STATE, "This key is already revoked.", ["id"]);
-  return ctx.em.transactional(async (em) => {
+  return changeKey(ctx, key, async (em) => {
     key.state = KeyState.REVOKED;
     key.revokedAt = new Date();
     key.revokedReason = reason;
@@ -118,7 +125,7 @@ export async function setKeyEnabled(ctx: RequestContext, input: unknown, enabled
   const from = enabled ? KeyState.DISABLED : KeyState.ACTIVE;
   if (key.state !== from)
     throw userError(UserErrorCode.INVALID_STATE, `Only ${from.toLowerCase()} keys can be ${enabled ? "enabled" : "disabled"}.`, ["id"]);
-  return ctx.em.transactional(async (em) => {
+  return changeKey(ctx, key, async (em) => {
     key.state = enabled ? KeyState.ACTIVE : KeyState.DISABLED;
     em.persist(key);
     announce(em, ctx, key, enabled ? AuditAction.KEY_ENABLED : AuditAction.KEY_DISABLED, EventType.KEY_UPDATED, { state: key.state });
@@ -134,7 +141,7 @@ export async function approveKey(ctx: RequestContext, input: unknown): Promise<A
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
   await ctx.authz.require(key.organization.id, Permission.KEYS_MANAGE_ALL, "Key", key.location?.id ?? null);
   if (key.state !== KeyState.PENDING) throw userError(UserErrorCode.INVALID_STATE, "Only keys pending approval can be approved.", ["id"]);
-  return ctx.em.transactional(async (em) => {
+  return changeKey(ctx, key, async (em) => {
     key.state = KeyState.ACTIVE;
     em.persist(key);
     announce(em, ctx, key, AuditAction.KEY_APPROVED, EventType.KEY_UPDATED, { state: key.state });
@@ -145,7 +152,7 @@ export async function approveKey(ctx: RequestContext, input: unknown): Promise<A
 export async function deleteKey(ctx: RequestContext, input: unknown): Promise<string> {
   const { id } = parseInput(idSchema, input);
   const key = await manageableKey(ctx, id);
-  await ctx.em.transactional(async (em) => {
+  await changeKey(ctx, key, async (em) => {
     announce(em, ctx, key, AuditAction.KEY_DELETED, EventType.KEY_DELETED, { name: key.name });
     await em.nativeDelete("ApiKey", { id: key.id });
   });

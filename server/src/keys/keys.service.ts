@@ -12,6 +12,7 @@ import { manageableKey } from "./key-access";
 import { KeyKind, KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
 import { issueSecret, publicIdFor } from "./key-issuance";
+import { changeKey } from "./key-lifecycle.service";
 import { cidrSchema, expiryWithinPolicy } from "./key-policy";
 
 const contactSchema = z.object({
@@ -148,7 +149,7 @@ export async function updateKey(ctx: RequestContext, input: unknown): Promise<Ap
   if (changes.mappedUserId || changes.scopes) await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
   const expiresAt = changes.expiresAt === undefined ? key.expiresAt : expiryWithinPolicy(changes.expiresAt, organization.settings);
 
-  return ctx.em.transactional(async (em) => {
+  return changeKey(ctx, key, async (em) => {
     const before = {
       name: key.name,
       mappedUserId: key.mappedUser.id,

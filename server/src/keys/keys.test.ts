@@ -20,7 +20,13 @@ describe("creating keys", () => {
     for (const [kind, publicPattern] of Object.entries(kinds)) {
       const { secret, key } = await team.createKey({ name: `${kind} key`, kind });
       expect(secret).toMatch(SECRET_FORMAT);
-      expect(key).toMatchObject({ kind, state: "ACTIVE", scopes: ["ORG_READ"], contactName: CONTACT.name, mappedUser: { email: team.owner.email } });
+      expect(key).toMatchObject({
+        kind,
+        state: "ACTIVE",
+        scopes: ["ORG_READ"],
+        contactName: CONTACT.name,
+        mappedUser: { email: team.owner.email },
+      });
       expect(key.maskedSecret).toBe(`${secret.slice(0, 6)}…${secret.slice(-4)}`);
       if (publicPattern) expect(key.publicId).toMatch(publicPattern);
       else expect(key.publicId).toBeNull();
@@ -38,7 +44,10 @@ describe("creating keys", () => {
   it("never stores a secret in plaintext", async () => {
     const team = await keyTeam(server);
     const { secret } = await team.createKey({ name: "Plaintext check" });
-    const dump = await sql(server.databaseUrl, "select (select json_agg(k) from api_keys k)::text || (select json_agg(s) from key_secrets s)::text || (select json_agg(e) from domain_events e)::text || (select json_agg(a) from audit_entries a)::text as everything");
+    const dump = await sql(
+      server.databaseUrl,
+      "select (select json_agg(k) from api_keys k)::text || (select json_agg(s) from key_secrets s)::text || (select json_agg(e) from domain_events e)::text || (select json_agg(a) from audit_entries a)::text as everything",
+    );
     expect(String(dump[0].everything)).not.toContain(secret);
     expect(String(dump[0].everything)).not.toContain(secret.slice(6, 40));
   });
@@ -68,7 +77,12 @@ describe("creating keys", () => {
   it("lets non-admins create keys only while API access for non-admins is on (Crelate)", async () => {
     const team = await keyTeam(server);
     const developer = await team.addMember("Developer", "Developer");
-    await graphqlData(server, `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`, { input: { organizationId: team.organization.id } }, developer.token);
+    await graphqlData(
+      server,
+      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: team.organization.id } },
+      developer.token,
+    );
     expect((await team.tryCreateKey({ personal: true, contact: null }, developer.token)).userErrors[0].code).toBe("API_ACCESS_DISABLED");
     await team.updateSettings({ apiAccessForNonAdmins: true });
     const created = await team.tryCreateKey({ personal: true, contact: null }, developer.token);
@@ -81,9 +95,15 @@ describe("creating keys", () => {
   it("requires contact details for organisation keys but not personal ones (Claire)", async () => {
     const team = await keyTeam(server);
     const missing = await team.tryCreateKey({ contact: null });
-    expect(missing.userErrors).toEqual([{ field: ["contact"], code: "INVALID_INPUT", message: "contact: organisation keys need a contact name, email and phone" }]);
+    expect(missing.userErrors).toEqual([
+      { field: ["contact"], code: "INVALID_INPUT", message: "contact: organisation keys need a contact name, email and phone" },
+    ]);
     const bad = await team.tryCreateKey({ contact: { name: "", email: "nope", phone: "call me" } });
-    expect(bad.userErrors.map((error: { field: string[] }) => error.field.join("."))).toEqual(["contact.name", "contact.email", "contact.phone"]);
+    expect(bad.userErrors.map((error: { field: string[] }) => error.field.join("."))).toEqual([
+      "contact.name",
+      "contact.email",
+      "contact.phone",
+    ]);
     expect((await team.tryCreateKey({ personal: true, contact: null })).userErrors).toEqual([]);
   });
 
@@ -94,7 +114,9 @@ describe("creating keys", () => {
     expect(days).toBeGreaterThan(365.9);
     expect(days).toBeLessThanOrEqual(366);
     const tooLong = await team.tryCreateKey({ expiresAt: new Date(Date.now() + 400 * 86_400_000).toISOString() });
-    expect(tooLong.userErrors).toEqual([{ field: ["expiresAt"], code: "INVALID_INPUT", message: "expiresAt: this organization allows keys to live at most 366 days" }]);
+    expect(tooLong.userErrors).toEqual([
+      { field: ["expiresAt"], code: "INVALID_INPUT", message: "expiresAt: this organization allows keys to live at most 366 days" },
+    ]);
     const past = await team.tryCreateKey({ expiresAt: new Date(Date.now() - 1000).toISOString() });
     expect(past.userErrors[0]).toMatchObject({ field: ["expiresAt"], message: "expiresAt: must be in the future" });
     await team.updateSettings({ maxKeyLifetimeDays: null });
@@ -109,10 +131,15 @@ describe("creating keys", () => {
     const mapped = await team.createKey({ mappedUserId: viewerId });
     expect(mapped.key.mappedUser).toEqual({ email: viewer.email });
     const beyond = await team.tryCreateKey({ mappedUserId: viewerId, scopes: ["LOCATIONS_MANAGE"] });
-    expect(beyond.userErrors).toEqual([{ field: ["scopes"], code: "FORBIDDEN", message: "The mapped user does not hold locations:manage, so the key cannot either." }]);
+    expect(beyond.userErrors).toEqual([
+      { field: ["scopes"], code: "FORBIDDEN", message: "The mapped user does not hold locations:manage, so the key cannot either." },
+    ]);
     const outsider = await keyTeam(server, "Elsewhere");
     const outsiderId = (await graphqlData(server, `{ viewer { id } }`, {}, outsider.owner.token)).viewer.id;
-    expect((await team.tryCreateKey({ mappedUserId: outsiderId })).userErrors[0]).toMatchObject({ code: "NOT_FOUND", field: ["mappedUserId"] });
+    expect((await team.tryCreateKey({ mappedUserId: outsiderId })).userErrors[0]).toMatchObject({
+      code: "NOT_FOUND",
+      field: ["mappedUserId"],
+    });
   });
 
   it("refuses bad input with field errors and writes nothing", async () => {

@@ -17,10 +17,16 @@ export const MAX_REPORTED_SECRETS = 1000;
  * reports them, every matching ACTIVE key is revoked with a `key.leaked` event, and the reporter
  * learns nothing about which matched. Strings that fail the checksum cost no database work.
  */
-export async function reportLeakedSecrets(em: EntityManager, crypto: KeyCrypto, secrets: string[], request: RequestInfo): Promise<void> {
+export async function reportLeakedSecrets(
+  em: EntityManager,
+  crypto: KeyCrypto,
+  secrets: string[],
+  request: RequestInfo,
+  onRevoked: (keyId: string) => void,
+): Promise<void> {
   const digests = [...new Set(secrets.filter((secret) => checkSecret(secret).ok).map((secret) => crypto.digest(secret)))];
   if (!digests.length) return;
-  await em.fork().transactional(async (tx) => {
+  const revoked = await em.fork().transactional(async (tx) => {
     const matches = await tx.find(
       KeySecret,
       { digest: { $in: digests }, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
@@ -49,5 +55,7 @@ export async function reportLeakedSecrets(em: EntityManager, crypto: KeyCrypto, 
         payload: keyEventPayload(key),
       });
     }
+    return keys.map((key) => key.id);
   });
+  revoked.forEach(onRevoked);
 }

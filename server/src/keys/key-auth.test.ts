@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog } from "../../../test/support/audit";
+import { graphqlData } from "../../../test/support/graphql-client";
+import { basic, graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
+import { startTestServer, type TestServer } from "../../../test/support/server";
+import { sql } from "../../../test/support/sql";
+import { wsClient, wsExecute } from "../../../test/support/ws-client";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ KEY_USAGE_FLUSH_SECONDS: "0.2" });
+});
+afterAll(() => server?.stop());
+
+const ORG = `query($id: ID!) { organization(id: $id) { name locations { nodes { name } } } }`;
+
+describe("authenticating with keys", () => {
+  it("accepts each kind the way its integrators send it", async () => {
+    const team = await keyTeam(server);
+    const secret = await team.createKey({ kind: "SECRET" });
+    const pair = await team.createKey({ kind: "KEY_PAIR" });
+    const basicKey = await team.createKey({ kind: "BASIC" });
+    const variables = { id: team.organization.id };
+    const expected = { organization: { name: "Claire Dealer", locations: { nodes: [] } } };
+    expect((await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${secret.secret}` }, variables)).data).toEqual(expected);
+    expect((await graphqlWithHeaders(server, ORG, { accessKey: pair.key.publicId, secretKey: pair.secret }, variables)).data).toEqual(
+      expected,
+    );
+    expect(
+      (await graphqlWithHeaders(server, ORG, { authorization: basic(basicKey.key.publicId, basicKey.secret) }, variables)).data,
+    ).toEqual(expected);
+
+    // The halves of different keys do not combine, and a kind only works its own way.
+    expect((await graphqlWithHeaders(server, ORG, { accessKey: basicKey.key.publicId, secretKey: pair.secret }, variables)).status).toBe(
+      401,
+    );
+    expect((await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${pair.secret}` }, variables)).status).toBe(401);
+    const refused = await graphqlWithHeaders(
+      server,
+      ORG,
+      { authorization: basic(basicKey.key.publicId, `${basicKey.secret.slice(0, -1)}x`) },
+      variables,
+    );
+    expect(refused.errors?.[0]).toEqual({
+      message: "The credential sent is invalid, expired or revoked.",
+      extensions: { code: "UNAUTHENTICATED" },
+    });
+  });
+
+  it("acts for its mapped user, narrowed by its scopes, and is named in the audit log", async () => {
+    const team = await keyTeam(server);
+    const readOnly = await team.createKey({ name: "Reader" });
+    const manager = await team.createKey({ name: "Manager", scopes: ["LOCATIONS_MANAGE"] });
+    const CREATE = `mutation($input: CreateLocationInput!) { createLocation(input: $input) { location { name } userErrors { code } } }`;
+    const input = { input: { organizationId: team.organization.id, name: "By key" } };
+    const denied = await graphqlWithHeaders(server, CREATE, { authorization: `Bearer ${readOnly.secret}` }, input);
+    expect(denied.data.createLocation.userErrors).toEqual([{ code: "FORBIDDEN" }]);
+    const allowed = await graphqlWithHeaders(server, CREATE, { authorization: `Bearer ${manager.secret}` }, input);
+    expect(allowed.data.createLocation).toEqual({ location: { name: "By key" }, userErrors: [] });
+    const [entry] = (await auditLog(server, team.owner.token, team.organization.id, { actions: ["LOCATION_CREATED"] })).nodes;
+    expect(entry.actor).toEqual({ email: team.owner.email });
+    const [row] = await sql(
+      server.databaseUrl,
+      "select actor_key_id from audit_entries where action = 'location.created' and organization_id = (select organization_id from api_keys where name = 'Manager')",
+    );
+    expect(row.actor_key_id).toBeTruthy();
+  });
+
+  it("loses what its mapped user loses", async () => {
+    const team = await keyTeam(server);
+    const admin = await team.addMember("Admin", "Admin");
+    const adminId = (await graphqlData(server, `{ viewer { id } }`, {}, admin.token)).viewer.id;
+    const { secret } = await team.createKey({ mappedUserId: adminId, scopes: ["AUDIT_READ"] });
+    const AUDIT = `query($id: ID!) { organization(id: $id) { auditLog(first: 1) { totalCount } } }`;
+    const before = await graphqlWithHeaders(server, AUDIT, { authorization: `Bearer ${secret}` }, { id: team.organization.id });
+    expect(before.data.organization.auditLog.totalCount).toBeGreaterThan(0);
+    await graphqlData(
+      server,
+      `mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { userErrors { code } } }`,
+      { input: { membershipId: admin.membershipId, roleId: team.organization.roles.Viewer } },
+      team.owner.token,
+    );
+    const after = await graphqlWithHeaders(server, AUDIT, { authorization: `Bearer ${secret}` }, { id: team.organization.id });
+    expect(after.data.organization.auditLog).toBeNull();
+  });
+
+  it("never reaches another organisation, even one its mapped user belongs to", async () => {
+    const home = await keyTeam(server, "Home");
+    const other = await keyTeam(server, "Other");
+    await graphqlData(
+      server,
+      `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: other.organization.id, email: home.owner.email, roleId: other.organization.roles.Admin } },
+      other.owner.token,
+    );
+    const { secret } = await home.createKey();
+    const seen = await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${secret}` }, { id: other.organization.id });
+    expect(seen.data.organization).toBeNull();
+    const viaSession = await graphqlData(server, ORG, { id: other.organization.id }, home.owner.token);
+    expect(viaSession.organization.name).toBe("Other");
+  });
+
+  it("scopes a location key to its location (a CRM location key)", async () => {
+    const team = await keyTeam(server);
+    const make = async (name: string) =>
+      (
+        await graphqlData(
+          server,
+          `mutation($input: CreateLocationInput!) { createLocation(input: $input) { location { id } } }`,
+          { input: { organizationId: team.organization.id, name } },
+          team.owner.token,
+        )
+      ).createLocation.location.id as string;
+    const north = await make("North");
+    const south = await make("South");
+    const { secret } = await team.createKey({ locationId: north });
+    const headers = { authorization: `Bearer ${secret}` };
+    const NODE = `query($id: ID!) { node(id: $id) { ... on Location { name organization { name } } } }`;
+    expect((await graphqlWithHeaders(server, NODE, headers, { id: north })).data.node).toEqual({ name: "North", organization: null });
+    expect((await graphqlWithHeaders(server, NODE, headers, { id: south })).data.node).toBeNull();
+    expect((await graphqlWithHeaders(server, ORG, headers, { id: team.organization.id })).data.organization).toBeNull();
+    const orgKey = await team.createKey();
+    const both = await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${orgKey.secret}` }, { id: team.organization.id });
+    expect(both.data.organization.locations.nodes).toEqual([{ name: "North" }, { name: "South" }]);
+  });
+
+  it("refuses a key used from outside its address allowlist", async () => {
+    const team = await keyTeam(server);
+    const outside = await team.createKey({ allowedCidrs: ["10.0.0.0/8"] });
+    const inside = await team.createKey({ allowedCidrs: ["127.0.0.0/8", "::1/128"] });
+    expect(
+      (await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${outside.secret}` }, { id: team.organization.id })).status,
+    ).toBe(401);
+    expect((await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${inside.secret}` }, { id: team.organization.id })).status).toBe(
+      200,
+    );
+  });
+
+  it("keeps lastUsedAt up to date, written in batches", async () => {
+    const team = await keyTeam(server);
+    const { key, secret } = await team.createKey();
+    const before = Date.now();
+    await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${secret}` }, { id: team.organization.id });
+    const KEY = `query($id: ID!) { node(id: $id) { ... on ApiKey { lastUsedAt } } }`;
+    let lastUsedAt: string | null = null;
+    for (let attempt = 0; attempt < 50 && !lastUsedAt; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      lastUsedAt = (await graphqlData(server, KEY, { id: key.id }, team.owner.token)).node.lastUsedAt;
+    }
+    expect(new Date(lastUsedAt!).getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it("authenticates graphql-ws connections with a key in connection_init", async () => {
+    const team = await keyTeam(server);
+    const { secret } = await team.createKey();
+    const client = wsClient(server, `Bearer ${secret}`);
+    try {
+      expect(await wsExecute(client, ORG, { id: team.organization.id })).toEqual({
+        data: { organization: { name: "Claire Dealer", locations: { nodes: [] } } },
+      });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
