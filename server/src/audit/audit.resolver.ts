@@ -37,6 +37,11 @@ export class AuditEntryResolver {
     return entry.actorUserId ? ctx.loaders.users.byId.load(entry.actorUserId) : null;
   }
 
+  @FieldResolver(() => ID, { nullable: true, description: "The API key the actor authenticated with, when it was one (it may since have been deleted)." })
+  actorKeyId(@Root() entry: AuditEntry): string | null {
+    return entry.actorKeyId ? toGlobalId("ApiKey", entry.actorKeyId) : null;
+  }
+
   @FieldResolver(() => ID, { description: "Global ID of the object acted on (it may since have been deleted)." })
   targetId(@Root() entry: AuditEntry): string {
     return toGlobalId(entry.targetType, entry.targetId);

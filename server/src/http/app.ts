@@ -56,6 +56,8 @@ export async function createHttpApp(options: {
     },
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: config.environment === "test" }),
     bodyLimit: 1_048_576,
+    // A number where a key belongs is a client bug to report, not a value to convert.
+    ajv: { customOptions: { coerceTypes: false } },
     trustProxy: config.trustProxy,
     forceCloseConnections: false,
     return503OnClosing: true,
