@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 async function verify(target: TestServer, body: unknown) {
-  const response = await fetch(`${target.url}/v1/keys/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const response = await fetch(`${target.url}/v1/keys/verify`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
 
@@ -40,15 +44,24 @@ describe("POST /v1/keys/verify and verifyKey", () => {
     });
     expect(body.ownerId).toBe((await graphqlData(server, `{ viewer { id } }`, {}, team.owner.token)).viewer.id);
     expect(new Date(body.expiresAt).getTime()).toBe(new Date(key.expiresAt).getTime());
-    const { data } = await graphql(server, `query($secret: String!) { verifyKey(secret: $secret) { valid code keyId scopes } }`, { secret });
+    const { data } = await graphql(server, `query($secret: String!) { verifyKey(secret: $secret) { valid code keyId scopes } }`, {
+      secret,
+    });
     expect(data?.verifyKey).toEqual({ valid: true, code: "VALID", keyId: key.id, scopes: ["ORG_READ", "AUDIT_READ"] });
   });
 
   it("verifies pairs by their public half and secret", async () => {
     const team = await keyTeam(server);
     const pair = await team.createKey({ kind: "KEY_PAIR" });
-    expect((await verify(server, { accessKey: pair.key.publicId, secretKey: pair.secret })).body).toMatchObject({ valid: true, kind: "KEY_PAIR" });
-    expect((await verify(server, { accessKey: "lkak_someoneelse", secretKey: pair.secret })).body).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null });
+    expect((await verify(server, { accessKey: pair.key.publicId, secretKey: pair.secret })).body).toMatchObject({
+      valid: true,
+      kind: "KEY_PAIR",
+    });
+    expect((await verify(server, { accessKey: "lkak_someoneelse", secretKey: pair.secret })).body).toMatchObject({
+      valid: false,
+      code: "NOT_FOUND",
+      keyId: null,
+    });
   });
 
   it("rejects malformed and mistyped keys without a lookup, and unknown ones as NOT_FOUND", async () => {
@@ -57,17 +70,30 @@ describe("POST /v1/keys/verify and verifyKey", () => {
     const typo = `${secret.slice(0, -7)}${secret.at(-7) === "a" ? "b" : "a"}${secret.slice(-6)}`;
     expect((await verify(server, { key: "hello" })).body).toMatchObject({ valid: false, code: "MALFORMED" });
     expect((await verify(server, { key: typo })).body).toMatchObject({ valid: false, code: "BAD_CHECKSUM" });
-    expect((await verify(server, { key: unknownKey() })).body).toMatchObject({ valid: false, code: "NOT_FOUND", keyId: null, organizationId: null });
+    expect((await verify(server, { key: unknownKey() })).body).toMatchObject({
+      valid: false,
+      code: "NOT_FOUND",
+      keyId: null,
+      organizationId: null,
+    });
     expect((await verify(server, { key: 42 })).status).toBe(400);
   });
 
   it("reports revoked and expired keys as such", async () => {
     const team = await keyTeam(server);
     const revoked = await team.createKey();
-    await graphqlData(server, `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`, { input: { id: revoked.key.id, reason: "test" } }, team.owner.token);
+    await graphqlData(
+      server,
+      `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`,
+      { input: { id: revoked.key.id, reason: "test" } },
+      team.owner.token,
+    );
     expect((await verify(server, { key: revoked.secret })).body).toMatchObject({ valid: false, code: "REVOKED" });
     const expiring = await team.createKey({ expiresAt: new Date(Date.now() + 60_000).toISOString() });
-    await sql(server.databaseUrl, "update api_keys set expires_at = now() - interval '1 minute' where id = (select key_id from key_secrets order by created_at desc limit 1)");
+    await sql(
+      server.databaseUrl,
+      "update api_keys set expires_at = now() - interval '1 minute' where id = (select key_id from key_secrets order by created_at desc limit 1)",
+    );
     const stale = await verify(server, { key: expiring.secret });
     expect(stale.body).toMatchObject({ valid: false, code: "EXPIRED" });
   });
@@ -80,7 +106,12 @@ describe("POST /v1/keys/verify and verifyKey", () => {
       const ORG = `query($id: ID!) { organization(id: $id) { name } }`;
       expect((await graphqlWithHeaders(second, ORG, { authorization: `Bearer ${secret}` }, { id: team.organization.id })).status).toBe(200);
       expect((await verify(second, { key: secret })).body.valid).toBe(true);
-      await graphqlData(server, `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`, { input: { id: key.id, reason: "compromised" } }, team.owner.token);
+      await graphqlData(
+        server,
+        `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`,
+        { input: { id: key.id, reason: "compromised" } },
+        team.owner.token,
+      );
       const revokedAt = Date.now();
       let code = "VALID";
       while (code === "VALID" && Date.now() - revokedAt < 1000) {
@@ -99,7 +130,12 @@ describe("POST /v1/keys/report-leak", () => {
   it("revokes reported keys, raises key.leaked, and answers the same whatever matched", async () => {
     const team = await keyTeam(server);
     const leaked = await team.createKey({ name: "Pasted in a gist" });
-    const report = (secrets: string[]) => fetch(`${server.url}/v1/keys/report-leak`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ secrets }) });
+    const report = (secrets: string[]) =>
+      fetch(`${server.url}/v1/keys/report-leak`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ secrets }),
+      });
     const hit = await report([leaked.secret, "not a key"]);
     const miss = await report([unknownKey(), "lk_sk_nothing"]);
     expect(hit.status).toBe(202);
@@ -107,7 +143,9 @@ describe("POST /v1/keys/report-leak", () => {
     expect(await hit.json()).toEqual({ received: 2 });
     expect(await miss.json()).toEqual({ received: 2 });
     expect((await verify(server, { key: leaked.secret })).body).toMatchObject({ valid: false, code: "REVOKED" });
-    const [event] = await sql(server.databaseUrl, "select type from domain_events where type = 'key.leaked' and payload->>'keyId' = $1", [leaked.key.id]);
+    const [event] = await sql(server.databaseUrl, "select type from domain_events where type = 'key.leaked' and payload->>'keyId' = $1", [
+      leaked.key.id,
+    ]);
     expect(event).toEqual({ type: "key.leaked" });
     const tooMany = await report(Array.from({ length: 1001 }, () => leaked.secret));
     expect(tooMany.status).toBe(400);

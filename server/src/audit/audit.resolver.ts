@@ -37,7 +37,10 @@ export class AuditEntryResolver {
     return entry.actorUserId ? ctx.loaders.users.byId.load(entry.actorUserId) : null;
   }
 
-  @FieldResolver(() => ID, { nullable: true, description: "The API key the actor authenticated with, when it was one (it may since have been deleted)." })
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description: "The API key the actor authenticated with, when it was one (it may since have been deleted).",
+  })
   actorKeyId(@Root() entry: AuditEntry): string | null {
     return entry.actorKeyId ? toGlobalId("ApiKey", entry.actorKeyId) : null;
   }

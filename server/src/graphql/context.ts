@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import type { FailedAttempts } from "../keys/failed-attempts";
 import type { KeyCrypto } from "../keys/key-crypto";
 import type { KeyVerifier } from "../keys/key-verifier";
+import type { AccessTokens } from "../oauth/access-tokens";
 import type { Logger } from "../observability/logger";
 import { createLoaders, type Loaders } from "./loaders";
 
@@ -14,6 +15,7 @@ export interface AppServices {
   keyCrypto: KeyCrypto;
   keyVerifier: KeyVerifier;
   authenticator: Authenticator;
+  accessTokens: AccessTokens;
   /** Failed credential attempts per client address, shared by every way in. */
   failedAttempts: FailedAttempts;
 }

@@ -11,6 +11,7 @@ import type { Config } from "../config";
 import { type AppServices, buildContext, type RequestContext } from "../graphql/context";
 import { GraphQLErrorCode } from "../graphql/errors";
 import { operationLimits } from "../graphql/limits";
+import { registerOAuthRoutes } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { credentialHeaders } from "./credential-headers";
@@ -100,6 +101,7 @@ export async function createHttpApp(options: {
   });
   registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
   registerKeyRoutes(fastify, services, em);
+  await registerOAuthRoutes(fastify, services, services.accessTokens);
 
   const wsServer = new WebSocketServer({ noServer: true });
   const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log, services });

@@ -38,10 +38,11 @@ async function storedMaterial(dataDir: string, log: Logger): Promise<StoredMater
  * `LATCHKEY_PREVIOUS_MASTER_KEYS` lists retired master keys that can still open old ciphertexts
  * until `latchkey rotate-master-key` has re-sealed them.
  */
-export async function loadKeyCrypto(config: Config, log: Logger): Promise<KeyCrypto> {
+export async function loadKeyMaterial(config: Config, log: Logger): Promise<{ keyCrypto: KeyCrypto; masterKeys: Buffer[] }> {
   const stored = config.keyPepper && config.masterKey ? null : await storedMaterial(config.dataDir, log);
   const pepper = Buffer.from(config.keyPepper ?? stored!.pepper, "base64");
   const master = Buffer.from(config.masterKey ?? stored!.masterKey, "base64");
   const previous = config.previousMasterKeys.map((key) => Buffer.from(key, "base64"));
-  return new KeyCrypto(pepper, [master, ...previous]);
+  const masterKeys = [master, ...previous];
+  return { keyCrypto: new KeyCrypto(pepper, masterKeys), masterKeys };
 }

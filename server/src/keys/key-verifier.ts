@@ -134,10 +134,30 @@ export class KeyVerifier {
     return record;
   }
 
+  private readonly activeById = new Map<string, { active: boolean; until: number }>();
+
+  /**
+   * Whether a key is still ACTIVE and unexpired, for credentials derived from it (OAuth access
+   * tokens): revoking the key ends its tokens too, on every instance.
+   */
+  async isActive(keyId: string, now = new Date()): Promise<boolean> {
+    const cached = this.activeById.get(keyId);
+    if (cached && cached.until > Date.now()) return cached.active;
+    const rows: Array<{ state: KeyState; expires_at: string | null }> = await this.em
+      .getConnection()
+      .execute("select state, expires_at from api_keys where id = ?", [keyId]);
+    const row = rows[0];
+    const active = !!row && row.state === KeyState.ACTIVE && (!row.expires_at || new Date(row.expires_at) > now);
+    if (this.cacheMilliseconds > 0) this.activeById.set(keyId, { active, until: Date.now() + this.cacheMilliseconds });
+    if (active) this.usage.set(keyId, now);
+    return active;
+  }
+
   /** Forgets every cached result of a key: called for key events from any instance. */
   evict(keyId: string): void {
     for (const digest of this.digestsByKey.get(keyId) ?? []) this.cache.delete(digest);
     this.digestsByKey.delete(keyId);
+    this.activeById.delete(keyId);
   }
 
   /** Writes the latest use of every key used since the last flush, in one statement. */

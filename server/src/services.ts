@@ -1,0 +1,48 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { Authenticator } from "./auth/authenticate";
+import type { Config } from "./config";
+import { EventListener } from "./events/event-listener";
+import { KEY_INVALIDATING_EVENTS } from "./events/events";
+import type { AppServices } from "./graphql/context";
+import { FailedAttempts } from "./keys/failed-attempts";
+import { loadKeyMaterial } from "./keys/key-material";
+import { KeyVerifier } from "./keys/key-verifier";
+import { AccessTokens } from "./oauth/access-tokens";
+import { deriveSigningKey } from "./oauth/signing-keys";
+import type { Logger } from "./observability/logger";
+
+/** The process-wide services, wired together, and how to stop them. */
+export async function createServices(config: Config, log: Logger, em: EntityManager, databaseUrl: string) {
+  const { keyCrypto, masterKeys } = await loadKeyMaterial(config, log);
+  const signingKeys = await Promise.all(masterKeys.map(deriveSigningKey));
+  const accessTokens = new AccessTokens(signingKeys[0], signingKeys);
+  const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
+  const failedAttempts = new FailedAttempts();
+  const authenticator = new Authenticator(em, keyVerifier, failedAttempts);
+  // An access token is good while its signature holds and the key that earned it is still active.
+  authenticator.acceptAccessTokens(async (token) => {
+    const actor = await accessTokens.actorFor(token);
+    return actor && (await keyVerifier.isActive(actor.key.keyId)) ? actor : null;
+  });
+  const services: AppServices = { keyCrypto, keyVerifier, failedAttempts, authenticator, accessTokens };
+
+  // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
+  const events = new EventListener(databaseUrl, log);
+  events.onEvent((notice) => {
+    if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
+  });
+  try {
+    await events.start();
+  } catch (error) {
+    await keyVerifier.close();
+    throw error;
+  }
+
+  return {
+    services,
+    async close() {
+      await events.close();
+      await keyVerifier.close();
+    },
+  };
+}
