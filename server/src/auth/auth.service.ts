@@ -117,13 +117,16 @@ export async function signOut(ctx: RequestContext): Promise<void> {
   });
 }
 
-/** Resolves a bearer token to an actor: one indexed lookup by hash. Unknown, expired or revoked → null. */
+/**
+ * Resolves a bearer token to an actor: one indexed lookup by hash. Unknown, expired or revoked → null.
+ * Plain SQL rather than the ORM: this runs on every session-authenticated request.
+ */
 export async function authenticateSessionToken(em: EntityManager, token: string): Promise<Actor | null> {
   if (!looksLikeSessionToken(token)) return null;
-  const session = await em.findOne(
-    Session,
-    { tokenHash: hashSessionToken(token), revokedAt: null, expiresAt: { $gt: new Date() } },
-    { fields: ["id", "user"] },
-  );
-  return session ? { userId: session.user.id, sessionId: session.id } : null;
+  const rows: Array<{ id: string; user_id: string }> = await em
+    .getConnection()
+    .execute("select id, user_id from sessions where token_hash = ? and revoked_at is null and expires_at > now()", [
+      hashSessionToken(token),
+    ]);
+  return rows[0] ? { userId: rows[0].user_id, sessionId: rows[0].id } : null;
 }

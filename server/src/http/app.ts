@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
@@ -14,10 +15,12 @@ import { operationLimits } from "../graphql/limits";
 import { registerOAuthRoutes } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import { clientAddressOf } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
+import { handleVerify, VERIFY_PATH } from "./verify-handler";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -49,7 +52,14 @@ export async function createHttpApp(options: {
   isReady: () => Promise<boolean>;
 }): Promise<HttpApp> {
   const { config, log, em, schema, metrics, services } = options;
+  // The verify path is served by a plain handler before Fastify sees the request (see verify-handler).
+  const serverFactory = (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
+    http.createServer((request, response) => {
+      if (request.url === VERIFY_PATH) return handleVerify(services, request, response, clientAddressOf(request, config.trustProxy));
+      fastifyHandler(request, response);
+    });
   const fastify = Fastify({
+    serverFactory,
     loggerInstance: log as FastifyBaseLogger,
     genReqId: (request) => {
       const given = request.headers["x-request-id"];
@@ -65,8 +75,10 @@ export async function createHttpApp(options: {
   });
 
   // Echo the request ID so a user reporting a problem can quote the ID that is in our logs.
-  fastify.addHook("onSend", async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, the verify path included.
+  fastify.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
+    done();
   });
 
   const development = config.environment === "development";

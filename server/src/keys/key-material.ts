@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config";
 import type { Logger } from "../observability/logger";
@@ -12,6 +12,7 @@ interface StoredMaterial {
 
 /** Reads or creates `<dataDir>/key-material.json` (mode 0600), the fallback when none is configured. */
 async function storedMaterial(dataDir: string, log: Logger): Promise<StoredMaterial> {
+  await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, "key-material.json");
   try {
     return JSON.parse(await readFile(file, "utf8")) as StoredMaterial;

@@ -1,0 +1,126 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase } from "../support/database";
+import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
+import { CONTACT, CREATE_KEY } from "../support/keys";
+import { load } from "./load";
+import { type Spawned, spawnListening } from "./processes";
+import { report } from "./report";
+
+/**
+ * The key service's speed, as ratios against baselines measured in the same run on this machine:
+ * - POST /v1/keys/verify against a bare Node `http` server answering from an in-memory map;
+ * - a GraphQL query authenticated by key against the same query authenticated by session.
+ * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
+ */
+const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
+const CONNECTIONS = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+let latchkey: Spawned;
+let drop: () => Promise<void>;
+let session: string;
+let secret: string;
+let organizationId: string;
+
+beforeAll(async () => {
+  const database = await createTestDatabase();
+  drop = database.drop;
+  latchkey = await spawnListening(
+    MAIN,
+    ["start"],
+    {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      LATCHKEY_DATA_DIR: path.join(require("node:os").tmpdir(), `latchkey-bench-${process.pid}`),
+    },
+    /GraphQL at (http:\/\/\S+)\/graphql/,
+    (match) => match[1],
+  );
+  const server = { graphqlUrl: `${latchkey.url}/graphql` };
+  const owner = await signUp(server, "Bench Owner");
+  session = owner.token;
+  const organization = await createOrganization(server, owner.token, "Bench Org");
+  organizationId = organization.id;
+  await graphqlData(
+    server,
+    `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
+    { input: { organizationId } },
+    owner.token,
+  );
+  const { createKey } = await graphqlData(
+    server,
+    CREATE_KEY,
+    { input: { organizationId, name: "Bench key", kind: "SECRET", contact: CONTACT } },
+    owner.token,
+  );
+  secret = createKey.secret;
+});
+
+afterAll(async () => {
+  await latchkey?.stop();
+  await drop?.();
+});
+
+describe("key service benchmarks", () => {
+  it("POST /v1/keys/verify keeps at least 70% of a bare Node server's throughput, p99 under 5 ms at 32 connections", async () => {
+    const body = JSON.stringify({ key: secret });
+    const answer = await (
+      await fetch(`${latchkey.url}/v1/keys/verify`, { method: "POST", headers: { "content-type": "application/json" }, body })
+    ).text();
+    expect(JSON.parse(answer).valid).toBe(true);
+    const baseline = await spawnListening(
+      path.resolve(__dirname, "baseline-server.mjs"),
+      [],
+      { ...process.env, BASELINE_KEY: secret, BASELINE_ANSWER: answer },
+      /listening (\d+)/,
+      (match) => `http://127.0.0.1:${match[1]}`,
+    );
+    try {
+      const bare = await load({ url: `${baseline.url}/v1/keys/verify`, body, connections: CONNECTIONS, seconds: SECONDS });
+      const verify = await load({ url: `${latchkey.url}/v1/keys/verify`, body, connections: CONNECTIONS, seconds: SECONDS });
+      const ratio = verify.requestsPerSecond / bare.requestsPerSecond;
+      await report("verify-vs-bare-node", {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        baseline: bare,
+        latchkey: verify,
+        ratio: Number(ratio.toFixed(3)),
+      });
+      expect(verify.errors + verify.non2xx).toBe(0);
+      expect(ratio).toBeGreaterThanOrEqual(0.7);
+      expect(verify.p99).toBeLessThan(5);
+    } finally {
+      await baseline.stop();
+    }
+  });
+
+  it("a GraphQL query authenticated by key keeps at least 85% of the throughput of the same query by session", async () => {
+    const body = JSON.stringify({
+      query: `query Org($id: ID!) { organization(id: $id) { name locations { totalCount } } }`,
+      variables: { id: organizationId },
+    });
+    const url = `${latchkey.url}/graphql`;
+    const bySession = await load({
+      url,
+      body,
+      headers: { authorization: `Bearer ${session}` },
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    const byKey = await load({ url, body, headers: { authorization: `Bearer ${secret}` }, connections: CONNECTIONS, seconds: SECONDS });
+    const ratio = byKey.requestsPerSecond / bySession.requestsPerSecond;
+    await report("graphql-key-vs-session", {
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      session: bySession,
+      key: byKey,
+      ratio: Number(ratio.toFixed(3)),
+    });
+    expect(bySession.errors + bySession.non2xx + byKey.errors + byKey.non2xx).toBe(0);
+    expect(ratio).toBeGreaterThanOrEqual(0.85);
+  });
+});

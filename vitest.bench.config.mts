@@ -1,0 +1,16 @@
+import { createRequire } from "node:module";
+import { defineConfig } from "vitest/config";
+
+const requireFromServer = createRequire(new URL("./server/package.json", import.meta.url));
+
+/** Benchmarks: one file at a time, so each has the machine to itself. Not part of `pnpm test`. */
+export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: requireFromServer.resolve("graphql") }] },
+  test: {
+    include: ["test/bench/**/*.bench.test.ts"],
+    globalSetup: ["test/support/global-setup.ts"],
+    fileParallelism: false,
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+  },
+});
