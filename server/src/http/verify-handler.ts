@@ -1,16 +1,34 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppServices } from "../graphql/context";
 import { KeyKind } from "../keys/key-enums";
-import type { PresentedKey } from "../keys/key-verifier";
+import type { PresentedKey, Verification } from "../keys/key-verifier";
 import { verificationView } from "../keys/verification-view";
 
 export const VERIFY_PATH = "/v1/keys/verify";
 const MAX_BODY = 4096;
 const FIELDS = new Set(["key", "accessKey", "secretKey"]);
 
+// Request IDs on the hot path: a per-process random prefix and a counter, unique without a UUID per request.
+const REQUEST_ID_PREFIX = `v-${randomBytes(6).toString("hex")}-`;
+let requestCounter = 0;
+const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(36);
+
+/** Valid answers rendered once per cached key record: the record object lives until it is evicted. */
+const renderedValid = new WeakMap<object, string>();
+
+function render(verification: Verification): string {
+  if (!verification.valid) return JSON.stringify(verificationView(verification));
+  let payload = renderedValid.get(verification.key);
+  if (!payload) {
+    payload = JSON.stringify(verificationView(verification));
+    renderedValid.set(verification.key, payload);
+  }
+  return payload;
+}
+
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const payload = JSON.stringify(body);
+  const payload = typeof body === "string" ? body : JSON.stringify(body);
   response.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(payload),
@@ -52,7 +70,7 @@ function presentedKey(text: string): PresentedKey | string {
  * one cached lookup, answer. Failures are rate limited per client address.
  */
 export function handleVerify(services: AppServices, request: IncomingMessage, response: ServerResponse, clientAddress: string | null) {
-  const requestId = randomUUID();
+  const requestId = nextRequestId();
   const headers = { "x-request-id": requestId };
   if (request.method !== "POST") return send(response, 405, { error: "method_not_allowed" }, { ...headers, allow: "POST" });
   const { failedAttempts, keyVerifier } = services;
@@ -80,12 +98,13 @@ export function handleVerify(services: AppServices, request: IncomingMessage, re
     if (response.headersSent) return;
     const presented = presentedKey(Buffer.concat(chunks).toString("utf8"));
     if (typeof presented === "string") return send(response, 400, { error: "bad_request", message: presented }, headers);
-    keyVerifier.verify(presented, clientAddress).then(
-      (verification) => {
-        if (!verification.valid) failedAttempts.recordFailure(clientAddress);
-        send(response, 200, verificationView(verification), headers);
-      },
-      () => send(response, 500, { error: "internal_error", requestId }, headers),
-    );
+    const answer = (verification: Verification) => {
+      if (!verification.valid) failedAttempts.recordFailure(clientAddress);
+      send(response, 200, render(verification), headers);
+    };
+    // Answering in this same tick when the cache knows the key keeps the hot path free of promises.
+    const known = keyVerifier.verifyWithoutIo(presented, clientAddress);
+    if (known) return answer(known);
+    keyVerifier.verify(presented, clientAddress).then(answer, () => send(response, 500, { error: "internal_error", requestId }, headers));
   });
 }

@@ -11,7 +11,9 @@ import baseX from "base-x";
  * leaked key and people can tell keys apart. The checksum lets anyone (the verify path, a scanner,
  * the leak-report endpoint) reject a mistyped or made-up string without touching the database.
  */
-const base62 = baseX("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const base62 = baseX(ALPHABET);
 
 export enum SecretKind {
   SECRET = "sk",
@@ -28,9 +30,15 @@ function fixedBase62(bytes: Uint8Array, length: number): string {
   return base62.encode(bytes).padStart(length, "0");
 }
 
+/** The CRC32 of `head` as six base62 digits; a plain loop, as it runs on every verification. */
 function checksum(head: string): string {
-  const value = crc32(head);
-  return fixedBase62(new Uint8Array([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]), CHECKSUM_LENGTH);
+  let value = crc32(head);
+  let text = "";
+  for (let index = 0; index < CHECKSUM_LENGTH; index++) {
+    text = ALPHABET[value % 62] + text;
+    value = Math.floor(value / 62);
+  }
+  return text;
 }
 
 /** A new secret of the given kind: 256 bits from the CSPRNG, base62, with its checksum. */
