@@ -1,17 +1,21 @@
 import "reflect-metadata";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { EntityManager } from "@mikro-orm/postgresql";
 import { ConfigError, loadConfig } from "./config";
-import { migrateOnly } from "./db/database";
+import { migrateOnly, openDatabase } from "./db/database";
 import { seedDemo } from "./demo/seed";
 import { latchkeySdl } from "./graphql/schema";
+import { loadKeyMaterial } from "./keys/key-material";
+import { resealSecrets } from "./keys/master-key-rotation";
 import { startLatchkey } from "./latchkey";
 import { createLogger } from "./observability/logger";
 
 const USAGE = `Usage: latchkey <command>
   start [--demo]   start the server (embedded PostgreSQL unless DATABASE_URL is set); --demo seeds a demo organisation
   migrate          apply pending database migrations and exit
-  emit-schema      write the GraphQL SDL to schema/schema.graphql`;
+  emit-schema      write the GraphQL SDL to schema/schema.graphql
+  rotate-master-key  re-seal revealable secrets under LATCHKEY_MASTER_KEY (old keys in LATCHKEY_PREVIOUS_MASTER_KEYS)`;
 
 async function start(withDemo: boolean) {
   const config = loadConfig();
@@ -48,6 +52,24 @@ async function main(argv: string[]) {
       const log = createLogger(config);
       await migrateOnly({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, log });
       log.info("database is up to date");
+      return;
+    }
+    case "rotate-master-key": {
+      const config = loadConfig();
+      const log = createLogger(config);
+      const database = await openDatabase({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        embeddedPort: config.embeddedPostgresPort,
+        log,
+      });
+      try {
+        const { keyCrypto } = await loadKeyMaterial(config, log);
+        const resealed = await resealSecrets(database.orm.em.fork() as EntityManager, keyCrypto);
+        process.stdout.write(`re-sealed ${resealed} secret(s) under the current master key\n`);
+      } finally {
+        await database.close();
+      }
       return;
     }
     case "emit-schema": {
