@@ -85,18 +85,18 @@ export function handleVerify(services: AppServices, request: IncomingMessage, re
       },
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  request.on("data", (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_BODY) {
+  let text = "";
+  request.setEncoding("utf8");
+  request.on("data", (chunk: string) => {
+    text += chunk;
+    if (text.length > MAX_BODY) {
       send(response, 413, { error: "body_too_large" }, headers);
       request.destroy();
-    } else chunks.push(chunk);
+    }
   });
   request.on("end", () => {
     if (response.headersSent) return;
-    const presented = presentedKey(Buffer.concat(chunks).toString("utf8"));
+    const presented = presentedKey(text);
     if (typeof presented === "string") return send(response, 400, { error: "bad_request", message: presented }, headers);
     const answer = (verification: Verification) => {
       if (!verification.valid) failedAttempts.recordFailure(clientAddress);
