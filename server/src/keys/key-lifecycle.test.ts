@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { graphqlData } from "../../../test/support/graphql-client";
-import { graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
+import { acceptAgreement, graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { rowCounts, sql } from "../../../test/support/sql";
 
@@ -155,12 +155,7 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
     const team = await keyTeam(server);
     await team.updateSettings({ requireKeyApproval: true, apiAccessForNonAdmins: true });
     const developer = await team.addMember("Developer", "Developer");
-    await graphqlData(
-      server,
-      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
-      { input: { organizationId: team.organization.id } },
-      developer.token,
-    );
+    await acceptAgreement(server, developer.token, team.organization.id);
     const { key, secret } = await team.createKey({ personal: true, contact: null }, developer.token);
     expect(key.state).toBe("PENDING");
     expect((await graphqlWithHeaders(server, WHO, bearer(secret))).status).toBe(401);
@@ -220,12 +215,7 @@ describe("listing keys", () => {
     });
     await graphqlData(server, REVOKE, { input: { id: soon.key.id, reason: "done" } }, team.owner.token);
     const developer = await team.addMember("Dev", "Developer");
-    await graphqlData(
-      server,
-      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
-      { input: { organizationId: team.organization.id } },
-      developer.token,
-    );
+    await acceptAgreement(server, developer.token, team.organization.id);
     await team.createKey({ name: "Dev's own", personal: true, contact: null }, developer.token);
 
     const LIST = `query($id: ID!, $kinds: [KeyKind!], $states: [KeyState!], $locationId: ID, $search: String, $expiringBefore: DateTimeISO) {

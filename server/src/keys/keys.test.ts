@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { graphqlData } from "../../../test/support/graphql-client";
-import { CONTACT, keyTeam } from "../../../test/support/keys";
+import { acceptAgreement, CONTACT, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { rowCounts, sql } from "../../../test/support/sql";
 
@@ -77,12 +77,7 @@ describe("creating keys", () => {
   it("lets non-admins create keys only while API access for non-admins is on (Crelate)", async () => {
     const team = await keyTeam(server);
     const developer = await team.addMember("Developer", "Developer");
-    await graphqlData(
-      server,
-      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
-      { input: { organizationId: team.organization.id } },
-      developer.token,
-    );
+    await acceptAgreement(server, developer.token, team.organization.id);
     expect((await team.tryCreateKey({ personal: true, contact: null }, developer.token)).userErrors[0].code).toBe("API_ACCESS_DISABLED");
     await team.updateSettings({ apiAccessForNonAdmins: true });
     const created = await team.tryCreateKey({ personal: true, contact: null }, developer.token);
