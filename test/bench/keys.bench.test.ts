@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
-import { load } from "./load";
+import { compare } from "./load";
 import { type Spawned, spawnListening } from "./processes";
 import { report } from "./report";
 
@@ -15,7 +15,8 @@ import { report } from "./report";
  */
 const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
 const CONNECTIONS = 32;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 let latchkey: Spawned;
 let drop: () => Promise<void>;
@@ -80,19 +81,22 @@ describe("key service benchmarks", () => {
       (match) => `http://127.0.0.1:${match[1]}`,
     );
     try {
-      const bare = await load({ url: `${baseline.url}/v1/keys/verify`, body, connections: CONNECTIONS, seconds: SECONDS });
-      const verify = await load({ url: `${latchkey.url}/v1/keys/verify`, body, connections: CONNECTIONS, seconds: SECONDS });
-      const ratio = verify.requestsPerSecond / bare.requestsPerSecond;
+      const result = await compare({
+        baseline: { url: `${baseline.url}/v1/keys/verify`, body, connections: CONNECTIONS, seconds: SECONDS },
+        candidate: { url: `${latchkey.url}/v1/keys/verify`, body, connections: CONNECTIONS, seconds: SECONDS },
+        rounds: ROUNDS,
+      });
       await report("verify-vs-bare-node", {
         connections: CONNECTIONS,
         seconds: SECONDS,
-        baseline: bare,
-        latchkey: verify,
-        ratio: Number(ratio.toFixed(3)),
+        rounds: result.rounds,
+        baseline: result.baseline,
+        latchkey: result.candidate,
+        ratio: Number(result.ratio.toFixed(3)),
       });
-      expect(verify.errors + verify.non2xx).toBe(0);
-      expect(ratio).toBeGreaterThanOrEqual(0.7);
-      expect(verify.p99).toBeLessThan(5);
+      expect(result.candidate.errors + result.candidate.non2xx).toBe(0);
+      expect(result.ratio).toBeGreaterThanOrEqual(0.7);
+      expect(result.candidate.p99).toBeLessThan(5);
     } finally {
       await baseline.stop();
     }
@@ -104,23 +108,20 @@ describe("key service benchmarks", () => {
       variables: { id: organizationId },
     });
     const url = `${latchkey.url}/graphql`;
-    const bySession = await load({
-      url,
-      body,
-      headers: { authorization: `Bearer ${session}` },
-      connections: CONNECTIONS,
-      seconds: SECONDS,
+    const result = await compare({
+      baseline: { url, body, headers: { authorization: `Bearer ${session}` }, connections: CONNECTIONS, seconds: SECONDS },
+      candidate: { url, body, headers: { authorization: `Bearer ${secret}` }, connections: CONNECTIONS, seconds: SECONDS },
+      rounds: ROUNDS,
     });
-    const byKey = await load({ url, body, headers: { authorization: `Bearer ${secret}` }, connections: CONNECTIONS, seconds: SECONDS });
-    const ratio = byKey.requestsPerSecond / bySession.requestsPerSecond;
     await report("graphql-key-vs-session", {
       connections: CONNECTIONS,
       seconds: SECONDS,
-      session: bySession,
-      key: byKey,
-      ratio: Number(ratio.toFixed(3)),
+      rounds: result.rounds,
+      session: result.baseline,
+      key: result.candidate,
+      ratio: Number(result.ratio.toFixed(3)),
     });
-    expect(bySession.errors + bySession.non2xx + byKey.errors + byKey.non2xx).toBe(0);
-    expect(ratio).toBeGreaterThanOrEqual(0.85);
+    expect(result.baseline.errors + result.baseline.non2xx + result.candidate.errors + result.candidate.non2xx).toBe(0);
+    expect(result.ratio).toBeGreaterThanOrEqual(0.85);
   });
 });

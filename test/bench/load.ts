@@ -35,3 +35,30 @@ export async function load(options: {
     non2xx: result.non2xx,
   };
 }
+
+/**
+ * Loads a baseline and a candidate in alternating rounds and compares their median throughput.
+ * This machine's throughput drifts by ±20% over seconds; alternating keeps the drift from
+ * favouring whichever side happened to run in a good moment.
+ */
+export async function compare(options: {
+  baseline: Parameters<typeof load>[0];
+  candidate: Parameters<typeof load>[0];
+  rounds: number;
+}): Promise<{ baseline: LoadResult; candidate: LoadResult; ratio: number; rounds: Array<{ baseline: number; candidate: number }> }> {
+  const baselines: LoadResult[] = [];
+  const candidates: LoadResult[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    baselines.push(await load(options.baseline));
+    candidates.push(await load(options.candidate));
+  }
+  const median = (results: LoadResult[]) => [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(results.length / 2)];
+  const baseline = median(baselines);
+  const candidate = median(candidates);
+  return {
+    baseline,
+    candidate,
+    ratio: candidate.requestsPerSecond / baseline.requestsPerSecond,
+    rounds: baselines.map((result, index) => ({ baseline: result.requestsPerSecond, candidate: candidates[index].requestsPerSecond })),
+  };
+}
