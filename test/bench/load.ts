@@ -52,7 +52,8 @@ export async function compare(options: {
     baselines.push(await load(options.baseline));
     candidates.push(await load(options.candidate));
   }
-  const median = (results: LoadResult[]) => [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(results.length / 2)];
+  const median = (results: LoadResult[]) =>
+    [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(results.length / 2)];
   const baseline = median(baselines);
   const candidate = median(candidates);
   return {

@@ -3,7 +3,7 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root } from "t
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
-import { fromGlobalId, idOfType, toGlobalId } from "../graphql/global-id";
+import { fromGlobalId, optionalIdArgument, toGlobalId } from "../graphql/global-id";
 import { Organization } from "../orgs/organization.entity";
 import { User } from "../users/user.entity";
 import { listAuditEntries } from "./audit.service";
@@ -56,9 +56,8 @@ export class OrganizationAuditResolver {
   @FieldResolver(() => AuditEntryConnection, { nullable: true, description: "The audit log; null without `audit:read`." })
   auditLog(@Root() organization: Organization, @Args(() => AuditLogArgs) args: AuditLogArgs, @Ctx() ctx: RequestContext) {
     const targetId = args.targetId ? fromGlobalId(args.targetId)?.id : null;
-    const actorUserId = args.actorId ? idOfType(args.actorId, "User") : null;
+    const actorUserId = optionalIdArgument(args.actorId, "User", "actorId");
     if (args.targetId && !targetId) throw badUserInput("`targetId` is not an ID this API issued.");
-    if (args.actorId && !actorUserId) throw badUserInput("`actorId` is not the ID of a User.");
     return listAuditEntries(
       ctx,
       organization.id,

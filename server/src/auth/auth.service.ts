@@ -8,6 +8,7 @@ import { UserErrorCode, userError } from "../graphql/errors";
 import { parseInput } from "../graphql/validate";
 import { User } from "../users/user.entity";
 import type { Actor } from "./actor";
+import { TooManyFailures } from "./authenticate";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { Session } from "./session.entity";
 import { hashSessionToken, looksLikeSessionToken, newSessionToken } from "./session-token";
@@ -73,9 +74,14 @@ export async function signUp(ctx: RequestContext, input: unknown): Promise<Signe
 /** Wrong email and wrong password give the same answer, in the same time. */
 export async function signIn(ctx: RequestContext, input: unknown): Promise<SignedIn> {
   const { email, password } = parseInput(signInSchema, input);
+  // Password guessing counts against the same per-address allowance as bad keys and tokens.
+  const { failedAttempts } = ctx.services;
+  const address = ctx.request.ipAddress;
+  if (failedAttempts.isBlocked(address)) throw new TooManyFailures(failedAttempts.retryAfter(address));
   const user = await ctx.em.findOne(User, { email }, { populate: ["passwordHash"] });
   const passwordMatches = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
   if (!user || !passwordMatches) {
+    failedAttempts.recordFailure(address);
     if (user) {
       await ctx.em.transactional(async (em) =>
         recordAudit(em, ctx, {

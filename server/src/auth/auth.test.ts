@@ -109,6 +109,22 @@ describe("signing in and out", () => {
     expect(result.errors?.[0]).toMatchObject({ extensions: { code: "UNAUTHENTICATED" } });
   });
 
+  it("slows down password guessing from one address", async () => {
+    const guarded = await startTestServer();
+    try {
+      const account = await signUp(guarded, "Target");
+      const guess = () => graphql(guarded, SIGN_IN, { input: { email: account.email, password: "wrong guess!" } });
+      for (let attempt = 0; attempt < 30; attempt++) expect((await guess()).data?.signIn.userErrors[0].code).toBe("INVALID_CREDENTIALS");
+      const blocked = await guess();
+      expect(blocked.status).toBe(429);
+      expect(blocked.errors?.[0].extensions?.code).toBe("RATE_LIMITED");
+      // Even the right password waits until the window has passed.
+      expect((await graphql(guarded, SIGN_IN, { input: { email: account.email, password: account.password } })).status).toBe(429);
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it("asks anonymous callers to sign in", async () => {
     const result = await graphql(server, VIEWER);
     expect(result.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");

@@ -6,6 +6,7 @@ import { EventType, publishEvent } from "../events/events";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
+import { User } from "../users/user.entity";
 import { requireCurrentAgreement } from "./agreement.service";
 import { ApiKey } from "./api-key.entity";
 import { manageableKey } from "./key-access";
@@ -158,7 +159,7 @@ export async function updateKey(ctx: RequestContext, input: unknown): Promise<Ap
       allowedCidrs: key.allowedCidrs,
     };
     if (changes.name) key.name = changes.name;
-    key.mappedUser = em.getReference("User", mappedUserId) as never;
+    key.mappedUser = em.getReference(User, mappedUserId);
     key.scopes = scopes;
     key.expiresAt = expiresAt;
     if (changes.allowedCidrs) key.allowedCidrs = changes.allowedCidrs;

@@ -2,8 +2,7 @@ import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
-import { badUserInput } from "../graphql/errors";
-import { idOfType } from "../graphql/global-id";
+import { optionalIdArgument } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Organization } from "../orgs/organization.entity";
 import { User } from "../users/user.entity";
@@ -66,13 +65,6 @@ const AgreementPayload = MutationPayload(
   "The organisation whose agreement was accepted.",
 );
 
-function globalIdArg(value: string | null | undefined, type: string, name: string): string | null {
-  if (!value) return null;
-  const id = idOfType(value, type);
-  if (!id) throw badUserInput(`\`${name}\` is not the ID of a ${type}.`);
-  return id;
-}
-
 @Resolver(() => Organization)
 export class OrganizationKeysResolver {
   @FieldResolver(() => ApiKeyConnection, { nullable: true, description: "Keys you may see: yours, or everyone's with `keys:read:all`." })
@@ -81,11 +73,11 @@ export class OrganizationKeysResolver {
       ctx,
       organization.id,
       {
-        locationId: globalIdArg(args.locationId, "Location", "locationId"),
+        locationId: optionalIdArgument(args.locationId, "Location", "locationId"),
         organizationLevelOnly: args.organizationLevelOnly,
         kinds: args.kinds,
         states: args.states,
-        mappedUserId: globalIdArg(args.mappedUserId, "User", "mappedUserId"),
+        mappedUserId: optionalIdArgument(args.mappedUserId, "User", "mappedUserId"),
         expiringBefore: args.expiringBefore,
         search: args.search,
       },
