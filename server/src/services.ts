@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
+import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
 import { KEY_INVALIDATING_EVENTS } from "./events/events";
 import type { AppServices } from "./graphql/context";
@@ -24,10 +25,11 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     const actor = await accessTokens.actorFor(token);
     return actor && (await keyVerifier.isActive(actor.key.keyId)) ? actor : null;
   });
-  const services: AppServices = { keyCrypto, keyVerifier, failedAttempts, authenticator, accessTokens };
-
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);
+  const eventBus = new EventBus(em, events, log);
+  const services: AppServices = { keyCrypto, keyVerifier, failedAttempts, authenticator, accessTokens, eventBus };
+
   events.onEvent((notice) => {
     if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
   });

@@ -32,3 +32,29 @@ export function wsExecute(client: Client, query: string, variables: Record<strin
     );
   });
 }
+
+/** Subscribes and collects what arrives; `until` resolves once the predicate holds (or rejects after a timeout). */
+export function wsCollect(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const received: Array<{ data?: any; errors?: any[] }> = [];
+  let failure: unknown = null;
+  const unsubscribe = client.subscribe(
+    { query, variables },
+    { next: (value) => received.push(value as { data?: any }), error: (error) => (failure = error), complete: () => undefined },
+  );
+  return {
+    received,
+    get failure() {
+      return failure;
+    },
+    unsubscribe,
+    async until(predicate: (items: typeof received) => boolean, timeoutMs = 5000) {
+      const started = Date.now();
+      while (!predicate(received)) {
+        if (failure) throw failure;
+        if (Date.now() - started > timeoutMs) throw new Error(`timed out; received ${JSON.stringify(received)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return received;
+    },
+  };
+}

@@ -77,7 +77,7 @@ export class Page<T extends { id: string }> {
   }
 }
 
-type NodeClass = abstract new (...args: never[]) => { id: string };
+type NodeClass = abstract new (...args: never[]) => object;
 
 /** Declares `<Name>Connection` and `<Name>Edge` for a node type. */
 export function Connection(name: string, nodeType: () => NodeClass, description: string) {

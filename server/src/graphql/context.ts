@@ -3,6 +3,7 @@ import type { Actor, RequestInfo } from "../auth/actor";
 import type { Authenticator } from "../auth/authenticate";
 import { Authorizer } from "../auth/authorizer";
 import type { Config } from "../config";
+import type { EventBus } from "../events/event-bus";
 import type { FailedAttempts } from "../keys/failed-attempts";
 import type { KeyCrypto } from "../keys/key-crypto";
 import type { KeyVerifier } from "../keys/key-verifier";
@@ -16,6 +17,7 @@ export interface AppServices {
   keyVerifier: KeyVerifier;
   authenticator: Authenticator;
   accessTokens: AccessTokens;
+  eventBus: EventBus;
   /** Failed credential attempts per client address, shared by every way in. */
   failedAttempts: FailedAttempts;
 }

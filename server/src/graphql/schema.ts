@@ -3,6 +3,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { AuditEntryResolver, OrganizationAuditResolver } from "../audit/audit.resolver";
 import { AuthResolver } from "../auth/auth.resolver";
+import { KeyEventsResolver, OrganizationKeyEventsResolver } from "../events/key-events.resolver";
 import { ApiKeyResolver } from "../keys/keys.resolver";
 import { OrganizationKeysResolver } from "../keys/org-keys.resolver";
 import { VerifyKeyResolver } from "../keys/verify.resolver";
@@ -26,13 +27,28 @@ export const RESOLVERS = [
   ApiKeyResolver,
   OrganizationKeysResolver,
   VerifyKeyResolver,
+  KeyEventsResolver,
+  OrganizationKeyEventsResolver,
 ] as const;
+
+/**
+ * type-graphql insists on a PubSub, but every subscription here brings its own `subscribe` fed by
+ * the EventBus (PostgreSQL LISTEN/NOTIFY), so topic-based publishing is deliberately unavailable.
+ */
+const NO_TOPIC_PUBSUB = {
+  publish(): never {
+    throw new Error("Publish domain events through the outbox (publishEvent), not a PubSub topic.");
+  },
+  subscribe(): never {
+    throw new Error("Subscriptions use their own `subscribe` over the EventBus.");
+  },
+};
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema. Built once per process: type-graphql's metadata is global anyway. */
 export function latchkeySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false });
+  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB });
   return built;
 }
 

@@ -1,0 +1,80 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription } from "type-graphql";
+import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
+import type { RequestContext } from "../graphql/context";
+import { badUserInput, UserErrorsException } from "../graphql/errors";
+import { idOfType } from "../graphql/global-id";
+import { Organization } from "../orgs/organization.entity";
+import type { DomainEvent } from "./domain-event.entity";
+import { KeyEvent } from "./key-event.type";
+import { keyEventFilter, keyEventsAfter, toKeyEvent } from "./key-events.service";
+
+@ArgsType()
+class KeyEventsArgs extends ConnectionArgs {
+  @Field(() => [String], { nullable: true, description: "Only these event types (default: every key event)." })
+  types?: string[] | null;
+}
+
+const KeyEventConnection = Connection("KeyEvent", () => KeyEvent, "Key events, oldest first.");
+
+/** Subscription inputs are checked like mutation inputs, but a subscription can only fail with an error. */
+async function orFail<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserErrorsException) throw badUserInput(error.message);
+    throw error;
+  }
+}
+
+async function* visibleEvents(
+  ctx: RequestContext,
+  organizationId: string,
+  types: string[] | null | undefined,
+): AsyncGenerator<DomainEvent> {
+  const visible = await orFail(() => keyEventFilter(ctx, organizationId, types));
+  const events = ctx.services.eventBus.listen();
+  try {
+    for await (const event of events) if (await visible(event)) yield event;
+  } finally {
+    await events.return?.();
+  }
+}
+
+@Resolver()
+export class KeyEventsResolver {
+  @Subscription(() => KeyEvent, {
+    description:
+      "Key events of an organisation as they happen, from every server instance. Each carries a cursor; after a disconnection, read `organization.keyEvents(after:)` to catch up.",
+    subscribe: ({ args, context }) => {
+      const organizationId = idOfType(String(args.organizationId), "Organization");
+      if (!organizationId) throw badUserInput("`organizationId` is not the ID of an Organization.");
+      return visibleEvents(context as RequestContext, organizationId, args.types as string[] | null);
+    },
+  })
+  keyEvents(
+    @Root() event: DomainEvent,
+    @Arg("organizationId", () => ID) _organizationId: string,
+    @Arg("types", () => [String], { nullable: true }) _types: string[] | null,
+  ): KeyEvent {
+    return toKeyEvent(event);
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationKeyEventsResolver {
+  @FieldResolver(() => KeyEventConnection, {
+    nullable: true,
+    description: "Key events you may see, oldest first; page with `after` to catch up.",
+  })
+  async keyEvents(@Root() organization: Organization, @Args(() => KeyEventsArgs) args: KeyEventsArgs, @Ctx() ctx: RequestContext) {
+    const page = await orFail(() => keyEventsAfter(ctx, organization.id, args.types, pageRequest(args)));
+    if (!page) return null;
+    const events = page.nodes.map(toKeyEvent);
+    return {
+      nodes: events,
+      edges: events.map((node) => ({ cursor: node.cursor, node })),
+      pageInfo: page.pageInfo,
+      totalCount: page.totalCount,
+    };
+  }
+}
