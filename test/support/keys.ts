@@ -82,3 +82,6 @@ export async function graphqlWithHeaders(
 export const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 
 export { graphql };
+
+/** The secret with its last character changed: one typo away, and never equal to the original. */
+export const mistyped = (secret: string) => `${secret.slice(0, -1)}${secret.endsWith("0") ? "1" : "0"}`;

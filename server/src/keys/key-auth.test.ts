@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { graphqlData } from "../../../test/support/graphql-client";
-import { basic, graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
+import { basic, graphqlWithHeaders, keyTeam, mistyped } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
 import { wsClient, wsExecute } from "../../../test/support/ws-client";
@@ -38,7 +38,7 @@ describe("authenticating with keys", () => {
     const refused = await graphqlWithHeaders(
       server,
       ORG,
-      { authorization: basic(basicKey.key.publicId, `${basicKey.secret.slice(0, -1)}x`) },
+      { authorization: basic(basicKey.key.publicId, mistyped(basicKey.secret)) },
       variables,
     );
     expect(refused.errors?.[0]).toEqual({

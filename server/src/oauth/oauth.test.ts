@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import * as oauth from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlData } from "../../../test/support/graphql-client";
-import { graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
+import { graphqlWithHeaders, keyTeam, mistyped } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 
 let server: TestServer;
@@ -59,7 +59,7 @@ describe("OAuth 2.0 client credentials", () => {
         headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
         body: new URLSearchParams(body),
       });
-    const wrongSecret = await post({ grant_type: "client_credentials", client_id: key.publicId, client_secret: `${secret.slice(0, -1)}0` });
+    const wrongSecret = await post({ grant_type: "client_credentials", client_id: key.publicId, client_secret: mistyped(secret) });
     expect(wrongSecret.status).toBe(401);
     expect(await wrongSecret.json()).toEqual({ error: "invalid_client", error_description: "Client authentication failed." });
     const password = await post({ grant_type: "password", client_id: key.publicId, client_secret: secret });
