@@ -40,6 +40,11 @@ const schema = z.object({
   KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** How often key usage (`lastUsedAt`) is written, in one batch. */
   KEY_USAGE_FLUSH_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  /** Run the job-queue worker (expiry sweeps) in this process. */
+  SCHEDULER_ENABLED: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((value) => value === "true"),
   TRUST_PROXY: z
     .enum(["true", "false"])
     .default("false")
@@ -63,6 +68,7 @@ export interface Config {
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
   trustProxy: boolean;
+  schedulerEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +104,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
     trustProxy: values.TRUST_PROXY,
+    schedulerEnabled: values.SCHEDULER_ENABLED,
   };
 }

@@ -23,8 +23,13 @@ async function start(withDemo: boolean) {
   const latchkey = await startLatchkey(config, log);
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down: draining HTTP and WebSocket connections");
-    await latchkey.stop();
-    process.exit(0);
+    try {
+      await latchkey.stop();
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));

@@ -1,9 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Runner } from "graphile-worker";
 import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
 import { KEY_INVALIDATING_EVENTS } from "./events/events";
+import { startScheduler } from "./expiry/scheduler";
 import type { AppServices } from "./graphql/context";
 import { FailedAttempts } from "./keys/failed-attempts";
 import { loadKeyMaterial } from "./keys/key-material";
@@ -33,9 +35,12 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   events.onEvent((notice) => {
     if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
   });
+  let scheduler: Runner | null = null;
   try {
     await events.start();
+    if (config.schedulerEnabled) scheduler = await startScheduler({ databaseUrl, em, log });
   } catch (error) {
+    await events.close();
     await keyVerifier.close();
     throw error;
   }
@@ -43,6 +48,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   return {
     services,
     async close() {
+      await scheduler?.stop();
       await events.close();
       await keyVerifier.close();
     },

@@ -18,7 +18,16 @@ export async function startTestServer(env: Record<string, string> = {}, database
   const database = databaseUrl ? { url: databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "latchkey-test-data-"));
   const config = loadConfig(
-    { DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", LOG_LEVEL: "silent", LATCHKEY_DATA_DIR: dataDir, ...env },
+    {
+      DATABASE_URL: database.url,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      LATCHKEY_DATA_DIR: dataDir,
+      SCHEDULER_ENABLED: "false",
+      ...env,
+    },
     { dotenv: false },
   );
   const latchkey = await startLatchkey(config, createLogger(config));

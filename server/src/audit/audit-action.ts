@@ -29,6 +29,9 @@ export enum AuditAction {
   KEY_APPROVED = "key.approved",
   KEY_DELETED = "key.deleted",
   KEY_LEAKED = "key.leaked",
+  KEY_EXPIRED = "key.expired",
+  KEY_DISABLED_FOR_INACTIVITY = "key.disabled_for_inactivity",
+  KEY_DELETED_FOR_INACTIVITY = "key.deleted_for_inactivity",
 }
 
 registerEnumType(AuditAction, { name: "AuditAction", description: "What an audit entry records." });

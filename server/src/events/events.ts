@@ -10,6 +10,10 @@ export enum EventType {
   KEY_REVOKED = "key.revoked",
   KEY_DELETED = "key.deleted",
   KEY_LEAKED = "key.leaked",
+  KEY_EXPIRING = "key.expiring",
+  KEY_EXPIRED = "key.expired",
+  KEY_DISABLED_FOR_INACTIVITY = "key.disabled_for_inactivity",
+  KEY_DELETED_FOR_INACTIVITY = "key.deleted_for_inactivity",
 }
 
 /** Key events after which a cached verification result may be wrong. */
@@ -19,6 +23,9 @@ export const KEY_INVALIDATING_EVENTS: ReadonlySet<string> = new Set([
   EventType.KEY_REVOKED,
   EventType.KEY_DELETED,
   EventType.KEY_LEAKED,
+  EventType.KEY_EXPIRED,
+  EventType.KEY_DISABLED_FOR_INACTIVITY,
+  EventType.KEY_DELETED_FOR_INACTIVITY,
 ]);
 
 export interface EventRecord {

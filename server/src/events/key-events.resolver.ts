@@ -1,10 +1,11 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Resolver, Root, Subscription } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { badUserInput, UserErrorsException } from "../graphql/errors";
 import { idOfType } from "../graphql/global-id";
 import { Organization } from "../orgs/organization.entity";
 import type { DomainEvent } from "./domain-event.entity";
+import { EventType } from "./events";
 import { KeyEvent } from "./key-event.type";
 import { keyEventFilter, keyEventsAfter, toKeyEvent } from "./key-events.service";
 
@@ -55,6 +56,31 @@ export class KeyEventsResolver {
     @Root() event: DomainEvent,
     @Arg("organizationId", () => ID) _organizationId: string,
     @Arg("types", () => [String], { nullable: true }) _types: string[] | null,
+  ): KeyEvent {
+    return toKeyEvent(event);
+  }
+}
+
+@Resolver()
+export class KeyExpiringResolver {
+  @Subscription(() => KeyEvent, {
+    description:
+      "Warnings that keys you may see will expire or be disabled for inactivity within `withinDays` days (`key.expiring`; `data` has `clock`, `daysLeft` and `deadline`).",
+    subscribe: ({ args, context }) => {
+      const organizationId = idOfType(String(args.organizationId), "Organization");
+      if (!organizationId) throw badUserInput("`organizationId` is not the ID of an Organization.");
+      const withinDays = Number(args.withinDays ?? 365);
+      const events = visibleEvents(context as RequestContext, organizationId, [EventType.KEY_EXPIRING]);
+      return (async function* () {
+        for await (const event of events) if (Number(event.payload.daysLeft) <= withinDays) yield event;
+      })();
+    },
+  })
+  keyExpiring(
+    @Root() event: DomainEvent,
+    @Arg("organizationId", () => ID) _organizationId: string,
+    @Arg("withinDays", () => Int, { nullable: true, description: "Only warnings with at most this many days left (default: all)." })
+    _withinDays: number | null,
   ): KeyEvent {
     return toKeyEvent(event);
   }

@@ -3,7 +3,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { AuditEntryResolver, OrganizationAuditResolver } from "../audit/audit.resolver";
 import { AuthResolver } from "../auth/auth.resolver";
-import { KeyEventsResolver, OrganizationKeyEventsResolver } from "../events/key-events.resolver";
+import { KeyEventsResolver, KeyExpiringResolver, OrganizationKeyEventsResolver } from "../events/key-events.resolver";
 import { ApiKeyResolver } from "../keys/keys.resolver";
 import { OrganizationKeysResolver } from "../keys/org-keys.resolver";
 import { VerifyKeyResolver } from "../keys/verify.resolver";
@@ -28,6 +28,7 @@ export const RESOLVERS = [
   OrganizationKeysResolver,
   VerifyKeyResolver,
   KeyEventsResolver,
+  KeyExpiringResolver,
   OrganizationKeyEventsResolver,
 ] as const;
 

@@ -1,0 +1,198 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { recordAudit } from "../audit/audit.service";
+import { AuditAction } from "../audit/audit-action";
+import { EventType, publishEvent } from "../events/events";
+import { ApiKey } from "../keys/api-key.entity";
+import { KeyState } from "../keys/key-enums";
+import { keyEventPayload } from "../keys/key-events";
+import { KeyClock } from "./key-warning.entity";
+
+const DAY = 86_400_000;
+const BATCH = 500;
+/** Keys disabled for inactivity are deleted this many days later if still unused. */
+export const DELETE_AFTER_DISABLED_DAYS = 30;
+
+export interface SweepResult {
+  warnings: number;
+  expired: number;
+  disabled: number;
+  deleted: number;
+}
+
+const SYSTEM = { actor: null, request: { requestId: "expiry-sweep", ipAddress: null, userAgent: null } };
+
+/** Loads keys for event payloads, in the sweep's transaction. */
+function keysById(em: EntityManager, ids: string[]) {
+  return em.find(ApiKey, { id: { $in: ids } }).then((keys) => new Map(keys.map((key) => [key.id, key])));
+}
+
+/**
+ * Records the warnings that have come due for one clock, in one statement: candidates come from an
+ * index range (expiry, or the inactivity expression index), the unique index on key_warnings keeps
+ * each warning to exactly one, and only the tightest newly due threshold of a key is announced.
+ */
+async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<number> {
+  const deadline =
+    clock === KeyClock.EXPIRY ? "k.expires_at" : "(coalesce(k.last_used_at, k.created_at) + make_interval(days => o.inactivity_days))";
+  const range =
+    clock === KeyClock.EXPIRY
+      ? "k.expires_at > :now and k.expires_at <= cast(:now as timestamptz) + interval '365 days'"
+      : "coalesce(k.last_used_at, k.created_at) > cast(:now as timestamptz) - make_interval(days => o.inactivity_days)";
+  let announced = 0;
+  for (;;) {
+    const rows: Array<{ key_id: string; threshold: number; deadline: Date }> = await em.transactional(async (tx) => {
+      const due: Array<{ key_id: string; threshold: number; deadline: Date }> = await tx.getConnection().execute(
+        tx.getKnex().raw(
+          `with candidates as (
+             select k.id, ${deadline} as deadline, t.days
+             from api_keys k
+             join organizations o on o.id = k.organization_id
+             cross join lateral unnest(o.expiry_warning_days) as t(days)
+             where k.state = 'ACTIVE' and ${range}
+               and ${deadline} <= cast(:now as timestamptz) + make_interval(days => t.days)
+               and not exists (select 1 from key_warnings w
+                               where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = ${deadline})
+             limit :batch
+           ), inserted as (
+             insert into key_warnings (id, key_id, clock, threshold_days, deadline, created_at)
+             select gen_random_uuid(), id, :clock, days, deadline, :now from candidates
+             on conflict do nothing
+             returning key_id, threshold_days, deadline
+           )
+           select key_id, min(threshold_days) as threshold, deadline from inserted group by key_id, deadline`,
+          { now: now.toISOString(), clock, batch: BATCH },
+        ),
+        [],
+        "all",
+        tx.getTransactionContext(),
+      );
+      const keys = await keysById(
+        tx,
+        due.map((row) => row.key_id),
+      );
+      for (const row of due) {
+        const key = keys.get(row.key_id);
+        if (!key) continue;
+        const daysLeft = Math.max(0, Math.round((new Date(row.deadline).getTime() - now.getTime()) / DAY));
+        publishEvent(tx, {
+          type: EventType.KEY_EXPIRING,
+          organizationId: key.organization.id,
+          subjectId: key.id,
+          payload: keyEventPayload(key, { clock, thresholdDays: row.threshold, daysLeft, deadline: new Date(row.deadline).toISOString() }),
+        });
+      }
+      return due;
+    });
+    announced += rows.length;
+    if (!rows.length) return announced;
+  }
+}
+
+/**
+ * Moves keys whose clock has run out to their next state, a batch per transaction, rows locked with
+ * SKIP LOCKED so concurrent sweeps share the work instead of repeating it.
+ */
+async function transition(
+  em: EntityManager,
+  now: Date,
+  select: string,
+  apply: (tx: EntityManager, key: ApiKey) => Promise<void>,
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await em.transactional(async (tx) => {
+      const rows: Array<{ id: string }> = await tx
+        .getConnection()
+        .execute(
+          tx.getKnex().raw(`${select} limit :batch for update of k skip locked`, { now: now.toISOString(), batch: BATCH }),
+          [],
+          "all",
+          tx.getTransactionContext(),
+        );
+      const keys = await keysById(
+        tx,
+        rows.map((row) => row.id),
+      );
+      for (const key of keys.values()) await apply(tx, key);
+      return rows.length;
+    });
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
+
+/** One pass over both clocks: warnings, expiries, inactivity disables and deletions. `now` is injectable for tests. */
+export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Promise<SweepResult> {
+  const warnings = (await warn(em, KeyClock.EXPIRY, now)) + (await warn(em, KeyClock.INACTIVITY, now));
+
+  const expired = await transition(
+    em,
+    now,
+    "select k.id from api_keys k where k.state = 'ACTIVE' and k.expires_at <= :now",
+    async (tx, key) => {
+      key.state = KeyState.EXPIRED;
+      recordAudit(tx, SYSTEM, {
+        action: AuditAction.KEY_EXPIRED,
+        organizationId: key.organization.id,
+        targetType: "ApiKey",
+        targetId: key.id,
+      });
+      publishEvent(tx, {
+        type: EventType.KEY_EXPIRED,
+        organizationId: key.organization.id,
+        subjectId: key.id,
+        payload: keyEventPayload(key),
+      });
+    },
+  );
+
+  const disabled = await transition(
+    em,
+    now,
+    `select k.id from api_keys k join organizations o on o.id = k.organization_id
+     where k.state = 'ACTIVE' and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days)`,
+    async (tx, key) => {
+      key.state = KeyState.DISABLED;
+      const details = { reason: "unused for the organisation's inactivity period" };
+      recordAudit(tx, SYSTEM, {
+        action: AuditAction.KEY_DISABLED_FOR_INACTIVITY,
+        organizationId: key.organization.id,
+        targetType: "ApiKey",
+        targetId: key.id,
+        metadata: details,
+      });
+      publishEvent(tx, {
+        type: EventType.KEY_DISABLED_FOR_INACTIVITY,
+        organizationId: key.organization.id,
+        subjectId: key.id,
+        payload: keyEventPayload(key, details),
+      });
+    },
+  );
+
+  const deleted = await transition(
+    em,
+    now,
+    `select k.id from api_keys k join organizations o on o.id = k.organization_id
+     where k.state = 'DISABLED'
+       and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days + ${DELETE_AFTER_DISABLED_DAYS})`,
+    async (tx, key) => {
+      recordAudit(tx, SYSTEM, {
+        action: AuditAction.KEY_DELETED_FOR_INACTIVITY,
+        organizationId: key.organization.id,
+        targetType: "ApiKey",
+        targetId: key.id,
+        metadata: { name: key.name },
+      });
+      publishEvent(tx, {
+        type: EventType.KEY_DELETED_FOR_INACTIVITY,
+        organizationId: key.organization.id,
+        subjectId: key.id,
+        payload: keyEventPayload(key),
+      });
+      await tx.nativeDelete(ApiKey, { id: key.id });
+    },
+  );
+
+  return { warnings, expired, disabled, deleted };
+}

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog } from "../../../test/support/audit";
+import { graphqlData } from "../../../test/support/graphql-client";
+import { keyTeam } from "../../../test/support/keys";
+import { startTestServer, type TestServer } from "../../../test/support/server";
+import { sql } from "../../../test/support/sql";
+import { wsClient, wsCollect } from "../../../test/support/ws-client";
+import { type Orm, openOrm } from "../db/orm";
+import { sweepKeyDeadlines } from "./expiry-sweep";
+
+const DAY = 86_400_000;
+let server: TestServer;
+let orm: Orm;
+beforeAll(async () => {
+  server = await startTestServer();
+  orm = await openOrm(server.databaseUrl, { logger: () => undefined });
+});
+afterAll(async () => {
+  await orm?.close(true);
+  await server?.stop();
+});
+
+/** Runs the sweep as the scheduler would, at a chosen moment: the controllable clock. */
+const sweepAt = (daysFromNow: number, start: number) => sweepKeyDeadlines(orm.em.fork(), new Date(start + daysFromNow * DAY));
+
+async function eventsOf(keyId: string) {
+  const rows = await sql(
+    server.databaseUrl,
+    "select type, payload from domain_events where payload->>'keyId' = $1 and type <> 'key.created' order by id",
+    [keyId],
+  );
+  return rows.map((row): Record<string, any> => ({ type: row.type as string, ...(row.payload as Record<string, any>) }));
+}
+
+describe("expiry warnings", () => {
+  it("warns 15, 7 and 1 days ahead, each once, then expires the key", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    const { key } = await team.createKey({ expiresAt: new Date(start + 20 * DAY).toISOString() });
+    await sweepAt(0, start);
+    expect(await eventsOf(key.id)).toEqual([]);
+    await sweepAt(6, start);
+    await sweepAt(6.5, start);
+    await sweepAt(13.5, start);
+    await sweepAt(19.5, start);
+    await sweepAt(19.6, start);
+    const warnings = (await eventsOf(key.id)).map((event) => [event.type, event.clock, event.thresholdDays, event.daysLeft]);
+    expect(warnings).toEqual([
+      ["key.expiring", "EXPIRY", 15, 14],
+      ["key.expiring", "EXPIRY", 7, 7],
+      ["key.expiring", "EXPIRY", 1, 1],
+    ]);
+    await sweepAt(20.1, start);
+    expect((await eventsOf(key.id)).at(-1)).toMatchObject({ type: "key.expired", state: "EXPIRED" });
+    const { node } = await graphqlData(
+      server,
+      `query($id: ID!) { node(id: $id) { ... on ApiKey { state } } }`,
+      { id: key.id },
+      team.owner.token,
+    );
+    expect(node.state).toBe("EXPIRED");
+    const [entry] = (await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_EXPIRED"] })).nodes;
+    expect(entry).toMatchObject({ targetId: key.id, actor: null });
+  });
+
+  it("announces only the tightest threshold when several come due at once", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    const { key } = await team.createKey({ expiresAt: new Date(start + 5 * DAY).toISOString() });
+    await sweepAt(0, start);
+    expect((await eventsOf(key.id)).map((event) => event.thresholdDays)).toEqual([7]);
+    await sweepAt(4.5, start);
+    expect((await eventsOf(key.id)).map((event) => event.thresholdDays)).toEqual([7, 1]);
+  });
+
+  it("starts over when the expiry is extended", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    const { key } = await team.createKey({ expiresAt: new Date(start + 10 * DAY).toISOString() });
+    await sweepAt(0, start);
+    await graphqlData(
+      server,
+      `mutation($input: UpdateKeyInput!) { updateKey(input: $input) { userErrors { code } } }`,
+      { input: { id: key.id, expiresAt: new Date(start + 40 * DAY).toISOString() } },
+      team.owner.token,
+    );
+    await sweepAt(1, start);
+    await sweepAt(26, start);
+    const warnings = (await eventsOf(key.id))
+      .filter((event) => event.type === "key.expiring")
+      .map((event) => [event.thresholdDays, event.daysLeft]);
+    expect(warnings).toEqual([
+      [15, 10],
+      [15, 14],
+    ]);
+  });
+
+  it("gives each warning exactly once even with two schedulers sweeping at the same moment", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    const keys = await Promise.all(
+      [1, 2, 3].map((n) => team.createKey({ name: `Concurrent ${n}`, expiresAt: new Date(start + 3 * DAY).toISOString() })),
+    );
+    await Promise.all([sweepAt(0, start), sweepAt(0, start), sweepAt(0, start)]);
+    for (const { key } of keys) expect((await eventsOf(key.id)).map((event) => event.type)).toEqual(["key.expiring"]);
+  });
+});
+
+describe("inactivity", () => {
+  it("warns before the inactivity deadline, resets on use, disables, then deletes with an audit entry", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    await team.updateSettings({ inactivityDays: 30, maxKeyLifetimeDays: null });
+    const { key } = await team.createKey({ name: "Dormant" });
+    await sweepAt(16, start);
+    expect((await eventsOf(key.id)).map((event) => [event.clock, event.thresholdDays, event.daysLeft])).toEqual([["INACTIVITY", 15, 14]]);
+
+    // Used on day 18 (recorded as lastUsedAt by the verify path): the deadline moves to day 48.
+    await sql(
+      server.databaseUrl,
+      "update api_keys set last_used_at = created_at + interval '18 days' where id = (select id from api_keys where name = 'Dormant' and organization_id = (select organization_id from api_keys where name = 'Dormant' limit 1))",
+    );
+    await sweepAt(20, start);
+    expect(await eventsOf(key.id)).toHaveLength(1);
+    await sweepAt(34, start);
+    expect((await eventsOf(key.id)).map((event) => event.daysLeft)).toEqual([14, 14]);
+
+    await sweepAt(48.1, start);
+    expect((await eventsOf(key.id)).at(-1)).toMatchObject({ type: "key.disabled_for_inactivity", state: "DISABLED" });
+    await sweepAt(60, start);
+    expect((await eventsOf(key.id)).at(-1)?.type).toBe("key.disabled_for_inactivity");
+    await sweepAt(78.2, start);
+    expect((await eventsOf(key.id)).at(-1)?.type).toBe("key.deleted_for_inactivity");
+    const { node } = await graphqlData(server, `query($id: ID!) { node(id: $id) { id } }`, { id: key.id }, team.owner.token);
+    expect(node).toBeNull();
+    const log = await auditLog(server, team.owner.token, team.organization.id, { targetId: key.id });
+    expect(log.nodes.map((entry) => entry.action).slice(0, 2)).toEqual(["KEY_DELETED_FOR_INACTIVITY", "KEY_DISABLED_FOR_INACTIVITY"]);
+  });
+});
+
+describe("keyExpiring subscription", () => {
+  it("delivers warnings within the asked number of days to subscribers who may see the key", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    const soon = await team.createKey({ name: "Soon", expiresAt: new Date(start + 3 * DAY).toISOString() });
+    await team.createKey({ name: "Later", expiresAt: new Date(start + 12 * DAY).toISOString() });
+    const client = wsClient(server, `Bearer ${team.owner.token}`);
+    try {
+      const stream = wsCollect(client, `subscription($id: ID!) { keyExpiring(organizationId: $id, withinDays: 7) { type keyId data } }`, {
+        id: team.organization.id,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await sweepAt(0, start);
+      await stream.until((items) => items.length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stream.received.map((item) => [item.data.keyExpiring.keyId, item.data.keyExpiring.data.daysLeft])).toEqual([[soon.key.id, 3]]);
+    } finally {
+      await client.dispose();
+    }
+  });
+});

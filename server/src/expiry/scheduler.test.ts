@@ -1,0 +1,50 @@
+import { quickAddJob } from "graphile-worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphqlData } from "../../../test/support/graphql-client";
+import { keyTeam } from "../../../test/support/keys";
+import { startTestServer, type TestServer } from "../../../test/support/server";
+import { sql } from "../../../test/support/sql";
+import { KEY_DEADLINES_TASK } from "./scheduler";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({ SCHEDULER_ENABLED: "true" });
+});
+afterAll(() => server?.stop());
+
+describe("the scheduler on the PostgreSQL job queue", () => {
+  it("registers the sweep as a cron task and runs it from the queue", async () => {
+    const crontabs = await sql(
+      server.databaseUrl,
+      "select table_schema, table_name from information_schema.tables where table_schema = 'graphile_worker' and table_name like '%known_crontabs%'",
+    );
+    expect(crontabs).toHaveLength(1);
+    const [{ table_name }] = crontabs;
+    const known = await sql(server.databaseUrl, `select identifier from graphile_worker."${table_name}"`);
+    expect(known.map((row) => row.identifier)).toContain("key_deadlines");
+
+    const team = await keyTeam(server);
+    const { key } = await team.createKey({ expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    await sql(server.databaseUrl, "update api_keys set expires_at = now() - interval '1 second' where masked_secret = $1", [
+      key.maskedSecret,
+    ]);
+    await quickAddJob({ connectionString: server.databaseUrl }, KEY_DEADLINES_TASK, {});
+    let type: string | undefined;
+    for (let attempt = 0; attempt < 100 && type !== "key.expired"; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      [{ type } = { type: undefined }] = await sql<{ type: string }>(
+        server.databaseUrl,
+        "select type from domain_events where type = 'key.expired' and payload->>'keyId' = $1",
+        [key.id],
+      );
+    }
+    expect(type).toBe("key.expired");
+    const { node } = await graphqlData(
+      server,
+      `query($id: ID!) { node(id: $id) { ... on ApiKey { state } } }`,
+      { id: key.id },
+      team.owner.token,
+    );
+    expect(node.state).toBe("EXPIRED");
+  });
+});
