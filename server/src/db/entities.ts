@@ -6,6 +6,7 @@ import { AgreementAcceptance } from "../keys/agreement-acceptance.entity";
 import { ApiKey } from "../keys/api-key.entity";
 import { KeySecret } from "../keys/key-secret.entity";
 import { Membership } from "../members/membership.entity";
+import { Notification } from "../notifications/notification.entity";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { OrganizationSettings } from "../orgs/organization-settings";
@@ -27,4 +28,5 @@ export const ENTITIES = [
   AgreementAcceptance,
   DomainEvent,
   KeyWarning,
+  Notification,
 ];

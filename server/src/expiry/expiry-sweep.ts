@@ -5,6 +5,7 @@ import { EventType, publishEvent } from "../events/events";
 import { ApiKey } from "../keys/api-key.entity";
 import { KeyState } from "../keys/key-enums";
 import { keyEventPayload } from "../keys/key-events";
+import { notifyKeyPeople } from "../notifications/notifications.service";
 import { KeyClock } from "./key-warning.entity";
 
 const DAY = 86_400_000;
@@ -74,12 +75,14 @@ async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<numb
         const key = keys.get(row.key_id);
         if (!key) continue;
         const daysLeft = Math.max(0, Math.round((new Date(row.deadline).getTime() - now.getTime()) / DAY));
-        publishEvent(tx, {
+        const event = publishEvent(tx, {
           type: EventType.KEY_EXPIRING,
           organizationId: key.organization.id,
           subjectId: key.id,
           payload: keyEventPayload(key, { clock, thresholdDays: row.threshold, daysLeft, deadline: new Date(row.deadline).toISOString() }),
         });
+        const what = clock === KeyClock.EXPIRY ? "expires" : "will be disabled for inactivity";
+        notifyKeyPeople(tx, key, event, `Key "${key.name}" ${what} in ${daysLeft} day${daysLeft === 1 ? "" : "s"}.`);
       }
       return due;
     });
@@ -121,6 +124,21 @@ async function transition(
   }
 }
 
+/** What the sweep does to a key when a clock runs out: an audit entry, a domain event and a notification, in its transaction. */
+function announce(
+  tx: EntityManager,
+  key: ApiKey,
+  action: AuditAction,
+  type: EventType,
+  message: string,
+  details: Record<string, unknown> = {},
+) {
+  const organizationId = key.organization.id;
+  recordAudit(tx, SYSTEM, { action, organizationId, targetType: "ApiKey", targetId: key.id, metadata: details });
+  const event = publishEvent(tx, { type, organizationId, subjectId: key.id, payload: keyEventPayload(key, details) });
+  notifyKeyPeople(tx, key, event, message);
+}
+
 /** One pass over both clocks: warnings, expiries, inactivity disables and deletions. `now` is injectable for tests. */
 export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Promise<SweepResult> {
   const warnings = (await warn(em, KeyClock.EXPIRY, now)) + (await warn(em, KeyClock.INACTIVITY, now));
@@ -131,18 +149,7 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
     "select k.id from api_keys k where k.state = 'ACTIVE' and k.expires_at <= :now",
     async (tx, key) => {
       key.state = KeyState.EXPIRED;
-      recordAudit(tx, SYSTEM, {
-        action: AuditAction.KEY_EXPIRED,
-        organizationId: key.organization.id,
-        targetType: "ApiKey",
-        targetId: key.id,
-      });
-      publishEvent(tx, {
-        type: EventType.KEY_EXPIRED,
-        organizationId: key.organization.id,
-        subjectId: key.id,
-        payload: keyEventPayload(key),
-      });
+      announce(tx, key, AuditAction.KEY_EXPIRED, EventType.KEY_EXPIRED, `Key "${key.name}" has expired.`);
     },
   );
 
@@ -153,20 +160,14 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
      where k.state = 'ACTIVE' and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days)`,
     async (tx, key) => {
       key.state = KeyState.DISABLED;
-      const details = { reason: "unused for the organisation's inactivity period" };
-      recordAudit(tx, SYSTEM, {
-        action: AuditAction.KEY_DISABLED_FOR_INACTIVITY,
-        organizationId: key.organization.id,
-        targetType: "ApiKey",
-        targetId: key.id,
-        metadata: details,
-      });
-      publishEvent(tx, {
-        type: EventType.KEY_DISABLED_FOR_INACTIVITY,
-        organizationId: key.organization.id,
-        subjectId: key.id,
-        payload: keyEventPayload(key, details),
-      });
+      announce(
+        tx,
+        key,
+        AuditAction.KEY_DISABLED_FOR_INACTIVITY,
+        EventType.KEY_DISABLED_FOR_INACTIVITY,
+        `Key "${key.name}" was disabled because it was not used; it will be deleted in ${DELETE_AFTER_DISABLED_DAYS} days.`,
+        { reason: "unused for the organisation's inactivity period" },
+      );
     },
   );
 
@@ -177,19 +178,16 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
      where k.state = 'DISABLED'
        and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days + ${DELETE_AFTER_DISABLED_DAYS})`,
     async (tx, key) => {
-      recordAudit(tx, SYSTEM, {
-        action: AuditAction.KEY_DELETED_FOR_INACTIVITY,
-        organizationId: key.organization.id,
-        targetType: "ApiKey",
-        targetId: key.id,
-        metadata: { name: key.name },
-      });
-      publishEvent(tx, {
-        type: EventType.KEY_DELETED_FOR_INACTIVITY,
-        organizationId: key.organization.id,
-        subjectId: key.id,
-        payload: keyEventPayload(key),
-      });
+      announce(
+        tx,
+        key,
+        AuditAction.KEY_DELETED_FOR_INACTIVITY,
+        EventType.KEY_DELETED_FOR_INACTIVITY,
+        `Key "${key.name}" was deleted after a long time unused.`,
+        {
+          name: key.name,
+        },
+      );
       await tx.nativeDelete(ApiKey, { id: key.id });
     },
   );

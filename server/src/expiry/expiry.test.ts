@@ -159,3 +159,34 @@ describe("keyExpiring subscription", () => {
     }
   });
 });
+
+describe("in-app notifications", () => {
+  it("tells the key's people about warnings and expiry, and lets them mark notifications read", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    const { key } = await team.createKey({ name: "Billing export", expiresAt: new Date(start + 2 * DAY).toISOString() });
+    await sweepAt(0, start);
+    await sweepAt(2.1, start);
+    const NOTIFICATIONS = `query($unread: Boolean) { viewer { notifications(unreadOnly: $unread) { totalCount nodes { id type message readAt data } } } }`;
+    const { viewer } = await graphqlData(server, NOTIFICATIONS, { unread: true }, team.owner.token);
+    expect(viewer.notifications.nodes.map((item: { type: string; message: string }) => [item.type, item.message])).toEqual([
+      ["key.expired", 'Key "Billing export" has expired.'],
+      ["key.expiring", 'Key "Billing export" expires in 2 days.'],
+    ]);
+    expect(viewer.notifications.nodes[0].data.keyId).toBe(key.id);
+
+    const stranger = await keyTeam(server, "Stranger");
+    const theirs = await graphqlData(server, NOTIFICATIONS, {}, stranger.owner.token);
+    expect(theirs.viewer.notifications.totalCount).toBe(0);
+
+    const MARK = `mutation($input: MarkNotificationsReadInput!) { markNotificationsRead(input: $input) { markedCount userErrors { code } } }`;
+    const one = await graphqlData(server, MARK, { input: { ids: [viewer.notifications.nodes[1].id] } }, team.owner.token);
+    expect(one.markNotificationsRead).toEqual({ markedCount: 1, userErrors: [] });
+    const foreign = await graphqlData(server, MARK, { input: { ids: [viewer.notifications.nodes[0].id] } }, stranger.owner.token);
+    expect(foreign.markNotificationsRead.markedCount).toBe(0);
+    const rest = await graphqlData(server, MARK, { input: { all: true } }, team.owner.token);
+    expect(rest.markNotificationsRead.markedCount).toBe(1);
+    const after = await graphqlData(server, NOTIFICATIONS, { unread: true }, team.owner.token);
+    expect(after.viewer.notifications.totalCount).toBe(0);
+  });
+});

@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import { AuditEntry } from "../audit/audit-entry.entity";
 import { Permission } from "../auth/permission";
 import { readableKey } from "../keys/key-access";
+import { Notification } from "../notifications/notification.entity";
 import { readableLocation } from "../orgs/locations.service";
 import { readableOrganization } from "../orgs/orgs.service";
 import { visibleMembershipsOf } from "../users/users.service";
@@ -29,6 +30,10 @@ const fetchers: Record<string, Fetch> = {
     return sharesAnOrganization ? ctx.loaders.users.byId.load(id) : null;
   },
   ApiKey: readableKey,
+  Notification: async (ctx, id) => {
+    const notification = await ctx.em.findOne(Notification, { id });
+    return notification && notification.user.id === ctx.actor?.userId ? notification : null;
+  },
   AuditEntry: async (ctx, id) => {
     const entry = await ctx.em.findOne(AuditEntry, { id });
     const organizationId = entry?.organizationId;

@@ -8,6 +8,7 @@ import { ApiKeyResolver } from "../keys/keys.resolver";
 import { OrganizationKeysResolver } from "../keys/org-keys.resolver";
 import { VerifyKeyResolver } from "../keys/verify.resolver";
 import { MembershipResolver } from "../members/members.resolver";
+import { NotificationsResolver } from "../notifications/notifications.resolver";
 import { LocationResolver } from "../orgs/locations.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
 import { RoleResolver } from "../roles/roles.resolver";
@@ -30,6 +31,7 @@ export const RESOLVERS = [
   KeyEventsResolver,
   KeyExpiringResolver,
   OrganizationKeyEventsResolver,
+  NotificationsResolver,
 ] as const;
 
 /**

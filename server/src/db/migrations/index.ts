@@ -2,10 +2,12 @@ import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261123000000Foundation } from "./Migration20261123000000Foundation";
 import { Migration20261123010000ApiKeys } from "./Migration20261123010000ApiKeys";
 import { Migration20261123020000KeyExpiry } from "./Migration20261123020000KeyExpiry";
+import { Migration20261123030000Notifications } from "./Migration20261123030000Notifications";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261123000000Foundation", class: Migration20261123000000Foundation },
   { name: "Migration20261123010000ApiKeys", class: Migration20261123010000ApiKeys },
   { name: "Migration20261123020000KeyExpiry", class: Migration20261123020000KeyExpiry },
+  { name: "Migration20261123030000Notifications", class: Migration20261123030000Notifications },
 ];
