@@ -39,6 +39,12 @@ async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<numb
     clock === KeyClock.EXPIRY
       ? "k.expires_at > :now and k.expires_at <= cast(:now as timestamptz) + interval '365 days'"
       : "coalesce(k.last_used_at, k.created_at) > cast(:now as timestamptz) - make_interval(days => o.inactivity_days)";
+  // Written so that an index serves every condition on a key column (sargable): the expiry index for
+  // one clock, the (organisation, last use) expression index for the other.
+  const dueCondition =
+    clock === KeyClock.EXPIRY
+      ? "k.expires_at <= cast(:now as timestamptz) + make_interval(days => t.days)"
+      : "coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) + make_interval(days => t.days - o.inactivity_days)";
   let announced = 0;
   for (;;) {
     const rows: Array<{ key_id: string; threshold: number; deadline: Date }> = await em.transactional(async (tx) => {
@@ -49,8 +55,7 @@ async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<numb
              from api_keys k
              join organizations o on o.id = k.organization_id
              cross join lateral unnest(o.expiry_warning_days) as t(days)
-             where k.state = 'ACTIVE' and ${range}
-               and ${deadline} <= cast(:now as timestamptz) + make_interval(days => t.days)
+             where k.state = 'ACTIVE' and ${range} and ${dueCondition}
                and not exists (select 1 from key_warnings w
                                where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = ${deadline})
              limit :batch
