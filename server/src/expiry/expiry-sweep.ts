@@ -32,34 +32,53 @@ function keysById(em: EntityManager, ids: string[]) {
  * index range (expiry, or the inactivity expression index), the unique index on key_warnings keeps
  * each warning to exactly one, and only the tightest newly due threshold of a key is announced.
  */
-async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<number> {
+/**
+ * The keys (and thresholds) whose warning on one clock is due and not yet given, at most `:batch`.
+ * Every condition on a key column is written so that an index can serve it (sargable): the expiry
+ * index for one clock, the (organisation, last use) expression index for the other.
+ */
+export function dueWarningsSql(clock: KeyClock): string {
   const deadline =
     clock === KeyClock.EXPIRY ? "k.expires_at" : "(coalesce(k.last_used_at, k.created_at) + make_interval(days => o.inactivity_days))";
   const range =
     clock === KeyClock.EXPIRY
       ? "k.expires_at > :now and k.expires_at <= cast(:now as timestamptz) + interval '365 days'"
       : "coalesce(k.last_used_at, k.created_at) > cast(:now as timestamptz) - make_interval(days => o.inactivity_days)";
-  // Written so that an index serves every condition on a key column (sargable): the expiry index for
-  // one clock, the (organisation, last use) expression index for the other.
-  const dueCondition =
+  const due =
     clock === KeyClock.EXPIRY
       ? "k.expires_at <= cast(:now as timestamptz) + make_interval(days => t.days)"
       : "coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) + make_interval(days => t.days - o.inactivity_days)";
+  return `select k.id, ${deadline} as deadline, t.days
+    from api_keys k
+    join organizations o on o.id = k.organization_id
+    cross join lateral unnest(o.expiry_warning_days) as t(days)
+    where k.state = 'ACTIVE' and ${range} and ${due}
+      and not exists (select 1 from key_warnings w
+                      where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = ${deadline})
+    limit :batch`;
+}
+
+/** Active keys past their expiry, at most `:batch`. */
+export const EXPIRED_SQL = "select k.id from api_keys k where k.state = 'ACTIVE' and k.expires_at <= :now limit :batch";
+
+/** Active keys unused for their organisation's inactivity period, at most `:batch`. */
+export const INACTIVE_SQL = `select k.id from api_keys k join organizations o on o.id = k.organization_id
+  where k.state = 'ACTIVE' and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days)
+  limit :batch`;
+
+/** Disabled keys still unused well past their inactivity deadline, at most `:batch`. */
+export const DELETABLE_SQL = `select k.id from api_keys k join organizations o on o.id = k.organization_id
+  where k.state = 'DISABLED'
+    and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days + ${DELETE_AFTER_DISABLED_DAYS})
+  limit :batch`;
+
+async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<number> {
   let announced = 0;
   for (;;) {
     const rows: Array<{ key_id: string; threshold: number; deadline: Date }> = await em.transactional(async (tx) => {
       const due: Array<{ key_id: string; threshold: number; deadline: Date }> = await tx.getConnection().execute(
         tx.getKnex().raw(
-          `with candidates as (
-             select k.id, ${deadline} as deadline, t.days
-             from api_keys k
-             join organizations o on o.id = k.organization_id
-             cross join lateral unnest(o.expiry_warning_days) as t(days)
-             where k.state = 'ACTIVE' and ${range} and ${dueCondition}
-               and not exists (select 1 from key_warnings w
-                               where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = ${deadline})
-             limit :batch
-           ), inserted as (
+          `with candidates as (${dueWarningsSql(clock)}), inserted as (
              insert into key_warnings (id, key_id, clock, threshold_days, deadline, created_at)
              select gen_random_uuid(), id, :clock, days, deadline, :now from candidates
              on conflict do nothing
@@ -112,7 +131,7 @@ async function transition(
       const rows: Array<{ id: string }> = await tx
         .getConnection()
         .execute(
-          tx.getKnex().raw(`${select} limit :batch for update of k skip locked`, { now: now.toISOString(), batch: BATCH }),
+          tx.getKnex().raw(`${select} for update of k skip locked`, { now: now.toISOString(), batch: BATCH }),
           [],
           "all",
           tx.getTransactionContext(),
@@ -151,7 +170,7 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
   const expired = await transition(
     em,
     now,
-    "select k.id from api_keys k where k.state = 'ACTIVE' and k.expires_at <= :now",
+    EXPIRED_SQL,
     async (tx, key) => {
       key.state = KeyState.EXPIRED;
       announce(tx, key, AuditAction.KEY_EXPIRED, EventType.KEY_EXPIRED, `Key "${key.name}" has expired.`);
@@ -161,8 +180,7 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
   const disabled = await transition(
     em,
     now,
-    `select k.id from api_keys k join organizations o on o.id = k.organization_id
-     where k.state = 'ACTIVE' and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days)`,
+    INACTIVE_SQL,
     async (tx, key) => {
       key.state = KeyState.DISABLED;
       announce(
@@ -179,9 +197,7 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
   const deleted = await transition(
     em,
     now,
-    `select k.id from api_keys k join organizations o on o.id = k.organization_id
-     where k.state = 'DISABLED'
-       and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days + ${DELETE_AFTER_DISABLED_DAYS})`,
+    DELETABLE_SQL,
     async (tx, key) => {
       announce(
         tx,
