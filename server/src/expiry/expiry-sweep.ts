@@ -38,41 +38,68 @@ function keysById(em: EntityManager, ids: string[]) {
  * index for one clock, the (organisation, last use) expression index for the other.
  */
 export function dueWarningsSql(clock: KeyClock): string {
-  const deadline =
-    clock === KeyClock.EXPIRY ? "k.expires_at" : "(coalesce(k.last_used_at, k.created_at) + make_interval(days => o.inactivity_days))";
-  const range =
-    clock === KeyClock.EXPIRY
-      ? "k.expires_at > :now and k.expires_at <= cast(:now as timestamptz) + interval '365 days'"
-      : "coalesce(k.last_used_at, k.created_at) > cast(:now as timestamptz) - make_interval(days => o.inactivity_days)";
-  const due =
-    clock === KeyClock.EXPIRY
-      ? "k.expires_at <= cast(:now as timestamptz) + make_interval(days => t.days)"
-      : "coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) + make_interval(days => t.days - o.inactivity_days)";
-  return `select k.id, ${deadline} as deadline, t.days
-    from api_keys k
-    join organizations o on o.id = k.organization_id
+  if (clock === KeyClock.EXPIRY) {
+    // \`:horizon\` is the largest warning threshold of any organisation: it bounds the index range.
+    return `select k.id, k.expires_at as deadline, t.days
+      from api_keys k
+      join organizations o on o.id = k.organization_id
+      cross join lateral unnest(o.expiry_warning_days) as t(days)
+      where k.state = 'ACTIVE'
+        and k.expires_at > :now and k.expires_at <= cast(:now as timestamptz) + make_interval(days => :horizon)
+        and k.expires_at <= cast(:now as timestamptz) + make_interval(days => t.days)
+        and not exists (select 1 from key_warnings w
+                        where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = k.expires_at)
+      limit :batch`;
+  }
+  // Per organisation and threshold (LATERAL), so each lookup is a range on the
+  // (organisation, last use) expression index with that organisation's own inactivity period.
+  return `select k.id, k.deadline, t.days
+    from organizations o
     cross join lateral unnest(o.expiry_warning_days) as t(days)
-    where k.state = 'ACTIVE' and ${range} and ${due}
-      and not exists (select 1 from key_warnings w
-                      where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = ${deadline})
+    cross join lateral (
+      select k.id, coalesce(k.last_used_at, k.created_at) + make_interval(days => o.inactivity_days) as deadline
+      from api_keys k
+      where k.organization_id = o.id and k.state = 'ACTIVE'
+        and coalesce(k.last_used_at, k.created_at) > cast(:now as timestamptz) - make_interval(days => o.inactivity_days)
+        and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) + make_interval(days => t.days - o.inactivity_days)
+      offset 0 -- keeps the planner from flattening this into one join over all keys
+    ) k
+    where not exists (select 1 from key_warnings w
+                      where w.key_id = k.id and w.clock = :clock and w.threshold_days = t.days and w.deadline = k.deadline)
     limit :batch`;
 }
 
-/** Active keys past their expiry, at most `:batch`. */
+/** Active keys past their expiry, at most \`:batch\`. */
 export const EXPIRED_SQL = "select k.id from api_keys k where k.state = 'ACTIVE' and k.expires_at <= :now limit :batch";
 
-/** Active keys unused for their organisation's inactivity period, at most `:batch`. */
-export const INACTIVE_SQL = `select k.id from api_keys k join organizations o on o.id = k.organization_id
-  where k.state = 'ACTIVE' and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days)
-  limit :batch`;
+/** Keys of one state unused since before \`:now\` minus their organisation's inactivity period plus \`extraDays\`, per organisation. */
+function unusedSince(state: "ACTIVE" | "DISABLED", extraDays: number) {
+  return `select k.id from organizations o
+    cross join lateral (
+      select k.id from api_keys k
+      where k.organization_id = o.id and k.state = '${state}'
+        and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days + ${extraDays})
+      offset 0 -- keeps the planner from flattening this into one join over all keys
+    ) k
+    limit :batch`;
+}
 
-/** Disabled keys still unused well past their inactivity deadline, at most `:batch`. */
-export const DELETABLE_SQL = `select k.id from api_keys k join organizations o on o.id = k.organization_id
-  where k.state = 'DISABLED'
-    and coalesce(k.last_used_at, k.created_at) <= cast(:now as timestamptz) - make_interval(days => o.inactivity_days + ${DELETE_AFTER_DISABLED_DAYS})
-  limit :batch`;
+/** Active keys unused for their organisation's inactivity period, at most \`:batch\`. */
+export const INACTIVE_SQL = unusedSince("ACTIVE", 0);
+
+/** Disabled keys still unused well past their inactivity deadline, at most \`:batch\`. */
+export const DELETABLE_SQL = unusedSince("DISABLED", DELETE_AFTER_DISABLED_DAYS);
+
+/** The largest warning threshold any organisation uses, in days. */
+export async function warningHorizon(em: EntityManager): Promise<number> {
+  const [row] = await em
+    .getConnection()
+    .execute("select coalesce(max(d), 0)::int as horizon from organizations, unnest(expiry_warning_days) d");
+  return Number(row.horizon);
+}
 
 async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<number> {
+  const horizon = await warningHorizon(em);
   let announced = 0;
   for (;;) {
     const rows: Array<{ key_id: string; threshold: number; deadline: Date }> = await em.transactional(async (tx) => {
@@ -85,7 +112,7 @@ async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<numb
              returning key_id, threshold_days, deadline
            )
            select key_id, min(threshold_days) as threshold, deadline from inserted group by key_id, deadline`,
-          { now: now.toISOString(), clock, batch: BATCH },
+          { now: now.toISOString(), clock, batch: BATCH, horizon },
         ),
         [],
         "all",
@@ -167,51 +194,36 @@ function announce(
 export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Promise<SweepResult> {
   const warnings = (await warn(em, KeyClock.EXPIRY, now)) + (await warn(em, KeyClock.INACTIVITY, now));
 
-  const expired = await transition(
-    em,
-    now,
-    EXPIRED_SQL,
-    async (tx, key) => {
-      key.state = KeyState.EXPIRED;
-      announce(tx, key, AuditAction.KEY_EXPIRED, EventType.KEY_EXPIRED, `Key "${key.name}" has expired.`);
-    },
-  );
+  const expired = await transition(em, now, EXPIRED_SQL, async (tx, key) => {
+    key.state = KeyState.EXPIRED;
+    announce(tx, key, AuditAction.KEY_EXPIRED, EventType.KEY_EXPIRED, `Key "${key.name}" has expired.`);
+  });
 
-  const disabled = await transition(
-    em,
-    now,
-    INACTIVE_SQL,
-    async (tx, key) => {
-      key.state = KeyState.DISABLED;
-      announce(
-        tx,
-        key,
-        AuditAction.KEY_DISABLED_FOR_INACTIVITY,
-        EventType.KEY_DISABLED_FOR_INACTIVITY,
-        `Key "${key.name}" was disabled because it was not used; it will be deleted in ${DELETE_AFTER_DISABLED_DAYS} days.`,
-        { reason: "unused for the organisation's inactivity period" },
-      );
-    },
-  );
+  const disabled = await transition(em, now, INACTIVE_SQL, async (tx, key) => {
+    key.state = KeyState.DISABLED;
+    announce(
+      tx,
+      key,
+      AuditAction.KEY_DISABLED_FOR_INACTIVITY,
+      EventType.KEY_DISABLED_FOR_INACTIVITY,
+      `Key "${key.name}" was disabled because it was not used; it will be deleted in ${DELETE_AFTER_DISABLED_DAYS} days.`,
+      { reason: "unused for the organisation's inactivity period" },
+    );
+  });
 
-  const deleted = await transition(
-    em,
-    now,
-    DELETABLE_SQL,
-    async (tx, key) => {
-      announce(
-        tx,
-        key,
-        AuditAction.KEY_DELETED_FOR_INACTIVITY,
-        EventType.KEY_DELETED_FOR_INACTIVITY,
-        `Key "${key.name}" was deleted after a long time unused.`,
-        {
-          name: key.name,
-        },
-      );
-      await tx.nativeDelete(ApiKey, { id: key.id });
-    },
-  );
+  const deleted = await transition(em, now, DELETABLE_SQL, async (tx, key) => {
+    announce(
+      tx,
+      key,
+      AuditAction.KEY_DELETED_FOR_INACTIVITY,
+      EventType.KEY_DELETED_FOR_INACTIVITY,
+      `Key "${key.name}" was deleted after a long time unused.`,
+      {
+        name: key.name,
+      },
+    );
+    await tx.nativeDelete(ApiKey, { id: key.id });
+  });
 
   return { warnings, expired, disabled, deleted };
 }

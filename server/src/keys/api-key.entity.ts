@@ -13,10 +13,10 @@ import { KeyKind, KeyState } from "./key-enums";
 @Entity({ tableName: "api_keys" })
 @Index({ properties: ["organization", "id"] })
 @Index({ properties: ["expiresAt"] })
-// The inactivity sweep looks for active keys of one organisation unused since a given time.
+// The inactivity sweep looks for keys of one organisation and state unused since a given time.
 @Index({
   name: "api_keys_inactivity_index",
-  expression: `create index "api_keys_inactivity_index" on "api_keys" ("organization_id", (coalesce("last_used_at", "created_at"))) where "state" = 'ACTIVE'`,
+  expression: `create index "api_keys_inactivity_index" on "api_keys" ("organization_id", "state", (coalesce("last_used_at", "created_at")))`,
 })
 export class ApiKey extends BaseEntity {
   [OptionalProps]?: "createdAt" | "updatedAt" | "state";

@@ -17,7 +17,7 @@ export class Migration20261123020000KeyExpiry extends Migration {
       `alter table "audit_entries" add constraint "audit_entries_action_check" check("action" in ('user.signed_up', 'user.signed_in', 'user.sign_in_failed', 'user.signed_out', 'organization.created', 'organization.updated', 'organization.deleted', 'location.created', 'location.updated', 'location.deleted', 'member.added', 'member.role_changed', 'member.removed', 'role.created', 'role.updated', 'role.deleted', 'agreement.accepted', 'key.created', 'key.updated', 'key.revealed', 'key.rotated', 'key.revoked', 'key.disabled', 'key.enabled', 'key.approved', 'key.deleted', 'key.leaked', 'key.expired', 'key.disabled_for_inactivity', 'key.deleted_for_inactivity'));`,
     );
     this.addSql(
-      `create index "api_keys_inactivity_index" on "api_keys" ("organization_id", (coalesce("last_used_at", "created_at"))) where "state" = 'ACTIVE';`,
+      `create index "api_keys_inactivity_index" on "api_keys" ("organization_id", "state", (coalesce("last_used_at", "created_at")));`,
     );
   }
 
