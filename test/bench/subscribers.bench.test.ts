@@ -27,7 +27,15 @@ beforeAll(async () => {
   latchkey = await spawnListening(
     MAIN,
     ["start"],
-    { ...process.env, DATABASE_URL: database.url, PORT: "0", LOG_LEVEL: "warn", NODE_ENV: "production", SCHEDULER_ENABLED: "false", LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-ws-${process.pid}`) },
+    {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      SCHEDULER_ENABLED: "false",
+      LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-ws-${process.pid}`),
+    },
     /GraphQL at (http:\/\/\S+)\/graphql/,
     (match) => match[1],
   );
@@ -48,7 +56,12 @@ describe("subscriptions at scale", () => {
     const server = { graphqlUrl: `${latchkey.url}/graphql` };
     const owner = await signUp(server, "Subscribed Owner");
     const organization = await createOrganization(server, owner.token, "Busy Org");
-    await graphqlData(server, `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`, { input: { organizationId: organization.id } }, owner.token);
+    await graphqlData(
+      server,
+      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: organization.id } },
+      owner.token,
+    );
 
     const receivedAt: number[] = [];
     let subscribed = 0;
@@ -70,7 +83,10 @@ describe("subscriptions at scale", () => {
             client.on("error", reject);
           });
           client.subscribe(
-            { query: `subscription($id: ID!) { keyEvents(organizationId: $id, types: ["key.created"]) { keyId } }`, variables: { id: organization.id } },
+            {
+              query: `subscription($id: ID!) { keyEvents(organizationId: $id, types: ["key.created"]) { keyId } }`,
+              variables: { id: organization.id },
+            },
             { next: () => receivedAt.push(performance.now()), error: () => undefined, complete: () => undefined },
           );
           subscribed++;
@@ -82,7 +98,12 @@ describe("subscriptions at scale", () => {
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
     const raisedAt = performance.now();
-    await graphqlData(server, CREATE_KEY, { input: { organizationId: organization.id, name: "Broadcast", kind: "SECRET", contact: CONTACT } }, owner.token);
+    await graphqlData(
+      server,
+      CREATE_KEY,
+      { input: { organizationId: organization.id, name: "Broadcast", kind: "SECRET", contact: CONTACT } },
+      owner.token,
+    );
     const deadline = raisedAt + 10_000;
     while (receivedAt.length < SUBSCRIBERS && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 

@@ -138,6 +138,34 @@ describe("inactivity", () => {
   });
 });
 
+describe("inactivity thresholds", () => {
+  it("warns 15, 7 and 1 days before the inactivity deadline, and a rotation starts the clock over", async () => {
+    const start = Date.now();
+    const team = await keyTeam(server);
+    await team.updateSettings({ inactivityDays: 30, maxKeyLifetimeDays: null });
+    const { key } = await team.createKey({ name: "Quiet" });
+    for (const day of [16, 16.5, 23.1, 29.1, 29.5]) await sweepAt(day, start);
+    expect((await eventsOf(key.id)).map((event) => [event.clock, event.thresholdDays, event.daysLeft])).toEqual([
+      ["INACTIVITY", 15, 14],
+      ["INACTIVITY", 7, 7],
+      ["INACTIVITY", 1, 1],
+    ]);
+    await graphqlData(
+      server,
+      `mutation($input: RotateKeyInput!) { rotateKey(input: $input) { userErrors { code } } }`,
+      { input: { id: key.id } },
+      team.owner.token,
+    );
+    await sweepAt(1, Date.now());
+    const afterRotation = (await eventsOf(key.id)).filter((event) => event.type !== "key.rotated");
+    expect(afterRotation).toHaveLength(3);
+    await sweepAt(16, Date.now());
+    expect((await eventsOf(key.id)).filter((event) => event.type === "key.expiring").map((event) => event.daysLeft)).toEqual([
+      14, 7, 1, 14,
+    ]);
+  });
+});
+
 describe("keyExpiring subscription", () => {
   it("delivers warnings within the asked number of days to subscribers who may see the key", async () => {
     const start = Date.now();

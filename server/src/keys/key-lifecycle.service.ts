@@ -96,6 +96,8 @@ export async function rotateKey(ctx: RequestContext, input: unknown): Promise<Is
     await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: new Date() } }, { expiresAt: new Date() });
     await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: null }, { expiresAt: graceEnds });
     const secret = issueSecret(em, ctx.services.keyCrypto, key, organization);
+    // Someone is looking after this key: rotating it restarts the inactivity clock.
+    key.lastUsedAt = new Date();
     em.persist(key);
     announce(em, ctx, key, AuditAction.KEY_ROTATED, EventType.KEY_ROTATED, { previousSecretValidUntil: graceEnds.toISOString() });
     return { key, secret };
