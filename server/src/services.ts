@@ -35,6 +35,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   events.onEvent((notice) => {
     if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
   });
+  events.onReconnect(() => keyVerifier.clear());
   let scheduler: Runner | null = null;
   try {
     await events.start();

@@ -171,3 +171,29 @@ describe("rate limiting", () => {
     }
   });
 });
+
+describe("leak reports and disabled keys", () => {
+  it("revokes a reported key even while it is disabled, so enabling it cannot revive the leaked secret", async () => {
+    const team = await keyTeam(server);
+    const { key, secret } = await team.createKey({ name: "Parked" });
+    await graphqlData(
+      server,
+      `mutation($input: KeyIdInput!) { disableKey(input: $input) { userErrors { code } } }`,
+      { input: { id: key.id } },
+      team.owner.token,
+    );
+    await fetch(`${server.url}/v1/keys/report-leak`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ secrets: [secret] }),
+    });
+    const enable = await graphqlData(
+      server,
+      `mutation($input: KeyIdInput!) { enableKey(input: $input) { userErrors { code } } }`,
+      { input: { id: key.id } },
+      team.owner.token,
+    );
+    expect(enable.enableKey.userErrors).toEqual([{ code: "INVALID_STATE" }]);
+    expect((await verify(server, { key: secret })).body.code).toBe("REVOKED");
+  });
+});

@@ -1,4 +1,5 @@
-import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
+import { GraphQLError } from "graphql";
+import { GraphQLErrorCode, UserErrorCode, unauthenticated, userError } from "../graphql/errors";
 import type { Loaders } from "../graphql/loaders";
 import type { Membership } from "../members/membership.entity";
 import type { Actor } from "./actor";
@@ -16,6 +17,17 @@ export class Authorizer {
     readonly actor: Actor | null,
     private readonly loaders: Loaders,
   ) {}
+
+  /**
+   * For what only a person may do for themselves (found an organisation, leave one, read their own
+   * notifications): an actor authenticated by an API key gets a FORBIDDEN error.
+   */
+  requirePerson(): Actor {
+    const actor = this.requireActor();
+    if (actor.key)
+      throw new GraphQLError("An API key cannot do this; sign in as a person.", { extensions: { code: GraphQLErrorCode.FORBIDDEN } });
+    return actor;
+  }
 
   /** The signed-in actor, or an UNAUTHENTICATED error. */
   requireActor(): Actor {

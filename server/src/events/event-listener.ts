@@ -16,6 +16,13 @@ export class EventListener {
   private client: Client | null = null;
   private closed = false;
   private readonly handlers = new Set<(notice: EventNotice) => void>();
+  private readonly reconnectHandlers = new Set<() => void>();
+  private connectedBefore = false;
+
+  /** Called after a reconnection, when notifications sent meanwhile may have been missed. */
+  onReconnect(handler: () => void): void {
+    this.reconnectHandlers.add(handler);
+  }
 
   constructor(
     private readonly databaseUrl: string,
@@ -43,6 +50,8 @@ export class EventListener {
     await client.connect();
     await client.query("listen latchkey_events");
     this.client = client;
+    if (this.connectedBefore) for (const handler of this.reconnectHandlers) handler();
+    this.connectedBefore = true;
   }
 
   async close(): Promise<void> {

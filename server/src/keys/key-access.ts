@@ -3,8 +3,13 @@ import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import type { ApiKey } from "./api-key.entity";
 
-/** Whether the actor is the key's mapped user or its creator: owners manage their own keys. */
+/**
+ * Whether the actor is the key's mapped user or its creator, signed in as themselves: owners manage
+ * their own keys. A request authenticated by a key is never an owner, or a read-only key could
+ * widen itself or reveal its user's other keys; it needs the `keys:*:all` scopes instead.
+ */
 export function ownsKey(ctx: RequestContext, key: ApiKey): boolean {
+  if (ctx.actor?.key) return false;
   const userId = ctx.actor?.userId;
   return !!userId && (key.mappedUser.id === userId || key.createdBy?.id === userId);
 }

@@ -163,3 +163,74 @@ describe("authenticating with keys", () => {
     }
   });
 });
+
+describe("keys cannot outgrow their makers", () => {
+  it("refuses a key with permissions its creator lacks, even mapped to someone who has them", async () => {
+    const team = await keyTeam(server);
+    const admin = await team.addMember("Admin", "Admin");
+    await graphqlData(
+      server,
+      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: team.organization.id } },
+      admin.token,
+    );
+    const ownerId = (await graphqlData(server, `{ viewer { id } }`, {}, team.owner.token)).viewer.id;
+    const escalation = await team.tryCreateKey({ mappedUserId: ownerId, scopes: ["ORG_DELETE"] }, admin.token);
+    expect(escalation.userErrors).toEqual([
+      { field: ["permissions"], code: "FORBIDDEN", message: "You cannot grant permissions you do not hold yourself: org:delete." },
+    ]);
+  });
+
+  it("does not let a key widen itself, see its user's other organisations, or act as its user", async () => {
+    const team = await keyTeam(server);
+    const other = await keyTeam(server, "Other Org");
+    await graphqlData(
+      server,
+      `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: other.organization.id, email: team.owner.email, roleId: other.organization.roles.Viewer } },
+      other.owner.token,
+    );
+    const { key, secret } = await team.createKey({ name: "Narrow" });
+    const headers = { authorization: `Bearer ${secret}` };
+    const widen = await graphqlWithHeaders(
+      server,
+      `mutation($input: UpdateKeyInput!) { updateKey(input: $input) { userErrors { code } } }`,
+      headers,
+      { input: { id: key.id, scopes: ["KEYS_MANAGE_ALL"] } },
+    );
+    // A key without `keys:read:all` does not even see keys, itself included.
+    expect(widen.data.updateKey.userErrors).toEqual([{ code: "NOT_FOUND" }]);
+    const seen = await graphqlWithHeaders(server, `{ viewer { memberships { organization { name } } } }`, headers);
+    expect(seen.data.viewer.memberships).toEqual([{ organization: { name: "Claire Dealer" } }]);
+    const founding = await graphqlWithHeaders(
+      server,
+      `mutation { createOrganization(input: { name: "By key" }) { userErrors { code } } }`,
+      headers,
+    );
+    expect(founding.errors?.[0].extensions.code).toBe("FORBIDDEN");
+  });
+
+  it("stops working for outside services once its user leaves the organisation", async () => {
+    const team = await keyTeam(server);
+    const admin = await team.addMember("Leaving Admin", "Admin");
+    await graphqlData(
+      server,
+      `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: team.organization.id } },
+      admin.token,
+    );
+    const { secret } = await team.createKey({ name: "Admin's integration" }, admin.token);
+    await graphqlData(
+      server,
+      `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { userErrors { code } } }`,
+      { input: { membershipId: admin.membershipId } },
+      team.owner.token,
+    );
+    const response = await fetch(`${server.url}/v1/keys/verify`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ key: secret }),
+    });
+    expect(await response.json()).toMatchObject({ valid: false, code: "OWNER_REMOVED" });
+  });
+});

@@ -17,6 +17,8 @@ export enum VerifyCode {
   DISABLED = "DISABLED",
   PENDING_APPROVAL = "PENDING_APPROVAL",
   ADDRESS_NOT_ALLOWED = "ADDRESS_NOT_ALLOWED",
+  /** The user the key acts for is no longer a member of its organisation. */
+  OWNER_REMOVED = "OWNER_REMOVED",
 }
 
 registerEnumType(VerifyCode, { name: "VerifyCode", description: "The outcome of verifying a key." });
@@ -35,6 +37,8 @@ interface KeyRecord {
   allowedCidrs: string[];
   expiresAt: Date | null;
   secretExpiresAt: Date | null;
+  /** False when the mapped user has left the organisation. */
+  ownerIsMember: boolean;
 }
 
 export type Verification = { valid: true; code: VerifyCode.VALID; key: KeyRecord } | { valid: false; code: VerifyCode; key?: KeyRecord };
@@ -54,10 +58,15 @@ const KIND_OF: Record<SecretKind, KeyKind> = {
   [SecretKind.OAUTH_CLIENT]: KeyKind.OAUTH_CLIENT,
 };
 
+// The mapped user's current role comes along: a key is worth nothing once its user has left the
+// organisation, and never more than that user's role allows.
 const LOOKUP = `
   select k.id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind, k.state, k.public_id,
-         k.scopes, k.allowed_cidrs, k.expires_at, s.expires_at as secret_expires_at
-  from key_secrets s join api_keys k on k.id = s.key_id
+         k.scopes, k.allowed_cidrs, k.expires_at, s.expires_at as secret_expires_at, r.permissions as role_permissions
+  from key_secrets s
+  join api_keys k on k.id = s.key_id
+  left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
+  left join roles r on r.id = m.role_id
   where s.digest = ?`;
 
 /**
@@ -123,13 +132,18 @@ export class KeyVerifier {
     if (record.state === KeyState.EXPIRED || (record.expiresAt && record.expiresAt <= now)) return VerifyCode.EXPIRED;
     // A secret superseded by rotation works until its grace period ends.
     if (record.secretExpiresAt && record.secretExpiresAt <= now) return VerifyCode.REVOKED;
+    if (!record.ownerIsMember) return VerifyCode.OWNER_REMOVED;
     if (!addressAllowed(record.allowedCidrs, clientAddress)) return VerifyCode.ADDRESS_NOT_ALLOWED;
     return VerifyCode.VALID;
   }
 
+  /** Bumped by every eviction: a lookup that raced with one must not cache what it read. */
+  private generation = 0;
+
   private async lookup(digest: string): Promise<KeyRecord | null> {
     const cached = this.cache.get(digest);
     if (cached && cached.until > Date.now()) return cached.record;
+    const generation = this.generation;
     const rows: Array<Record<string, any>> = await this.em.getConnection().execute(LOOKUP, [digest]);
     if (!rows.length) return null;
     const row = rows[0];
@@ -142,12 +156,14 @@ export class KeyVerifier {
       kind: row.kind,
       state: row.state,
       publicId: row.public_id,
-      scopes: row.scopes,
+      // What the key may do now: its scopes within its user's current role.
+      scopes: row.role_permissions ? (row.scopes as Permission[]).filter((scope) => row.role_permissions.includes(scope)) : [],
       allowedCidrs: row.allowed_cidrs,
       expiresAt: row.expires_at ? new Date(row.expires_at) : null,
       secretExpiresAt: row.secret_expires_at ? new Date(row.secret_expires_at) : null,
+      ownerIsMember: row.role_permissions !== null,
     };
-    if (this.cacheMilliseconds > 0) {
+    if (this.cacheMilliseconds > 0 && generation === this.generation) {
       this.cache.set(digest, { record, until: Date.now() + this.cacheMilliseconds });
       const digests = this.digestsByKey.get(record.id) ?? new Set();
       digests.add(digest);
@@ -165,21 +181,32 @@ export class KeyVerifier {
   async isActive(keyId: string, now = new Date()): Promise<boolean> {
     const cached = this.activeById.get(keyId);
     if (cached && cached.until > Date.now()) return cached.active;
+    const generation = this.generation;
     const rows: Array<{ state: KeyState; expires_at: string | null }> = await this.em
       .getConnection()
       .execute("select state, expires_at from api_keys where id = ?", [keyId]);
     const row = rows[0];
     const active = !!row && row.state === KeyState.ACTIVE && (!row.expires_at || new Date(row.expires_at) > now);
-    if (this.cacheMilliseconds > 0) this.activeById.set(keyId, { active, until: Date.now() + this.cacheMilliseconds });
+    if (this.cacheMilliseconds > 0 && generation === this.generation)
+      this.activeById.set(keyId, { active, until: Date.now() + this.cacheMilliseconds });
     if (active) this.usage.set(keyId, now);
     return active;
   }
 
   /** Forgets every cached result of a key: called for key events from any instance. */
   evict(keyId: string): void {
+    this.generation++;
     for (const digest of this.digestsByKey.get(keyId) ?? []) this.cache.delete(digest);
     this.digestsByKey.delete(keyId);
     this.activeById.delete(keyId);
+  }
+
+  /** Forgets everything: after the event listener reconnects, notifications may have been missed. */
+  clear(): void {
+    this.generation++;
+    this.cache.clear();
+    this.digestsByKey.clear();
+    this.activeById.clear();
   }
 
   /** Writes the latest use of every key used since the last flush, in one statement. */

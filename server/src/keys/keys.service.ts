@@ -6,6 +6,7 @@ import { EventType, publishEvent } from "../events/events";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
+import { requireHeldPermissions } from "../roles/roles.service";
 import { User } from "../users/user.entity";
 import { requireCurrentAgreement } from "./agreement.service";
 import { ApiKey } from "./api-key.entity";
@@ -94,6 +95,9 @@ export async function createKey(ctx: RequestContext, input: unknown): Promise<Is
     );
   }
   const scopes = [...new Set([Permission.ORG_READ, ...(parsed.scopes ?? [])])];
+  // A key never holds more than its creator: this is what stops an Admin from minting a key that
+  // acts as the Owner, and a key from minting a broader one.
+  await requireHeldPermissions(ctx, organizationId, scopes);
   await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
   if (!personal && !parsed.contact) {
     throw userError(UserErrorCode.INVALID_INPUT, "contact: organisation keys need a contact name, email and phone", ["contact"]);
@@ -147,7 +151,10 @@ export async function updateKey(ctx: RequestContext, input: unknown): Promise<Ap
     }
   }
   const scopes = changes.scopes ? [...new Set([Permission.ORG_READ, ...changes.scopes])] : key.scopes;
-  if (changes.mappedUserId || changes.scopes) await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
+  if (changes.mappedUserId || changes.scopes) {
+    await requireHeldPermissions(ctx, organizationId, scopes);
+    await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
+  }
   const expiresAt = changes.expiresAt === undefined ? key.expiresAt : expiryWithinPolicy(changes.expiresAt, organization.settings);
 
   return changeKey(ctx, key, async (em) => {

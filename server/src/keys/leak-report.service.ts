@@ -14,7 +14,7 @@ export const MAX_REPORTED_SECRETS = 1000;
 
 /**
  * GitHub's token revocation API for Latchkey keys: anyone who finds keys (a scanner, a stranger)
- * reports them, every matching ACTIVE key is revoked with a `key.leaked` event, and the reporter
+ * reports them, every matching key not yet revoked is revoked with a `key.leaked` event, and the reporter
  * learns nothing about which matched. Strings that fail the checksum cost no database work.
  */
 export async function reportLeakedSecrets(
@@ -32,7 +32,8 @@ export async function reportLeakedSecrets(
       { digest: { $in: digests }, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
       { fields: ["key"] },
     );
-    const keys = await tx.find(ApiKey, { id: { $in: matches.map((match) => match.key.id) }, state: KeyState.ACTIVE });
+    // Every state but REVOKED: a disabled or pending key must not come back to life with a leaked secret.
+    const keys = await tx.find(ApiKey, { id: { $in: matches.map((match) => match.key.id) }, state: { $ne: KeyState.REVOKED } });
     for (const key of keys) {
       key.state = KeyState.REVOKED;
       key.revokedAt = new Date();

@@ -3,6 +3,7 @@ import type { RequestContext } from "../graphql/context";
 import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Organization } from "../orgs/organization.entity";
+import { readableOrganization } from "../orgs/orgs.service";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
 import { addMember, changeMemberRole, removeMember } from "./members.service";
@@ -45,9 +46,9 @@ export class MembershipResolver {
     return ctx.loaders.users.byId.load(membership.user.id);
   }
 
-  @FieldResolver(() => Organization)
+  @FieldResolver(() => Organization, { nullable: true })
   organization(@Root() membership: Membership, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.orgs.byId.load(membership.organization.id);
+    return readableOrganization(ctx, membership.organization.id);
   }
 
   @FieldResolver(() => Role)

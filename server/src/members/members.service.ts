@@ -116,7 +116,8 @@ export async function removeMember(ctx: RequestContext, input: unknown): Promise
   const { membershipId } = parseInput(removeSchema, input);
   const actor = ctx.authz.requireActor();
   const membership = await ctx.loaders.members.byId.load(membershipId);
-  const leavingThemselves = membership?.user.id === actor.userId;
+  // Leaving is a person's own act; a key mapped to that person cannot do it for them.
+  const leavingThemselves = membership?.user.id === actor.userId && !actor.key;
   if (!membership || !leavingThemselves) {
     const managed = await membershipToManage(ctx, membershipId);
     await requireOutranks(ctx, managed);

@@ -27,7 +27,7 @@ export function notifyKeyPeople(em: EntityManager, key: ApiKey, event: DomainEve
 }
 
 export function listNotifications(ctx: RequestContext, unreadOnly: boolean, page: PageRequest) {
-  const actor = ctx.authz.requireActor();
+  const actor = ctx.authz.requirePerson();
   return findPage(ctx.em, Notification, { user: actor.userId, ...(unreadOnly ? { readAt: null } : {}) }, page, "desc");
 }
 
@@ -36,7 +36,7 @@ const markSchema = z.object({ ids: z.array(globalIdOf("Notification")).max(100).
 /** Marks the given notifications of the signed-in user as read, or all of them. Returns how many changed. */
 export async function markNotificationsRead(ctx: RequestContext, input: unknown): Promise<number> {
   const { ids, all } = parseInput(markSchema, input);
-  const actor = ctx.authz.requireActor();
+  const actor = ctx.authz.requirePerson();
   if (!all && !ids?.length) return 0;
   return ctx.em.nativeUpdate(
     Notification,

@@ -44,7 +44,7 @@ export async function readableOrganization(ctx: RequestContext, id: string): Pro
 
 /** Any signed-in user may found an organisation; they become its Owner. */
 export async function createOrganization(ctx: RequestContext, input: unknown): Promise<Organization> {
-  const actor = ctx.authz.requireActor();
+  const actor = ctx.authz.requirePerson();
   const { name } = parseInput(createSchema, input);
   const organization = await ctx.em.transactional(async (em) => {
     const organization = em.create(Organization, { name, createdAt: new Date() });

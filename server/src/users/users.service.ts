@@ -8,7 +8,8 @@ import type { Membership } from "../members/membership.entity";
  */
 export async function visibleMembershipsOf(ctx: RequestContext, userId: string): Promise<Membership[]> {
   const memberships = await ctx.loaders.members.ofUser.load(userId);
-  if (userId === ctx.actor?.userId) return memberships;
+  // A key sees only its own organisation, even among its mapped user's memberships.
+  if (userId === ctx.actor?.userId && !ctx.actor.key) return memberships;
   const visible = await Promise.all(memberships.map((membership) => ctx.authz.can(membership.organization.id, Permission.ORG_READ)));
   return memberships.filter((_, index) => visible[index]);
 }
