@@ -1,3 +1,4 @@
+import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { z } from "zod";
 import { recordAudit } from "../audit/audit.service";
@@ -7,7 +8,7 @@ import { EventType, publishEvent } from "../events/events";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, parseInput } from "../graphql/validate";
-import type { ApiKey } from "./api-key.entity";
+import { ApiKey } from "./api-key.entity";
 import { manageableKey, ownsKey, readableKey } from "./key-access";
 import { KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
@@ -41,10 +42,36 @@ function announce(
 }
 
 /** Commits a key change, then drops this instance's cached verifications at once (others hear the NOTIFY). */
-export async function changeKey<T>(ctx: RequestContext, key: ApiKey, change: (em: EntityManager) => Promise<T>): Promise<T> {
-  const result = await ctx.em.transactional(change);
+export async function changeKey<T>(
+  ctx: RequestContext,
+  key: ApiKey,
+  change: (em: EntityManager) => Promise<T>,
+  check: (key: ApiKey) => void = () => undefined,
+): Promise<T> {
+  const result = await ctx.em.transactional(async (em) => {
+    // Lock the row and read it again: a concurrent revoke, leak report or sweep may have changed the
+    // state since it was loaded, and two rotations must not both leave a current secret.
+    await em.findOneOrFail(ApiKey, key.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    check(key);
+    return change(em);
+  });
   ctx.services.keyVerifier.evict(key.id);
   return result;
+}
+
+function requireNotRevoked(key: ApiKey) {
+  if (key.state === KeyState.REVOKED) throw userError(UserErrorCode.INVALID_STATE, "This key is already revoked.", ["id"]);
+}
+
+function requirePending(key: ApiKey) {
+  if (key.state !== KeyState.PENDING) throw userError(UserErrorCode.INVALID_STATE, "Only keys pending approval can be approved.", ["id"]);
+}
+
+function requireState(from: KeyState, verb: string) {
+  return (key: ApiKey) => {
+    requireUsable(key);
+    if (key.state !== from) throw userError(UserErrorCode.INVALID_STATE, `Only ${from.toLowerCase()} keys can be ${verb}.`, ["id"]);
+  };
 }
 
 function requireUsable(key: ApiKey) {
@@ -91,48 +118,61 @@ export async function rotateKey(ctx: RequestContext, input: unknown): Promise<Is
   requireUsable(key);
   const organization = (await ctx.loaders.orgs.byId.load(key.organization.id))!;
   const graceEnds = new Date(Date.now() + (gracePeriodHours ?? 0) * 3_600_000);
-  return changeKey(ctx, key, async (em) => {
-    // Earlier superseded secrets end now too: at most one old secret is ever still valid.
-    await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: new Date() } }, { expiresAt: new Date() });
-    await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: null }, { expiresAt: graceEnds });
-    const secret = issueSecret(em, ctx.services.keyCrypto, key, organization);
-    // Someone is looking after this key: rotating it restarts the inactivity clock.
-    key.lastUsedAt = new Date();
-    em.persist(key);
-    announce(em, ctx, key, AuditAction.KEY_ROTATED, EventType.KEY_ROTATED, { previousSecretValidUntil: graceEnds.toISOString() });
-    return { key, secret };
-  });
+  return changeKey(
+    ctx,
+    key,
+    async (em) => {
+      // Earlier superseded secrets end now too: at most one old secret is ever still valid.
+      await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: new Date() } }, { expiresAt: new Date() });
+      await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: null }, { expiresAt: graceEnds });
+      const secret = issueSecret(em, ctx.services.keyCrypto, key, organization);
+      // Someone is looking after this key: rotating it restarts the inactivity clock.
+      key.lastUsedAt = new Date();
+      em.persist(key);
+      announce(em, ctx, key, AuditAction.KEY_ROTATED, EventType.KEY_ROTATED, { previousSecretValidUntil: graceEnds.toISOString() });
+      return { key, secret };
+    },
+    requireUsable,
+  );
 }
 
 /** Withdraws a key for good, with a reason (Crelate's "clear"). */
 export async function revokeKey(ctx: RequestContext, input: unknown): Promise<ApiKey> {
   const { id, reason } = parseInput(revokeSchema, input);
   const key = await manageableKey(ctx, id);
-  if (key.state === KeyState.REVOKED) throw userError(UserErrorCode.INVALID_STATE, "This key is already revoked.", ["id"]);
-  return changeKey(ctx, key, async (em) => {
-    key.state = KeyState.REVOKED;
-    key.revokedAt = new Date();
-    key.revokedReason = reason;
-    em.persist(key);
-    announce(em, ctx, key, AuditAction.KEY_REVOKED, EventType.KEY_REVOKED, {}, reason);
-    return key;
-  });
+  requireNotRevoked(key);
+  return changeKey(
+    ctx,
+    key,
+    async (em) => {
+      key.state = KeyState.REVOKED;
+      key.revokedAt = new Date();
+      key.revokedReason = reason;
+      em.persist(key);
+      announce(em, ctx, key, AuditAction.KEY_REVOKED, EventType.KEY_REVOKED, {}, reason);
+      return key;
+    },
+    requireNotRevoked,
+  );
 }
 
 /** Switches a key off without deleting it, or back on. */
 export async function setKeyEnabled(ctx: RequestContext, input: unknown, enabled: boolean): Promise<ApiKey> {
   const { id } = parseInput(idSchema, input);
   const key = await manageableKey(ctx, id);
-  requireUsable(key);
-  const from = enabled ? KeyState.DISABLED : KeyState.ACTIVE;
-  if (key.state !== from)
-    throw userError(UserErrorCode.INVALID_STATE, `Only ${from.toLowerCase()} keys can be ${enabled ? "enabled" : "disabled"}.`, ["id"]);
-  return changeKey(ctx, key, async (em) => {
-    key.state = enabled ? KeyState.ACTIVE : KeyState.DISABLED;
-    em.persist(key);
-    announce(em, ctx, key, enabled ? AuditAction.KEY_ENABLED : AuditAction.KEY_DISABLED, EventType.KEY_UPDATED, { state: key.state });
-    return key;
-  });
+  const check = requireState(enabled ? KeyState.DISABLED : KeyState.ACTIVE, enabled ? "enabled" : "disabled");
+  check(key);
+  return changeKey(
+    ctx,
+    key,
+    async (em) => {
+      key.state = enabled ? KeyState.ACTIVE : KeyState.DISABLED;
+      em.persist(key);
+      announce(em, ctx, key, enabled ? AuditAction.KEY_ENABLED : AuditAction.KEY_DISABLED, EventType.KEY_UPDATED, { state: key.state });
+      return key;
+    },
+    check,
+  );
 }
 
 /** Approves a key that waits for an admin (GitHub's fine-grained token approval). */
@@ -142,13 +182,18 @@ export async function approveKey(ctx: RequestContext, input: unknown): Promise<A
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
   await ctx.authz.require(key.organization.id, Permission.KEYS_MANAGE_ALL, "Key", key.location?.id ?? null);
-  if (key.state !== KeyState.PENDING) throw userError(UserErrorCode.INVALID_STATE, "Only keys pending approval can be approved.", ["id"]);
-  return changeKey(ctx, key, async (em) => {
-    key.state = KeyState.ACTIVE;
-    em.persist(key);
-    announce(em, ctx, key, AuditAction.KEY_APPROVED, EventType.KEY_UPDATED, { state: key.state });
-    return key;
-  });
+  requirePending(key);
+  return changeKey(
+    ctx,
+    key,
+    async (em) => {
+      key.state = KeyState.ACTIVE;
+      em.persist(key);
+      announce(em, ctx, key, AuditAction.KEY_APPROVED, EventType.KEY_UPDATED, { state: key.state });
+      return key;
+    },
+    requirePending,
+  );
 }
 
 export async function deleteKey(ctx: RequestContext, input: unknown): Promise<string> {

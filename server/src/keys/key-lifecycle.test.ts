@@ -116,6 +116,24 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
     expect((await graphqlWithHeaders(server, WHO, bearer(second.rotateKey.secret))).status).toBe(200);
   });
 
+  it("serialises concurrent changes to one key: two rotations leave one current secret", async () => {
+    const team = await keyTeam(server);
+    const { key } = await team.createKey({ name: "Raced" });
+    const [first, second] = await Promise.all(
+      [1, 2].map(() => graphqlData(server, ROTATE, { input: { id: key.id, gracePeriodHours: 1 } }, team.owner.token)),
+    );
+    expect([first.rotateKey.userErrors, second.rotateKey.userErrors]).toEqual([[], []]);
+    const current = await sql(
+      server.databaseUrl,
+      "select count(*)::int as count from key_secrets where key_id = (select key_id from key_secrets s join api_keys k on k.id = s.key_id where k.name = 'Raced' limit 1) and expires_at is null",
+    );
+    expect(current[0].count).toBe(1);
+    const statuses = await Promise.all(
+      [first, second].map(async (result) => (await graphqlWithHeaders(server, WHO, bearer(result.rotateKey.secret))).status),
+    );
+    expect(statuses.sort()).toEqual([200, 200]);
+  });
+
   it("revokes with a reason; the key stops working and cannot come back", async () => {
     const team = await keyTeam(server);
     const { key, secret } = await team.createKey();
