@@ -214,6 +214,36 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
   });
 });
 
+describe("keys of deleted locations", () => {
+  it("go with their location, each announced as key.deleted and refused at once", async () => {
+    const team = await keyTeam(server);
+    const { createLocation } = await graphqlData(
+      server,
+      `mutation { createLocation(input: { organizationId: "${team.organization.id}", name: "Closing" }) { location { id } } }`,
+      {},
+      team.owner.token,
+    );
+    const { key, secret } = await team.createKey({ locationId: createLocation.location.id });
+    expect((await graphqlWithHeaders(server, WHO, bearer(secret))).status).toBe(200);
+    await graphqlData(
+      server,
+      `mutation($input: DeleteLocationInput!) { deleteLocation(input: $input) { userErrors { code } } }`,
+      { input: { id: createLocation.location.id } },
+      team.owner.token,
+    );
+    const events = await sql(
+      server.databaseUrl,
+      "select type, payload->>'reason' as reason from domain_events where payload->>'keyId' = $1 order by id",
+      [key.id],
+    );
+    expect(events).toEqual([
+      { type: "key.created", reason: null },
+      { type: "key.deleted", reason: "location deleted" },
+    ]);
+    expect((await graphqlWithHeaders(server, WHO, bearer(secret))).status).toBe(401);
+  });
+});
+
 describe("listing keys", () => {
   it("filters by kind, state, location, owner, expiry and name, and shows members only their own", async () => {
     const team = await keyTeam(server);

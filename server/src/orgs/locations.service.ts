@@ -6,6 +6,7 @@ import { conflictOnDuplicate } from "../db/errors";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
+import { announceCascadedKeyDeletions } from "../keys/cascade-deletion";
 import { Location } from "./location.entity";
 
 const addressSchema = z.string().trim().max(500, "must be at most 500 characters");
@@ -87,7 +88,8 @@ export async function updateLocation(ctx: RequestContext, input: unknown): Promi
 export async function deleteLocation(ctx: RequestContext, input: unknown): Promise<string> {
   const { id } = parseInput(deleteSchema, input);
   const location = await manageableLocation(ctx, id);
-  await ctx.em.transactional(async (em) => {
+  const deletedKeys = await ctx.em.transactional(async (em) => {
+    const keyIds = await announceCascadedKeyDeletions(em, ctx, { locationId: id }, "location deleted");
     await em.nativeDelete(Location, { id });
     recordAudit(em, ctx, {
       action: AuditAction.LOCATION_DELETED,
@@ -96,6 +98,8 @@ export async function deleteLocation(ctx: RequestContext, input: unknown): Promi
       targetId: id,
       metadata: { name: location.name },
     });
+    return keyIds;
   });
+  for (const keyId of deletedKeys) ctx.services.keyVerifier.evict(keyId);
   return id;
 }

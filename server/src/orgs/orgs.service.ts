@@ -5,6 +5,7 @@ import { Permission } from "../auth/permission";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
+import { announceCascadedKeyDeletions } from "../keys/cascade-deletion";
 import { Membership } from "../members/membership.entity";
 import { BuiltInRole } from "../roles/built-in-roles";
 import { seedBuiltInRoles } from "../roles/roles.service";
@@ -113,7 +114,8 @@ export async function deleteOrganization(ctx: RequestContext, input: unknown): P
   await ctx.authz.require(id, Permission.ORG_DELETE);
   const organization = await ctx.loaders.orgs.byId.load(id);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["id"]);
-  await ctx.em.transactional(async (em) => {
+  const deletedKeys = await ctx.em.transactional(async (em) => {
+    const keyIds = await announceCascadedKeyDeletions(em, ctx, { organizationId: id }, "organization deleted");
     await em.nativeDelete(Organization, { id });
     recordAudit(em, ctx, {
       action: AuditAction.ORGANIZATION_DELETED,
@@ -122,6 +124,8 @@ export async function deleteOrganization(ctx: RequestContext, input: unknown): P
       targetId: id,
       metadata: { name: organization.name },
     });
+    return keyIds;
   });
+  for (const keyId of deletedKeys) ctx.services.keyVerifier.evict(keyId);
   return id;
 }
