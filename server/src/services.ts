@@ -22,10 +22,13 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts);
-  // An access token is good while its signature holds and the key that earned it is still active.
-  authenticator.acceptAccessTokens(async (token) => {
+  // An access token is good while its signature holds and the key that earned it still stands: it
+  // may do what the token was granted, narrowed to what the key may do now, from allowed addresses.
+  authenticator.acceptAccessTokens(async (token, clientAddress) => {
     const actor = await accessTokens.actorFor(token);
-    return actor && (await keyVerifier.isActive(actor.key.keyId)) ? actor : null;
+    const current = actor && (await keyVerifier.currentScopes(actor.key.keyId, clientAddress));
+    if (!actor || !current) return null;
+    return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };
   });
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);

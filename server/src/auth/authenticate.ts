@@ -60,7 +60,7 @@ function keyActor(verification: Verification): Actor | null {
 }
 
 /** Verifies OAuth access tokens (JWTs); supplied by the OAuth domain. */
-export type AccessTokenVerifier = (token: string) => Promise<Actor | null>;
+export type AccessTokenVerifier = (token: string, clientAddress: string | null) => Promise<Actor | null>;
 
 /**
  * Turns a request's credential into an actor: a session token, a SECRET key as Bearer, a KEY_PAIR
@@ -110,6 +110,6 @@ export class Authenticator {
     if (!token) return null;
     if (token.startsWith("lk_session_")) return authenticateSessionToken(this.em.fork(), token);
     if (token.startsWith("lk_")) return keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress));
-    return this.accessTokens ? this.accessTokens(token) : null;
+    return this.accessTokens ? this.accessTokens(token, clientAddress) : null;
   }
 }

@@ -23,6 +23,22 @@ export enum VerifyCode {
 
 registerEnumType(VerifyCode, { name: "VerifyCode", description: "The outcome of verifying a key." });
 
+/** A key's standing for credentials derived from it; cached per key. */
+interface KeyGrant {
+  state: KeyState;
+  expiresAt: Date | null;
+  allowedCidrs: string[];
+  /** Null when the mapped user has left the organisation. */
+  scopes: Permission[] | null;
+}
+
+const GRANT_LOOKUP = `
+  select k.state, k.expires_at, k.allowed_cidrs, k.scopes, r.permissions as role_permissions
+  from api_keys k
+  left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
+  left join roles r on r.id = m.role_id
+  where k.id = ?`;
+
 /** The facts of a key that verification needs; cached per secret digest. */
 interface KeyRecord {
   id: string;
@@ -172,25 +188,35 @@ export class KeyVerifier {
     return record;
   }
 
-  private readonly activeById = new Map<string, { active: boolean; until: number }>();
+  private readonly grantsById = new Map<string, { grant: KeyGrant | null; until: number }>();
 
   /**
-   * Whether a key is still ACTIVE and unexpired, for credentials derived from it (OAuth access
-   * tokens): revoking the key ends its tokens too, on every instance.
+   * What a credential derived from a key (an OAuth access token) may still do: the key's current
+   * scopes within its user's current role, or null once the key is no longer ACTIVE, has expired, its
+   * user has left, or the client address is outside its allowlist. Revoking the key ends its tokens.
    */
-  async isActive(keyId: string, now = new Date()): Promise<boolean> {
-    const cached = this.activeById.get(keyId);
-    if (cached && cached.until > Date.now()) return cached.active;
-    const generation = this.generation;
-    const rows: Array<{ state: KeyState; expires_at: string | null }> = await this.em
-      .getConnection()
-      .execute("select state, expires_at from api_keys where id = ?", [keyId]);
-    const row = rows[0];
-    const active = !!row && row.state === KeyState.ACTIVE && (!row.expires_at || new Date(row.expires_at) > now);
-    if (this.cacheMilliseconds > 0 && generation === this.generation)
-      this.activeById.set(keyId, { active, until: Date.now() + this.cacheMilliseconds });
-    if (active) this.usage.set(keyId, now);
-    return active;
+  async currentScopes(keyId: string, clientAddress: string | null, now = new Date()): Promise<Permission[] | null> {
+    let cached = this.grantsById.get(keyId);
+    if (!cached || cached.until <= Date.now()) {
+      const generation = this.generation;
+      const rows: Array<Record<string, any>> = await this.em.getConnection().execute(GRANT_LOOKUP, [keyId]);
+      const row = rows[0];
+      const grant: KeyGrant | null = row
+        ? {
+            state: row.state,
+            expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+            allowedCidrs: row.allowed_cidrs,
+            scopes: row.role_permissions ? (row.scopes as Permission[]).filter((scope) => row.role_permissions.includes(scope)) : null,
+          }
+        : null;
+      cached = { grant, until: Date.now() + this.cacheMilliseconds };
+      if (this.cacheMilliseconds > 0 && generation === this.generation) this.grantsById.set(keyId, cached);
+    }
+    const { grant } = cached;
+    if (!grant || grant.state !== KeyState.ACTIVE || !grant.scopes) return null;
+    if ((grant.expiresAt && grant.expiresAt <= now) || !addressAllowed(grant.allowedCidrs, clientAddress)) return null;
+    this.usage.set(keyId, now);
+    return grant.scopes;
   }
 
   /** Forgets every cached result of a key: called for key events from any instance. */
@@ -198,7 +224,7 @@ export class KeyVerifier {
     this.generation++;
     for (const digest of this.digestsByKey.get(keyId) ?? []) this.cache.delete(digest);
     this.digestsByKey.delete(keyId);
-    this.activeById.delete(keyId);
+    this.grantsById.delete(keyId);
   }
 
   /** Forgets everything: after the event listener reconnects, notifications may have been missed. */
@@ -206,7 +232,7 @@ export class KeyVerifier {
     this.generation++;
     this.cache.clear();
     this.digestsByKey.clear();
-    this.activeById.clear();
+    this.grantsById.clear();
   }
 
   /** Writes the latest use of every key used since the last flush, in one statement. */

@@ -71,6 +71,19 @@ describe("OAuth 2.0 client credentials", () => {
     expect(await notAClient.json()).toMatchObject({ error: "invalid_client" });
   });
 
+  it("holds live tokens to the key's current scopes and address allowlist", async () => {
+    const team = await keyTeam(server);
+    const { key, secret } = await team.createKey({ kind: "OAUTH_CLIENT", scopes: ["AUDIT_READ"] });
+    const tokens = await oauth.clientCredentialsGrant(await discover(key.publicId, secret));
+    const headers = { authorization: `Bearer ${tokens.access_token}` };
+    const UPDATE = `mutation($input: UpdateKeyInput!) { updateKey(input: $input) { userErrors { code } } }`;
+    expect((await graphqlWithHeaders(server, ORG, headers, { id: team.organization.id })).data.organization.auditLog).not.toBeNull();
+    await graphqlData(server, UPDATE, { input: { id: key.id, scopes: [] } }, team.owner.token);
+    expect((await graphqlWithHeaders(server, ORG, headers, { id: team.organization.id })).data.organization.auditLog).toBeNull();
+    await graphqlData(server, UPDATE, { input: { id: key.id, allowedCidrs: ["10.0.0.0/8"] } }, team.owner.token);
+    expect((await graphqlWithHeaders(server, ORG, headers, { id: team.organization.id })).status).toBe(401);
+  });
+
   it("stops a revoked client's tokens at once", async () => {
     const team = await keyTeam(server);
     const { key, secret } = await team.createKey({ kind: "OAUTH_CLIENT" });

@@ -26,7 +26,13 @@ function fail(reply: FastifyReply, status: number, error: OAuthError, descriptio
 /** client_secret_basic (RFC 6749 §2.3.1: form-urlencoded, then Basic) or client_secret_post. */
 function clientCredentials(request: FastifyRequest<{ Body: Record<string, string> }>) {
   const basic = basicCredentials(request.headers.authorization);
-  if (basic) return { clientId: decodeURIComponent(basic.username), clientSecret: decodeURIComponent(basic.password), viaBasic: true };
+  if (basic) {
+    try {
+      return { clientId: decodeURIComponent(basic.username), clientSecret: decodeURIComponent(basic.password), viaBasic: true };
+    } catch {
+      return null; // malformed percent-encoding: an unauthenticated client, not a server error
+    }
+  }
   const { client_id: clientId, client_secret: clientSecret } = request.body ?? {};
   return clientId && clientSecret ? { clientId, clientSecret, viaBasic: false } : null;
 }
