@@ -86,6 +86,32 @@ describe("keyEvents subscription", () => {
   });
 });
 
+describe("long-lived subscriptions", () => {
+  it("end once the session they were opened with is signed out", async () => {
+    const team = await keyTeam(server);
+    const { signIn } = await graphqlData(server, `mutation($input: SignInInput!) { signIn(input: $input) { token } }`, {
+      input: { email: team.owner.email, password: team.owner.password },
+    });
+    const client = wsClient(server, `Bearer ${signIn.token}`);
+    try {
+      const stream = wsCollect(client, KEY_EVENTS, { organizationId: team.organization.id });
+      await settle();
+      await team.createKey({ name: "Heard" });
+      await stream.until((items) => items.length === 1);
+      await graphqlData(server, `mutation { signOut { signedOut } }`, {}, signIn.token);
+      await new Promise((resolve) => setTimeout(resolve, 5_200));
+      await team.createKey({ name: "Not heard" });
+      await stream.until(() => stream.failure !== null);
+      expect(stream.failure).toEqual([
+        expect.objectContaining({ message: "The credential this subscription was opened with is no longer valid." }),
+      ]);
+      expect(stream.received).toHaveLength(1);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
 describe("catching up after a disconnection", () => {
   it("returns the events after a cursor, oldest first", async () => {
     const team = await keyTeam(server);

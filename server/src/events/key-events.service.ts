@@ -2,7 +2,7 @@ import type { FilterQuery } from "@mikro-orm/core";
 import { Permission } from "../auth/permission";
 import { encodeCursor, type PageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
-import { UserErrorCode, userError } from "../graphql/errors";
+import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
 import { idOfType, toGlobalId } from "../graphql/global-id";
 import { findPage } from "../graphql/paged-query";
 import { DomainEvent } from "./domain-event.entity";
@@ -42,13 +42,33 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
     throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["organizationId"]);
   }
   const viewer = toGlobalId("User", actor.userId);
+  let checkedAt = Date.now();
   return async (event: DomainEvent): Promise<boolean> => {
     if (event.organizationId !== organizationId || !wanted.includes(event.type)) return false;
+    // A subscription lives long: every few seconds, forget cached memberships and make sure the
+    // credential it was opened with still stands, so a removed member or revoked key stops hearing.
+    if (Date.now() - checkedAt > CREDENTIAL_RECHECK_MS) {
+      checkedAt = Date.now();
+      ctx.loaders.members.ofUser.clearAll();
+      if (!(await credentialStillValid(ctx))) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
+    }
     const locationId = typeof event.payload.locationId === "string" ? idOfType(event.payload.locationId, "Location") : null;
     const permissions = await ctx.authz.permissionsIn(organizationId, locationId);
     if (!permissions.has(Permission.ORG_READ)) return false;
     return permissions.has(Permission.KEYS_READ_ALL) || event.payload.mappedUserId === viewer;
   };
+}
+
+const CREDENTIAL_RECHECK_MS = 5_000;
+
+async function credentialStillValid(ctx: RequestContext): Promise<boolean> {
+  const actor = ctx.actor!;
+  if (actor.key) return (await ctx.services.keyVerifier.currentScopes(actor.key.keyId, ctx.request.ipAddress)) !== null;
+  if (!actor.sessionId) return false;
+  const rows = await ctx.em
+    .getConnection()
+    .execute("select 1 from sessions where id = ? and revoked_at is null and expires_at > now()", [actor.sessionId]);
+  return rows.length > 0;
 }
 
 /** Key events after a cursor, oldest first: how integrators catch up after being disconnected. */
