@@ -4,7 +4,7 @@ import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
 import { compare } from "./load";
-import { type Spawned, spawnListening } from "./processes";
+import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
 /**
@@ -13,7 +13,6 @@ import { report } from "./report";
  * - a GraphQL query authenticated by key against the same query authenticated by session.
  * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
  */
-const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -27,20 +26,7 @@ let organizationId: string;
 beforeAll(async () => {
   const database = await createTestDatabase();
   drop = database.drop;
-  latchkey = await spawnListening(
-    MAIN,
-    ["start"],
-    {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: "0",
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      LATCHKEY_DATA_DIR: path.join(require("node:os").tmpdir(), `latchkey-bench-${process.pid}`),
-    },
-    /GraphQL at (http:\/\/\S+)\/graphql/,
-    (match) => match[1],
-  );
+  latchkey = await spawnLatchkey(database.url, "keys");
   const server = { graphqlUrl: `${latchkey.url}/graphql` };
   const owner = await signUp(server, "Bench Owner");
   session = owner.token;

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 
 export interface Spawned {
@@ -38,4 +39,25 @@ export function spawnListening(
     child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`${path.basename(script)} exited with ${code}:\n${output}`)));
   });
+}
+
+const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
+
+/** The built Latchkey server as its own process (`start`), on the given database, quiet and in production mode. */
+export function spawnLatchkey(databaseUrl: string, name: string): Promise<Spawned> {
+  return spawnListening(
+    MAIN,
+    ["start"],
+    {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      NODE_ENV: "production",
+      SCHEDULER_ENABLED: "false",
+      LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-${name}-${process.pid}`),
+    },
+    /GraphQL at (http:\/\/\S+)\/graphql/,
+    (match) => match[1],
+  );
 }

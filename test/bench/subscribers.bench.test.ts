@@ -1,12 +1,10 @@
-import os from "node:os";
-import path from "node:path";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
-import { type Spawned, spawnListening } from "./processes";
+import { type Spawned, spawnLatchkey } from "./processes";
 import { report } from "./report";
 
 /**
@@ -14,7 +12,6 @@ import { report } from "./report";
  * of it being raised. Latency is measured from just before the mutation that raises the event to
  * each subscriber's receipt, and reported as a distribution.
  */
-const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
 
 let latchkey: Spawned;
@@ -24,21 +21,7 @@ const clients: Client[] = [];
 beforeAll(async () => {
   const database = await createTestDatabase();
   drop = database.drop;
-  latchkey = await spawnListening(
-    MAIN,
-    ["start"],
-    {
-      ...process.env,
-      DATABASE_URL: database.url,
-      PORT: "0",
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      SCHEDULER_ENABLED: "false",
-      LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-ws-${process.pid}`),
-    },
-    /GraphQL at (http:\/\/\S+)\/graphql/,
-    (match) => match[1],
-  );
+  latchkey = await spawnLatchkey(database.url, "ws");
 }, 120_000);
 
 afterAll(async () => {
