@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Runner } from "graphile-worker";
 import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
+import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
 import { KEY_INVALIDATING_EVENTS } from "./events/events";
@@ -33,7 +34,8 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);
-  const services: AppServices = { keyCrypto, keyVerifier, failedAttempts, authenticator, accessTokens, eventBus };
+  const credentialChecks = new CredentialChecks(em, keyVerifier);
+  const services: AppServices = { keyCrypto, keyVerifier, failedAttempts, authenticator, accessTokens, eventBus, credentialChecks };
 
   events.onEvent((notice) => {
     if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);

@@ -49,8 +49,9 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
     // credential it was opened with still stands, so a removed member or revoked key stops hearing.
     if (Date.now() - checkedAt > CREDENTIAL_RECHECK_MS) {
       checkedAt = Date.now();
-      ctx.loaders.members.ofUser.clearAll();
-      if (!(await credentialStillValid(ctx))) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
+      const fresh = await ctx.services.credentialChecks.check(actor, ctx.request.ipAddress);
+      if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
+      ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
     }
     const locationId = typeof event.payload.locationId === "string" ? idOfType(event.payload.locationId, "Location") : null;
     const permissions = await ctx.authz.permissionsIn(organizationId, locationId);
@@ -60,16 +61,6 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
 }
 
 const CREDENTIAL_RECHECK_MS = 5_000;
-
-async function credentialStillValid(ctx: RequestContext): Promise<boolean> {
-  const actor = ctx.actor!;
-  if (actor.key) return (await ctx.services.keyVerifier.currentScopes(actor.key.keyId, ctx.request.ipAddress)) !== null;
-  if (!actor.sessionId) return false;
-  const rows = await ctx.em
-    .getConnection()
-    .execute("select 1 from sessions where id = ? and revoked_at is null and expires_at > now()", [actor.sessionId]);
-  return rows.length > 0;
-}
 
 /** Key events after a cursor, oldest first: how integrators catch up after being disconnected. */
 export async function keyEventsAfter(

@@ -3,6 +3,7 @@ import type { Actor, RequestInfo } from "../auth/actor";
 import type { Authenticator } from "../auth/authenticate";
 import { Authorizer } from "../auth/authorizer";
 import type { Config } from "../config";
+import type { CredentialChecks } from "../events/credential-checks";
 import type { EventBus } from "../events/event-bus";
 import type { FailedAttempts } from "../keys/failed-attempts";
 import type { KeyCrypto } from "../keys/key-crypto";
@@ -18,6 +19,7 @@ export interface AppServices {
   authenticator: Authenticator;
   accessTokens: AccessTokens;
   eventBus: EventBus;
+  credentialChecks: CredentialChecks;
   /** Failed credential attempts per client address, shared by every way in. */
   failedAttempts: FailedAttempts;
 }
