@@ -1,5 +1,6 @@
 import path from "node:path";
 import { config as loadDotenv } from "dotenv";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -49,7 +50,47 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((value) => value === "true"),
+  /** Addresses (CIDR) webhooks may target although private or loopback: for development and tests. */
+  WEBHOOK_ALLOWED_TARGETS: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(",").map((range) => range.trim()) : []))
+    .pipe(z.array(z.string().refine(isCidrOrAddress, "must be IP addresses or CIDR ranges, comma-separated"))),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
+  /** Seconds between a failed delivery and its next retry (Standard Webhooks' and Svix's schedule). */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default("5,300,1800,7200,18000,36000,36000")
+    .transform((value) => value.split(",").map(Number))
+    .pipe(
+      z
+        .array(
+          z
+            .number()
+            .min(0)
+            .max(7 * 86_400),
+        )
+        .min(1),
+    ),
+  /** An endpoint that has failed every attempt for this long is disabled (5 days). */
+  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(5 * 86_400),
 });
+
+function isCidrOrAddress(value: string): boolean {
+  return ipaddr.isValid(value) || isValidCidr(value);
+}
+
+function isValidCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   port: number;
@@ -69,6 +110,14 @@ export interface Config {
   keyUsageFlushSeconds: number;
   trustProxy: boolean;
   schedulerEnabled: boolean;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  allowedTargets: string[];
+  timeoutMs: number;
+  retryScheduleMs: number[];
+  disableAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
     trustProxy: values.TRUST_PROXY,
     schedulerEnabled: values.SCHEDULER_ENABLED,
+    webhooks: {
+      allowedTargets: values.WEBHOOK_ALLOWED_TARGETS,
+      timeoutMs: values.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      retryScheduleMs: values.WEBHOOK_RETRY_SCHEDULE.map((seconds) => seconds * 1000),
+      disableAfterMs: values.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
+    },
   };
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Runner } from "graphile-worker";
 import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
 import { CredentialChecks } from "./events/credential-checks";
@@ -14,6 +13,9 @@ import { KeyVerifier } from "./keys/key-verifier";
 import { AccessTokens } from "./oauth/access-tokens";
 import { deriveSigningKey } from "./oauth/signing-keys";
 import type { Logger } from "./observability/logger";
+import { WebhookDelivery } from "./webhooks/webhook-delivery";
+import { deliveryLeaseMs } from "./webhooks/webhook-jobs";
+import { WebhookTargets } from "./webhooks/webhook-targets";
 
 /** The process-wide services, wired together, and how to stop them. */
 export async function createServices(config: Config, log: Logger, em: EntityManager, databaseUrl: string) {
@@ -35,16 +37,33 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);
   const credentialChecks = new CredentialChecks(em, keyVerifier);
-  const services: AppServices = { keyCrypto, keyVerifier, failedAttempts, authenticator, accessTokens, eventBus, credentialChecks };
+  const webhookTargets = new WebhookTargets(config.webhooks.allowedTargets);
+  const services: AppServices = {
+    keyCrypto,
+    keyVerifier,
+    failedAttempts,
+    authenticator,
+    accessTokens,
+    eventBus,
+    credentialChecks,
+    webhookTargets,
+  };
 
   events.onEvent((notice) => {
     if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
   });
   events.onReconnect(() => keyVerifier.clear());
-  let scheduler: Runner | null = null;
+  let scheduler: { stop(): Promise<void> } | null = null;
   try {
     await events.start();
-    if (config.schedulerEnabled) scheduler = await startScheduler({ databaseUrl, em, log });
+    if (config.schedulerEnabled)
+      scheduler = await startScheduler({
+        databaseUrl,
+        em,
+        log,
+        webhookDelivery: new WebhookDelivery(em, keyCrypto, webhookTargets, config.webhooks),
+        webhookLeaseMs: deliveryLeaseMs(config.webhooks.timeoutMs),
+      });
   } catch (error) {
     await events.close();
     await keyVerifier.close();
@@ -57,6 +76,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
       await scheduler?.stop();
       await events.close();
       await keyVerifier.close();
+      webhookTargets.close();
     },
   };
 }

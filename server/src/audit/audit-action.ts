@@ -32,6 +32,15 @@ export enum AuditAction {
   KEY_EXPIRED = "key.expired",
   KEY_DISABLED_FOR_INACTIVITY = "key.disabled_for_inactivity",
   KEY_DELETED_FOR_INACTIVITY = "key.deleted_for_inactivity",
+  WEBHOOK_CREATED = "webhook.created",
+  WEBHOOK_UPDATED = "webhook.updated",
+  WEBHOOK_PAUSED = "webhook.paused",
+  WEBHOOK_RESUMED = "webhook.resumed",
+  WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated",
+  WEBHOOK_DELETED = "webhook.deleted",
+  WEBHOOK_DISABLED = "webhook.disabled",
+  WEBHOOK_TEST_SENT = "webhook.test_sent",
+  WEBHOOK_REDELIVERED = "webhook.redelivered",
 }
 
 registerEnumType(AuditAction, { name: "AuditAction", description: "What an audit entry records." });

@@ -1,7 +1,10 @@
+import { runMigrations, Logger as WorkerLogger } from "graphile-worker";
 import type { Logger } from "../observability/logger";
 import { ensureDatabase, withDatabase } from "./database-url";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres";
 import { type Orm, openOrm } from "./orm";
+
+const silentWorkerLogger = new WorkerLogger(() => () => undefined);
 
 export interface Database {
   orm: Orm;
@@ -30,6 +33,8 @@ export async function openDatabase(options: {
   }
   try {
     await ensureDatabase(url);
+    // The job queue's own schema first: our migrations and triggers enqueue jobs into it.
+    await runMigrations({ connectionString: url, logger: silentWorkerLogger });
     const orm = await openOrm(url, { logger: (message) => options.log.debug({ component: "orm" }, message) });
     if (options.onStatement) orm.em.getKnex().on("query", options.onStatement);
     const applied = await orm.migrator.up();

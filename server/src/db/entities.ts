@@ -12,6 +12,9 @@ import { Organization } from "../orgs/organization.entity";
 import { OrganizationSettings } from "../orgs/organization-settings";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
+import { WebhookAttempt } from "../webhooks/webhook-attempt.entity";
+import { WebhookEndpoint } from "../webhooks/webhook-endpoint.entity";
+import { WebhookMessage } from "../webhooks/webhook-message.entity";
 
 /** Every entity, listed once: MikroORM discovers nothing by globbing folders. */
 export const ENTITIES = [
@@ -29,4 +32,7 @@ export const ENTITIES = [
   DomainEvent,
   KeyWarning,
   Notification,
+  WebhookEndpoint,
+  WebhookMessage,
+  WebhookAttempt,
 ];

@@ -14,6 +14,13 @@ export enum EventType {
   KEY_EXPIRED = "key.expired",
   KEY_DISABLED_FOR_INACTIVITY = "key.disabled_for_inactivity",
   KEY_DELETED_FOR_INACTIVITY = "key.deleted_for_inactivity",
+  MEMBER_ADDED = "member.added",
+  MEMBER_ROLE_CHANGED = "member.role_changed",
+  MEMBER_REMOVED = "member.removed",
+  /** Sent to one endpoint only, on request, to try it out. */
+  WEBHOOK_TEST = "webhook.test",
+  WEBHOOK_DISABLED = "webhook.disabled",
+  WEBHOOK_ATTEMPT_EXHAUSTED = "webhook.attempt.exhausted",
 }
 
 /** Key events after which a cached verification result may be wrong. */

@@ -1,23 +1,34 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { type Runner, run, Logger as WorkerLogger } from "graphile-worker";
 import type { Logger } from "../observability/logger";
+import type { WebhookDelivery } from "../webhooks/webhook-delivery";
+import { fanOutEvent } from "../webhooks/webhook-fan-out";
+import { DELIVERY_TASK, type DeliveryJob, FAN_OUT_TASK } from "../webhooks/webhook-jobs";
+import { rescueStalledWebhookJobs } from "../webhooks/webhook-rescue";
 import { sweepKeyDeadlines } from "./expiry-sweep";
 
 export const KEY_DEADLINES_TASK = "latchkey_key_deadlines";
 
 /**
- * The job queue on PostgreSQL (graphile-worker) that runs the key-deadline sweep as a cron task
- * every minute. graphile-worker's cron schedules each tick once across all instances, and the
- * sweep itself is safe to run concurrently, so every instance can run a worker. graphile-worker
- * keeps its own tables in the `graphile_worker` schema and migrates them itself.
+ * The job queue on PostgreSQL (graphile-worker): the key-deadline sweep as a cron task every minute,
+ * and webhook fan-out and delivery. graphile-worker's cron schedules each tick once across all
+ * instances, its row locks hand each job to one worker, and the sweep is safe to run concurrently,
+ * so every instance can run a worker. graphile-worker keeps its own tables in the
+ * `graphile_worker` schema (migrated on every start, see `openDatabase`).
  */
-export async function startScheduler(options: { databaseUrl: string; em: EntityManager; log: Logger }): Promise<Runner> {
+export async function startScheduler(options: {
+  databaseUrl: string;
+  em: EntityManager;
+  log: Logger;
+  webhookDelivery: WebhookDelivery;
+  webhookLeaseMs: number;
+}): Promise<{ stop(): Promise<void> }> {
   const log = options.log.child({ component: "scheduler" });
-  return run({
+  const runner: Runner = await run({
     connectionString: options.databaseUrl,
-    concurrency: 2,
+    concurrency: 8,
     noHandleSignals: true,
-    pollInterval: 2_000,
+    pollInterval: 1_000,
     logger: new WorkerLogger(() => (level, message, meta) => {
       const method = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
       log[method]({ meta }, message);
@@ -27,7 +38,32 @@ export async function startScheduler(options: { databaseUrl: string; em: EntityM
         const result = await sweepKeyDeadlines(options.em.fork());
         if (result.warnings || result.expired || result.disabled || result.deleted) log.info(result, "key deadlines swept");
       },
+      [FAN_OUT_TASK]: async (payload) => {
+        await fanOutEvent(options.em.fork(), (payload as { eventId: string }).eventId);
+      },
+      [DELIVERY_TASK]: async (payload) => {
+        const job = payload as DeliveryJob;
+        await options.webhookDelivery.deliver(job.messageId, job.manual === true);
+      },
     },
     crontab: `* * * * * ${KEY_DEADLINES_TASK} ?max=1&id=key_deadlines`,
   });
+  // A process that dies mid-job leaves its jobs locked (for hours, by graphile-worker's rule);
+  // webhook jobs are short, so any instance hands them back much sooner.
+  const rescue = async () => {
+    try {
+      await rescueStalledWebhookJobs(options.em.fork(), options.webhookLeaseMs);
+    } catch (error) {
+      log.warn({ err: error }, "could not rescue stalled webhook jobs");
+    }
+  };
+  await rescue();
+  const timer = setInterval(rescue, Math.min(options.webhookLeaseMs / 2, 30_000));
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await runner.stop();
+    },
+  };
 }

@@ -10,6 +10,7 @@ import type { KeyCrypto } from "../keys/key-crypto";
 import type { KeyVerifier } from "../keys/key-verifier";
 import type { AccessTokens } from "../oauth/access-tokens";
 import type { Logger } from "../observability/logger";
+import type { WebhookTargets } from "../webhooks/webhook-targets";
 import { createLoaders, type Loaders } from "./loaders";
 
 /** Process-wide services that requests use. */
@@ -22,6 +23,8 @@ export interface AppServices {
   credentialChecks: CredentialChecks;
   /** Failed credential attempts per client address, shared by every way in. */
   failedAttempts: FailedAttempts;
+  /** Which URLs webhooks may target (the SSRF guard). */
+  webhookTargets: WebhookTargets;
 }
 
 /** Everything a resolver or service needs for one request (or one WebSocket operation). */

@@ -4,6 +4,7 @@ import { memberLoaders } from "../members/members.loaders";
 import { orgLoaders } from "../orgs/orgs.loaders";
 import { roleLoaders } from "../roles/roles.loaders";
 import { userLoaders } from "../users/users.loaders";
+import { webhookLoaders } from "../webhooks/webhooks.loaders";
 
 /** All DataLoaders, created afresh per request so that no cached row outlives the request. */
 export function createLoaders(em: EntityManager) {
@@ -14,6 +15,7 @@ export function createLoaders(em: EntityManager) {
     members: memberLoaders(em, (role) => roles.byId.prime(role.id, role)),
     roles,
     keys: keyLoaders(em),
+    webhooks: webhookLoaders(em),
   };
 }
 

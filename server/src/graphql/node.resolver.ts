@@ -6,6 +6,9 @@ import { Notification } from "../notifications/notification.entity";
 import { readableLocation } from "../orgs/locations.service";
 import { readableOrganization } from "../orgs/orgs.service";
 import { visibleMembershipsOf } from "../users/users.service";
+import { mayManageEndpoint } from "../webhooks/webhook-access";
+import { WebhookEndpoint } from "../webhooks/webhook-endpoint.entity";
+import { WebhookMessage } from "../webhooks/webhook-message.entity";
 import type { RequestContext } from "./context";
 import { badUserInput } from "./errors";
 import { fromGlobalId } from "./global-id";
@@ -33,6 +36,14 @@ const fetchers: Record<string, Fetch> = {
   Notification: async (ctx, id) => {
     const notification = await ctx.em.findOne(Notification, { id });
     return notification && notification.user.id === ctx.actor?.userId ? notification : null;
+  },
+  WebhookEndpoint: async (ctx, id) => {
+    const endpoint = await ctx.em.findOne(WebhookEndpoint, { id });
+    return endpoint && (await mayManageEndpoint(ctx, endpoint)) ? endpoint : null;
+  },
+  WebhookMessage: async (ctx, id) => {
+    const message = await ctx.em.findOne(WebhookMessage, { id }, { populate: ["endpoint"] });
+    return message && (await mayManageEndpoint(ctx, message.endpoint)) ? message : null;
   },
   AuditEntry: async (ctx, id) => {
     const entry = await ctx.em.findOne(AuditEntry, { id });

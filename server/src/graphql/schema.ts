@@ -13,6 +13,12 @@ import { LocationResolver } from "../orgs/locations.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
 import { RoleResolver } from "../roles/roles.resolver";
 import { UserResolver } from "../users/user.resolver";
+import {
+  KeyHolderWebhooksResolver,
+  OrganizationWebhooksResolver,
+  WebhookEndpointResolver,
+  WebhookMessageResolver,
+} from "../webhooks/webhooks.resolver";
 import { NodeResolver } from "./node.resolver";
 
 export const RESOLVERS = [
@@ -32,6 +38,10 @@ export const RESOLVERS = [
   KeyExpiringResolver,
   OrganizationKeyEventsResolver,
   NotificationsResolver,
+  OrganizationWebhooksResolver,
+  KeyHolderWebhooksResolver,
+  WebhookEndpointResolver,
+  WebhookMessageResolver,
 ] as const;
 
 /**

@@ -59,16 +59,19 @@ export async function listKeys(ctx: RequestContext, organizationId: string, filt
  * Crelate's API Management view: the members who hold active keys, each with those keys.
  * Needs `keys:read:all`; null otherwise.
  */
-export async function keyHolders(ctx: RequestContext, organizationId: string): Promise<Array<{ user: User; keys: ApiKey[] }> | null> {
+export async function keyHolders(
+  ctx: RequestContext,
+  organizationId: string,
+): Promise<Array<{ organizationId: string; user: User; keys: ApiKey[] }> | null> {
   if (!(await ctx.authz.can(organizationId, Permission.KEYS_READ_ALL))) return null;
   const keys = await ctx.em.find(
     ApiKey,
     { organization: organizationId, state: KeyState.ACTIVE, $or: [{ expiresAt: null }, { expiresAt: { $gt: new Date() } }] },
     { orderBy: { id: "asc" }, populate: ["mappedUser"] },
   );
-  const byUser = new Map<string, { user: User; keys: ApiKey[] }>();
+  const byUser = new Map<string, { organizationId: string; user: User; keys: ApiKey[] }>();
   for (const key of keys) {
-    const holder = byUser.get(key.mappedUser.id) ?? { user: key.mappedUser, keys: [] };
+    const holder = byUser.get(key.mappedUser.id) ?? { organizationId, user: key.mappedUser, keys: [] };
     holder.keys.push(key);
     byUser.set(key.mappedUser.id, holder);
   }

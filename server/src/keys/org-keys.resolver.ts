@@ -37,7 +37,9 @@ class KeyListArgs extends ConnectionArgs {
 }
 
 @ObjectType({ description: "A member holding active keys, with those keys." })
-class KeyHolder {
+export class KeyHolder {
+  organizationId!: string;
+
   @Field(() => User)
   user!: User;
 

@@ -6,8 +6,10 @@ import { AuditAction } from "../audit/audit-action";
 import { emailSchema } from "../auth/auth.service";
 import { Permission } from "../auth/permission";
 import { conflictOnDuplicate } from "../db/errors";
+import { EventType, publishEvent } from "../events/events";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
+import { toGlobalId } from "../graphql/global-id";
 import { globalIdOf, parseInput } from "../graphql/validate";
 import { BuiltInRole } from "../roles/built-in-roles";
 import type { Role } from "../roles/role.entity";
@@ -76,6 +78,7 @@ export async function addMember(ctx: RequestContext, input: unknown): Promise<Me
           targetId: membership.id,
           metadata: { userId: user.id, email, role: role.name },
         });
+        publishMemberEvent(em, EventType.MEMBER_ADDED, organizationId, membership.id, user.id, { role: role.name });
         return membership;
       }),
     ALREADY_MEMBER,
@@ -105,6 +108,7 @@ export async function changeMemberRole(ctx: RequestContext, input: unknown): Pro
       targetId: membership.id,
       metadata: { userId: membership.user.id, fromRoleId: previousRoleId, toRoleId: role.id, toRole: role.name },
     });
+    publishMemberEvent(em, EventType.MEMBER_ROLE_CHANGED, organizationId, membership.id, membership.user.id, { role: role.name });
     return membership;
   });
   ctx.loaders.members.ofUser.clear(membership.user.id);
@@ -133,7 +137,32 @@ export async function removeMember(ctx: RequestContext, input: unknown): Promise
       targetId: target.id,
       metadata: { userId: target.user.id, leftThemselves: leavingThemselves },
     });
+    publishMemberEvent(em, EventType.MEMBER_REMOVED, target.organization.id, target.id, target.user.id, {
+      leftThemselves: leavingThemselves,
+    });
   });
   ctx.loaders.members.ofUser.clear(target.user.id);
   return target.id;
+}
+
+/** Announces a membership change to event consumers (webhooks) in the change's transaction. */
+function publishMemberEvent(
+  em: EntityManager,
+  type: EventType,
+  organizationId: string,
+  membershipId: string,
+  userId: string,
+  details: Record<string, unknown>,
+) {
+  publishEvent(em, {
+    type,
+    organizationId,
+    subjectId: membershipId,
+    payload: {
+      membershipId: toGlobalId("Membership", membershipId),
+      organizationId: toGlobalId("Organization", organizationId),
+      userId: toGlobalId("User", userId),
+      ...details,
+    },
+  });
 }

@@ -3,6 +3,7 @@ import { Migration20261123000000Foundation } from "./Migration20261123000000Foun
 import { Migration20261123010000ApiKeys } from "./Migration20261123010000ApiKeys";
 import { Migration20261123020000KeyExpiry } from "./Migration20261123020000KeyExpiry";
 import { Migration20261123030000Notifications } from "./Migration20261123030000Notifications";
+import { Migration20261123040000Webhooks } from "./Migration20261123040000Webhooks";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261123010000ApiKeys", class: Migration20261123010000ApiKeys },
   { name: "Migration20261123020000KeyExpiry", class: Migration20261123020000KeyExpiry },
   { name: "Migration20261123030000Notifications", class: Migration20261123030000Notifications },
+  { name: "Migration20261123040000Webhooks", class: Migration20261123040000Webhooks },
 ];

@@ -1,0 +1,34 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+
+export const FAN_OUT_TASK = "latchkey_webhook_fan_out";
+export const DELIVERY_TASK = "latchkey_webhook_delivery";
+
+/** How long one attempt may hold a message (or its job) before it is presumed lost with its process. */
+export function deliveryLeaseMs(timeoutMs: number): number {
+  return timeoutMs * 2 + 5_000;
+}
+
+/** Job payload of a delivery; `manual` marks a redelivery someone asked for. */
+export interface DeliveryJob {
+  messageId: string;
+  manual?: boolean;
+}
+
+/**
+ * Queues deliveries through `em`'s transaction, so they exist exactly when the change that caused
+ * them commits. The job key (one per message) means a message never has two deliveries queued.
+ */
+export async function enqueueDeliveries(em: EntityManager, messageIds: string[], runAt: Date | null = null, manual = false) {
+  if (!messageIds.length) return;
+  await em.execute(
+    `select graphile_worker.add_job(?, json_build_object('messageId', id, 'manual', ?::boolean),
+       run_at := coalesce(?::timestamptz, now()), job_key := 'webhook_message:' || id, max_attempts := 25)
+     from unnest(?::uuid[]) as id`,
+    [DELIVERY_TASK, manual, runAt, uuidArray(messageIds)],
+  );
+}
+
+/** A uuid[] parameter: knex would spread a JS array into a list of parameters. */
+export function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(",")}}`;
+}

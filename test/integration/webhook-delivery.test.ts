@@ -1,0 +1,196 @@
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphqlData } from "../support/graphql-client";
+import { keyTeam } from "../support/keys";
+import { startTestServer, type TestServer } from "../support/server";
+import { sql } from "../support/sql";
+import { type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
+import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV, waitUntil } from "../support/webhooks";
+
+let server: TestServer;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  server = await startTestServer(WEBHOOK_TEST_ENV);
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await server?.stop();
+});
+
+/** Every event fanned out: no fan-out job left on the queue. */
+const fannedOut = () =>
+  waitUntil(
+    async () =>
+      (
+        await sql(
+          server.databaseUrl,
+          "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'latchkey_webhook_fan_out'",
+        )
+      )[0].n === 0,
+    "fan-out",
+  );
+
+describe("webhook delivery", () => {
+  it("delivers a key event signed so that the standardwebhooks verifier accepts it, and logs the attempt", async () => {
+    const team = await keyTeam(server, "Signed Motors");
+    const created = await createEndpoint(server, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/signed"),
+      description: "CRM sync",
+      eventTypes: ["key.*"],
+    });
+    expect(created.userErrors).toEqual([]);
+    expect(created.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+    const { key } = await team.createKey({ name: "Dealer feed" });
+
+    const [request] = await receiver.waitFor(1, (r) => r.path === "/signed");
+    const payload = new Webhook(created.signingSecret!).verify(request.body, request.headers as Record<string, string>) as any;
+    expect(payload).toMatchObject({ type: "key.created", data: { keyId: key.id, name: "Dealer feed", kind: "SECRET" } });
+    expect(Date.parse(payload.timestamp)).toBeGreaterThan(Date.now() - 60_000);
+    expect(request.body).not.toContain("lk_");
+    expect(() => new Webhook(`whsec_${Buffer.alloc(24, 1).toString("base64")}`).verify(request.body, request.headers as never)).toThrow();
+
+    const endpoint = await waitUntil(async () => {
+      const found = await endpointMessages(server, team.owner.token, created.endpoint!.id);
+      return found.messages.nodes[0]?.status === "SUCCEEDED" && found;
+    }, "the message to be marked delivered");
+    const [message] = endpoint.messages.nodes;
+    expect(message).toMatchObject({
+      eventType: "key.created",
+      webhookId: request.headers["webhook-id"],
+      attemptCount: 1,
+      body: request.body,
+    });
+    expect(message.attempts).toEqual([
+      { trigger: "SCHEDULED", url: receiver.url("/signed"), responseStatus: 200, latencyMs: expect.any(Number), error: null },
+    ]);
+  });
+
+  it("sends each endpoint only the event types it listens to, and a location endpoint only its location's events", async () => {
+    const team = await keyTeam(server, "Filter Motors");
+    const { createLocation } = await graphqlData(
+      server,
+      `mutation($input: CreateLocationInput!) { createLocation(input: $input) { location { id } } }`,
+      { input: { organizationId: team.organization.id, name: "North" } },
+      team.owner.token,
+    );
+    const endpoint = (path: string, extra: Record<string, unknown>) =>
+      createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: receiver.url(path), ...extra });
+    await endpoint("/revoked-only", { eventTypes: ["key.revoked"] });
+    await endpoint("/members", { eventTypes: ["member.added"] });
+    await endpoint("/north", { eventTypes: ["key.*"], locationId: createLocation.location.id });
+
+    const { key } = await team.createKey({ name: "Organisation key" });
+    await team.createKey({ name: "North key", locationId: createLocation.location.id });
+    await graphqlData(
+      server,
+      `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`,
+      { input: { id: key.id, reason: "replaced" } },
+      team.owner.token,
+    );
+    await team.addMember("Filter Developer", "Developer");
+    await fannedOut();
+    await receiver.waitFor(3, (r) => ["/revoked-only", "/members", "/north"].includes(r.path));
+
+    const at = (path: string) => receiver.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body));
+    expect(at("/revoked-only").map((body) => [body.type, body.data.name])).toEqual([["key.revoked", "Organisation key"]]);
+    expect(at("/members").map((body) => body.type)).toEqual(["member.added"]);
+    expect(at("/north").map((body) => [body.type, body.data.name])).toEqual([["key.created", "North key"]]);
+  });
+
+  it("keeps events while an endpoint is paused and delivers them when it is resumed", async () => {
+    const team = await keyTeam(server, "Paused Motors");
+    const { endpoint } = await createEndpoint(server, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/paused"),
+    });
+    const paused = await endpointMutation(server, team.owner.token, "pauseWebhookEndpoint", endpoint!.id);
+    expect(paused.endpoint?.status).toBe("PAUSED");
+    await team.createKey({ name: "While paused" });
+    await fannedOut();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(receiver.received.filter((r) => r.path === "/paused")).toEqual([]);
+    expect((await endpointMessages(server, team.owner.token, endpoint!.id)).messages.nodes.map((m) => m.status)).toEqual(["PENDING"]);
+
+    const resumed = await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint!.id);
+    expect(resumed.endpoint?.status).toBe("ENABLED");
+    const [request] = await receiver.waitFor(1, (r) => r.path === "/paused");
+    expect(JSON.parse(request.body).data.name).toBe("While paused");
+    expect((await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint!.id)).userErrors[0].code).toBe(
+      "INVALID_STATE",
+    );
+  });
+
+  it("retries failures on the schedule with the same webhook-id, honours Retry-After, and stops at the first 2xx", async () => {
+    const team = await keyTeam(server, "Retry Motors");
+    const answers = [{ status: 500 }, { status: 503, headers: { "retry-after": "2" } }, { status: 204 }];
+    receiver.answer((request) => (request.path === "/flaky" ? (answers.shift() ?? { status: 200 }) : { status: 200 }));
+    const { endpoint } = await createEndpoint(server, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/flaky"),
+    });
+    await team.createKey({ name: "Flaky" });
+
+    const requests = await receiver.waitFor(3, (r) => r.path === "/flaky");
+    expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
+    // The schedule says 0.5 s (±20% jitter); Retry-After says at least 2 s.
+    expect(requests[1].receivedAt - requests[0].receivedAt).toBeGreaterThanOrEqual(350);
+    expect(requests[2].receivedAt - requests[1].receivedAt).toBeGreaterThanOrEqual(1_900);
+    const found = await waitUntil(async () => {
+      const messages = await endpointMessages(server, team.owner.token, endpoint!.id);
+      return messages.messages.nodes[0]?.status === "SUCCEEDED" && messages;
+    }, "success");
+    expect(found.messages.nodes[0].attempts.map((a: any) => [a.responseStatus, a.error])).toEqual([
+      [500, "HTTP 500"],
+      [503, "HTTP 503"],
+      [204, null],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(receiver.received.filter((r) => r.path === "/flaky")).toHaveLength(3);
+    expect(found.status).toBe("ENABLED");
+  });
+
+  it("does not follow redirects: a 3xx is a failed attempt", async () => {
+    const team = await keyTeam(server, "Redirect Motors");
+    receiver.answer((request) =>
+      request.path === "/moved" ? { status: 302, headers: { location: receiver.url("/elsewhere") } } : { status: 200 },
+    );
+    const { endpoint } = await createEndpoint(server, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/moved"),
+    });
+    await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint!.id);
+    await receiver.waitFor(1, (r) => r.path === "/moved");
+    const messages = await waitUntil(async () => {
+      const found = await endpointMessages(server, team.owner.token, endpoint!.id);
+      return found.messages.nodes[0]?.attempts.length > 0 && found;
+    }, "the attempt");
+    expect(messages.messages.nodes[0].eventType).toBe("webhook.test");
+    expect(messages.messages.nodes[0].attempts[0]).toMatchObject({ responseStatus: 302, error: "HTTP 302: redirects are not followed" });
+    expect(receiver.received.filter((r) => r.path === "/elsewhere")).toEqual([]);
+  });
+
+  it("signs with both secrets for a day after rotation, so receivers with either accept", async () => {
+    const team = await keyTeam(server, "Rotation Motors");
+    const created = await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: receiver.url("/rotated") });
+    const { rotateWebhookSecret } = await graphqlData(
+      server,
+      `mutation($input: WebhookEndpointIdInput!) { rotateWebhookSecret(input: $input) { signingSecret endpoint { previousSecretExpiresAt } userErrors { code } } }`,
+      { input: { id: created.endpoint!.id } },
+      team.owner.token,
+    );
+    expect(rotateWebhookSecret.signingSecret).not.toBe(created.signingSecret);
+    const validFor = Date.parse(rotateWebhookSecret.endpoint.previousSecretExpiresAt) - Date.now();
+    expect(validFor).toBeGreaterThan(23.9 * 3_600_000);
+    expect(validFor).toBeLessThanOrEqual(24 * 3_600_000);
+    await endpointMutation(server, team.owner.token, "sendTestWebhook", created.endpoint!.id);
+
+    const [request] = await receiver.waitFor(1, (r) => r.path === "/rotated");
+    expect(String(request.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    for (const secret of [created.signingSecret!, rotateWebhookSecret.signingSecret]) {
+      expect(new Webhook(secret).verify(request.body, request.headers as never)).toMatchObject({ type: "webhook.test" });
+    }
+  });
+});
