@@ -4,7 +4,7 @@ import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { sql } from "../support/sql";
-import { type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
+import { type Receiver, startReceiver } from "../support/webhook-receiver";
 import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV, waitUntil } from "../support/webhooks";
 
 let server: TestServer;
