@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphqlData } from "../support/graphql-client";
+import { keyTeam } from "../support/keys";
+import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
+import { rowCounts } from "../support/sql";
+import { type Receiver, startReceiver } from "../support/webhook-receiver";
+import { createEndpoint, endpointMessages, endpointMutation, waitUntil } from "../support/webhooks";
+
+let server: TestServer;
+let receiver: Receiver;
+const keyMaterial = { LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"), LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64") };
+
+beforeAll(async () => {
+  // The default configuration: no private targets allowed, no job queue worker in this process.
+  server = await startTestServer(keyMaterial);
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await server?.stop();
+});
+
+const LIST = `query($id: ID!) { organization(id: $id) {
+  webhookEndpoints(first: 50) { totalCount nodes { url createdBy { email } } }
+  keyHolders { user { email } webhookEndpoints { url } }
+} }`;
+
+describe("webhook endpoints", () => {
+  it("refuses URLs that are not http(s) or reach private, loopback, link-local or metadata addresses, writing nothing", async () => {
+    const team = await keyTeam(server, "Guarded Motors");
+    const refused = {
+      "ftp://example.com/hook": "url: must be an http:// or https:// URL",
+      "not a url": "url: is not a URL",
+      "http://127.0.0.1:9/hook": "url: resolves to 127.0.0.1, a private, loopback, link-local or reserved address",
+      "http://localhost/hook": "a private, loopback, link-local or reserved address",
+      "http://10.1.2.3/hook": "url: resolves to 10.1.2.3, a private, loopback, link-local or reserved address",
+      "http://169.254.169.254/latest/meta-data": "url: resolves to 169.254.169.254",
+      "http://[::1]/hook": "url: resolves to ::1",
+      "http://0.0.0.0/hook": "url: resolves to 0.0.0.0",
+      "http://[::ffff:192.168.0.1]/hook": "private, loopback",
+      "https://user:pass@example.com/hook": "url: must not contain a user name or password",
+      "http://latchkey-test.invalid/hook": "url: names a host that does not resolve (latchkey-test.invalid)",
+    };
+    for (const [url, message] of Object.entries(refused)) {
+      const result = await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url });
+      expect(result.endpoint, url).toBeNull();
+      expect(result.userErrors, url).toEqual([{ field: ["url"], code: "INVALID_INPUT", message: expect.stringContaining(message) }]);
+    }
+    expect(await rowCounts(server.databaseUrl, ["webhook_endpoints"])).toEqual({ webhook_endpoints: 0 });
+  });
+
+  it("refuses unknown event types and empty lists, and accepts entity wildcards", async () => {
+    const team = await keyTeam(server, "Typed Motors");
+    const create = (eventTypes: string[]) =>
+      createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: "https://93.184.215.14/hook", eventTypes });
+    const unknown = await create(["key.created", "key.exploded"]);
+    expect(unknown.userErrors).toEqual([
+      { field: ["eventTypes"], code: "INVALID_INPUT", message: expect.stringContaining("must be `*`, `<entity>.*` or known event types") },
+    ]);
+    expect((await create([])).userErrors[0]).toMatchObject({ field: ["eventTypes"], code: "INVALID_INPUT" });
+    expect((await create(["nothing.*"])).userErrors[0]).toMatchObject({ field: ["eventTypes"] });
+    expect(await rowCounts(server.databaseUrl, ["webhook_endpoints"])).toEqual({ webhook_endpoints: 0 });
+    const wildcard = await create(["key.*", "member.added", "key.*"]);
+    expect(wildcard.userErrors).toEqual([]);
+    expect(wildcard.endpoint).toMatchObject({ eventTypes: ["key.*", "member.added"], status: "ENABLED" });
+  });
+
+  it("needs webhooks:manage; members manage their own endpoints, admins everyone's, next to their keys", async () => {
+    const team = await keyTeam(server, "Permission Motors");
+    const developer = await team.addMember("Hook Developer", "Developer");
+    const viewer = await team.addMember("Hook Viewer", "Viewer");
+    const url = "https://93.184.215.14/hooks";
+
+    const byViewer = await createEndpoint(server, viewer.token, { organizationId: team.organization.id, url });
+    expect(byViewer.userErrors).toEqual([
+      { field: null, code: "FORBIDDEN", message: "Your role does not grant `webhooks:manage` in this organization." },
+    ]);
+    const ownersEndpoint = (await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: `${url}/owner` }))
+      .endpoint!;
+    const developersEndpoint = (
+      await createEndpoint(server, developer.token, { organizationId: team.organization.id, url: `${url}/developer` })
+    ).endpoint!;
+    await team.createKey({ name: "Owner's key" });
+
+    const developerView = await graphqlData(server, LIST, { id: team.organization.id }, developer.token);
+    expect(developerView.organization.webhookEndpoints.nodes).toEqual([{ url: `${url}/developer`, createdBy: { email: developer.email } }]);
+    expect(
+      (await graphqlData(server, `query($id: ID!) { node(id: $id) { id } }`, { id: ownersEndpoint.id }, developer.token)).node,
+    ).toBeNull();
+    const paused = await endpointMutation(server, developer.token, "pauseWebhookEndpoint", ownersEndpoint.id);
+    expect(paused.userErrors).toEqual([{ field: ["id"], code: "NOT_FOUND", message: "Webhook endpoint not found." }]);
+    expect((await graphqlData(server, LIST, { id: team.organization.id }, viewer.token)).organization.webhookEndpoints).toBeNull();
+
+    const adminView = await graphqlData(server, LIST, { id: team.organization.id }, team.owner.token);
+    expect(adminView.organization.webhookEndpoints.totalCount).toBe(2);
+    expect(adminView.organization.keyHolders).toEqual([{ user: { email: team.owner.email }, webhookEndpoints: [{ url: `${url}/owner` }] }]);
+    expect((await endpointMutation(server, team.owner.token, "pauseWebhookEndpoint", developersEndpoint.id)).endpoint?.status).toBe(
+      "PAUSED",
+    );
+
+    const other = await keyTeam(server, "Other Motors");
+    const { deleteWebhookEndpoint } = await graphqlData(
+      server,
+      `mutation($input: WebhookEndpointIdInput!) { deleteWebhookEndpoint(input: $input) { deletedEndpointId userErrors { code } } }`,
+      { input: { id: ownersEndpoint.id } },
+      other.owner.token,
+    );
+    expect(deleteWebhookEndpoint).toEqual({ deletedEndpointId: null, userErrors: [{ code: "NOT_FOUND" }] });
+    expect(await rowCounts(server.databaseUrl, ["webhook_endpoints"])).toMatchObject({ webhook_endpoints: 2 + 1 });
+  });
+
+  it("checks the target again at delivery: an instance without the allowlist refuses to connect to 127.0.0.1", async () => {
+    // One instance allows local targets (as a developer might), the instance that delivers does not.
+    const lenient = await startSecondInstance(server, { ...keyMaterial, WEBHOOK_ALLOWED_TARGETS: "127.0.0.1" });
+    const strict = await startSecondInstance(server, { ...keyMaterial, SCHEDULER_ENABLED: "true", WEBHOOK_RETRY_SCHEDULE: "60" });
+    try {
+      const team = await keyTeam(lenient, "Rebinding Motors");
+      const created = await createEndpoint(lenient, team.owner.token, {
+        organizationId: team.organization.id,
+        url: receiver.url("/private"),
+      });
+      expect(created.userErrors).toEqual([]);
+      await endpointMutation(lenient, team.owner.token, "sendTestWebhook", created.endpoint!.id);
+      const attempt = await waitUntil(async () => {
+        const found = await endpointMessages(lenient, team.owner.token, created.endpoint!.id);
+        return found.messages.nodes[0]?.attempts[0];
+      }, "the refused attempt");
+      expect(attempt).toMatchObject({ responseStatus: null, error: expect.stringMatching(/127\.0\.0\.1.*not allowed/) });
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await strict.stop();
+      await lenient.stop();
+    }
+  });
+});
