@@ -44,7 +44,7 @@ export function spawnListening(
 const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
 
 /** The built Latchkey server as its own process (`start`), on the given database, quiet and in production mode. */
-export function spawnLatchkey(databaseUrl: string, name: string): Promise<Spawned> {
+export function spawnLatchkey(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<Spawned> {
   return spawnListening(
     MAIN,
     ["start"],
@@ -56,6 +56,7 @@ export function spawnLatchkey(databaseUrl: string, name: string): Promise<Spawne
       NODE_ENV: "production",
       SCHEDULER_ENABLED: "false",
       LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-${name}-${process.pid}`),
+      ...env,
     },
     /GraphQL at (http:\/\/\S+)\/graphql/,
     (match) => match[1],
