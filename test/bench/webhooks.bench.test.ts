@@ -1,0 +1,85 @@
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createTestDatabase } from "../support/database";
+import { createOrganization, signUp } from "../support/graphql-client";
+import { sql } from "../support/sql";
+import { createEndpoint } from "../support/webhooks";
+import { load } from "./load";
+import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
+import { report } from "./report";
+
+/**
+ * Webhook fan-out: 1,000 events to 20 endpoints on a local receiver (20,000 deliveries), all
+ * delivered and none twice, with the delivery rate reported against the receiver's own ceiling
+ * (autocannon straight at it, in the same run).
+ */
+const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1_000);
+const ENDPOINTS = 20;
+
+let latchkey: Spawned;
+let receiver: Spawned;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  latchkey = await spawnLatchkey(database.url, "webhooks", { SCHEDULER_ENABLED: "true", WEBHOOK_ALLOWED_TARGETS: "127.0.0.1" });
+  receiver = await spawnListening(
+    path.resolve(__dirname, "webhook-receiver.mjs"),
+    [],
+    process.env,
+    /listening (\d+)/,
+    (match) => `http://127.0.0.1:${match[1]}`,
+  );
+});
+afterAll(async () => {
+  await latchkey?.stop();
+  await receiver?.stop();
+  await database?.drop();
+});
+
+const stats = async () => (await (await fetch(`${receiver.url}/stats`)).json()) as { posts: number; unique: number; duplicates: number };
+
+it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made once`, async () => {
+  const server = { graphqlUrl: `${latchkey.url}/graphql` };
+  const owner = await signUp(server, "Fan-out Owner");
+  const organization = await createOrganization(server, owner.token, "Fan-out Org");
+  for (let index = 0; index < ENDPOINTS; index++) {
+    const created = await createEndpoint({ graphqlUrl: server.graphqlUrl } as never, owner.token, {
+      organizationId: organization.id,
+      url: `${receiver.url}/endpoint-${index}`,
+      eventTypes: ["key.updated"],
+    });
+    expect(created.userErrors).toEqual([]);
+  }
+  const ceiling = await load({ url: `${receiver.url}/ceiling`, body: "{}", connections: 8, seconds: 5 });
+
+  // The events go into the outbox in one statement, as a burst of key changes would.
+  const [{ id: organizationUuid }] = await sql<{ id: string }>(database.url, "select id from organizations limit 1");
+  const started = performance.now();
+  await sql(
+    database.url,
+    `insert into domain_events (id, type, organization_id, subject_id, payload)
+     select gen_random_uuid(), 'key.updated', $1, gen_random_uuid(), jsonb_build_object('sequence', n) from generate_series(1, $2) as n`,
+    [organizationUuid, EVENTS],
+  );
+  const expected = EVENTS * ENDPOINTS;
+  let figures = await stats();
+  while (figures.unique < expected && performance.now() - started < 540_000) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    figures = await stats();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const deliveriesPerSecond = expected / seconds;
+  await report("webhook-fan-out", {
+    events: EVENTS,
+    endpoints: ENDPOINTS,
+    deliveries: figures.unique,
+    duplicates: figures.duplicates,
+    seconds: Number(seconds.toFixed(2)),
+    deliveriesPerSecond: Math.round(deliveriesPerSecond),
+    receiverCeilingPerSecond: Math.round(ceiling.requestsPerSecond),
+    ratio: Number((deliveriesPerSecond / ceiling.requestsPerSecond).toFixed(3)),
+  });
+  expect(figures.unique).toBe(expected);
+  expect(figures.duplicates).toBe(0);
+});
