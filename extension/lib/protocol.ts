@@ -46,7 +46,7 @@ export interface BackgroundProtocol {
   signInWithApiKey: { params: { serverUrl: string; apiKey: string }; result: Status };
   signOut: { params: undefined; result: Status & { revokedOnServer: boolean } };
   setClipboardClearSeconds: { params: { seconds: number }; result: Status };
-  listOrganizations: { params: undefined; result: OrganizationView[] };
+  listOrganizations: { params: undefined; result: { viewerId: string; organizations: OrganizationView[] } };
   listKeys: { params: KeyFilter; result: KeyView[] };
   revealSecret: { params: { keyId: string; reason: string }; result: { secret: string } };
   copySecret: { params: { keyId: string; reason: string }; result: { clearsAfterSeconds: number } };

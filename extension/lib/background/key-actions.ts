@@ -15,9 +15,12 @@ import type { CreateKeyRequest, KeyFilter, PaletteKey } from "../protocol";
 import { currentConnection } from "../session";
 
 /** The organisations the signed-in user belongs to, with their locations. */
-export async function listOrganizations(): Promise<OrganizationView[]> {
+export async function listOrganizations(): Promise<{ viewerId: string; organizations: OrganizationView[] }> {
   const { viewer } = await request(await currentConnection(), Viewer, {});
-  return viewer.memberships.flatMap((membership) => (membership.organization ? [membership.organization] : []));
+  return {
+    viewerId: viewer.id,
+    organizations: viewer.memberships.flatMap((membership) => (membership.organization ? [membership.organization] : [])),
+  };
 }
 
 /** Keys the user may see in one organisation, filtered on the server, every page of them. */
@@ -91,7 +94,7 @@ export async function acceptAgreement(organizationId: string): Promise<{ accepte
 
 /** Active keys across every organisation whose name matches, for the in-page palette. */
 export async function searchPaletteKeys(search: string): Promise<PaletteKey[]> {
-  const organizations = await listOrganizations();
+  const { organizations } = await listOrganizations();
   const perOrganization = await Promise.all(
     organizations.map(async (organization) => {
       const keys = await listKeys({ organizationId: organization.id, search, states: ["ACTIVE"] }).catch(() => []);
