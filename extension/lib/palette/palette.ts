@@ -45,6 +45,8 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
   let keys: PaletteKey[] = [];
   let selected = 0;
   let searchRun = 0;
+  /** The search for what is typed now; Enter waits for it, so typing fast then Enter picks a match of the full text. */
+  let searchSettled: Promise<void> = Promise.resolve();
 
   const showFailure = (failure: Failure) => {
     status.textContent = failure.message;
@@ -88,6 +90,7 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
   };
 
   const run = async (what: "insert" | "copy") => {
+    await searchSettled;
     const key = keys[selected];
     if (!key) return;
     if (what === "insert" && !actions.hasField) return;
@@ -108,7 +111,9 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
   let debounce: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener("input", () => {
     clearTimeout(debounce);
-    debounce = setTimeout(() => void refresh(), 150);
+    searchSettled = new Promise((resolve) => {
+      debounce = setTimeout(() => void refresh().finally(resolve), 150);
+    });
   });
   insertButton.addEventListener("click", () => void run("insert"));
   copyButton.addEventListener("click", () => void run("copy"));
@@ -124,6 +129,6 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
     render();
   });
 
-  void refresh();
+  searchSettled = refresh();
   return { focus: () => search.focus() };
 }
