@@ -24,6 +24,7 @@ export async function digestOf(text: string): Promise<string> {
  */
 export function createClipboardGuard(access: ClipboardAccess, timers: Timers = realTimers) {
   let pending: unknown = null;
+  let lastClear: Promise<unknown> = Promise.resolve();
 
   async function clearIfUnchanged(expectedDigest: string): Promise<boolean> {
     const current = await access.read();
@@ -41,12 +42,16 @@ export function createClipboardGuard(access: ClipboardAccess, timers: Timers = r
       const expectedDigest = await digestOf(text);
       const handle = timers.set(() => {
         if (pending === handle) pending = null;
-        void clearIfUnchanged(expectedDigest).catch(() => undefined);
+        lastClear = clearIfUnchanged(expectedDigest).catch(() => false);
       }, clearAfterMs);
       pending = handle;
     },
     clearIfUnchanged,
     hasPendingClear: () => pending !== null,
+    /** Resolves once a clear that has started is done (the clipboard is read and written asynchronously). */
+    whenIdle: async () => {
+      await lastClear;
+    },
   };
 }
 
