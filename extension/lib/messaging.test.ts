@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type { Browser } from "wxt/browser";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { FailureCode, LatchkeyFailure } from "./failures";
 import { type Handlers, handleBackgroundRequests, isFromWebPage, sendToBackground } from "./messaging";
@@ -59,7 +60,8 @@ describe("messaging between extension surfaces and the background", () => {
         },
       }),
     );
-    const page = { tab: { id: 7 }, url: "https://provider.example/settings" };
+    // A content script's sender carries the page's tab and URL (the fake needs only these fields).
+    const page = { tab: { id: 7 }, url: "https://provider.example/settings" } as Browser.runtime.MessageSender;
     const [fromPageSignOut] = await fakeBrowser.runtime.onMessage.trigger({ to: "background", type: "signOut" }, page);
     expect(fromPageSignOut).toMatchObject({ ok: false, failure: { code: FailureCode.PERMISSION_DENIED } });
     expect(signedOut).toBe(false);
