@@ -58,6 +58,8 @@ export function createExpiryWatch() {
       connectionParams: { authorization: `Bearer ${connection.credential}` },
       lazy: false,
       retryAttempts: Number.POSITIVE_INFINITY,
+      // Chromium keeps a service worker alive while its WebSocket has traffic at least every 30 s.
+      keepAlive: 20_000,
     });
     client = own;
     for (const membership of viewer.memberships) {
