@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
+import { graphql, graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { startTestPage } from "../support/test-page";
@@ -20,6 +21,8 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
   let team: Awaited<ReturnType<typeof keyTeam>>;
   let crm: { secret: string; key: Record<string, any> };
   let billing: { secret: string; key: Record<string, any> };
+  let analytics: { secret: string; key: Record<string, any> };
+  let serverStopped = false;
   let popup: Page;
 
   beforeAll(async () => {
@@ -30,13 +33,13 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     crm = await team.createKey({ name: "CRM sync" });
     // Expires within the badge's 7 days.
     billing = await team.createKey({ name: "Billing webhook", expiresAt: new Date(Date.now() + 3 * DAY).toISOString() });
-    await team.createKey({ name: "Analytics export", expiresAt: new Date(Date.now() + 90 * DAY).toISOString() });
+    analytics = await team.createKey({ name: "Analytics export", expiresAt: new Date(Date.now() + 90 * DAY).toISOString() });
     browser = await launchWithExtension();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.stop();
-    await Promise.all([server?.stop(), testPage?.stop()]);
+    await Promise.all([serverStopped ? undefined : server?.stop(), testPage?.stop()]);
   });
 
   const extensionPage = async (name: string) => {
@@ -44,6 +47,13 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await page.goto(`chrome-extension://${browser.extensionId}/${name}.html`);
     return page;
   };
+
+  /** The token the extension keeps, read where only the extension can: its own storage. */
+  const storedToken = () =>
+    browser.serviceWorker.evaluate(
+      async () => (await (globalThis as any).chrome.storage.local.get("credential")).credential?.secret as string,
+    );
+  const popupStatus = () => popup.locator('[aria-live="polite"]');
 
   const clipboardText = (page: Page) => page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
 
@@ -141,5 +151,71 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
 
     const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: billing.key.id });
     expect(log.nodes[0]?.reason).toBe(`Fill into ${new URL(testPage.url).host}`);
+  });
+
+  it("explains a reveal refused by the organisation's policy, and a key revoked meanwhile", async () => {
+    // Background tabs get few animation frames, which slows every click's stability check.
+    await popup.bringToFront();
+    await popup.reload();
+    const row = popup.locator(`li[data-key-id="${analytics.key.id}"]`);
+    await row.waitFor();
+    const reveal = async () => {
+      await row.getByRole("button", { name: "Reveal" }).first().click();
+      await row.getByLabel("Why do you need the secret?").fill("Checking the export");
+      await row.locator("form.reason-prompt").getByRole("button", { name: "Reveal" }).click();
+    };
+    await team.updateSettings({ revealPolicy: "SHOW_ONCE" });
+    await reveal();
+    await expect.poll(() => row.getByRole("status").getAttribute("data-code")).toBe("REVEAL_NOT_ALLOWED");
+    expect(await row.getByRole("status").textContent()).toContain("cannot be shown again");
+
+    await team.updateSettings({ revealPolicy: "REVEALABLE" });
+    await graphqlData(
+      server,
+      `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`,
+      { input: { id: analytics.key.id, reason: "Export retired" } },
+      team.owner.token,
+    );
+    await reveal();
+    await expect.poll(() => row.getByRole("status").getAttribute("data-code")).toBe("KEY_REVOKED");
+    expect(await row.getByRole("status").textContent()).toContain("revoked");
+  });
+
+  it("says the session has expired when the server no longer accepts it", async () => {
+    // The session ends elsewhere (here: revoked with the token itself), while the extension still holds it.
+    await graphqlData(server, `mutation { signOut { signedOut } }`, {}, await storedToken());
+    await popup.reload();
+    await expect.poll(() => popupStatus().getAttribute("data-code")).toBe("SESSION_EXPIRED");
+    expect(await popupStatus().textContent()).toContain("Sign in again");
+  });
+
+  it("signs out through the options page, revoking the session on the server", async () => {
+    const options = await extensionPage("options");
+    await options.getByLabel("Password").fill(team.owner.password);
+    await options.getByLabel("Email").fill(team.owner.email);
+    await options.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect.poll(() => options.getByRole("status").textContent()).toBe("Signed in.");
+    const token = await storedToken();
+    expect((await graphql(server, `{ viewer { email } }`, {}, token)).status).toBe(200);
+
+    await options.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => options.getByRole("status").textContent()).toContain("revoked on the server");
+    expect((await graphql(server, `{ viewer { email } }`, {}, token)).status).toBe(401);
+    expect(await storedToken()).toBeUndefined();
+    await popup.reload();
+    await expect.poll(() => popupStatus().getAttribute("data-code")).toBe("NOT_SIGNED_IN");
+  });
+
+  it("says the server cannot be reached when it is down", async () => {
+    const options = await extensionPage("options");
+    await options.getByLabel("Email").fill(team.owner.email);
+    await options.getByLabel("Password").fill(team.owner.password);
+    await options.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect.poll(() => options.getByRole("status").textContent()).toBe("Signed in.");
+    await server.stop();
+    serverStopped = true;
+    await popup.reload();
+    await expect.poll(() => popupStatus().getAttribute("data-code")).toBe("SERVER_UNREACHABLE");
+    expect(await popupStatus().textContent()).toContain("cannot be reached");
   });
 });
