@@ -2,6 +2,8 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openOrm } from "../../server/src/db/orm";
+import { sweepKeyDeadlines } from "../../server/src/expiry/expiry-sweep";
 import { auditLog } from "../support/audit";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
 import { graphql, graphqlData } from "../support/graphql-client";
@@ -151,6 +153,21 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
 
     const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: billing.key.id });
     expect(log.nodes[0]?.reason).toBe(`Fill into ${new URL(testPage.url).host}`);
+  });
+
+  it("shows a browser notification for each expiry warning the server sends", async () => {
+    // The scheduler is off in tests; run its sweep now, as server/src/expiry/expiry.test.ts does.
+    const orm = await openOrm(server.databaseUrl, { logger: () => undefined });
+    try {
+      await sweepKeyDeadlines(orm.em.fork(), new Date());
+    } finally {
+      await orm.close(true);
+    }
+    const shown = () =>
+      browser.serviceWorker.evaluate(async () => Object.keys(await (globalThis as any).chrome.notifications.getAll()).sort());
+    // Only "Billing webhook" (3 days left) has crossed a warning threshold (15, 7 and 1 days).
+    await expect.poll(shown, { timeout: 10_000 }).toHaveLength(1);
+    expect((await shown())[0]).toMatch(new RegExp(`^latchkey-expiring-${billing.key.id}-`));
   });
 
   it("explains a reveal refused by the organisation's policy, and a key revoked meanwhile", async () => {

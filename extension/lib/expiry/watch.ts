@@ -71,7 +71,8 @@ export function createExpiryWatch() {
           next: ({ data }) => {
             if (!data) return;
             const { title, message } = warningNotification(data.keyExpiring);
-            void browser.notifications.create(`latchkey-expiring-${data.keyExpiring.cursor}`, {
+            // One notification per warning: the cursor is unique per event, the key ID says which key.
+            void browser.notifications.create(`latchkey-expiring-${data.keyExpiring.keyId}-${data.keyExpiring.cursor}`, {
               type: "basic",
               iconUrl: browser.runtime.getURL("/icon/128.png"),
               title,
