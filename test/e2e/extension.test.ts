@@ -170,6 +170,40 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     expect((await shown())[0]).toMatch(new RegExp(`^latchkey-expiring-${billing.key.id}-`));
   });
 
+  it("creates an organisation key from the popup, after accepting the organisation's new API agreement", async () => {
+    await team.updateSettings({ agreementVersion: 2 });
+    await popup.bringToFront();
+    await popup.reload();
+    await popup.getByRole("button", { name: "New key" }).click();
+    await popup.getByRole("button", { name: "Accept agreement v2" }).click();
+    const form = popup.getByRole("region", { name: "Create a key" });
+    await form.getByLabel("Key name").fill("Partner portal");
+    await form.getByLabel("Contact name").fill("Dana Partner");
+    await form.getByLabel("Contact email").fill("dana@partner.example");
+    await form.getByLabel("Contact phone").fill("+44 20 7946 0001");
+    await form.getByRole("button", { name: "Create key" }).click();
+    await expect.poll(() => form.getByRole("status").textContent()).toBe("Created “Partner portal”.");
+    const secret = (await form.locator(".secret-value").textContent())!;
+    const verified = await fetch(`${server.url}/v1/keys/verify`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ key: secret }),
+    }).then((response) => response.json());
+    expect(verified).toMatchObject({ valid: true, name: "Partner portal", organizationId: team.organization.id });
+    await expect.poll(() => popup.locator('li[data-key-name="Partner portal"]').count()).toBe(1);
+  });
+
+  it("rotates a key from the popup and shows the new secret once", async () => {
+    popup.once("dialog", (dialog) => void dialog.accept());
+    const row = popup.locator(`li[data-key-id="${crm.key.id}"]`);
+    await row.getByRole("button", { name: "Rotate" }).click();
+    await expect.poll(() => row.getByRole("status").textContent()).toBe("Rotated. Store the new secret now.");
+    const rotated = (await row.locator(".secret-value").textContent())!;
+    expect(rotated).toMatch(/^lk_sk_/);
+    expect(rotated).not.toBe(crm.secret);
+    crm = { ...crm, secret: rotated };
+  });
+
   it("explains a reveal refused by the organisation's policy, and a key revoked meanwhile", async () => {
     // Background tabs get few animation frames, which slows every click's stability check.
     await popup.bringToFront();
