@@ -6,10 +6,12 @@ import { openPalette, PALETTE_COMMAND, PALETTE_MENU_ID } from "@/lib/background/
 import { createBackgroundClipboard } from "@/lib/clipboard/background-clipboard";
 import { createExpiryWatch } from "@/lib/expiry/watch";
 import { handleBackgroundRequests } from "@/lib/messaging";
+import { restrictStorageToExtensionPages } from "@/lib/storage";
 
 const BADGE_REFRESH_ALARM = "latchkey-badge-refresh";
 
 export default defineBackground(() => {
+  void restrictStorageToExtensionPages();
   const clipboard = createBackgroundClipboard();
   const expiryWatch = createExpiryWatch();
 

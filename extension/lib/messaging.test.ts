@@ -51,9 +51,12 @@ describe("messaging between extension surfaces and the background", () => {
 
   it("refuses a web page's content script anything but the palette's requests", async () => {
     let signedOut = false;
+    const found = [
+      { id: "k1", name: "CRM sync", kind: "SECRET" as const, maskedSecret: "lk_sk_…1k1a", organizationName: "Acme", locationName: null },
+    ];
     handleBackgroundRequests(
       handlers({
-        getStatus: async () => status,
+        searchPaletteKeys: async () => found,
         signOut: async () => {
           signedOut = true;
           return { ...status, revokedOnServer: true };
@@ -66,7 +69,12 @@ describe("messaging between extension surfaces and the background", () => {
     expect(fromPageSignOut).toMatchObject({ ok: false, failure: { code: FailureCode.PERMISSION_DENIED } });
     expect(signedOut).toBe(false);
     const [fromPageStatus] = await fakeBrowser.runtime.onMessage.trigger({ to: "background", type: "getStatus" }, page);
-    expect(fromPageStatus).toEqual({ ok: true, value: status });
+    expect(fromPageStatus).toMatchObject({ ok: false, failure: { code: FailureCode.PERMISSION_DENIED } });
+    const [fromPageSearch] = await fakeBrowser.runtime.onMessage.trigger(
+      { to: "background", type: "searchPaletteKeys", params: { search: "crm" } },
+      page,
+    );
+    expect(fromPageSearch).toEqual({ ok: true, value: found });
   });
 
   it("tells extension pages opened in a tab from web pages by their URL", () => {

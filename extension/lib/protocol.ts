@@ -68,9 +68,4 @@ export type Result<T extends RequestType> = BackgroundProtocol[T]["result"];
  * one secret the user chose to insert or copy; sign-in, the credential and everything else stay
  * with extension pages.
  */
-export const PAGE_FACING_REQUESTS: ReadonlySet<RequestType> = new Set([
-  "getStatus",
-  "searchPaletteKeys",
-  "revealForInsertion",
-  "copySecret",
-]);
+export const PAGE_FACING_REQUESTS: ReadonlySet<RequestType> = new Set(["searchPaletteKeys", "revealForInsertion", "copySecret"]);

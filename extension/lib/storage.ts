@@ -1,3 +1,4 @@
+import { browser } from "wxt/browser";
 import { storage } from "wxt/utils/storage";
 
 /**
@@ -23,3 +24,13 @@ export const DEFAULT_CLIPBOARD_CLEAR_SECONDS = 30;
 export const clipboardClearSecondsItem = storage.defineItem<number>("local:clipboardClearSeconds", {
   fallback: DEFAULT_CLIPBOARD_CLEAR_SECONDS,
 });
+
+/**
+ * Chromium lets content scripts read `storage.local` by default; the palette's content script has no
+ * need for it, so only extension pages and the background may (a compromised page renderer then
+ * cannot read the token either). Firefox has no such switch; the palette never reads storage there.
+ */
+export async function restrictStorageToExtensionPages(): Promise<void> {
+  const local = browser.storage.local as { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> };
+  await local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" });
+}
