@@ -121,6 +121,8 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
   });
 
   it("opens the palette on a page with Alt+Shift+K and inserts the chosen key into the focused field", async () => {
+    const commands = await browser.serviceWorker.evaluate(() => (globalThis as any).chrome.commands.getAll());
+    expect(commands).toContainEqual(expect.objectContaining({ name: "open-palette", shortcut: "Alt+Shift+K" }));
     const page = await browser.context.newPage();
     await page.goto(testPage.url);
     await page.getByLabel("API key").click();
