@@ -118,6 +118,11 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await expect.poll(() => crmRow.getByRole("status").textContent()).toContain("cleared from the clipboard in 3 s");
     expect(await clipboardText(popup)).toBe(crm.secret);
     await expect.poll(() => clipboardText(popup), { timeout: 8_000 }).toBe("");
+
+    // A key's ID is not secret: copied as is, and left on the clipboard.
+    await crmRow.getByRole("button", { name: "Copy ID" }).click();
+    await expect.poll(() => crmRow.getByRole("status").textContent()).toBe("Copied the key ID.");
+    expect(await clipboardText(popup)).toBe(crm.key.id);
   });
 
   it("opens the palette on a page with Alt+Shift+K and inserts the chosen key into the focused field", async () => {
@@ -232,6 +237,13 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await reveal();
     await expect.poll(() => row.getByRole("status").getAttribute("data-code")).toBe("KEY_REVOKED");
     expect(await row.getByRole("status").textContent()).toContain("revoked");
+
+    await popup.reload();
+    await popup.getByLabel("State").selectOption("REVOKED");
+    await expect
+      .poll(() => popup.locator("li.key").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key-name"))))
+      .toEqual(["Analytics export"]);
+    expect(await popup.locator("li.key .state").textContent()).toBe("REVOKED");
   });
 
   it("says the session has expired when the server no longer accepts it", async () => {
