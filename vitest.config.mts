@@ -10,12 +10,22 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: requireFromServer.resolve("graphql") }],
   },
   test: {
-    include: ["server/src/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
     benchmark: { include: ["test/bench/**/*.bench.ts"] },
-    globalSetup: ["test/support/global-setup.ts"],
     // Each file gets its own database and server, so files run in parallel on separate forks.
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "server",
+          include: ["server/src/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+        },
+      },
+      // The extension's unit tests run on WXT's fake browser, in their own project (extension/**/*.test.ts).
+      "extension/vitest.config.mts",
+    ],
   },
 });

@@ -1,0 +1,52 @@
+import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
+import { defineContentScript } from "wxt/utils/define-content-script";
+import { FailureCode, LatchkeyFailure } from "@/lib/failures";
+import { sendToBackground } from "@/lib/messaging";
+import { deepActiveElement, type FillableField, fillField, isFillable } from "@/lib/palette/field";
+import { mountPalette } from "@/lib/palette/palette";
+// Inlined rather than loaded from a web-accessible file, which any page could probe to detect the extension.
+import paletteCss from "@/lib/palette/palette.css?inline";
+
+/** Survives re-injection in this frame's isolated world: the field to fill when the palette reopens. */
+const memory = globalThis as { latchkeyField?: FillableField };
+
+export default defineContentScript({
+  // Injected by the background on the shortcut or the context menu, never into every page.
+  registration: "runtime",
+  cssInjectionMode: "manual",
+  async main(ctx) {
+    const active = deepActiveElement();
+    if (isFillable(active)) memory.latchkeyField = active;
+    const field = memory.latchkeyField?.isConnected ? memory.latchkeyField : undefined;
+
+    const ui = await createShadowRootUi(ctx, {
+      name: "latchkey-palette",
+      position: "modal",
+      zIndex: 2147483647,
+      css: paletteCss,
+      // Closed: page scripts cannot reach into the palette.
+      mode: "closed",
+      onMount(container) {
+        const palette = mountPalette(container, {
+          hasField: field !== undefined,
+          defaultReason: `Fill into ${location.host || "a local page"}`,
+          search: (search) => sendToBackground("searchPaletteKeys", { search }),
+          async insert(key, reason) {
+            if (!field?.isConnected) throw new LatchkeyFailure(FailureCode.NO_FIELD);
+            // The one secret the user chose goes into the field and nowhere else.
+            const { secret } = await sendToBackground("revealForInsertion", { keyId: key.id, reason });
+            fillField(field, secret);
+          },
+          copy: (key, reason) => sendToBackground("copySecret", { keyId: key.id, reason }),
+          close: () => {
+            ui.remove();
+            field?.focus();
+          },
+        });
+        palette.focus();
+        return palette;
+      },
+    });
+    ui.mount();
+  },
+});

@@ -1,0 +1,76 @@
+import { FailureCode, LatchkeyFailure } from "../failures";
+import type { Handlers } from "../messaging";
+import type { Status } from "../protocol";
+import { signInWithApiKey, signInWithPassword, signOut } from "../session";
+import { clipboardClearSecondsItem, credentialItem, serverUrlItem } from "../storage";
+import * as keys from "./key-actions";
+
+export interface BackgroundServices {
+  /** Writes to the clipboard and clears it after `clearAfterMs` if it still holds the text. */
+  copy(text: string, clearAfterMs: number): Promise<void>;
+  /** Called after sign-in and sign-out, to restart the expiry watch. */
+  credentialChanged(): Promise<void>;
+  /** Asks for access to a server other than the local ones (optional host permission). */
+  ensureHostPermission(serverUrl: string): Promise<void>;
+}
+
+export async function readStatus(): Promise<Status> {
+  const [serverUrl, credential, clipboardClearSeconds] = await Promise.all([
+    serverUrlItem.getValue(),
+    credentialItem.getValue(),
+    clipboardClearSecondsItem.getValue(),
+  ]);
+  return { serverUrl, signedIn: credential ? { email: credential.email, kind: credential.kind } : null, clipboardClearSeconds };
+}
+
+/** The background's answers to every request, over the services it was given. */
+export function createHandlers(services: BackgroundServices): Handlers {
+  const copyWithClear = async (text: string) => {
+    const seconds = await clipboardClearSecondsItem.getValue();
+    await services.copy(text, seconds * 1000);
+    return { clearsAfterSeconds: seconds };
+  };
+  return {
+    getStatus: readStatus,
+    async signIn({ serverUrl, email, password }) {
+      await services.ensureHostPermission(serverUrl);
+      await signInWithPassword(serverUrl, email, password);
+      await services.credentialChanged();
+      return readStatus();
+    },
+    async signInWithApiKey({ serverUrl, apiKey }) {
+      await services.ensureHostPermission(serverUrl);
+      await signInWithApiKey(serverUrl, apiKey);
+      await services.credentialChanged();
+      return readStatus();
+    },
+    async signOut() {
+      const { revokedOnServer } = await signOut();
+      await services.credentialChanged();
+      return { ...(await readStatus()), revokedOnServer };
+    },
+    async setClipboardClearSeconds({ seconds }) {
+      if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+        throw new LatchkeyFailure(FailureCode.INVALID_INPUT, "The delay is a whole number of seconds from 0 (never clear) to 3600.");
+      }
+      await clipboardClearSecondsItem.setValue(seconds);
+      return readStatus();
+    },
+    listOrganizations: () => keys.listOrganizations(),
+    listKeys: (filter) => keys.listKeys(filter),
+    revealSecret: async ({ keyId, reason }) => ({ secret: await keys.revealSecret(keyId, reason) }),
+    // The secret goes from the server to the clipboard without passing through the caller.
+    copySecret: async ({ keyId, reason }) => copyWithClear(await keys.revealSecret(keyId, reason)),
+    async copyText({ text, sensitive }) {
+      if (sensitive) return copyWithClear(text);
+      await services.copy(text, 0);
+      return { clearsAfterSeconds: 0 };
+    },
+    rotateKey: ({ keyId }) => keys.rotateKey(keyId),
+    revokeKey: ({ keyId, reason }) => keys.revokeKey(keyId, reason),
+    createKey: (input) => keys.createKey(input),
+    acceptAgreement: ({ organizationId }) => keys.acceptAgreement(organizationId),
+    searchPaletteKeys: ({ search }) => keys.searchPaletteKeys(search),
+    revealForInsertion: async ({ keyId, reason }) => ({ secret: await keys.revealSecret(keyId, reason) }),
+  };
+}

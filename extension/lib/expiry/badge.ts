@@ -1,0 +1,37 @@
+import { browser } from "wxt/browser";
+
+/** The badge counts keys that expire within this many days. */
+export const BADGE_WINDOW_DAYS = 7;
+
+export function badgeCutoff(now: Date, days = BADGE_WINDOW_DAYS): Date {
+  return new Date(now.getTime() + days * 24 * 60 * 60 * 1000);
+}
+
+/** Empty for none (no badge), the count otherwise, and "99+" so the badge stays readable. */
+export function badgeText(count: number): string {
+  if (count <= 0) return "";
+  return count > 99 ? "99+" : String(count);
+}
+
+export async function showExpiringCount(count: number): Promise<void> {
+  await browser.action.setBadgeText({ text: badgeText(count) });
+  if (count > 0) await browser.action.setBadgeBackgroundColor({ color: "#b45309" });
+  await browser.action.setTitle({
+    title: count > 0 ? `Latchkey: ${count} key${count === 1 ? "" : "s"} expiring within ${BADGE_WINDOW_DAYS} days` : "Latchkey",
+  });
+}
+
+/** A `key.expiring` event's data, as the server sends it. */
+export interface ExpiryWarning {
+  keyId: string;
+  data: Record<string, unknown>;
+}
+
+/** The notification for one warning: which key, which clock, how long is left. */
+export function warningNotification(warning: ExpiryWarning): { title: string; message: string } {
+  const name = typeof warning.data.name === "string" ? warning.data.name : "A key";
+  const daysLeft = typeof warning.data.daysLeft === "number" ? warning.data.daysLeft : null;
+  const when = daysLeft === null ? "soon" : daysLeft <= 0 ? "today" : `in ${daysLeft} day${daysLeft === 1 ? "" : "s"}`;
+  const what = String(warning.data.clock).toUpperCase() === "INACTIVITY" ? "will be disabled for inactivity" : "expires";
+  return { title: "Latchkey key expiring", message: `${name} ${what} ${when}.` };
+}

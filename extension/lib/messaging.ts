@@ -1,0 +1,76 @@
+import { browser } from "wxt/browser";
+import { type Failure, FailureCode, LatchkeyFailure, toFailure } from "./failures";
+import { type BackgroundProtocol, PAGE_FACING_REQUESTS, type Params, type RequestType, type Result } from "./protocol";
+
+/** Messages carry their destination, since extension pages and the offscreen document hear each other's too. */
+interface BackgroundMessage<T extends RequestType = RequestType> {
+  to: "background";
+  type: T;
+  params: Params<T>;
+}
+
+type Reply<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+export interface MessageSender {
+  tab?: { id?: number };
+  url?: string;
+}
+
+export type Handlers = {
+  [T in RequestType]: (params: Params<T>, sender: MessageSender) => Promise<Result<T>>;
+};
+
+/** Asks the background; a failure there is rethrown here as the same `LatchkeyFailure`. */
+export async function sendToBackground<T extends RequestType>(
+  type: T,
+  ...[params]: Params<T> extends undefined ? [] : [Params<T>]
+): Promise<Result<T>> {
+  const message: BackgroundMessage<T> = { to: "background", type, params: params as Params<T> };
+  const reply = (await browser.runtime.sendMessage(message)) as Reply<Result<T>> | undefined;
+  if (!reply) throw new LatchkeyFailure(FailureCode.UNEXPECTED, "The extension's background did not answer.");
+  if (!reply.ok) throw new LatchkeyFailure(reply.failure.code, reply.failure.message);
+  return reply.value;
+}
+
+/**
+ * A content script runs inside a web page: its messages come with the page's tab and URL. Extension
+ * pages (even the popup opened in a tab) have the extension's own URL.
+ */
+export function isFromWebPage(sender: MessageSender): boolean {
+  if (!sender.tab) return false;
+  return !sender.url?.startsWith(browser.runtime.getURL("/"));
+}
+
+/** Answers `BackgroundProtocol` requests in the background; returns a function that stops listening. */
+export function handleBackgroundRequests(handlers: Handlers): () => void {
+  const answer = async (message: BackgroundMessage, sender: MessageSender): Promise<Reply<unknown>> => {
+    if (isFromWebPage(sender) && !PAGE_FACING_REQUESTS.has(message.type)) {
+      return { ok: false, failure: { code: FailureCode.PERMISSION_DENIED, message: "Web pages cannot ask for this." } };
+    }
+    const handler = handlers[message.type] as ((params: unknown, sender: MessageSender) => Promise<unknown>) | undefined;
+    if (!handler) return { ok: false, failure: { code: FailureCode.UNEXPECTED, message: `Unknown request ${message.type}` } };
+    try {
+      return { ok: true, value: await handler(message.params, sender) };
+    } catch (error) {
+      return { ok: false, failure: toFailure(error) };
+    }
+  };
+  const listener = (message: unknown, sender: MessageSender, sendResponse?: (reply: unknown) => void) => {
+    if (!isBackgroundMessage(message)) return undefined;
+    const reply = answer(message, sender ?? {});
+    // Chromium wants sendResponse and `true`; promise-style runtimes (Firefox, the fake browser) take the promise.
+    if (typeof sendResponse === "function") {
+      void reply.then(sendResponse);
+      return true;
+    }
+    return reply;
+  };
+  browser.runtime.onMessage.addListener(listener as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
+  return () => browser.runtime.onMessage.removeListener(listener as Parameters<typeof browser.runtime.onMessage.removeListener>[0]);
+}
+
+function isBackgroundMessage(message: unknown): message is BackgroundMessage {
+  return typeof message === "object" && message !== null && (message as BackgroundMessage).to === "background";
+}
+
+export type { BackgroundProtocol };

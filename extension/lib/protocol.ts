@@ -1,0 +1,71 @@
+import type { KeyKind, KeyState } from "./graphql/enums";
+import type { KeyView, OrganizationView } from "./graphql/operations";
+
+/** What extension pages show about the sign-in, never the credential itself. */
+export interface Status {
+  serverUrl: string;
+  signedIn: { email: string; kind: "session" | "apiKey" } | null;
+  clipboardClearSeconds: number;
+}
+
+export interface KeyFilter {
+  organizationId: string;
+  search?: string;
+  states?: KeyState[];
+  kinds?: KeyKind[];
+  locationId?: string;
+}
+
+/** A key as the in-page palette lists it: enough to choose, nothing secret. */
+export interface PaletteKey {
+  id: string;
+  name: string;
+  kind: KeyKind;
+  maskedSecret: string;
+  organizationName: string;
+  locationName: string | null;
+}
+
+export interface CreateKeyRequest {
+  organizationId: string;
+  locationId?: string;
+  name: string;
+  kind: KeyKind;
+  personal: boolean;
+  expiresAt?: string;
+  contact?: { name: string; email: string; phone: string };
+}
+
+/**
+ * Every request the background answers: the name, what it takes and what it gives back. Content
+ * scripts may send only the ones in `PAGE_FACING_REQUESTS`.
+ */
+export interface BackgroundProtocol {
+  getStatus: { params: undefined; result: Status };
+  signIn: { params: { serverUrl: string; email: string; password: string }; result: Status };
+  signInWithApiKey: { params: { serverUrl: string; apiKey: string }; result: Status };
+  signOut: { params: undefined; result: Status & { revokedOnServer: boolean } };
+  setClipboardClearSeconds: { params: { seconds: number }; result: Status };
+  listOrganizations: { params: undefined; result: { viewerId: string; organizations: OrganizationView[] } };
+  listKeys: { params: KeyFilter; result: KeyView[] };
+  revealSecret: { params: { keyId: string; reason: string }; result: { secret: string } };
+  copySecret: { params: { keyId: string; reason: string }; result: { clearsAfterSeconds: number } };
+  copyText: { params: { text: string; sensitive: boolean }; result: { clearsAfterSeconds: number } };
+  rotateKey: { params: { keyId: string }; result: { key: KeyView; secret: string | null } };
+  revokeKey: { params: { keyId: string; reason: string }; result: { key: KeyView } };
+  createKey: { params: CreateKeyRequest; result: { key: KeyView; secret: string | null } };
+  acceptAgreement: { params: { organizationId: string }; result: { accepted: boolean } };
+  searchPaletteKeys: { params: { search: string }; result: PaletteKey[] };
+  revealForInsertion: { params: { keyId: string; reason: string }; result: { secret: string } };
+}
+
+export type RequestType = keyof BackgroundProtocol;
+export type Params<T extends RequestType> = BackgroundProtocol[T]["params"];
+export type Result<T extends RequestType> = BackgroundProtocol[T]["result"];
+
+/**
+ * Requests a web page's content script may make. The palette searches masked keys and gets the
+ * one secret the user chose to insert or copy; sign-in, the credential and everything else stay
+ * with extension pages.
+ */
+export const PAGE_FACING_REQUESTS: ReadonlySet<RequestType> = new Set(["searchPaletteKeys", "revealForInsertion", "copySecret"]);

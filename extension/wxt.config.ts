@@ -1,0 +1,34 @@
+import { defineConfig } from "wxt";
+
+/** One code base, two targets: `wxt build` (Chromium, MV3) and `wxt build -b firefox` (MV3 too). */
+export default defineConfig({
+  manifestVersion: 3,
+  manifest: ({ browser }) => ({
+    name: "Latchkey",
+    description: "Find, reveal, copy and fill your Latchkey API keys from any page.",
+    permissions: [
+      "storage",
+      "contextMenus",
+      "notifications",
+      "clipboardWrite",
+      // Reading the clipboard lets us clear a copied secret only if it is still there.
+      "clipboardRead",
+      "activeTab",
+      "scripting",
+      "alarms",
+      ...(browser === "firefox" ? [] : ["offscreen"]),
+    ],
+    // Local servers work out of the box; any other server is asked for at sign-in.
+    host_permissions: ["http://127.0.0.1/*", "http://localhost/*"],
+    optional_host_permissions: ["https://*/*", "http://*/*"],
+    commands: {
+      "open-palette": {
+        suggested_key: { default: "Alt+Shift+K" },
+        description: "Search your keys and fill one into the focused field",
+      },
+    },
+    ...(browser === "firefox"
+      ? { browser_specific_settings: { gecko: { id: "extension@latchkey.dev", strict_min_version: "128.0" } } }
+      : {}),
+  }),
+});
