@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { type Runner, run, Logger as WorkerLogger } from "graphile-worker";
 import type { Logger } from "../observability/logger";
 import type { WebhookDelivery } from "../webhooks/webhook-delivery";
+import { WebhookAttemptTrigger } from "../webhooks/webhook-enums";
 import { fanOutEvent } from "../webhooks/webhook-fan-out";
 import { DELIVERY_TASK, type DeliveryJob, FAN_OUT_TASK } from "../webhooks/webhook-jobs";
 import { rescueStalledWebhookJobs } from "../webhooks/webhook-rescue";
@@ -26,7 +27,7 @@ export async function startScheduler(options: {
   const log = options.log.child({ component: "scheduler" });
   const runner: Runner = await run({
     connectionString: options.databaseUrl,
-    concurrency: 8,
+    concurrency: 16,
     noHandleSignals: true,
     pollInterval: 1_000,
     logger: new WorkerLogger(() => (level, message, meta) => {
@@ -39,17 +40,18 @@ export async function startScheduler(options: {
         if (result.warnings || result.expired || result.disabled || result.deleted) log.info(result, "key deadlines swept");
       },
       [FAN_OUT_TASK]: async (payload) => {
-        await fanOutEvent(options.em.fork(), (payload as { eventId: string }).eventId);
+        const messageIds = await fanOutEvent(options.em.fork(), (payload as { eventId: string }).eventId);
+        await options.webhookDelivery.deliver(messageIds);
       },
       [DELIVERY_TASK]: async (payload) => {
         const job = payload as DeliveryJob;
-        await options.webhookDelivery.deliver(job.messageId, job.manual === true);
+        await options.webhookDelivery.deliver([job.messageId], job.manual ? WebhookAttemptTrigger.MANUAL : WebhookAttemptTrigger.SCHEDULED);
       },
     },
     crontab: `* * * * * ${KEY_DEADLINES_TASK} ?max=1&id=key_deadlines`,
   });
-  // A process that dies mid-job leaves its jobs locked (for hours, by graphile-worker's rule);
-  // webhook jobs are short, so any instance hands them back much sooner.
+  // A process that dies mid-job leaves its jobs locked (for hours, by graphile-worker's rule) and
+  // its messages undelivered; webhook work is short, so any instance takes it up much sooner.
   const rescue = async () => {
     try {
       await rescueStalledWebhookJobs(options.em.fork(), options.webhookLeaseMs);

@@ -1,16 +1,15 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { v7 as uuidv7 } from "uuid";
 import type { WebhookConfig } from "../config";
-import { EventType, publishEvent } from "../events/events";
-import { toGlobalId } from "../graphql/global-id";
 import type { KeyCrypto } from "../keys/key-crypto";
-import { disableEndpoint } from "./webhook-disable";
-import { deliveryLeaseMs, enqueueDeliveries } from "./webhook-jobs";
+import { WebhookAttemptTrigger } from "./webhook-enums";
+import { recordFailure } from "./webhook-failure";
+import { deliveryLeaseMs, uuidArray } from "./webhook-jobs";
 import { type SendResult, sendWebhook } from "./webhook-sender";
 import { signatureHeader } from "./webhook-signing";
 import type { WebhookTargets } from "./webhook-targets";
 
-interface ClaimedMessage {
+export interface ClaimedMessage {
   id: string;
   attempt_count: number;
   endpoint_id: string;
@@ -25,6 +24,9 @@ interface ClaimedMessage {
   payload: Record<string, unknown>;
 }
 
+/** How many requests one job has in flight at once. */
+const PARALLEL_DELIVERIES = 20;
+
 /** The JSON body of every webhook: the Standard Webhooks shape. */
 export function webhookBody(event: { type: string; occurred_at: Date; payload: Record<string, unknown> }): string {
   return JSON.stringify({ type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
@@ -36,9 +38,10 @@ export function webhookId(messageId: string): string {
 }
 
 /**
- * Makes one attempt of one message: claims it (so no other worker sends it at the same time),
- * signs and sends it outside any transaction, then records the attempt and decides what follows
- * (done, a retry on the schedule, failed for good, or the endpoint disabled) in one transaction.
+ * Makes one attempt of each of some messages: claims them (so no other worker sends them at the
+ * same time), signs and sends them side by side outside any transaction, then records the
+ * outcomes: every success in one statement, each failure with what follows it (a retry on the
+ * schedule, failed for good, or the endpoint disabled) in its own transaction.
  */
 export class WebhookDelivery {
   constructor(
@@ -48,39 +51,51 @@ export class WebhookDelivery {
     private readonly config: WebhookConfig,
   ) {}
 
-  async deliver(messageId: string, manual: boolean): Promise<void> {
-    const message = await this.claim(messageId);
-    if (!message) return;
-    const timestamp = new Date();
-    const body = webhookBody(message);
-    const result = await sendWebhook(this.targets, message.url, this.headers(message, timestamp, body), body, this.config.timeoutMs);
-    await this.record(message, result, manual);
+  async deliver(messageIds: string[], trigger: WebhookAttemptTrigger = WebhookAttemptTrigger.SCHEDULED): Promise<void> {
+    if (!messageIds.length) return;
+    const claimed = await this.claim(messageIds);
+    const outcomes: Array<{ message: ClaimedMessage; result: SendResult }> = [];
+    const queue = [...claimed];
+    const lane = async () => {
+      for (let message = queue.shift(); message; message = queue.shift()) outcomes.push({ message, result: await this.send(message) });
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_DELIVERIES, queue.length) }, lane));
+    const attempts = outcomes.map(({ message, result }) => ({ message, result, attempt: attemptRow(message, result, trigger) }));
+    await this.recordSuccesses(attempts.filter(({ result }) => succeeded(result)).map(({ attempt }) => attempt));
+    for (const failed of attempts.filter(({ result }) => !succeeded(result))) {
+      await recordFailure(this.em.fork(), this.config, failed.message, failed.result, failed.attempt);
+    }
   }
 
-  /** A message is claimed when pending, or when a claim's lease ran out because its process died mid-attempt. */
-  private async claim(messageId: string): Promise<ClaimedMessage | null> {
+  /** Messages are claimed when pending, or when a claim's lease ran out because its process died mid-attempt. */
+  private async claim(messageIds: string[]): Promise<ClaimedMessage[]> {
     const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
-    const [claimed] = await this.em.fork().execute<ClaimedMessage[]>(
+    const rows = await this.em.fork().execute<ClaimedMessage[]>(
       `with claimed as (
          update webhook_messages m set status = 'DELIVERING', lease_until = now() + ? * interval '1 millisecond'
          from webhook_endpoints e
-         where m.id = ? and e.id = m.endpoint_id and e.status = 'ENABLED'
+         where m.id = any(?::uuid[]) and e.id = m.endpoint_id and e.status = 'ENABLED'
            and (m.status = 'PENDING' or (m.status = 'DELIVERING' and m.lease_until < now()))
          returning m.id, m.attempt_count, m.event_id, e.id as endpoint_id, e.organization_id, e.url, e.sealed_secret,
            e.previous_sealed_secret, e.previous_secret_expires_at, e.failing_since
        )
        select claimed.*, d.type, d.occurred_at, d.payload from claimed join domain_events d on d.id = claimed.event_id`,
-      [leaseMs, messageId],
+      [leaseMs, uuidArray(messageIds)],
     );
-    if (!claimed) return null;
     // Raw rows carry timestamps as text.
     const date = (value: Date | string | null) => (value === null ? null : new Date(value));
-    return {
-      ...claimed,
-      occurred_at: date(claimed.occurred_at)!,
-      previous_secret_expires_at: date(claimed.previous_secret_expires_at),
-      failing_since: date(claimed.failing_since),
-    };
+    return rows.map((row) => ({
+      ...row,
+      occurred_at: date(row.occurred_at)!,
+      previous_secret_expires_at: date(row.previous_secret_expires_at),
+      failing_since: date(row.failing_since),
+    }));
+  }
+
+  private send(message: ClaimedMessage): Promise<SendResult> {
+    const timestamp = new Date();
+    const body = webhookBody(message);
+    return sendWebhook(this.targets, message.url, this.headers(message, timestamp, body), body, this.config.timeoutMs);
   }
 
   private headers(message: ClaimedMessage, timestamp: Date, body: string): Record<string, string> {
@@ -96,70 +111,55 @@ export class WebhookDelivery {
     };
   }
 
-  private async record(message: ClaimedMessage, result: SendResult, manual: boolean): Promise<void> {
-    const succeeded = result.status !== null && result.status >= 200 && result.status < 300;
-    const gone = result.status === 410;
-    const attempts = message.attempt_count + 1;
-    const schedule = this.config.retryScheduleMs;
-    await this.em.fork().transactional(async (tx) => {
-      await tx.execute(
-        `insert into webhook_attempts (id, message_id, trigger, url, response_status, response_body, latency_ms, error)
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          uuidv7(),
-          message.id,
-          manual ? "MANUAL" : "SCHEDULED",
-          message.url,
-          result.status,
-          result.body,
-          result.latencyMs,
-          failureOf(result),
-        ],
-      );
-      if (succeeded) {
-        await tx.execute(
-          "update webhook_messages set status = 'SUCCEEDED', attempt_count = ?, delivered_at = now(), lease_until = null, next_attempt_at = null where id = ?",
-          [attempts, message.id],
-        );
-        await tx.execute("update webhook_endpoints set failing_since = null where id = ? and failing_since is not null", [
-          message.endpoint_id,
-        ]);
-        return;
-      }
-      const retry = !gone && attempts <= schedule.length;
-      const nextAttemptAt = retry ? new Date(Date.now() + retryDelay(schedule[attempts - 1], result.retryAfterMs)) : null;
-      await tx.execute("update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ? where id = ?", [
-        retry ? "PENDING" : "FAILED",
-        attempts,
-        nextAttemptAt,
-        message.id,
-      ]);
-      if (retry) await enqueueDeliveries(tx, [message.id], nextAttemptAt);
-      else if (!gone) {
-        publishEvent(tx, {
-          type: EventType.WEBHOOK_ATTEMPT_EXHAUSTED,
-          organizationId: message.organization_id,
-          subjectId: message.endpoint_id,
-          payload: {
-            endpointId: toGlobalId("WebhookEndpoint", message.endpoint_id),
-            messageId: toGlobalId("WebhookMessage", message.id),
-            eventType: message.type,
-            attempts,
-          },
-        });
-      }
-      const failingSince = message.failing_since ?? new Date();
-      if (!message.failing_since) {
-        await tx.execute("update webhook_endpoints set failing_since = now() where id = ? and failing_since is null", [
-          message.endpoint_id,
-        ]);
-      }
-      if (gone) await disableEndpoint(tx, message.endpoint_id, "The endpoint answered 410 Gone.");
-      else if (Date.now() - failingSince.getTime() >= this.config.disableAfterMs) {
-        await disableEndpoint(tx, message.endpoint_id, `Every delivery failed since ${failingSince.toISOString()}.`);
-      }
-    });
+  /** Every success in one statement (atomic on its own): the attempts, the messages, and the end of their endpoints' failing runs. */
+  private async recordSuccesses(attempts: AttemptRow[]): Promise<void> {
+    if (!attempts.length) return;
+    await this.em.fork().execute(
+      `with done as (
+         select * from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
+           response_status int, response_body text, latency_ms int)
+       ), attempts as (
+         insert into webhook_attempts (id, message_id, trigger, url, response_status, response_body, latency_ms, error)
+         select id, message_id, trigger, url, response_status, response_body, latency_ms, null from done
+       ), endpoints as (
+         update webhook_endpoints set failing_since = null where id in (select endpoint_id from done) and failing_since is not null
+       )
+       update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
+         lease_until = null, next_attempt_at = null
+       from done where m.id = done.message_id`,
+      [JSON.stringify(attempts)],
+    );
   }
+}
+
+export interface AttemptRow {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  trigger: WebhookAttemptTrigger;
+  url: string;
+  response_status: number | null;
+  response_body: string | null;
+  latency_ms: number;
+  error: string | null;
+}
+
+function attemptRow(message: ClaimedMessage, result: SendResult, trigger: WebhookAttemptTrigger): AttemptRow {
+  return {
+    id: uuidv7(),
+    message_id: message.id,
+    endpoint_id: message.endpoint_id,
+    trigger,
+    url: message.url,
+    response_status: result.status,
+    response_body: result.body,
+    latency_ms: result.latencyMs,
+    error: failureOf(result),
+  };
+}
+
+function succeeded(result: SendResult): boolean {
+  return result.status !== null && result.status >= 200 && result.status < 300;
 }
 
 function failureOf(result: SendResult): string | null {
@@ -167,15 +167,4 @@ function failureOf(result: SendResult): string | null {
   if (result.status === null || (result.status >= 200 && result.status < 300)) return null;
   if (result.status >= 300 && result.status < 400) return `HTTP ${result.status}: redirects are not followed`;
   return `HTTP ${result.status}`;
-}
-
-const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
-
-/**
- * The scheduled delay with ±20% jitter, so retries of many messages do not arrive in one burst;
- * never before the receiver's `Retry-After` (up to a day: a receiver cannot park a message forever).
- */
-function retryDelay(scheduledMs: number, retryAfterMs: number | null): number {
-  const jittered = scheduledMs * (0.8 + Math.random() * 0.4);
-  return Math.max(jittered, Math.min(retryAfterMs ?? 0, RETRY_AFTER_CAP_MS));
 }

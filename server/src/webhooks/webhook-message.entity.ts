@@ -15,6 +15,11 @@ import { WebhookMessageStatus } from "./webhook-enums";
 @Entity({ tableName: "webhook_messages" })
 @Unique({ properties: ["endpoint", "event"] })
 @Index({ properties: ["endpoint", "id"] })
+// The rescue sweep looks for messages overdue among the few that are not yet settled.
+@Index({
+  name: "webhook_messages_due_index",
+  expression: `create index "webhook_messages_due_index" on "webhook_messages" ("next_attempt_at") where "status" in ('PENDING', 'DELIVERING')`,
+})
 export class WebhookMessage extends BaseEntity {
   [OptionalProps]?: "createdAt" | "status" | "attemptCount";
 

@@ -143,9 +143,10 @@ export async function resumeWebhookEndpoint(ctx: RequestContext, input: unknown)
     endpoint.failingSince = null;
     em.persist(endpoint);
     await em.flush();
-    const held = await em.execute<Array<{ id: string }>>("select id from webhook_messages where endpoint_id = ? and status = 'PENDING'", [
-      endpoint.id,
-    ]);
+    const held = await em.execute<Array<{ id: string }>>(
+      "update webhook_messages set next_attempt_at = now() where endpoint_id = ? and status = 'PENDING' returning id",
+      [endpoint.id],
+    );
     await enqueueDeliveries(
       em,
       held.map((message) => message.id),
