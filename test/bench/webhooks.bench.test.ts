@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database";
@@ -9,20 +10,28 @@ import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
 /**
- * Webhook fan-out: 1,000 events to 20 endpoints on a local receiver (20,000 deliveries), all
- * delivered and none twice, with the delivery rate reported against the receiver's own ceiling
- * (autocannon straight at it, in the same run).
+ * Webhook fan-out: 1,000 events to 20 endpoints on a local receiver (20,000 deliveries) by two
+ * Latchkey instances sharing the queue, all delivered and none twice, with the delivery rate
+ * reported against the receiver's own ceiling (autocannon straight at it, in the same run).
  */
 const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1_000);
 const ENDPOINTS = 20;
 
 let latchkey: Spawned;
+let secondInstance: Spawned;
 let receiver: Spawned;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  latchkey = await spawnLatchkey(database.url, "webhooks", { SCHEDULER_ENABLED: "true", WEBHOOK_ALLOWED_TARGETS: "127.0.0.1" });
+  const workerEnv = {
+    SCHEDULER_ENABLED: "true",
+    WEBHOOK_ALLOWED_TARGETS: "127.0.0.1",
+    LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"),
+    LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64"),
+  };
+  latchkey = await spawnLatchkey(database.url, "webhooks", workerEnv);
+  secondInstance = await spawnLatchkey(database.url, "webhooks-2", workerEnv);
   receiver = await spawnListening(
     path.resolve(__dirname, "webhook-receiver.mjs"),
     [],
@@ -33,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await latchkey?.stop();
+  await secondInstance?.stop();
   await receiver?.stop();
   await database?.drop();
 });
@@ -73,6 +83,7 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
   await report("webhook-fan-out", {
     events: EVENTS,
     endpoints: ENDPOINTS,
+    instances: 2,
     deliveries: figures.unique,
     duplicates: figures.duplicates,
     seconds: Number(seconds.toFixed(2)),
