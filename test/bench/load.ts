@@ -15,6 +15,8 @@ export async function load(options: {
   headers?: Record<string, string>;
   connections: number;
   seconds: number;
+  /** Offered load in requests per second over all connections; unset means as fast as it answers. */
+  rate?: number;
 }): Promise<LoadResult> {
   const run = (duration: number) =>
     autocannon({
@@ -24,6 +26,7 @@ export async function load(options: {
       headers: { "content-type": "application/json", ...options.headers },
       connections: options.connections,
       duration,
+      ...(options.rate ? { overallRate: options.rate } : {}),
     });
   await run(2);
   const result = await run(options.seconds);
