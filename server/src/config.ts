@@ -1,4 +1,5 @@
 import path from "node:path";
+import proxyaddr from "@fastify/proxy-addr";
 import { config as loadDotenv } from "dotenv";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
@@ -46,10 +47,8 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((value) => value === "true"),
-  TRUST_PROXY: z
-    .enum(["true", "false"])
-    .default("false")
-    .transform((value) => value === "true"),
+  /** Who may tell us the client's address in `X-Forwarded-For`: `false`, a proxy count, or proxy addresses. */
+  TRUST_PROXY: z.string().default("false").transform(trustProxySetting),
   /** Addresses (CIDR) webhooks may target although private or loopback: for development and tests. */
   WEBHOOK_ALLOWED_TARGETS: z
     .string()
@@ -79,6 +78,44 @@ const schema = z.object({
     .default(5 * 86_400),
 });
 
+/**
+ * `TRUST_PROXY`, read as Express and Fastify read `trust proxy`, except `true`: trusting every hop
+ * lets any client choose its own address (and so pass a key's address allowlist), so we refuse it.
+ */
+function trustProxySetting(value: string, context: z.RefinementCtx): TrustProxySetting {
+  const text = value.trim();
+  if (text === "false" || text === "" || text === "0") return false;
+  if (text === "true") {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      message:
+        "`true` would trust every X-Forwarded-For entry, which clients can forge; set the number of proxies in front of Latchkey (e.g. 1) or their addresses",
+    });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(text)) return { hops: Number(text) };
+  const addresses = text.split(",").map((address) => address.trim());
+  for (const address of addresses) {
+    if (!isTrustableProxy(address)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${address}" is not an IP address, a CIDR range, loopback, linklocal or uniquelocal; use false, a number of proxies, or proxy addresses, comma-separated`,
+      });
+    }
+  }
+  return { addresses };
+}
+
+/** What proxy-addr, which applies the setting, accepts as a proxy address. */
+function isTrustableProxy(address: string): boolean {
+  try {
+    proxyaddr.compile(address);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isCidrOrAddress(value: string): boolean {
   return ipaddr.isValid(value) || isValidCidr(value);
 }
@@ -91,6 +128,9 @@ function isValidCidr(value: string): boolean {
     return false;
   }
 }
+
+/** `false`, how many proxies stand in front of the server, or which addresses are proxies. */
+export type TrustProxySetting = false | { hops: number } | { addresses: string[] };
 
 export interface Config {
   port: number;
@@ -108,7 +148,7 @@ export interface Config {
   previousMasterKeys: string[];
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxySetting;
   schedulerEnabled: boolean;
   webhooks: WebhookConfig;
 }

@@ -2,15 +2,24 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import type { TestServer } from "./server";
 
-/** A graphql-ws client over a real WebSocket to the server's GraphQL path. */
+/**
+ * A graphql-ws client over a real WebSocket to the server's GraphQL path. `upgradeHeaders` go on
+ * the HTTP upgrade request, as a proxy's `X-Forwarded-For` would.
+ */
 export function wsClient(
   server: Pick<TestServer, "graphqlUrl">,
   authorization?: string,
   onClose?: (event: { code: number; reason: string }) => void,
+  upgradeHeaders: Record<string, string> = {},
 ): Client {
+  class WebSocketWithHeaders extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: upgradeHeaders });
+    }
+  }
   return createClient({
     url: server.graphqlUrl.replace(/^http/, "ws"),
-    webSocketImpl: WebSocket,
+    webSocketImpl: WebSocketWithHeaders,
     connectionParams: authorization ? { authorization } : {},
     retryAttempts: 0,
     lazy: false,

@@ -15,7 +15,7 @@ import { operationLimits } from "../graphql/limits";
 import { registerOAuthRoutes } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
-import { clientAddressOf } from "./client-address";
+import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
@@ -52,10 +52,13 @@ export async function createHttpApp(options: {
   isReady: () => Promise<boolean>;
 }): Promise<HttpApp> {
   const { config, log, em, schema, metrics, services } = options;
+  // One trust function for every path: Fastify's `request.ip` and the plain handlers below.
+  const proxyTrust = compileProxyTrust(config.trustProxy);
+  const addressOf = (request: IncomingMessage) => clientAddressOf(request, proxyTrust);
   // The verify path is served by a plain handler before Fastify sees the request (see verify-handler).
   const serverFactory = (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
     http.createServer((request, response) => {
-      if (request.url === VERIFY_PATH) return handleVerify(services, request, response, clientAddressOf(request, config.trustProxy));
+      if (request.url === VERIFY_PATH) return handleVerify(services, request, response, addressOf(request));
       fastifyHandler(request, response);
     });
   const fastify = Fastify({
@@ -69,7 +72,9 @@ export async function createHttpApp(options: {
     bodyLimit: 1_048_576,
     // A number where a key belongs is a client bug to report, not a value to convert.
     ajv: { customOptions: { coerceTypes: false } },
-    trustProxy: config.trustProxy,
+    // The function, not the setting: since 5.12.1 Fastify reads a bare hop count as "trust nothing",
+    // because a count cannot tell a proxy from a client that reaches us directly (see the README).
+    trustProxy: proxyTrust,
     forceCloseConnections: false,
     return503OnClosing: true,
   });
@@ -116,7 +121,7 @@ export async function createHttpApp(options: {
   await registerOAuthRoutes(fastify, services, services.accessTokens);
 
   const wsServer = new WebSocketServer({ noServer: true });
-  const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log, services });
+  const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log, services, addressOf });
   fastify.server.on("upgrade", (request, socket, head) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== GRAPHQL_PATH) return socket.destroy();
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { type GraphQLSchema, specifiedRules, validate } from "graphql";
 import { CloseCode } from "graphql-ws";
@@ -12,6 +13,7 @@ import type { Logger } from "../observability/logger";
 interface ConnectionState {
   actor: Actor | null;
   requestId: string;
+  clientAddress: string | null;
 }
 
 /**
@@ -25,6 +27,8 @@ export function serveGraphqlOverWebSocket(options: {
   config: Config;
   log: Logger;
   services: AppServices;
+  /** The client's address from the upgrade request, by the same rule as every HTTP route. */
+  addressOf: (request: IncomingMessage) => string | null;
 }) {
   const limits = operationLimits(options.config);
   const states = new WeakMap<object, ConnectionState>();
@@ -35,12 +39,13 @@ export function serveGraphqlOverWebSocket(options: {
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const text = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : null);
+        const clientAddress = options.addressOf(ctx.extra.request);
         try {
           const actor = await options.services.authenticator.authenticate(
             { authorization: text("authorization"), accessKey: text("accessKey"), secretKey: text("secretKey") },
-            ctx.extra.request.socket.remoteAddress ?? null,
+            clientAddress,
           );
-          states.set(ctx.extra, { actor, requestId: crypto.randomUUID() });
+          states.set(ctx.extra, { actor, requestId: crypto.randomUUID(), clientAddress });
           return true;
         } catch {
           ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: the credential is invalid, expired or revoked");
@@ -57,7 +62,7 @@ export function serveGraphqlOverWebSocket(options: {
           log: options.log,
           request: {
             requestId: state?.requestId ?? crypto.randomUUID(),
-            ipAddress: ctx.extra.request.socket.remoteAddress ?? null,
+            ipAddress: state ? state.clientAddress : options.addressOf(ctx.extra.request),
             userAgent: ctx.extra.request.headers["user-agent"] ?? null,
           },
         });

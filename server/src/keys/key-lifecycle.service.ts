@@ -122,6 +122,8 @@ export async function rotateKey(ctx: RequestContext, input: unknown): Promise<Is
     ctx,
     key,
     async (em) => {
+      // Supersede before issuing: the new secret is inserted at flush, after these statements, so the
+      // one-current-secret index (key_secrets_current_unique) holds at every step.
       // Earlier superseded secrets end now too: at most one old secret is ever still valid.
       await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: new Date() } }, { expiresAt: new Date() });
       await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: null }, { expiresAt: graceEnds });

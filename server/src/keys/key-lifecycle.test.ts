@@ -4,6 +4,7 @@ import { graphqlData } from "../../../test/support/graphql-client";
 import { acceptAgreement, graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { rowCounts, sql } from "../../../test/support/sql";
+import { fromGlobalId } from "../graphql/global-id";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -116,22 +117,45 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
     expect((await graphqlWithHeaders(server, WHO, bearer(second.rotateKey.secret))).status).toBe(200);
   });
 
-  it("serialises concurrent changes to one key: two rotations leave one current secret", async () => {
+  it("serialises concurrent changes to one key: three rotations leave one current secret and one in grace", async () => {
     const team = await keyTeam(server);
     const { key } = await team.createKey({ name: "Raced" });
-    const [first, second] = await Promise.all(
-      [1, 2].map(() => graphqlData(server, ROTATE, { input: { id: key.id, gracePeriodHours: 1 } }, team.owner.token)),
+    const results = await Promise.all(
+      [1, 2, 3].map(() => graphqlData(server, ROTATE, { input: { id: key.id, gracePeriodHours: 1 } }, team.owner.token)),
     );
-    expect([first.rotateKey.userErrors, second.rotateKey.userErrors]).toEqual([[], []]);
+    // Each rotation supersedes before it inserts, so none trips the one-current-secret index.
+    expect(results.map((result) => result.rotateKey.userErrors)).toEqual([[], [], []]);
     const current = await sql(
       server.databaseUrl,
       "select count(*)::int as count from key_secrets where key_id = (select key_id from key_secrets s join api_keys k on k.id = s.key_id where k.name = 'Raced' limit 1) and expires_at is null",
     );
     expect(current[0].count).toBe(1);
+    // The last rotation's secret is current, the one before it is in its grace period, the first ended.
     const statuses = await Promise.all(
-      [first, second].map(async (result) => (await graphqlWithHeaders(server, WHO, bearer(result.rotateKey.secret))).status),
+      results.map(async (result) => (await graphqlWithHeaders(server, WHO, bearer(result.rotateKey.secret))).status),
     );
-    expect(statuses.sort()).toEqual([200, 200]);
+    expect(statuses.sort()).toEqual([200, 200, 401]);
+  });
+
+  it("has the database refuse a second current secret for a key, though superseded ones may pile up", async () => {
+    const team = await keyTeam(server);
+    const { key } = await team.createKey();
+    const keyId = fromGlobalId(key.id)!.id;
+    const insertSecret = (expiresAt: string | null) =>
+      sql(
+        server.databaseUrl,
+        "insert into key_secrets (id, key_id, digest, created_at, expires_at) values (gen_random_uuid(), $1, $2, now(), $3)",
+        [keyId, `forged-${Math.random()}`, expiresAt],
+      );
+    await expect(insertSecret(null)).rejects.toMatchObject({ code: "23505", constraint: "key_secrets_current_unique" });
+    await insertSecret(new Date().toISOString());
+    await insertSecret(new Date().toISOString());
+    const [{ current }] = await sql<{ current: number }>(
+      server.databaseUrl,
+      "select count(*) filter (where expires_at is null)::int as current from key_secrets where key_id = $1",
+      [keyId],
+    );
+    expect(current).toBe(1);
   });
 
   it("revokes with a reason; the key stops working and cannot come back", async () => {

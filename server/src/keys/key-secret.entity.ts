@@ -8,6 +8,11 @@ import { ApiKey } from "./api-key.entity";
  * kept only where the organisation allows revealing.
  */
 @Entity({ tableName: "key_secrets" })
+// One current secret per key, whatever the application does; rotation supersedes before it inserts.
+@Unique({
+  name: "key_secrets_current_unique",
+  expression: `create unique index "key_secrets_current_unique" on "key_secrets" ("key_id") where "expires_at" is null`,
+})
 export class KeySecret {
   @PrimaryKey({ type: "uuid" })
   id: string = uuidv7();

@@ -4,6 +4,7 @@ import { Migration20261123010000ApiKeys } from "./Migration20261123010000ApiKeys
 import { Migration20261123020000KeyExpiry } from "./Migration20261123020000KeyExpiry";
 import { Migration20261123030000Notifications } from "./Migration20261123030000Notifications";
 import { Migration20261123040000Webhooks } from "./Migration20261123040000Webhooks";
+import { Migration20261123050000KeySecretsCurrent } from "./Migration20261123050000KeySecretsCurrent";
 import { Migration20261123060000WebhookRescue } from "./Migration20261123060000WebhookRescue";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
@@ -13,5 +14,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261123020000KeyExpiry", class: Migration20261123020000KeyExpiry },
   { name: "Migration20261123030000Notifications", class: Migration20261123030000Notifications },
   { name: "Migration20261123040000Webhooks", class: Migration20261123040000Webhooks },
+  { name: "Migration20261123050000KeySecretsCurrent", class: Migration20261123050000KeySecretsCurrent },
   { name: "Migration20261123060000WebhookRescue", class: Migration20261123060000WebhookRescue },
 ];
