@@ -81,6 +81,14 @@ describe("webhook delivery", () => {
     await endpoint("/revoked-only", { eventTypes: ["key.revoked"] });
     await endpoint("/members", { eventTypes: ["member.added"] });
     await endpoint("/north", { eventTypes: ["key.*"], locationId: createLocation.location.id });
+    const unreachable = await endpoint("/north-members", { eventTypes: ["member.added"], locationId: createLocation.location.id });
+    expect(unreachable.userErrors).toEqual([
+      {
+        field: ["eventTypes"],
+        code: "INVALID_INPUT",
+        message: "eventTypes: a location's endpoint receives key events only, not member.added",
+      },
+    ]);
 
     const { key } = await team.createKey({ name: "Organisation key" });
     await team.createKey({ name: "North key", locationId: createLocation.location.id });
@@ -192,5 +200,49 @@ describe("webhook delivery", () => {
     for (const secret of [created.signingSecret!, rotateWebhookSecret.signingSecret]) {
       expect(new Webhook(secret).verify(request.body, request.headers as never)).toMatchObject({ type: "webhook.test" });
     }
+  });
+
+  it("sends a member's endpoint only the key events that member may read, and nothing once they leave", async () => {
+    const team = await keyTeam(server, "Scoped Motors");
+    const developer = await team.addMember("Scoped Developer", "Developer");
+    const { endpoint } = await createEndpoint(server, developer.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/developer-keys"),
+      eventTypes: ["key.*", "member.*", "webhook.*"],
+    });
+    await team.createKey({ name: "Owner's own key" });
+    await team.createKey({ name: "Developer's key", mappedUserId: developer.userId });
+    await fannedOut();
+    const [request] = await receiver.waitFor(1, (r) => r.path === "/developer-keys");
+    expect(JSON.parse(request.body).data.name).toBe("Developer's key");
+
+    await graphqlData(
+      server,
+      `mutation($input: RemoveMemberInput!) { removeMember(input: $input) { userErrors { code } } }`,
+      { input: { membershipId: developer.membershipId } },
+      team.owner.token,
+    );
+    await team.createKey({ name: "After leaving", mappedUserId: team.owner.userId });
+    await fannedOut();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(
+      receiver.received.filter((r) => r.path === "/developer-keys").map((r) => JSON.parse(r.body).data.name ?? JSON.parse(r.body).type),
+    ).toEqual(["Developer's key"]);
+    expect(endpoint?.status).toBe("ENABLED");
+  });
+
+  it("fans one event out to more endpoints than one job sends at once", async () => {
+    const team = await keyTeam(server, "Crowded Motors");
+    for (let index = 0; index < 27; index++) {
+      const created = await createEndpoint(server, team.owner.token, {
+        organizationId: team.organization.id,
+        url: receiver.url(`/crowd-${index}`),
+      });
+      expect(created.userErrors).toEqual([]);
+    }
+    await team.createKey({ name: "Crowd pleaser" });
+    const requests = await receiver.waitFor(27, (r) => r.path.startsWith("/crowd-"));
+    expect(new Set(requests.map((r) => r.path)).size).toBe(27);
+    expect(new Set(requests.map((r) => JSON.parse(r.body).data.name))).toEqual(new Set(["Crowd pleaser"]));
   });
 });

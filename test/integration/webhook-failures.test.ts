@@ -36,13 +36,14 @@ describe("webhook failures", () => {
     const { endpoint } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/down-1"),
+      eventTypes: ["key.*"],
     });
     await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/ops"),
       eventTypes: ["webhook.*"],
     });
-    await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint!.id);
+    await team.createKey({ name: "Never heard of" });
 
     const found = await messagesOf(team.owner.token, endpoint!.id, (status) => status === "FAILED");
     const [message] = found.messages.nodes;
@@ -52,9 +53,9 @@ describe("webhook failures", () => {
     const [exhausted] = await receiver.waitFor(1, (r) => r.path === "/ops");
     expect(JSON.parse(exhausted.body)).toMatchObject({
       type: "webhook.attempt.exhausted",
-      data: { endpointId: endpoint!.id, messageId: message.id, eventType: "webhook.test", attempts: 4 },
+      data: { endpointId: endpoint!.id, messageId: message.id, eventType: "key.created", attempts: 4 },
     });
-    expect(receiver.received.filter((r) => r.path === "/down-1").map(typeOf)).toEqual(Array(4).fill("webhook.test"));
+    expect(receiver.received.filter((r) => r.path === "/down-1").map(typeOf)).toEqual(Array(4).fill("key.created"));
 
     receiver.answer(() => ({ status: 200 }));
     try {
@@ -129,6 +130,33 @@ describe("webhook failures", () => {
       return found.status === "DISABLED" && found;
     }, "the endpoint to be disabled");
     expect(disabled.disabledReason).toMatch(/^Every delivery failed since /);
+    const entries = await auditLog(server, team.owner.token, team.organization.id, { actions: ["WEBHOOK_DISABLED"] });
+    expect(entries.nodes.map((entry) => entry.reason)).toEqual([disabled.disabledReason]);
+    expect(await notifications(team.owner.token)).toContainEqual({
+      type: "webhook.disabled",
+      message: expect.stringContaining(disabled.disabledReason!),
+    });
+
+    // Nobody from another organisation can send its messages again, or even learn they exist.
+    const other = await keyTeam(server, "Nosy Motors");
+    const [failedMessage] = disabled.messages.nodes;
+    const { redeliverWebhookMessage } = await graphqlData(
+      server,
+      `mutation($input: RedeliverWebhookMessageInput!) { redeliverWebhookMessage(input: $input) { message { id } userErrors { code field } } }`,
+      { input: { id: failedMessage.id } },
+      other.owner.token,
+    );
+    expect(redeliverWebhookMessage).toEqual({ message: null, userErrors: [{ code: "NOT_FOUND", field: ["id"] }] });
+    const nosyRecovery = await graphqlData(
+      server,
+      `mutation($input: RecoverWebhookMessagesInput!) { recoverWebhookMessages(input: $input) { count userErrors { code field } } }`,
+      { input: { id: endpoint!.id, since: since.toISOString() } },
+      other.owner.token,
+    );
+    expect(nosyRecovery.recoverWebhookMessages).toEqual({ count: null, userErrors: [{ code: "NOT_FOUND", field: ["id"] }] });
+    expect(
+      (await graphqlData(server, `query($id: ID!) { node(id: $id) { id } }`, { id: failedMessage.id }, other.owner.token)).node,
+    ).toBeNull();
     expect(disabled.messages.nodes.map((message) => message.status).sort()).toEqual(["CANCELLED", "FAILED"]);
 
     await graphqlData(

@@ -2,6 +2,7 @@ import { Permission } from "../auth/permission";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
+import { WebhookEndpointStatus } from "./webhook-enums";
 
 /**
  * Who may see and manage an endpoint: its registrant while they hold `webhooks:manage`, and anyone
@@ -29,4 +30,10 @@ export async function endpointVisibility(ctx: RequestContext, organizationId: st
   const permissions = await ctx.authz.permissionsIn(organizationId);
   if (!permissions.has(Permission.WEBHOOKS_MANAGE)) return "none";
   return permissions.has(Permission.ORG_MANAGE) ? "all" : "own";
+}
+
+export function requireEnabledEndpoint(endpoint: WebhookEndpoint) {
+  if (endpoint.status !== WebhookEndpointStatus.ENABLED) {
+    throw userError(UserErrorCode.INVALID_STATE, `The endpoint is ${endpoint.status.toLowerCase()}; resume it first.`, ["id"]);
+  }
 }

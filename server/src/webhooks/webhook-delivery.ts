@@ -4,7 +4,7 @@ import type { WebhookConfig } from "../config";
 import type { KeyCrypto } from "../keys/key-crypto";
 import { WebhookAttemptTrigger } from "./webhook-enums";
 import { recordFailure } from "./webhook-failure";
-import { deliveryLeaseMs, uuidArray } from "./webhook-jobs";
+import { deliveryLeaseMs, PARALLEL_DELIVERIES, uuidArray } from "./webhook-jobs";
 import { type SendResult, sendWebhook } from "./webhook-sender";
 import { signatureHeader } from "./webhook-signing";
 import type { WebhookTargets } from "./webhook-targets";
@@ -12,6 +12,8 @@ import type { WebhookTargets } from "./webhook-targets";
 export interface ClaimedMessage {
   id: string;
   attempt_count: number;
+  /** The claim's `lease_until`, as the database printed it: outcomes are recorded only while it holds. */
+  lease_token: string;
   endpoint_id: string;
   organization_id: string;
   url: string;
@@ -24,9 +26,6 @@ export interface ClaimedMessage {
   payload: Record<string, unknown>;
 }
 
-/** How many requests one job has in flight at once. */
-const PARALLEL_DELIVERIES = 20;
-
 /** The JSON body of every webhook: the Standard Webhooks shape. */
 export function webhookBody(event: { type: string; occurred_at: Date; payload: Record<string, unknown> }): string {
   return JSON.stringify({ type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
@@ -38,10 +37,11 @@ export function webhookId(messageId: string): string {
 }
 
 /**
- * Makes one attempt of each of some messages: claims them (so no other worker sends them at the
- * same time), signs and sends them side by side outside any transaction, then records the
- * outcomes: every success in one statement, each failure with what follows it (a retry on the
- * schedule, failed for good, or the endpoint disabled) in its own transaction.
+ * Makes one attempt of each of some messages, in waves of `PARALLEL_DELIVERIES`: claims a wave (so
+ * no other worker sends those messages meanwhile), signs and sends it side by side outside any
+ * transaction, then records the outcomes: every success in one statement, each failure with what
+ * follows it in its own transaction. An outcome counts only while its claim holds (`lease_until`
+ * is the claim's token): a claim that ran out belongs to whoever took the message next.
  */
 export class WebhookDelivery {
   constructor(
@@ -52,14 +52,14 @@ export class WebhookDelivery {
   ) {}
 
   async deliver(messageIds: string[], trigger: WebhookAttemptTrigger = WebhookAttemptTrigger.SCHEDULED): Promise<void> {
-    if (!messageIds.length) return;
+    for (let start = 0; start < messageIds.length; start += PARALLEL_DELIVERIES) {
+      await this.deliverWave(messageIds.slice(start, start + PARALLEL_DELIVERIES), trigger);
+    }
+  }
+
+  private async deliverWave(messageIds: string[], trigger: WebhookAttemptTrigger): Promise<void> {
     const claimed = await this.claim(messageIds);
-    const outcomes: Array<{ message: ClaimedMessage; result: SendResult }> = [];
-    const queue = [...claimed];
-    const lane = async () => {
-      for (let message = queue.shift(); message; message = queue.shift()) outcomes.push({ message, result: await this.send(message) });
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_DELIVERIES, queue.length) }, lane));
+    const outcomes = await Promise.all(claimed.map(async (message) => ({ message, result: await this.send(message) })));
     const attempts = outcomes.map(({ message, result }) => ({ message, result, attempt: attemptRow(message, result, trigger) }));
     await this.recordSuccesses(attempts.filter(({ result }) => succeeded(result)).map(({ attempt }) => attempt));
     for (const failed of attempts.filter(({ result }) => !succeeded(result))) {
@@ -67,17 +67,20 @@ export class WebhookDelivery {
     }
   }
 
-  /** Messages are claimed when pending, or when a claim's lease ran out because its process died mid-attempt. */
+  /**
+   * Messages are claimed when pending and due, or when a claim's lease ran out because its process
+   * died mid-attempt; only for enabled endpoints.
+   */
   private async claim(messageIds: string[]): Promise<ClaimedMessage[]> {
     const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
     const rows = await this.em.fork().execute<ClaimedMessage[]>(
       `with claimed as (
          update webhook_messages m set status = 'DELIVERING', lease_until = now() + ? * interval '1 millisecond'
          from webhook_endpoints e
-         where m.id = any(?::uuid[]) and e.id = m.endpoint_id and e.status = 'ENABLED'
+         where m.id = any(?::uuid[]) and e.id = m.endpoint_id and e.status = 'ENABLED' and m.next_attempt_at <= now()
            and (m.status = 'PENDING' or (m.status = 'DELIVERING' and m.lease_until < now()))
-         returning m.id, m.attempt_count, m.event_id, e.id as endpoint_id, e.organization_id, e.url, e.sealed_secret,
-           e.previous_sealed_secret, e.previous_secret_expires_at, e.failing_since
+         returning m.id, m.attempt_count, m.event_id, m.lease_until::text as lease_token, e.id as endpoint_id, e.organization_id,
+           e.url, e.sealed_secret, e.previous_sealed_secret, e.previous_secret_expires_at, e.failing_since
        )
        select claimed.*, d.type, d.occurred_at, d.payload from claimed join domain_events d on d.id = claimed.event_id`,
       [leaseMs, uuidArray(messageIds)],
@@ -92,10 +95,16 @@ export class WebhookDelivery {
     }));
   }
 
-  private send(message: ClaimedMessage): Promise<SendResult> {
-    const timestamp = new Date();
-    const body = webhookBody(message);
-    return sendWebhook(this.targets, message.url, this.headers(message, timestamp, body), body, this.config.timeoutMs);
+  /** Never throws: whatever goes wrong is this attempt's failure, and the wave's other outcomes are kept. */
+  private async send(message: ClaimedMessage): Promise<SendResult> {
+    try {
+      const timestamp = new Date();
+      const body = webhookBody(message);
+      return await sendWebhook(this.targets, message.url, this.headers(message, timestamp, body), body, this.config.timeoutMs);
+    } catch (error) {
+      const reason = error instanceof Error ? error.name : "error";
+      return { status: null, body: null, latencyMs: 0, error: `could not be sent (${reason})`, retryAfterMs: null };
+    }
   }
 
   private headers(message: ClaimedMessage, timestamp: Date, body: string): Record<string, string> {
@@ -111,22 +120,29 @@ export class WebhookDelivery {
     };
   }
 
-  /** Every success in one statement (atomic on its own): the attempts, the messages, and the end of their endpoints' failing runs. */
+  /**
+   * Every success in one statement (atomic on its own): the attempts of messages that still exist
+   * (an endpoint may have been deleted meanwhile), the messages whose claim still holds, and the end
+   * of their endpoints' failing runs.
+   */
   private async recordSuccesses(attempts: AttemptRow[]): Promise<void> {
     if (!attempts.length) return;
     await this.em.fork().execute(
       `with done as (
          select * from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
-           response_status int, response_body text, latency_ms int)
+           response_status int, response_body text, latency_ms int, lease_token timestamptz)
+       ), settled as (
+         update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
+           lease_until = null, next_attempt_at = null
+         from done where m.id = done.message_id and m.status = 'DELIVERING' and m.lease_until = done.lease_token
+         returning m.id, m.endpoint_id
        ), attempts as (
          insert into webhook_attempts (id, message_id, trigger, url, response_status, response_body, latency_ms, error)
-         select id, message_id, trigger, url, response_status, response_body, latency_ms, null from done
-       ), endpoints as (
-         update webhook_endpoints set failing_since = null where id in (select endpoint_id from done) and failing_since is not null
+         select done.id, done.message_id, done.trigger, done.url, done.response_status, done.response_body, done.latency_ms, null
+         from done join webhook_messages m on m.id = done.message_id
        )
-       update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
-         lease_until = null, next_attempt_at = null
-       from done where m.id = done.message_id`,
+       update webhook_endpoints set failing_since = null
+       where id in (select endpoint_id from settled) and failing_since is not null`,
       [JSON.stringify(attempts)],
     );
   }
@@ -142,6 +158,7 @@ export interface AttemptRow {
   response_body: string | null;
   latency_ms: number;
   error: string | null;
+  lease_token: string;
 }
 
 function attemptRow(message: ClaimedMessage, result: SendResult, trigger: WebhookAttemptTrigger): AttemptRow {
@@ -155,6 +172,7 @@ function attemptRow(message: ClaimedMessage, result: SendResult, trigger: Webhoo
     response_body: result.body,
     latency_ms: result.latencyMs,
     error: failureOf(result),
+    lease_token: message.lease_token,
   };
 }
 

@@ -23,7 +23,8 @@ export async function disableEndpoint(tx: EntityManager, endpointId: string, rea
     "update webhook_messages set status = 'CANCELLED', next_attempt_at = null where endpoint_id = ? and status = 'PENDING'",
     [endpointId],
   );
-  const payload = { endpointId: toGlobalId("WebhookEndpoint", endpointId), url: endpoint.url, reason };
+  // Not the URL: other members' endpoints hear of this, and URLs often carry credentials.
+  const payload = { endpointId: toGlobalId("WebhookEndpoint", endpointId), reason };
   const event = publishEvent(tx, {
     type: EventType.WEBHOOK_DISABLED,
     organizationId: endpoint.organization_id,

@@ -2,7 +2,7 @@ import { registerEnumType } from "type-graphql";
 
 export enum WebhookEndpointStatus {
   ENABLED = "ENABLED",
-  /** Paused by a person: events are kept and delivered, in order, on resume. */
+  /** Paused by a person: events are kept and delivered on resume. */
   PAUSED = "PAUSED",
   /** Switched off by Latchkey after `410 Gone` or days of failures; nothing is kept until resumed. */
   DISABLED = "DISABLED",
@@ -26,7 +26,7 @@ registerEnumType(WebhookEndpointStatus, {
   description: "Whether an endpoint receives events.",
   valuesConfig: {
     ENABLED: { description: "Receives events." },
-    PAUSED: { description: "Paused by a person: events are kept and delivered in order on resume." },
+    PAUSED: { description: "Paused by a person: events are kept and delivered on resume." },
     DISABLED: { description: "Switched off by Latchkey after `410 Gone` or days of failures; events are not kept until resumed." },
   },
 });

@@ -4,6 +4,7 @@ import { EventType, publishEvent } from "../events/events";
 import { toGlobalId } from "../graphql/global-id";
 import type { AttemptRow, ClaimedMessage } from "./webhook-delivery";
 import { disableEndpoint } from "./webhook-disable";
+import { WebhookEndpointStatus, WebhookMessageStatus } from "./webhook-enums";
 import { enqueueDeliveries } from "./webhook-jobs";
 import type { SendResult } from "./webhook-sender";
 
@@ -11,9 +12,10 @@ const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
 const GONE = 410;
 
 /**
- * Records a failed attempt and what follows, in one transaction: a retry on the schedule, or, when
+ * Records a failed attempt and what follows, in one transaction: a retry on the schedule or, when
  * retries ran out, `webhook.attempt.exhausted`; `410 Gone` disables the endpoint at once, and so
- * does failing everything for `disableAfterMs`.
+ * does failing everything for `disableAfterMs`. The attempt is kept if its message still exists;
+ * the rest happens only while the claim holds, and nothing is retried for a disabled endpoint.
  */
 export async function recordFailure(
   em: EntityManager,
@@ -23,12 +25,16 @@ export async function recordFailure(
   attempt: AttemptRow,
 ) {
   const gone = result.status === GONE;
-  const attempts = message.attempt_count + 1;
-  const schedule = config.retryScheduleMs;
   await em.transactional(async (tx) => {
+    // Locking the endpoint serialises this with pausing, disabling and deleting it.
+    const [endpoint] = await tx.execute<Array<{ status: WebhookEndpointStatus }>>(
+      "select status from webhook_endpoints where id = ? for update",
+      [message.endpoint_id],
+    );
+    if (!endpoint) return;
     await tx.execute(
       `insert into webhook_attempts (id, message_id, trigger, url, response_status, response_body, latency_ms, error)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+       select ?, ?, ?, ?, ?, ?, ?, ? where exists (select 1 from webhook_messages where id = ?)`,
       [
         attempt.id,
         attempt.message_id,
@@ -38,18 +44,23 @@ export async function recordFailure(
         attempt.response_body,
         attempt.latency_ms,
         attempt.error,
+        message.id,
       ],
     );
-    const retry = !gone && attempts <= schedule.length;
-    const nextAttemptAt = retry ? new Date(Date.now() + retryDelay(schedule[attempts - 1], result.retryAfterMs)) : null;
-    await tx.execute("update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ? where id = ?", [
-      retry ? "PENDING" : "FAILED",
-      attempts,
-      nextAttemptAt,
-      message.id,
-    ]);
+    const attempts = message.attempt_count + 1;
+    const disabled = endpoint.status === WebhookEndpointStatus.DISABLED;
+    const retry = !gone && !disabled && attempts <= config.retryScheduleMs.length;
+    const nextAttemptAt = retry ? new Date(Date.now() + retryDelay(config.retryScheduleMs[attempts - 1], result.retryAfterMs)) : null;
+    const status = retry ? WebhookMessageStatus.PENDING : disabled ? WebhookMessageStatus.CANCELLED : WebhookMessageStatus.FAILED;
+    const [settled] = await tx.execute(
+      `update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ?
+       where id = ? and status = 'DELIVERING' and lease_until = ?::timestamptz returning id`,
+      [status, attempts, nextAttemptAt, message.id, message.lease_token],
+    );
+    if (!settled || disabled) return;
     if (retry) await enqueueDeliveries(tx, [message.id], nextAttemptAt);
-    else if (!gone) {
+    // News of failed webhook.* messages would itself fail at the other failing endpoints, and so on.
+    else if (!gone && !message.type.startsWith("webhook.")) {
       publishEvent(tx, {
         type: EventType.WEBHOOK_ATTEMPT_EXHAUSTED,
         organizationId: message.organization_id,

@@ -1,9 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { v7 as uuidv7 } from "uuid";
+import { Permission } from "../auth/permission";
 import { EventType } from "../events/events";
-import { idOfType } from "../graphql/global-id";
+import { idOfType, toGlobalId } from "../graphql/global-id";
 import { listensTo } from "./webhook-event-types";
-import { uuidArray } from "./webhook-jobs";
+import { enqueueDeliveries, PARALLEL_DELIVERIES, uuidArray } from "./webhook-jobs";
 
 interface EventRow {
   id: string;
@@ -18,13 +19,17 @@ interface EndpointRow {
   location_id: string | null;
   event_types: string[];
   status: string;
+  created_by_id: string | null;
+  /** What whoever registered the endpoint may do in the organisation now; empty once they left it. */
+  owner_permissions: string[];
 }
 
 /**
- * Turns one event into a message per endpoint that listens to it, in one transaction, and returns
- * the messages of enabled endpoints still waiting to go out (a paused endpoint's messages wait for
- * it to resume). The caller delivers them at once; should it die first, they are due
- * (`next_attempt_at`) and the rescue sweep queues them. Run again for the same event, it adds
+ * Turns one event into a message per endpoint that listens to it (and whose owner may see it), in
+ * one transaction, and returns the first wave of messages of enabled endpoints waiting to go out,
+ * queuing the rest (a paused endpoint's messages wait for it to resume). The caller sends the wave
+ * at once; should it die first, those messages are due (`next_attempt_at`) and the rescue sweep
+ * queues them. Run again for the same event, it adds
  * nothing (a message is unique per endpoint and event) and returns what is still pending.
  */
 export async function fanOutEvent(em: EntityManager, eventId: string): Promise<string[]> {
@@ -34,7 +39,11 @@ export async function fanOutEvent(em: EntityManager, eventId: string): Promise<s
     ]);
     if (!event?.organization_id) return [];
     const endpoints = await tx.execute<EndpointRow[]>(
-      "select id, location_id, event_types, status from webhook_endpoints where organization_id = ? and status in ('ENABLED', 'PAUSED')",
+      `select e.id, e.location_id, e.event_types, e.status, e.created_by_id, coalesce(r.permissions, '{}') as owner_permissions
+       from webhook_endpoints e
+       left join memberships m on m.user_id = e.created_by_id and m.organization_id = e.organization_id
+       left join roles r on r.id = m.role_id
+       where e.organization_id = ? and e.status in ('ENABLED', 'PAUSED')`,
       [event.organization_id],
     );
     const receivers = endpoints.filter((endpoint) => receives(endpoint, event));
@@ -51,7 +60,10 @@ export async function fanOutEvent(em: EntityManager, eventId: string): Promise<s
       "select id from webhook_messages where event_id = ? and endpoint_id = any(?::uuid[]) and status = 'PENDING'",
       [event.id, uuidArray(enabled)],
     );
-    return pending.map((message) => message.id);
+    // Send a wave now; queue the rest as jobs of their own, so that no job outlives its lease.
+    const ids = pending.map((message) => message.id);
+    await enqueueDeliveries(tx, ids.slice(PARALLEL_DELIVERIES));
+    return ids.slice(0, PARALLEL_DELIVERIES);
   });
 }
 
@@ -59,8 +71,23 @@ function receives(endpoint: EndpointRow, event: EventRow): boolean {
   // A test goes to the endpoint it tests only; news about an endpoint goes to the others only.
   if (event.type === EventType.WEBHOOK_TEST) return event.subject_id === endpoint.id;
   if (event.type.startsWith("webhook.") && event.subject_id === endpoint.id) return false;
-  if (!listensTo(endpoint.event_types, event.type)) return false;
+  if (!listensTo(endpoint.event_types, event.type) || !ownerMaySee(endpoint, event)) return false;
   if (!endpoint.location_id) return true;
   const locationId = typeof event.payload.locationId === "string" ? idOfType(event.payload.locationId, "Location") : null;
   return locationId === endpoint.location_id;
+}
+
+/**
+ * An endpoint hears only what whoever registered it may see now, as if they read it through the
+ * API: nothing once they left the organisation or lost `webhooks:manage`; other members' key events
+ * only with `keys:read:all`; news of other endpoints only with `org:manage` (the admins who see them).
+ */
+function ownerMaySee(endpoint: EndpointRow, event: EventRow): boolean {
+  const may = (permission: Permission) => endpoint.owner_permissions.includes(permission);
+  if (!endpoint.created_by_id || !may(Permission.WEBHOOKS_MANAGE)) return false;
+  if (event.type.startsWith("key.")) {
+    return may(Permission.KEYS_READ_ALL) || event.payload.mappedUserId === toGlobalId("User", endpoint.created_by_id);
+  }
+  if (event.type.startsWith("webhook.")) return may(Permission.ORG_MANAGE);
+  return may(Permission.ORG_READ);
 }

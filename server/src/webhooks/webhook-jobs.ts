@@ -3,6 +3,9 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 export const FAN_OUT_TASK = "latchkey_webhook_fan_out";
 export const DELIVERY_TASK = "latchkey_webhook_delivery";
 
+/** How many requests one job has in flight at once; a fan-out job sends this many itself and queues the rest. */
+export const PARALLEL_DELIVERIES = 20;
+
 /** How long one attempt may hold a message (or its job) before it is presumed lost with its process. */
 export function deliveryLeaseMs(timeoutMs: number): number {
   return timeoutMs * 2 + 5_000;

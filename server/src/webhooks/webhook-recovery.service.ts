@@ -4,9 +4,9 @@ import { AuditAction } from "../audit/audit-action";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, parseInput } from "../graphql/validate";
-import { manageableEndpoint, mayManageEndpoint } from "./webhook-access";
+import { manageableEndpoint, mayManageEndpoint, requireEnabledEndpoint } from "./webhook-access";
 import type { WebhookEndpoint } from "./webhook-endpoint.entity";
-import { WebhookEndpointStatus, WebhookMessageStatus } from "./webhook-enums";
+import { WebhookMessageStatus } from "./webhook-enums";
 import { enqueueDeliveries } from "./webhook-jobs";
 import { WebhookMessage } from "./webhook-message.entity";
 
@@ -16,12 +16,6 @@ const recoverSchema = z.object({
   since: z.date().refine((since) => since <= new Date(), "must not be in the future"),
 });
 
-function requireEnabled(endpoint: WebhookEndpoint) {
-  if (endpoint.status !== WebhookEndpointStatus.ENABLED) {
-    throw userError(UserErrorCode.INVALID_STATE, `The endpoint is ${endpoint.status.toLowerCase()}; resume it first.`, ["id"]);
-  }
-}
-
 /**
  * Starts the delivery of messages over again, with a fresh retry schedule, in one transaction with
  * its audit entry. Returns the IDs of the messages queued.
@@ -30,7 +24,7 @@ async function restart(ctx: RequestContext, endpoint: WebhookEndpoint, where: st
   return ctx.em.transactional(async (em) => {
     const restarted = await em.execute<Array<{ id: string }>>(
       `update webhook_messages set status = 'PENDING', attempt_count = 0, next_attempt_at = now(), lease_until = null
-       where endpoint_id = ? and status <> 'DELIVERING' and ${where} returning id`,
+       where endpoint_id = ? and (status <> 'DELIVERING' or lease_until < now()) and ${where} returning id`,
       [endpoint.id, ...params],
     );
     const ids = restarted.map((message) => message.id);
@@ -53,7 +47,7 @@ export async function redeliverWebhookMessage(ctx: RequestContext, input: unknow
   const message = await ctx.em.findOne(WebhookMessage, id, { populate: ["endpoint"] });
   if (!message || !(await mayManageEndpoint(ctx, message.endpoint)))
     throw userError(UserErrorCode.NOT_FOUND, "Webhook message not found.", ["id"]);
-  requireEnabled(message.endpoint);
+  requireEnabledEndpoint(message.endpoint);
   if (message.status === WebhookMessageStatus.DELIVERING)
     throw userError(UserErrorCode.INVALID_STATE, "An attempt is in flight; wait for it.", ["id"]);
   await restart(ctx, message.endpoint, "id = ?", [message.id]);
@@ -65,7 +59,7 @@ export async function redeliverWebhookMessage(ctx: RequestContext, input: unknow
 export async function recoverWebhookMessages(ctx: RequestContext, input: unknown): Promise<{ endpoint: WebhookEndpoint; count: number }> {
   const { id, since } = parseInput(recoverSchema, input);
   const endpoint = await manageableEndpoint(ctx, id);
-  requireEnabled(endpoint);
+  requireEnabledEndpoint(endpoint);
   const ids = await restart(ctx, endpoint, "status in ('FAILED', 'CANCELLED') and created_at >= ?", [since]);
   return { endpoint, count: ids.length };
 }

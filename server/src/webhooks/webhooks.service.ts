@@ -8,7 +8,7 @@ import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
 import { globalIdOf, parseInput } from "../graphql/validate";
-import { manageableEndpoint } from "./webhook-access";
+import { manageableEndpoint, requireEnabledEndpoint } from "./webhook-access";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { WebhookEndpointStatus } from "./webhook-enums";
 import { isEventTypePattern, WEBHOOK_EVENT_TYPES } from "./webhook-event-types";
@@ -53,6 +53,18 @@ async function requireTarget(ctx: RequestContext, url: string) {
   if (refusal) throw userError(UserErrorCode.INVALID_INPUT, `url: ${refusal}`, ["url"]);
 }
 
+/** Only key events concern a location; member and webhook events would never reach its endpoint. */
+function requireLocationEventTypes(eventTypes: string[]) {
+  const unreachable = eventTypes.filter((type) => type !== "*" && !type.startsWith("key."));
+  if (unreachable.length) {
+    throw userError(
+      UserErrorCode.INVALID_INPUT,
+      `eventTypes: a location's endpoint receives key events only, not ${unreachable.join(", ")}`,
+      ["eventTypes"],
+    );
+  }
+}
+
 /** Audits a change to an endpoint in the change's transaction. */
 function audit(
   em: EntityManager,
@@ -80,6 +92,7 @@ export async function createWebhookEndpoint(ctx: RequestContext, input: unknown)
     if (!location || location.organization.id !== parsed.organizationId)
       throw userError(UserErrorCode.NOT_FOUND, "Location not found.", ["locationId"]);
   }
+  if (locationId) requireLocationEventTypes(parsed.eventTypes);
   await requireTarget(ctx, parsed.url);
   const signingSecret = newSigningSecret();
   return ctx.em.transactional(async (em) => {
@@ -101,6 +114,7 @@ export async function createWebhookEndpoint(ctx: RequestContext, input: unknown)
 export async function updateWebhookEndpoint(ctx: RequestContext, input: unknown): Promise<WebhookEndpoint> {
   const parsed = parseInput(updateSchema, input);
   const endpoint = await manageableEndpoint(ctx, parsed.id);
+  if (endpoint.location && parsed.eventTypes) requireLocationEventTypes(parsed.eventTypes);
   if (parsed.url) await requireTarget(ctx, parsed.url);
   return ctx.em.transactional(async (em) => {
     if (parsed.url) endpoint.url = parsed.url;
@@ -160,16 +174,17 @@ export async function resumeWebhookEndpoint(ctx: RequestContext, input: unknown)
 export async function rotateWebhookSecret(ctx: RequestContext, input: unknown): Promise<EndpointWithSecret> {
   const endpoint = await manageableEndpoint(ctx, parseInput(idSchema, input).id);
   const signingSecret = newSigningSecret();
-  return ctx.em.transactional(async (em) => {
-    endpoint.previousSealedSecret = endpoint.sealedSecret;
-    endpoint.previousSecretExpiresAt = new Date(Date.now() + PREVIOUS_SECRET_HOURS * 3_600_000);
-    endpoint.sealedSecret = ctx.services.keyCrypto.seal(signingSecret);
-    em.persist(endpoint);
-    audit(em, ctx, endpoint, AuditAction.WEBHOOK_SECRET_ROTATED, {
-      previousSecretValidUntil: endpoint.previousSecretExpiresAt.toISOString(),
-    });
-    return { endpoint, signingSecret };
+  const previousSecretExpiresAt = new Date(Date.now() + PREVIOUS_SECRET_HOURS * 3_600_000);
+  await ctx.em.transactional(async (em) => {
+    // One statement, so that of two concurrent rotations the second keeps the first's secret as previous.
+    await em.execute(
+      "update webhook_endpoints set previous_sealed_secret = sealed_secret, previous_secret_expires_at = ?, sealed_secret = ? where id = ?",
+      [previousSecretExpiresAt, ctx.services.keyCrypto.seal(signingSecret), endpoint.id],
+    );
+    audit(em, ctx, endpoint, AuditAction.WEBHOOK_SECRET_ROTATED, { previousSecretValidUntil: previousSecretExpiresAt.toISOString() });
   });
+  await ctx.em.refresh(endpoint);
+  return { endpoint, signingSecret };
 }
 
 export async function deleteWebhookEndpoint(ctx: RequestContext, input: unknown): Promise<string> {
@@ -184,9 +199,7 @@ export async function deleteWebhookEndpoint(ctx: RequestContext, input: unknown)
 /** Sends a `webhook.test` event to this endpoint only, through the same queue as every event. */
 export async function sendTestWebhook(ctx: RequestContext, input: unknown): Promise<WebhookEndpoint> {
   const endpoint = await manageableEndpoint(ctx, parseInput(idSchema, input).id);
-  if (endpoint.status !== WebhookEndpointStatus.ENABLED) {
-    throw userError(UserErrorCode.INVALID_STATE, `The endpoint is ${endpoint.status.toLowerCase()}; resume it first.`, ["id"]);
-  }
+  requireEnabledEndpoint(endpoint);
   await ctx.em.transactional(async (em) => {
     publishEvent(em, {
       type: EventType.WEBHOOK_TEST,
