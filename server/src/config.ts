@@ -49,12 +49,11 @@ const schema = z.object({
     .transform((value) => value === "true"),
   /** Who may tell us the client's address in `X-Forwarded-For`: `false`, a proxy count, or proxy addresses. */
   TRUST_PROXY: z.string().default("false").transform(trustProxySetting),
-  /** Addresses (CIDR) webhooks may target although private or loopback: for development and tests. */
-  WEBHOOK_ALLOWED_TARGETS: z
-    .string()
-    .optional()
-    .transform((value) => (value ? value.split(",").map((range) => range.trim()) : []))
-    .pipe(z.array(z.string().refine(isCidrOrAddress, "must be IP addresses or CIDR ranges, comma-separated"))),
+  /**
+   * Addresses or CIDR ranges webhooks may target although private or loopback: for development and
+   * tests. Read once into canonical CIDR strings (`127.0.0.1/32`, `::1/128`, `10.0.0.0/8`).
+   */
+  WEBHOOK_ALLOWED_TARGETS: z.string().optional().transform(allowedTargets),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
   /** Seconds between a failed delivery and its next retry (Standard Webhooks' and Svix's schedule). */
   WEBHOOK_RETRY_SCHEDULE: z
@@ -116,16 +115,44 @@ function isTrustableProxy(address: string): boolean {
   }
 }
 
-function isCidrOrAddress(value: string): boolean {
-  return ipaddr.isValid(value) || isValidCidr(value);
+/** `WEBHOOK_ALLOWED_TARGETS`, comma-separated, as canonical CIDR strings without duplicates. */
+function allowedTargets(value: string | undefined, context: z.RefinementCtx): string[] {
+  if (!value?.trim()) return [];
+  const ranges = new Set<string>();
+  for (const entry of value.split(",").map((text) => text.trim())) {
+    const range = canonicalTarget(entry);
+    if (range) ranges.add(range);
+    else {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `"${entry}" is not a dotted-quad IPv4 address, an IPv6 address or a CIDR range of either (e.g. 127.0.0.1, ::1, 10.0.0.0/8), comma-separated`,
+      });
+    }
+  }
+  return [...ranges];
 }
 
-function isValidCidr(value: string): boolean {
+/**
+ * One allowed webhook target as a canonical CIDR string (`ipaddr.js`'s `toString()` of the network
+ * address, `/32` or `/128` for a single address), or null when it is not well-formed. Only dotted
+ * quads count as IPv4: `127.1`, `2130706433`, `0x7f.0.0.1` and `1.2.3.04` are refused rather than
+ * read one way here and another way elsewhere. IPv6 zone indices (`fe80::1%eth0`) are refused too.
+ */
+export function canonicalTarget(entry: string): string | null {
+  const [address, bits, ...rest] = entry.split("/");
+  if (rest.length > 0 || address.includes("%")) return null;
+  const kind = ipaddr.IPv4.isValidFourPartDecimal(address) ? ipaddr.IPv4 : ipaddr.IPv6.isValid(address) ? ipaddr.IPv6 : null;
+  if (!kind) return null;
+  if (bits === undefined) {
+    const parsed = kind.parse(address);
+    return `${parsed.toString()}/${parsed.kind() === "ipv4" ? 32 : 128}`;
+  }
+  if (!/^\d{1,3}$/.test(bits)) return null;
   try {
-    ipaddr.parseCIDR(value);
-    return true;
+    const [, prefixLength] = kind.parseCIDR(entry);
+    return `${kind.networkAddressFromCIDR(entry).toString()}/${prefixLength}`;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import type { WebhookTargets } from "./webhook-targets";
+import { isTargetRefusal, TARGET_REFUSED, type WebhookTargets } from "./webhook-targets";
 
 const RESPONSE_BODY_LIMIT = 1024;
 
@@ -9,7 +9,7 @@ export interface SendResult {
   body: string | null;
   latencyMs: number;
   error: string | null;
-  /** Seconds from a `Retry-After` header, when one came. */
+  /** Milliseconds to wait, from a `Retry-After` header, when one came. */
   retryAfterMs: number | null;
 }
 
@@ -34,7 +34,8 @@ export function sendWebhook(
       clearTimeout(deadline);
       settle(result);
     };
-    const failed = (error: Error) => resolve({ status: null, body: null, latencyMs: elapsed(), error: error.message, retryAfterMs: null });
+    const failed = (error: Error) =>
+      resolve({ status: null, body: null, latencyMs: elapsed(), error: failureMessage(error), retryAfterMs: null });
     const url = new URL(rawUrl);
     const request = (url.protocol === "https:" ? https : http).request(url, {
       method: "POST",
@@ -46,7 +47,8 @@ export function sendWebhook(
         "user-agent": "Latchkey-Webhooks/1",
       },
     });
-    const deadline = setTimeout(() => request.destroy(new Error(`no response within ${timeoutMs / 1000} s`)), timeoutMs);
+    // The agents have no socket cap, so a request is sent at once and this deadline is its own.
+    const deadline = setTimeout(() => request.destroy(new DeadlineExceeded(`no response within ${timeoutMs / 1000} s`)), timeoutMs);
     request.on("response", (response) => {
       const chunks: Buffer[] = [];
       let kept = 0;
@@ -68,6 +70,36 @@ export function sendWebhook(
     request.on("error", failed);
     request.end(body);
   });
+}
+
+class DeadlineExceeded extends Error {}
+
+/** What a failed attempt shows, from the error Node or the agent gave. */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection closed",
+  ETIMEDOUT: "connection timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ENOTFOUND: "host does not resolve",
+  EAI_AGAIN: "host name lookup failed",
+};
+
+/**
+ * The error an attempt records, for the endpoint's owner to read. Node's messages may name the
+ * address a host resolved to (`connect ECONNREFUSED 10.1.2.3:80`), and the agent's always do, so
+ * neither is kept: the agent's refusal becomes `TARGET_REFUSED`, Node's errors their code.
+ */
+export function failureMessage(error: Error): string {
+  if (error instanceof DeadlineExceeded) return error.message;
+  if (isTargetRefusal(error)) return TARGET_REFUSED;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== "string" || !/^[A-Z][A-Z0-9_]*$/.test(code)) return `could not be sent (${error.name})`;
+  if (NETWORK_ERRORS[code]) return `${NETWORK_ERRORS[code]} (${code})`;
+  if (/^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)) return `TLS failed (${code})`;
+  if (code.startsWith("HPE_")) return `not a valid HTTP response (${code})`;
+  return `network error (${code})`;
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
