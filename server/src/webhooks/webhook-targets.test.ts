@@ -4,9 +4,9 @@ import type { Duplex } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "../config";
 import { failureMessage, sendWebhook } from "./webhook-sender";
-import { TARGET_REFUSED, WebhookTargets } from "./webhook-targets";
+import { NOT_PUBLIC, TARGET_REFUSED, WebhookTargets } from "./webhook-targets";
 
-const PRIVATE = "resolves to a private, loopback, link-local or reserved address";
+const PRIVATE = NOT_PUBLIC;
 
 function allowedTargets(value: string): string[] {
   return loadConfig({ WEBHOOK_ALLOWED_TARGETS: value }, { dotenv: false }).webhooks.allowedTargets;
@@ -99,7 +99,7 @@ describe("WebhookTargets", () => {
       expect(await targets.refusal(url), url).toBe(PRIVATE);
     }
     expect(await targets.refusal("ftp://example.com/")).toBe("must be an http:// or https:// URL");
-    expect(await targets.refusal("http://latchkey-test.invalid/")).toBe("names a host that does not resolve (latchkey-test.invalid)");
+    expect(await targets.refusal("http://latchkey-test.invalid/")).toBe(NOT_PUBLIC);
   });
 
   it("refuses IPv4-mapped IPv6 literals, which delivery could never reach, asking for the IPv4 address", async () => {

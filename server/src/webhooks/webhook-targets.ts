@@ -21,6 +21,8 @@ export const TARGET_REFUSED = "the target address is not allowed (private, loopb
  * IPv4-mapped IPv6 address stays IPv6 and no IPv4 range matches it), and otherwise only addresses
  * whose `ipaddr.js` range is `unicast`; `allows` is that rule, written out.
  */
+export const NOT_PUBLIC = "must resolve to a public address (not a private, loopback, link-local or reserved one)";
+
 export class WebhookTargets {
   private readonly allowed: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]>;
   private readonly httpAgent: RequestFilteringHttpAgent;
@@ -65,11 +67,13 @@ export class WebhookTargets {
       try {
         addresses = (await lookup(host, { all: true })).map((entry) => entry.address);
       } catch {
-        return `names a host that does not resolve (${host})`;
+        addresses = [];
       }
     }
-    // Which address, and so what the name resolves to, is not said.
-    return addresses.every((address) => this.allows(address)) ? null : "resolves to a private, loopback, link-local or reserved address";
+    // One answer whether the name does not resolve or resolves privately, and no address: a refusal
+    // must not let anyone map the internal network's names.
+    const isPublic = addresses.length > 0 && addresses.every((address) => this.allows(address));
+    return isPublic ? null : NOT_PUBLIC;
   }
 
   /** Whether a connection to this IP address may be made: the decision the delivery agent takes. */
