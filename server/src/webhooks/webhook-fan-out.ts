@@ -29,8 +29,8 @@ interface EndpointRow {
  * one transaction, and returns the first wave of messages of enabled endpoints waiting to go out,
  * queuing the rest (a paused endpoint's messages wait for it to resume). The caller sends the wave
  * at once; should it die first, those messages are due (`next_attempt_at`) and the rescue sweep
- * queues them. Run again for the same event, it adds
- * nothing (a message is unique per endpoint and event) and returns what is still pending.
+ * queues them. Run again for the same event, it adds nothing (a message is unique per endpoint and
+ * event) and returns what is still pending.
  */
 export async function fanOutEvent(em: EntityManager, eventId: string): Promise<string[]> {
   return em.transactional(async (tx) => {
