@@ -13,12 +13,9 @@ import { LocationResolver } from "../orgs/locations.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
 import { RoleResolver } from "../roles/roles.resolver";
 import { UserResolver } from "../users/user.resolver";
-import {
-  KeyHolderWebhooksResolver,
-  OrganizationWebhooksResolver,
-  WebhookEndpointResolver,
-  WebhookMessageResolver,
-} from "../webhooks/webhooks.resolver";
+import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webhooks/org-webhooks.resolver";
+import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
+import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
 import { NodeResolver } from "./node.resolver";
 
 export const RESOLVERS = [

@@ -2,28 +2,22 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Obje
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { UserError } from "../graphql/errors";
-import { optionalIdArgument } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
-import { KeyHolder } from "../keys/org-keys.resolver";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
 import { User } from "../users/user.entity";
-import { endpointVisibility } from "./webhook-access";
-import { WebhookAttempt } from "./webhook-attempt.entity";
-import { webhookBody, webhookId } from "./webhook-delivery";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
-import { WebhookEndpointStatus, WebhookMessageStatus } from "./webhook-enums";
+import { WebhookMessageStatus } from "./webhook-enums";
 import { WebhookMessage } from "./webhook-message.entity";
-import { recoverWebhookMessages, redeliverWebhookMessage } from "./webhook-recovery.service";
+import { recoverWebhookMessages } from "./webhook-recovery.service";
 import {
   CreateWebhookEndpointInput,
   RecoverWebhookMessagesInput,
-  RedeliverWebhookMessageInput,
   UpdateWebhookEndpointInput,
   WebhookEndpointIdInput,
 } from "./webhooks.inputs";
-import { listEndpoints, listMessages } from "./webhooks.queries";
+import { listMessages } from "./webhooks.queries";
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -65,47 +59,12 @@ const DeleteWebhookEndpointPayload = MutationPayload(
   () => ID,
   "The ID of the deleted endpoint.",
 );
-const WebhookMessagePayload = MutationPayload("WebhookMessagePayload", "message", () => WebhookMessage, "The message queued again.");
-const WebhookEndpointConnection = Connection("WebhookEndpoint", () => WebhookEndpoint, "A page of webhook endpoints, oldest first.");
 const WebhookMessageConnection = Connection("WebhookMessage", () => WebhookMessage, "A page of webhook messages, newest first.");
-
-@ArgsType()
-class EndpointListArgs extends ConnectionArgs {
-  @Field(() => [WebhookEndpointStatus], { nullable: true })
-  statuses?: WebhookEndpointStatus[] | null;
-
-  @Field(() => ID, { nullable: true, description: "Only endpoints this user registered (admins only; others see only their own)." })
-  createdById?: string | null;
-}
 
 @ArgsType()
 class MessageListArgs extends ConnectionArgs {
   @Field(() => [WebhookMessageStatus], { nullable: true })
   statuses?: WebhookMessageStatus[] | null;
-}
-
-@Resolver(() => Organization)
-export class OrganizationWebhooksResolver {
-  @FieldResolver(() => WebhookEndpointConnection, {
-    nullable: true,
-    description: "Webhook endpoints: your own with `webhooks:manage`, everyone's with `org:manage` too.",
-  })
-  webhookEndpoints(@Root() organization: Organization, @Args(() => EndpointListArgs) args: EndpointListArgs, @Ctx() ctx: RequestContext) {
-    const filter = { statuses: args.statuses, createdById: optionalIdArgument(args.createdById, "User", "createdById") };
-    return listEndpoints(ctx, organization.id, filter, pageRequest(args));
-  }
-}
-
-@Resolver(() => KeyHolder)
-export class KeyHolderWebhooksResolver {
-  @FieldResolver(() => [WebhookEndpoint], {
-    nullable: true,
-    description: "The endpoints this member registered (Crelate's API Management); for admins with `webhooks:manage` and `org:manage`.",
-  })
-  async webhookEndpoints(@Root() holder: KeyHolder, @Ctx() ctx: RequestContext) {
-    if ((await endpointVisibility(ctx, holder.organizationId)) !== "all") return null;
-    return ctx.loaders.webhooks.endpointsOfCreator.load(`${holder.organizationId}|${holder.user.id}`);
-  }
 }
 
 @Resolver(() => WebhookEndpoint)
@@ -191,41 +150,6 @@ export class WebhookEndpointResolver {
     return toPayload(
       () => recoverWebhookMessages(ctx, input),
       (recovered) => recovered,
-    );
-  }
-}
-
-@Resolver(() => WebhookMessage)
-export class WebhookMessageResolver {
-  @FieldResolver(() => String, { description: "The `webhook-id` header: the same on every attempt, for deduplication." })
-  webhookId(@Root() message: WebhookMessage) {
-    return webhookId(message.id);
-  }
-
-  @FieldResolver(() => String, { description: "The event type, e.g. `key.created`." })
-  async eventType(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
-    return (await ctx.loaders.webhooks.eventById.load(message.event.id))!.type;
-  }
-
-  @FieldResolver(() => String, { description: "The JSON body sent." })
-  async body(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
-    const event = (await ctx.loaders.webhooks.eventById.load(message.event.id))!;
-    return webhookBody({ type: event.type, occurred_at: event.occurredAt, payload: event.payload });
-  }
-
-  @FieldResolver(() => [WebhookAttempt], { description: "Every attempt, oldest first." })
-  attempts(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.webhooks.attemptsOfMessage.load(message.id);
-  }
-
-  @Mutation(() => WebhookMessagePayload, { description: "Sends one message again, with a fresh retry schedule." })
-  redeliverWebhookMessage(
-    @Arg("input", () => RedeliverWebhookMessageInput) input: RedeliverWebhookMessageInput,
-    @Ctx() ctx: RequestContext,
-  ) {
-    return toPayload(
-      () => redeliverWebhookMessage(ctx, input),
-      (message) => ({ message }),
     );
   }
 }

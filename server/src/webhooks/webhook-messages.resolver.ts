@@ -1,0 +1,45 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import type { RequestContext } from "../graphql/context";
+import { MutationPayload, toPayload } from "../graphql/payload";
+import { WebhookAttempt } from "./webhook-attempt.entity";
+import { webhookBody, webhookId } from "./webhook-delivery";
+import { WebhookMessage } from "./webhook-message.entity";
+import { redeliverWebhookMessage } from "./webhook-recovery.service";
+import { RedeliverWebhookMessageInput } from "./webhooks.inputs";
+
+const WebhookMessagePayload = MutationPayload("WebhookMessagePayload", "message", () => WebhookMessage, "The message queued again.");
+
+@Resolver(() => WebhookMessage)
+export class WebhookMessageResolver {
+  @FieldResolver(() => String, { description: "The `webhook-id` header: the same on every attempt, for deduplication." })
+  webhookId(@Root() message: WebhookMessage) {
+    return webhookId(message.id);
+  }
+
+  @FieldResolver(() => String, { description: "The event type, e.g. `key.created`." })
+  async eventType(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.webhooks.eventById.load(message.event.id))!.type;
+  }
+
+  @FieldResolver(() => String, { description: "The JSON body sent." })
+  async body(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
+    const event = (await ctx.loaders.webhooks.eventById.load(message.event.id))!;
+    return webhookBody({ type: event.type, occurred_at: event.occurredAt, payload: event.payload });
+  }
+
+  @FieldResolver(() => [WebhookAttempt], { description: "Every attempt, oldest first." })
+  attempts(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.webhooks.attemptsOfMessage.load(message.id);
+  }
+
+  @Mutation(() => WebhookMessagePayload, { description: "Sends one message again, with a fresh retry schedule." })
+  redeliverWebhookMessage(
+    @Arg("input", () => RedeliverWebhookMessageInput) input: RedeliverWebhookMessageInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return toPayload(
+      () => redeliverWebhookMessage(ctx, input),
+      (message) => ({ message }),
+    );
+  }
+}
