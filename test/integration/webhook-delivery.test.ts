@@ -64,7 +64,18 @@ describe("webhook delivery", () => {
       body: request.body,
     });
     expect(message.attempts).toEqual([
-      { trigger: "SCHEDULED", url: receiver.url("/signed"), responseStatus: 200, latencyMs: expect.any(Number), error: null },
+      {
+        trigger: "SCHEDULED",
+        url: receiver.url("/signed"),
+        requestHeaders: {
+          "webhook-id": request.headers["webhook-id"],
+          "webhook-timestamp": request.headers["webhook-timestamp"],
+          "webhook-signature": request.headers["webhook-signature"],
+        },
+        responseStatus: 200,
+        latencyMs: expect.any(Number),
+        error: null,
+      },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, Property } from "@mikro-orm/core";
+import { GraphQLJSONObject } from "graphql-scalars";
 import { Field, Int, ObjectType } from "type-graphql";
 import { BaseEntity } from "../db/base.entity";
 import { WebhookAttemptTrigger } from "./webhook-enums";
@@ -18,6 +19,12 @@ export class WebhookAttempt extends BaseEntity {
   @Field(() => String, { description: "The URL requested." })
   @Property({ type: "text" })
   url!: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description: "The Standard Webhooks headers sent: `webhook-id`, `webhook-timestamp`, `webhook-signature`.",
+  })
+  @Property({ type: "jsonb" })
+  requestHeaders: Record<string, string> = {};
 
   @Field(() => Int, { nullable: true, description: "The response's HTTP status; null when none came." })
   @Property({ type: "int", nullable: true })

@@ -59,8 +59,12 @@ export class WebhookDelivery {
 
   private async deliverWave(messageIds: string[], trigger: WebhookAttemptTrigger): Promise<void> {
     const claimed = await this.claim(messageIds);
-    const outcomes = await Promise.all(claimed.map(async (message) => ({ message, result: await this.send(message) })));
-    const attempts = outcomes.map(({ message, result }) => ({ message, result, attempt: attemptRow(message, result, trigger) }));
+    const outcomes = await Promise.all(claimed.map(async (message) => ({ message, ...(await this.send(message)) })));
+    const attempts = outcomes.map(({ message, result, headers }) => ({
+      message,
+      result,
+      attempt: attemptRow(message, result, headers, trigger),
+    }));
     await this.recordSuccesses(attempts.filter(({ result }) => succeeded(result)).map(({ attempt }) => attempt));
     for (const failed of attempts.filter(({ result }) => !succeeded(result))) {
       await recordFailure(this.em.fork(), this.config, failed.message, failed.result, failed.attempt);
@@ -96,14 +100,16 @@ export class WebhookDelivery {
   }
 
   /** Never throws: whatever goes wrong is this attempt's failure, and the wave's other outcomes are kept. */
-  private async send(message: ClaimedMessage): Promise<SendResult> {
+  private async send(message: ClaimedMessage): Promise<{ result: SendResult; headers: Record<string, string> }> {
+    let headers: Record<string, string> = {};
     try {
       const timestamp = new Date();
       const body = webhookBody(message);
-      return await sendWebhook(this.targets, message.url, this.headers(message, timestamp, body), body, this.config.timeoutMs);
+      headers = this.headers(message, timestamp, body);
+      return { result: await sendWebhook(this.targets, message.url, headers, body, this.config.timeoutMs), headers };
     } catch (error) {
       const reason = error instanceof Error ? error.name : "error";
-      return { status: null, body: null, latencyMs: 0, error: `could not be sent (${reason})`, retryAfterMs: null };
+      return { result: { status: null, body: null, latencyMs: 0, error: `could not be sent (${reason})`, retryAfterMs: null }, headers };
     }
   }
 
@@ -130,15 +136,16 @@ export class WebhookDelivery {
     await this.em.fork().execute(
       `with done as (
          select * from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
-           response_status int, response_body text, latency_ms int, lease_token timestamptz)
+           request_headers jsonb, response_status int, response_body text, latency_ms int, lease_token timestamptz)
        ), settled as (
          update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
            lease_until = null, next_attempt_at = null
          from done where m.id = done.message_id and m.status = 'DELIVERING' and m.lease_until = done.lease_token
          returning m.id, m.endpoint_id
        ), attempts as (
-         insert into webhook_attempts (id, message_id, trigger, url, response_status, response_body, latency_ms, error)
-         select done.id, done.message_id, done.trigger, done.url, done.response_status, done.response_body, done.latency_ms, null
+         insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
+         select done.id, done.message_id, done.trigger, done.url, done.request_headers, done.response_status, done.response_body,
+           done.latency_ms, null
          from done join webhook_messages m on m.id = done.message_id
        )
        update webhook_endpoints set failing_since = null
@@ -154,6 +161,7 @@ export interface AttemptRow {
   endpoint_id: string;
   trigger: WebhookAttemptTrigger;
   url: string;
+  request_headers: Record<string, string>;
   response_status: number | null;
   response_body: string | null;
   latency_ms: number;
@@ -161,13 +169,19 @@ export interface AttemptRow {
   lease_token: string;
 }
 
-function attemptRow(message: ClaimedMessage, result: SendResult, trigger: WebhookAttemptTrigger): AttemptRow {
+function attemptRow(
+  message: ClaimedMessage,
+  result: SendResult,
+  headers: Record<string, string>,
+  trigger: WebhookAttemptTrigger,
+): AttemptRow {
   return {
     id: uuidv7(),
     message_id: message.id,
     endpoint_id: message.endpoint_id,
     trigger,
     url: message.url,
+    request_headers: headers,
     response_status: result.status,
     response_body: result.body,
     latency_ms: result.latencyMs,

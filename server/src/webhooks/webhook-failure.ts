@@ -33,13 +33,14 @@ export async function recordFailure(
     );
     if (!endpoint) return;
     await tx.execute(
-      `insert into webhook_attempts (id, message_id, trigger, url, response_status, response_body, latency_ms, error)
-       select ?, ?, ?, ?, ?, ?, ?, ? where exists (select 1 from webhook_messages where id = ?)`,
+      `insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
+       select ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ? where exists (select 1 from webhook_messages where id = ?)`,
       [
         attempt.id,
         attempt.message_id,
         attempt.trigger,
         attempt.url,
+        JSON.stringify(attempt.request_headers),
         attempt.response_status,
         attempt.response_body,
         attempt.latency_ms,

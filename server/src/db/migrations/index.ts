@@ -6,6 +6,7 @@ import { Migration20261123030000Notifications } from "./Migration20261123030000N
 import { Migration20261123040000Webhooks } from "./Migration20261123040000Webhooks";
 import { Migration20261123050000KeySecretsCurrent } from "./Migration20261123050000KeySecretsCurrent";
 import { Migration20261123060000WebhookRescue } from "./Migration20261123060000WebhookRescue";
+import { Migration20261123070000WebhookRequestHeaders } from "./Migration20261123070000WebhookRequestHeaders";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261123040000Webhooks", class: Migration20261123040000Webhooks },
   { name: "Migration20261123050000KeySecretsCurrent", class: Migration20261123050000KeySecretsCurrent },
   { name: "Migration20261123060000WebhookRescue", class: Migration20261123060000WebhookRescue },
+  { name: "Migration20261123070000WebhookRequestHeaders", class: Migration20261123070000WebhookRequestHeaders },
 ];
