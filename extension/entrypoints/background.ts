@@ -3,6 +3,7 @@ import { defineBackground } from "wxt/utils/define-background";
 import { createHandlers } from "@/lib/background/handlers";
 import { ensureHostPermission } from "@/lib/background/host-permission";
 import { openPalette, PALETTE_COMMAND, PALETTE_MENU_ID } from "@/lib/background/palette-launcher";
+import { createPaletteTickets } from "@/lib/background/palette-tickets";
 import { createBackgroundClipboard } from "@/lib/clipboard/background-clipboard";
 import { createExpiryWatch } from "@/lib/expiry/watch";
 import { handleBackgroundRequests } from "@/lib/messaging";
@@ -14,8 +15,11 @@ export default defineBackground(() => {
   void restrictStorageToExtensionPages();
   const clipboard = createBackgroundClipboard();
   const expiryWatch = createExpiryWatch();
+  const paletteTickets = createPaletteTickets();
 
-  handleBackgroundRequests(createHandlers({ copy: clipboard.copy, credentialChanged: expiryWatch.start, ensureHostPermission }));
+  handleBackgroundRequests(
+    createHandlers({ copy: clipboard.copy, credentialChanged: expiryWatch.start, ensureHostPermission, paletteTickets }),
+  );
 
   // Subscriptions and the badge restart with the worker, so the count is right from start-up.
   void expiryWatch.start();
@@ -29,13 +33,13 @@ export default defineBackground(() => {
     browser.contextMenus.create({ id: PALETTE_MENU_ID, title: "Fill a Latchkey key…", contexts: ["editable"] });
   });
   browser.contextMenus.onClicked.addListener((info, tab) => {
-    if (info.menuItemId === PALETTE_MENU_ID && tab?.id !== undefined) void openPalette(tab.id, info.frameId);
+    if (info.menuItemId === PALETTE_MENU_ID && tab?.id !== undefined) void openPalette(paletteTickets, tab.id, info.frameId);
   });
   browser.commands.onCommand.addListener((command, tab) => {
     if (command !== PALETTE_COMMAND) return;
     void (async () => {
       const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
-      if (tabId !== undefined) await openPalette(tabId);
+      if (tabId !== undefined) await openPalette(paletteTickets, tabId);
     })();
   });
 });

@@ -13,6 +13,7 @@ export enum FailureCode {
   INVALID_INPUT = "INVALID_INPUT",
   HOST_PERMISSION_DENIED = "HOST_PERMISSION_DENIED",
   NO_FIELD = "NO_FIELD",
+  PALETTE_CLOSED = "PALETTE_CLOSED",
   UNEXPECTED = "UNEXPECTED",
 }
 
@@ -36,6 +37,7 @@ const HEADLINES: Record<FailureCode, string> = {
   INVALID_INPUT: "Some input is missing or invalid.",
   HOST_PERMISSION_DENIED: "The extension needs permission to reach this server.",
   NO_FIELD: "Click into a text field first, then open the palette.",
+  PALETTE_CLOSED: "This palette has closed, expired or already handed out its key. Open it again with the shortcut or the context menu.",
   UNEXPECTED: "Something went wrong.",
 };
 

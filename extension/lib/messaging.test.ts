@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Browser } from "wxt/browser";
 import { fakeBrowser } from "wxt/testing/fake-browser";
 import { FailureCode, LatchkeyFailure } from "./failures";
-import { type Handlers, handleBackgroundRequests, isFromWebPage, sendToBackground } from "./messaging";
+import { type Handlers, handleBackgroundRequests, type MessageSender, senderKind, sendToBackground } from "./messaging";
 
 const status = { serverUrl: "http://127.0.0.1:4000", signedIn: null, clipboardClearSeconds: 30 };
 
@@ -13,9 +13,18 @@ function handlers(overrides: Partial<Handlers>): Handlers {
   });
 }
 
+/** The sender the browser reports for the popup: this extension's ID and its own URL. */
+const popup = () => ({ id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL("/popup.html") });
+/** The palette's content script: this extension's ID, but a web page's tab and URL. */
+const contentScript = { tab: { id: 7 }, frameId: 0, url: "https://provider.example/settings" };
+
 describe("messaging between extension surfaces and the background", () => {
   beforeEach(() => {
     fakeBrowser.reset();
+    // The fake browser sends with an empty sender; a real one names the popup as the sender.
+    vi.spyOn(fakeBrowser.runtime, "sendMessage").mockImplementation(async (message: unknown) =>
+      (await fakeBrowser.runtime.onMessage.trigger(message, popup() as Browser.runtime.MessageSender)).find(Boolean),
+    );
   });
 
   it("answers a request with the handler's value", async () => {
@@ -64,7 +73,7 @@ describe("messaging between extension surfaces and the background", () => {
       }),
     );
     // A content script's sender carries the page's tab and URL (the fake needs only these fields).
-    const page = { tab: { id: 7 }, url: "https://provider.example/settings" } as Browser.runtime.MessageSender;
+    const page = { ...contentScript, id: fakeBrowser.runtime.id } as Browser.runtime.MessageSender;
     const [fromPageSignOut] = await fakeBrowser.runtime.onMessage.trigger({ to: "background", type: "signOut" }, page);
     expect(fromPageSignOut).toMatchObject({ ok: false, failure: { code: FailureCode.PERMISSION_DENIED } });
     expect(signedOut).toBe(false);
@@ -77,15 +86,43 @@ describe("messaging between extension surfaces and the background", () => {
     expect(fromPageSearch).toEqual({ ok: true, value: found });
   });
 
-  it("tells extension pages opened in a tab from web pages by their URL", () => {
-    expect(isFromWebPage({ tab: { id: 1 }, url: fakeBrowser.runtime.getURL("/popup.html") })).toBe(false);
-    expect(isFromWebPage({ tab: { id: 1 }, url: "https://example.com/" })).toBe(true);
-    expect(isFromWebPage({})).toBe(false);
+  it("trusts only this extension's own senders: its pages by their URL, its content scripts by their tab", () => {
+    const id = fakeBrowser.runtime.id;
+    expect(senderKind(popup())).toBe("extensionPage");
+    expect(senderKind({ id, tab: { id: 1 }, url: fakeBrowser.runtime.getURL("/popup.html") })).toBe("extensionPage");
+    expect(senderKind({ ...contentScript, id })).toBe("contentScript");
+    const strangers: MessageSender[] = [
+      {},
+      { id },
+      { id: "another-extension", url: "chrome-extension://another-extension/popup.html" },
+      { id: "another-extension", ...contentScript },
+      // Another extension's URL that merely starts like ours must not pass as ours.
+      { id, url: `chrome-extension://${id}-evil/popup.html` },
+    ];
+    for (const stranger of strangers) expect(senderKind(stranger), JSON.stringify(stranger)).toBeNull();
+  });
+
+  it("answers nothing to a sender that is not this extension", async () => {
+    let asked = false;
+    handleBackgroundRequests(
+      handlers({
+        getStatus: async () => {
+          asked = true;
+          return status;
+        },
+      }),
+    );
+    const foreign = { id: "another-extension", url: "chrome-extension://another-extension/popup.html" } as Browser.runtime.MessageSender;
+    for (const sender of [foreign, {} as Browser.runtime.MessageSender]) {
+      const [reply] = await fakeBrowser.runtime.onMessage.trigger({ to: "background", type: "getStatus" }, sender);
+      expect(reply).toMatchObject({ ok: false, failure: { code: FailureCode.PERMISSION_DENIED } });
+    }
+    expect(asked).toBe(false);
   });
 
   it("ignores messages meant for the offscreen document", async () => {
     handleBackgroundRequests(handlers({}));
-    const replies = await fakeBrowser.runtime.onMessage.trigger({ to: "offscreen", type: "copy", text: "x", clearAfterMs: 0 }, {});
+    const replies = await fakeBrowser.runtime.onMessage.trigger({ to: "offscreen", type: "copy", text: "x", clearAfterMs: 0 }, popup());
     expect(replies).toEqual([undefined]);
   });
 });

@@ -11,13 +11,24 @@ interface BackgroundMessage<T extends RequestType = RequestType> {
 
 type Reply<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
+/** What the browser says about a message's sender; a page cannot forge any of it. */
 export interface MessageSender {
-  tab?: { id?: number };
+  id?: string;
   url?: string;
+  tab?: { id?: number };
+  frameId?: number;
+  documentId?: string;
+}
+
+/** Extension pages (popup, options, even opened in a tab) may ask anything; content scripts only the palette's requests. */
+export type SenderKind = "extensionPage" | "contentScript";
+
+export interface RequestSender extends MessageSender {
+  kind: SenderKind;
 }
 
 export type Handlers = {
-  [T in RequestType]: (params: Params<T>, sender: MessageSender) => Promise<Result<T>>;
+  [T in RequestType]: (params: Params<T>, sender: RequestSender) => Promise<Result<T>>;
 };
 
 /** Asks the background; a failure there is rethrown here as the same `LatchkeyFailure`. */
@@ -33,24 +44,31 @@ export async function sendToBackground<T extends RequestType>(
 }
 
 /**
- * A content script runs inside a web page: its messages come with the page's tab and URL. Extension
- * pages (even the popup opened in a tab) have the extension's own URL.
+ * An allowlist: only this extension's own senders count. Extension pages have the extension's own
+ * URL; a content script is ours too, but runs in a web page's tab with that page's URL. Anything
+ * else (another extension, a sender without a tab or URL) gets nothing.
  */
-export function isFromWebPage(sender: MessageSender): boolean {
-  if (!sender.tab) return false;
-  return !sender.url?.startsWith(browser.runtime.getURL("/"));
+export function senderKind(sender: MessageSender): SenderKind | null {
+  if (sender.id !== browser.runtime.id) return null;
+  if (sender.url?.startsWith(browser.runtime.getURL(""))) return "extensionPage";
+  if (sender.tab?.id !== undefined) return "contentScript";
+  return null;
 }
+
+const refusal = (message: string): Reply<never> => ({ ok: false, failure: { code: FailureCode.PERMISSION_DENIED, message } });
 
 /** Answers `BackgroundProtocol` requests in the background; returns a function that stops listening. */
 export function handleBackgroundRequests(handlers: Handlers): () => void {
   const answer = async (message: BackgroundMessage, sender: MessageSender): Promise<Reply<unknown>> => {
-    if (isFromWebPage(sender) && !PAGE_FACING_REQUESTS.has(message.type)) {
-      return { ok: false, failure: { code: FailureCode.PERMISSION_DENIED, message: "Web pages cannot ask for this." } };
-    }
-    const handler = handlers[message.type] as ((params: unknown, sender: MessageSender) => Promise<unknown>) | undefined;
+    const kind = senderKind(sender);
+    if (!kind) return refusal("Only this extension may ask for this.");
+    if (kind === "contentScript" && !PAGE_FACING_REQUESTS.has(message.type)) return refusal("Web pages cannot ask for this.");
+    const handler = Object.hasOwn(handlers, message.type)
+      ? (handlers[message.type] as (params: unknown, sender: RequestSender) => Promise<unknown>)
+      : undefined;
     if (!handler) return { ok: false, failure: { code: FailureCode.UNEXPECTED, message: `Unknown request ${message.type}` } };
     try {
-      return { ok: true, value: await handler(message.params, sender) };
+      return { ok: true, value: await handler(message.params, { ...sender, kind }) };
     } catch (error) {
       return { ok: false, failure: toFailure(error) };
     }

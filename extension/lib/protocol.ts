@@ -57,6 +57,7 @@ export interface BackgroundProtocol {
   acceptAgreement: { params: { organizationId: string }; result: { accepted: boolean } };
   searchPaletteKeys: { params: { search: string }; result: PaletteKey[] };
   revealForInsertion: { params: { keyId: string; reason: string }; result: { secret: string } };
+  closePalette: { params: undefined; result: { closed: true } };
 }
 
 export type RequestType = keyof BackgroundProtocol;
@@ -64,8 +65,14 @@ export type Params<T extends RequestType> = BackgroundProtocol[T]["params"];
 export type Result<T extends RequestType> = BackgroundProtocol[T]["result"];
 
 /**
- * Requests a web page's content script may make. The palette searches masked keys and gets the
- * one secret the user chose to insert or copy; sign-in, the credential and everything else stay
- * with extension pages.
+ * Requests the palette's content script may make, each only with the ticket the background issued
+ * when it opened the palette in that frame: search masked keys, get the one secret the user chose
+ * to insert or copy, and give the ticket back on closing. Sign-in, the credential and everything
+ * else stay with extension pages.
  */
-export const PAGE_FACING_REQUESTS: ReadonlySet<RequestType> = new Set(["searchPaletteKeys", "revealForInsertion", "copySecret"]);
+export const PAGE_FACING_REQUESTS: ReadonlySet<RequestType> = new Set([
+  "searchPaletteKeys",
+  "revealForInsertion",
+  "copySecret",
+  "closePalette",
+]);

@@ -39,6 +39,8 @@ export default defineContentScript({
           },
           copy: (key, reason) => sendToBackground("copySecret", { keyId: key.id, reason }),
           close: () => {
+            // Gives the ticket back: a closed palette can no longer search or get a secret.
+            void sendToBackground("closePalette").catch(() => undefined);
             ui.remove();
             field?.focus();
           },

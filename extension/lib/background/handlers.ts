@@ -1,9 +1,10 @@
 import { FailureCode, LatchkeyFailure } from "../failures";
-import type { Handlers } from "../messaging";
+import type { Handlers, RequestSender } from "../messaging";
 import type { Status } from "../protocol";
 import { signInWithApiKey, signInWithPassword, signOut } from "../session";
 import { clipboardClearSecondsItem, credentialItem, serverUrlItem } from "../storage";
 import * as keys from "./key-actions";
+import type { PaletteTickets } from "./palette-tickets";
 
 export interface BackgroundServices {
   /** Writes to the clipboard and clears it after `clearAfterMs` if it still holds the text. */
@@ -12,6 +13,8 @@ export interface BackgroundServices {
   credentialChanged(): Promise<void>;
   /** Asks for access to a server other than the local ones (optional host permission). */
   ensureHostPermission(serverUrl: string): Promise<void>;
+  /** The tickets `openPalette` issues; a content script's palette requests need a live one. */
+  paletteTickets: PaletteTickets;
 }
 
 export async function readStatus(): Promise<Status> {
@@ -29,6 +32,16 @@ export function createHandlers(services: BackgroundServices): Handlers {
     const seconds = await clipboardClearSecondsItem.getValue();
     await services.copy(text, seconds * 1000);
     return { clearsAfterSeconds: seconds };
+  };
+  /** Reveals one secret for the palette, using up its ticket unless the reveal fails. */
+  const revealForPalette = async (sender: RequestSender, keyId: string, reason: string) => {
+    const ticket = await services.paletteTickets.take(sender);
+    try {
+      return await keys.revealSecret(keyId, reason);
+    } catch (error) {
+      await services.paletteTickets.restore(ticket);
+      throw error;
+    }
   };
   return {
     getStatus: readStatus,
@@ -60,7 +73,10 @@ export function createHandlers(services: BackgroundServices): Handlers {
     listKeys: (filter) => keys.listKeys(filter),
     revealSecret: async ({ keyId, reason }) => ({ secret: await keys.revealSecret(keyId, reason) }),
     // The secret goes from the server to the clipboard without passing through the caller.
-    copySecret: async ({ keyId, reason }) => copyWithClear(await keys.revealSecret(keyId, reason)),
+    copySecret: async ({ keyId, reason }, sender) =>
+      copyWithClear(
+        sender.kind === "contentScript" ? await revealForPalette(sender, keyId, reason) : await keys.revealSecret(keyId, reason),
+      ),
     async copyText({ text, sensitive }) {
       if (sensitive) return copyWithClear(text);
       await services.copy(text, 0);
@@ -70,7 +86,14 @@ export function createHandlers(services: BackgroundServices): Handlers {
     revokeKey: ({ keyId, reason }) => keys.revokeKey(keyId, reason),
     createKey: (input) => keys.createKey(input),
     acceptAgreement: ({ organizationId }) => keys.acceptAgreement(organizationId),
-    searchPaletteKeys: ({ search }) => keys.searchPaletteKeys(search),
-    revealForInsertion: async ({ keyId, reason }) => ({ secret: await keys.revealSecret(keyId, reason) }),
+    async searchPaletteKeys({ search }, sender) {
+      await services.paletteTickets.admit(sender);
+      return keys.searchPaletteKeys(search);
+    },
+    revealForInsertion: async ({ keyId, reason }, sender) => ({ secret: await revealForPalette(sender, keyId, reason) }),
+    async closePalette(_params, sender) {
+      await services.paletteTickets.cancel(sender);
+      return { closed: true };
+    },
   };
 }

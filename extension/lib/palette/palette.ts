@@ -44,6 +44,8 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
 
   let keys: PaletteKey[] = [];
   let selected = 0;
+  /** Set once a secret was copied: this opening has had its one secret. */
+  let spent = false;
   let searchRun = 0;
   /** The search for what is typed now; Enter waits for it, so typing fast then Enter picks a match of the full text. */
   let searchSettled: Promise<void> = Promise.resolve();
@@ -76,6 +78,7 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
   };
 
   const refresh = async () => {
+    if (spent) return;
     const run = ++searchRun;
     try {
       const found = await actions.search(search.value);
@@ -92,7 +95,7 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
   const run = async (what: "insert" | "copy") => {
     await searchSettled;
     const key = keys[selected];
-    if (!key) return;
+    if (!key || spent) return;
     if (what === "insert" && !actions.hasField) return;
     showInfo(what === "insert" ? "Inserting…" : "Copying…");
     try {
@@ -101,7 +104,10 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
         actions.close();
       } else {
         const { clearsAfterSeconds } = await actions.copy(key, reason.value);
-        showInfo(clearsAfterSeconds > 0 ? `Copied. The clipboard is cleared in ${clearsAfterSeconds} s.` : "Copied.");
+        // One secret per opening: the background will not hand out another until the palette reopens.
+        insertButton.disabled = copyButton.disabled = true;
+        spent = true;
+        showInfo(`${clearsAfterSeconds > 0 ? `Copied. The clipboard is cleared in ${clearsAfterSeconds} s.` : "Copied."} Escape closes.`);
       }
     } catch (failure) {
       showFailure(failure as Failure);
