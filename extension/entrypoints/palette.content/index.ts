@@ -2,25 +2,25 @@ import { createShadowRootUi } from "wxt/utils/content-script-ui/shadow-root";
 import { defineContentScript } from "wxt/utils/define-content-script";
 import { FailureCode, LatchkeyFailure } from "@/lib/failures";
 import { sendToBackground } from "@/lib/messaging";
-import { deepActiveElement, type FillableField, fillField, isFillable } from "@/lib/palette/field";
+import { fieldAtOpening, fillField } from "@/lib/palette/field";
 import { mountPalette } from "@/lib/palette/palette";
 // Inlined rather than loaded from a web-accessible file, which any page could probe to detect the extension.
 import paletteCss from "@/lib/palette/palette.css?inline";
 
-/** Survives re-injection in this frame's isolated world: the field to fill when the palette reopens. */
-const memory = globalThis as { latchkeyField?: FillableField };
+const PALETTE_TAG = "latchkey-palette";
 
 export default defineContentScript({
   // Injected by the background on the shortcut or the context menu, never into every page.
   registration: "runtime",
   cssInjectionMode: "manual",
+  // WXT would otherwise announce each start to the page with postMessage(…, "*"): that names the
+  // extension's ID to any page script, and lets the page close the palette by replaying it.
+  noScriptStartedPostMessage: true,
   async main(ctx) {
-    const active = deepActiveElement();
-    if (isFillable(active)) memory.latchkeyField = active;
-    const field = memory.latchkeyField?.isConnected ? memory.latchkeyField : undefined;
+    const field = fieldAtOpening(PALETTE_TAG);
 
     const ui = await createShadowRootUi(ctx, {
-      name: "latchkey-palette",
+      name: PALETTE_TAG,
       position: "modal",
       zIndex: 2147483647,
       css: paletteCss,

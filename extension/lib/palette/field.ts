@@ -18,6 +18,17 @@ export function deepActiveElement(doc: Document = document): Element | null {
 }
 
 /**
+ * The field focused as the palette opens, and only that one: a field focused at an earlier opening
+ * could be minutes old, and Enter must not put a secret into it. When focus is on the palette's own
+ * host (the shortcut pressed again while it is open) or on no fillable field, there is none.
+ */
+export function fieldAtOpening(paletteTag: string, doc: Document = document): FillableField | undefined {
+  const active = deepActiveElement(doc);
+  if (!active || active.localName === paletteTag) return undefined;
+  return isFillable(active) ? active : undefined;
+}
+
+/**
  * Puts text into the field as if typed: the value is set through the element's own prototype setter
  * and `input`/`change` events fire, so frameworks that track values (React, Vue) see the change.
  */

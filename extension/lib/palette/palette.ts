@@ -39,7 +39,11 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
   buttons.append(insertButton, copyButton);
   const reasonLabel = element("label", { class: "reason-label" }, "Reason (audit log)");
   reasonLabel.append(reason);
-  dialog.append(title, search, list, reasonLabel, buttons, status);
+  dialog.append(title, search, list, reasonLabel, buttons);
+  if (!actions.hasField) {
+    dialog.append(element("p", { class: "no-field" }, "To insert, click into a field first, then open the palette again. Copy works now."));
+  }
+  dialog.append(status);
   container.append(dialog);
 
   let keys: PaletteKey[] = [];
@@ -86,7 +90,7 @@ export function mountPalette(container: HTMLElement, actions: PaletteActions): {
       keys = found;
       selected = 0;
       render();
-      showInfo(actions.hasField ? "Enter inserts into the field; Escape closes." : "No field had focus: choose Copy.");
+      showInfo(actions.hasField ? "Enter inserts into the field; Escape closes." : "Enter copies; Escape closes.");
     } catch (failure) {
       if (run === searchRun) showFailure(failure as Failure);
     }
