@@ -18,9 +18,10 @@ export default defineConfig({
       "alarms",
       ...(browser === "firefox" ? [] : ["offscreen"]),
     ],
-    // Local servers work out of the box; any other server is asked for at sign-in.
-    host_permissions: ["http://127.0.0.1/*", "http://localhost/*"],
-    optional_host_permissions: ["https://*/*", "http://*/*"],
+    // Local servers work out of the box; any other server is asked for at sign-in, and only over
+    // https (the password and the token must not travel unencrypted; see parseServerUrl).
+    host_permissions: ["http://127.0.0.1/*", "http://localhost/*", "http://[::1]/*"],
+    optional_host_permissions: ["https://*/*"],
     commands: {
       "open-palette": {
         suggested_key: { default: "Alt+Shift+K" },
@@ -29,6 +30,7 @@ export default defineConfig({
     },
     ...(browser === "firefox"
       ? { browser_specific_settings: { gecko: { id: "extension@latchkey.dev", strict_min_version: "128.0" } } }
-      : {}),
+      : // storage.local.setAccessLevel, which keeps the token out of content scripts' reach, came in Chrome 140.
+        { minimum_chrome_version: "140" }),
   }),
 });

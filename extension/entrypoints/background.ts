@@ -12,7 +12,10 @@ import { restrictStorageToExtensionPages } from "@/lib/storage";
 const BADGE_REFRESH_ALARM = "latchkey-badge-refresh";
 
 export default defineBackground(() => {
-  void restrictStorageToExtensionPages();
+  restrictStorageToExtensionPages().catch((error: unknown) => {
+    // Not fatal (the extension still works), but the token would then be readable by content scripts.
+    console.error("Latchkey: could not restrict storage.local to extension pages", error);
+  });
   const clipboard = createBackgroundClipboard();
   const expiryWatch = createExpiryWatch();
   const paletteTickets = createPaletteTickets();

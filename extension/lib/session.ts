@@ -3,7 +3,13 @@ import { type Connection, request } from "./graphql/client";
 import { SignIn, SignOut, Viewer } from "./graphql/operations";
 import { credentialItem, type StoredCredential, serverUrlItem } from "./storage";
 
-/** Normalises what a user types as the server address: scheme, host and port only. */
+/** Hosts on this computer, where `http:` never leaves the machine. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * Normalises what a user types as the server address: scheme, host and port only. The password and
+ * the token go to this server, so `http:` is accepted only for a server on this computer.
+ */
 export function parseServerUrl(input: string): string {
   let url: URL;
   try {
@@ -12,7 +18,13 @@ export function parseServerUrl(input: string): string {
     throw new LatchkeyFailure(FailureCode.INVALID_INPUT, "Enter the server address, e.g. https://latchkey.example.com");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new LatchkeyFailure(FailureCode.INVALID_INPUT, "The server address must start with https:// or http://");
+    throw new LatchkeyFailure(FailureCode.INVALID_INPUT, "The server address must start with https://");
+  }
+  if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new LatchkeyFailure(
+      FailureCode.INVALID_INPUT,
+      "Use https:// for this server: over http:// your password and token would travel unencrypted. http:// works only for a server on this computer (localhost, 127.0.0.1 or [::1]).",
+    );
   }
   return url.origin;
 }

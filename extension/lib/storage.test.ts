@@ -44,6 +44,21 @@ describe("the credential in extension storage", () => {
   it("keeps only the scheme, host and port of the server address", () => {
     expect(parseServerUrl(" https://latchkey.example.com/graphql ")).toBe("https://latchkey.example.com");
     expect(() => parseServerUrl("latchkey.example.com")).toThrow(/server address/);
-    expect(() => parseServerUrl("ftp://latchkey.example.com")).toThrow(/https:\/\/ or http:\/\//);
+    expect(() => parseServerUrl("ftp://latchkey.example.com")).toThrow(/must start with https:\/\//);
+  });
+
+  it("accepts http:// only for a server on this computer, so the password and token never travel unencrypted", () => {
+    expect(parseServerUrl("http://127.0.0.1:4000/")).toBe("http://127.0.0.1:4000");
+    expect(parseServerUrl("http://localhost:4000")).toBe("http://localhost:4000");
+    expect(parseServerUrl("http://[::1]:4000")).toBe("http://[::1]:4000");
+    for (const remote of [
+      "http://latchkey.example.com",
+      "http://10.0.0.5:4000",
+      "http://127.0.0.1.example.com",
+      "http://localhost.example.com",
+    ]) {
+      expect(() => parseServerUrl(remote), remote).toThrow(/Use https:\/\/ for this server/);
+    }
+    expect(parseServerUrl("https://10.0.0.5:4000")).toBe("https://10.0.0.5:4000");
   });
 });

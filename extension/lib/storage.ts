@@ -28,7 +28,8 @@ export const clipboardClearSecondsItem = storage.defineItem<number>("local:clipb
 /**
  * Chromium lets content scripts read `storage.local` by default; the palette's content script has no
  * need for it, so only extension pages and the background may (a compromised page renderer then
- * cannot read the token either). Firefox has no such switch; the palette never reads storage there.
+ * cannot read the token either). The Chromium build requires Chrome 140, where this arrived. Firefox
+ * has no such switch (content scripts there can read `storage.local`); the palette never reads it.
  */
 export async function restrictStorageToExtensionPages(): Promise<void> {
   const local = browser.storage.local as { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> };

@@ -104,6 +104,7 @@ export function mountOptionsPage(root: HTMLElement): void {
     account,
     signOutButton,
     h("label", {}, "Server URL", serverUrl),
+    h("p", { class: "muted" }, "An https:// address; http:// only for a server on this computer (localhost, 127.0.0.1, [::1])."),
     passwordForm,
     apiKeyForm,
     clipboardForm,
