@@ -21,6 +21,13 @@ export async function showExpiringCount(count: number): Promise<void> {
   });
 }
 
+/** The server no longer accepts the credential: no count can be trusted, and the user must act. */
+export async function showSignedOut(): Promise<void> {
+  await browser.action.setBadgeText({ text: "!" });
+  await browser.action.setBadgeBackgroundColor({ color: "#b91c1c" });
+  await browser.action.setTitle({ title: "Sign in to Latchkey again" });
+}
+
 /** A `key.expiring` event's data, as the server sends it. */
 export interface ExpiryWarning {
   keyId: string;

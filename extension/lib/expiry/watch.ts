@@ -1,10 +1,11 @@
-import { print } from "graphql";
-import { type Client, createClient } from "graphql-ws";
-import { browser } from "wxt/browser";
-import { graphqlWsUrl, request } from "../graphql/client";
-import { ExpiringKeyCount, KeyEventsSubscription, KeyExpiringSubscription, Viewer } from "../graphql/operations";
+import { FailureCode, LatchkeyFailure } from "../failures";
+import { request } from "../graphql/client";
+import { ExpiringKeyCount, Viewer } from "../graphql/operations";
 import { currentConnection } from "../session";
-import { badgeCutoff, showExpiringCount, warningNotification } from "./badge";
+import { badgeCutoff, showExpiringCount, showSignedOut } from "./badge";
+import { type KeyEventHandlers, type KeyEvents, subscribeToKeyEvents } from "./key-events";
+
+type SignedInConnection = Awaited<ReturnType<typeof currentConnection>>;
 
 /** Counts, across the user's organisations, the active keys expiring within the badge window. */
 export async function countExpiringKeys(now = new Date()): Promise<number> {
@@ -19,76 +20,82 @@ export async function countExpiringKeys(now = new Date()): Promise<number> {
   return counts.reduce((sum, { organization }) => sum + (organization?.keys?.totalCount ?? 0), 0);
 }
 
+async function organizationIds(connection: SignedInConnection): Promise<string[]> {
+  const { viewer } = await request(connection, Viewer, {});
+  return viewer.memberships.flatMap((membership) => (membership.organization ? [membership.organization.id] : []));
+}
+
+/** The server and socket behind the watch; tests pass their own. */
+export interface ExpiryWatchDependencies {
+  countExpiringKeys(): Promise<number>;
+  organizationIds(connection: SignedInConnection): Promise<string[]>;
+  subscribe(connection: SignedInConnection, organizationIds: readonly string[], handlers: KeyEventHandlers): KeyEvents;
+}
+
+const serverDependencies: ExpiryWatchDependencies = { countExpiringKeys, organizationIds, subscribe: subscribeToKeyEvents };
+
+const isSessionRefused = (error: unknown) => error instanceof LatchkeyFailure && error.code === FailureCode.SESSION_EXPIRED;
+
 /**
  * Keeps the badge right and notifies each expiry warning: the badge is computed from the keys list
  * (so it is right at start-up, before any event), and recomputed whenever a key event arrives.
+ *
+ * Each `start` (at start-up, sign-in and sign-out) begins a new generation and closes the previous
+ * socket; a start that is overtaken while it awaits the server opens nothing, so overlapping starts
+ * never leave a second socket open with an old credential.
  */
-export function createExpiryWatch() {
-  let client: Client | null = null;
+export function createExpiryWatch(dependencies: ExpiryWatchDependencies = serverDependencies) {
+  let generation = 0;
+  let events: KeyEvents | null = null;
   let refreshing: Promise<void> | null = null;
 
+  const signedOut = async () => {
+    await stop();
+    await showSignedOut();
+  };
+
   const refreshBadge = async () => {
-    refreshing ??= countExpiringKeys()
-      .then(showExpiringCount)
-      .catch(() => showExpiringCount(0))
+    const mine = generation;
+    refreshing ??= dependencies
+      .countExpiringKeys()
+      .then(
+        (count) => (mine === generation ? showExpiringCount(count) : undefined),
+        (error: unknown) => (mine !== generation ? undefined : isSessionRefused(error) ? signedOut() : showExpiringCount(0)),
+      )
       .finally(() => {
         refreshing = null;
       });
     await refreshing;
   };
 
-  const stop = async () => {
-    await client?.dispose();
-    client = null;
-  };
+  async function stop() {
+    generation++;
+    refreshing = null;
+    const closing = events;
+    events = null;
+    await closing?.dispose();
+  }
 
   const start = async () => {
-    await stop();
-    let connection: Awaited<ReturnType<typeof currentConnection>>;
+    const stopping = stop();
+    const mine = generation;
+    await stopping;
+    let connection: SignedInConnection;
     try {
       connection = await currentConnection();
     } catch {
-      await showExpiringCount(0);
+      if (mine === generation) await showExpiringCount(0);
       return;
     }
     await refreshBadge();
-    const { viewer } = await request(connection, Viewer, {}).catch(() => ({ viewer: { memberships: [] } }));
-    const own = createClient({
-      url: graphqlWsUrl(connection.serverUrl),
-      connectionParams: { authorization: `Bearer ${connection.credential}` },
-      lazy: false,
-      retryAttempts: Number.POSITIVE_INFINITY,
-      // Chromium keeps a service worker alive while its WebSocket has traffic at least every 30 s.
-      keepAlive: 20_000,
+    const ids = await dependencies.organizationIds(connection).catch(() => []);
+    if (mine !== generation) return;
+    events = dependencies.subscribe(connection, ids, {
+      changed: () => void refreshBadge(),
+      refused: () => {
+        if (mine === generation) void signedOut();
+      },
     });
-    client = own;
-    for (const membership of viewer.memberships) {
-      const organizationId = membership.organization?.id;
-      if (!organizationId) continue;
-      own.subscribe<{ keyExpiring: { keyId: string; data: Record<string, unknown>; cursor: string } }>(
-        { query: print(KeyExpiringSubscription), variables: { organizationId } },
-        {
-          next: ({ data }) => {
-            if (!data) return;
-            const { title, message } = warningNotification(data.keyExpiring);
-            // One notification per warning: the cursor is unique per event, the key ID says which key.
-            void browser.notifications.create(`latchkey-expiring-${data.keyExpiring.keyId}-${data.keyExpiring.cursor}`, {
-              type: "basic",
-              iconUrl: browser.runtime.getURL("/icon/128.png"),
-              title,
-              message,
-            });
-            void refreshBadge();
-          },
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      );
-      own.subscribe(
-        { query: print(KeyEventsSubscription), variables: { organizationId } },
-        { next: () => void refreshBadge(), error: () => undefined, complete: () => undefined },
-      );
-    }
   };
 
   return { start, stop, refreshBadge };
