@@ -36,7 +36,10 @@ export function chromiumAvailability(): { run: boolean; realKeyboard: boolean } 
   return { run: false, realKeyboard: false };
 }
 
-/** Builds the extension unless a build is there (the root `test` script builds it first). */
+/**
+ * Builds the extension unless a build is there. It does not check that the build is current: the
+ * root `test` script builds first, and a manual run should build too (`pnpm --filter extension build`).
+ */
 export function ensureExtensionBuilt(): void {
   if (existsSync(path.join(EXTENSION_DIR, "manifest.json"))) return;
   execFileSync("npx", ["--yes", "pnpm@10", "--filter", "extension", "build"], { cwd: path.resolve(__dirname, "../.."), stdio: "inherit" });

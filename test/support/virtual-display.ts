@@ -18,15 +18,33 @@ export function virtualDisplayAvailable(): boolean {
   return ["/usr/bin/Xvfb", "/usr/bin/xdotool"].every((binary) => existsSync(binary));
 }
 
+/** How long Xvfb may take to find a free display and start. */
+const XVFB_START_TIMEOUT_MS = 10_000;
+
 export async function startVirtualDisplay(): Promise<VirtualDisplay> {
-  const number = 90 + Math.floor(Math.random() * 900);
-  const display = `:${number}`;
-  const server: ChildProcess = spawn("/usr/bin/Xvfb", [display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"], { stdio: "ignore" });
-  const deadline = Date.now() + 10_000;
-  while (!existsSync(`/tmp/.X11-unix/X${number}`)) {
-    if (Date.now() > deadline || server.exitCode !== null) throw new Error(`Xvfb did not start on ${display}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // `-displayfd 3`: Xvfb picks a free display number itself and writes it to fd 3 once it accepts
+  // connections, so parallel runs never collide and no polling for the socket is needed.
+  const server: ChildProcess = spawn("/usr/bin/Xvfb", ["-displayfd", "3", "-screen", "0", "1280x900x24", "-nolisten", "tcp"], {
+    stdio: ["ignore", "ignore", "ignore", "pipe"],
+  });
+  const display = await new Promise<string>((resolve, reject) => {
+    let written = "";
+    const timer = setTimeout(() => fail(new Error("Xvfb did not start in time")), XVFB_START_TIMEOUT_MS);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      server.kill();
+      reject(error);
+    };
+    server.once("error", fail);
+    server.once("exit", (code) => fail(new Error(`Xvfb exited (code ${code}) before choosing a display`)));
+    server.stdio[3]?.on("data", (chunk: Buffer) => {
+      written += chunk.toString();
+      if (!written.includes("\n")) return;
+      clearTimeout(timer);
+      server.removeAllListeners("exit");
+      resolve(`:${written.trim()}`);
+    });
+  });
   const env = { ...process.env, DISPLAY: display };
   return {
     display,
