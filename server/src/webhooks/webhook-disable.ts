@@ -4,6 +4,7 @@ import { AuditAction } from "../audit/audit-action";
 import { EventType, publishEvent } from "../events/events";
 import { toGlobalId } from "../graphql/global-id";
 import { Notification } from "../notifications/notification.entity";
+import { cancelPendingOf } from "./webhook-messages";
 
 const SYSTEM = { actor: null, request: { requestId: "webhook-delivery", ipAddress: null, userAgent: null } };
 
@@ -19,10 +20,7 @@ export async function disableEndpoint(tx: EntityManager, endpointId: string, rea
     [reason, endpointId],
   );
   if (!endpoint) return;
-  await tx.execute(
-    "update webhook_messages set status = 'CANCELLED', next_attempt_at = null where endpoint_id = ? and status = 'PENDING'",
-    [endpointId],
-  );
+  await cancelPendingOf(tx, endpointId);
   // Not the URL: other members' endpoints hear of this, and URLs often carry credentials.
   const payload = { endpointId: toGlobalId("WebhookEndpoint", endpointId), reason };
   const event = publishEvent(tx, {

@@ -2,10 +2,10 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { WebhookConfig } from "../config";
 import { EventType, publishEvent } from "../events/events";
 import { toGlobalId } from "../graphql/global-id";
-import type { AttemptRow, ClaimedMessage } from "./webhook-delivery";
 import { disableEndpoint } from "./webhook-disable";
 import { WebhookEndpointStatus, WebhookMessageStatus } from "./webhook-enums";
 import { enqueueDeliveries } from "./webhook-jobs";
+import { type AttemptRow, type ClaimedMessage, insertAttempt, settleFailure } from "./webhook-messages";
 import type { SendResult } from "./webhook-sender";
 
 const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
@@ -32,32 +32,13 @@ export async function recordFailure(
       [message.endpoint_id],
     );
     if (!endpoint) return;
-    await tx.execute(
-      `insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
-       select ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ? where exists (select 1 from webhook_messages where id = ?)`,
-      [
-        attempt.id,
-        attempt.message_id,
-        attempt.trigger,
-        attempt.url,
-        JSON.stringify(attempt.request_headers),
-        attempt.response_status,
-        attempt.response_body,
-        attempt.latency_ms,
-        attempt.error,
-        message.id,
-      ],
-    );
+    await insertAttempt(tx, attempt);
     const attempts = message.attempt_count + 1;
     const disabled = endpoint.status === WebhookEndpointStatus.DISABLED;
     const retry = !gone && !disabled && attempts <= config.retryScheduleMs.length;
     const nextAttemptAt = retry ? new Date(Date.now() + retryDelay(config.retryScheduleMs[attempts - 1], result.retryAfterMs)) : null;
     const status = retry ? WebhookMessageStatus.PENDING : disabled ? WebhookMessageStatus.CANCELLED : WebhookMessageStatus.FAILED;
-    const [settled] = await tx.execute(
-      `update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ?
-       where id = ? and status = 'DELIVERING' and lease_until = ?::timestamptz returning id`,
-      [status, attempts, nextAttemptAt, message.id, message.lease_token],
-    );
+    const settled = await settleFailure(tx, message, { status, attempts, nextAttemptAt });
     if (!settled || disabled) return;
     if (retry) await enqueueDeliveries(tx, [message.id], nextAttemptAt);
     // News of failed webhook.* messages would itself fail at the other failing endpoints, and so on.

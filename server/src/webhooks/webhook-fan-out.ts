@@ -1,10 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { v7 as uuidv7 } from "uuid";
 import { Permission } from "../auth/permission";
 import { EventType } from "../events/events";
 import { idOfType, toGlobalId } from "../graphql/global-id";
 import { listensTo } from "./webhook-event-types";
-import { enqueueDeliveries, PARALLEL_DELIVERIES, uuidArray } from "./webhook-jobs";
+import { enqueueDeliveries, PARALLEL_DELIVERIES } from "./webhook-jobs";
+import { createMessages, pendingMessagesOf } from "./webhook-messages";
 
 interface EventRow {
   id: string;
@@ -48,20 +48,14 @@ export async function fanOutEvent(em: EntityManager, eventId: string): Promise<s
     );
     const receivers = endpoints.filter((endpoint) => receives(endpoint, event));
     if (!receivers.length) return [];
-    await tx.execute(
-      `insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at)
-       select id, endpoint_id, ?, now() from unnest(?::uuid[], ?::uuid[]) as message (id, endpoint_id)
-       on conflict (endpoint_id, event_id) do nothing`,
-      // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
-      [event.id, uuidArray(receivers.map(() => uuidv7())), uuidArray(receivers.map((endpoint) => endpoint.id))],
+    await createMessages(
+      tx,
+      event.id,
+      receivers.map((endpoint) => endpoint.id),
     );
     const enabled = receivers.filter((endpoint) => endpoint.status === "ENABLED").map((endpoint) => endpoint.id);
-    const pending = await tx.execute<Array<{ id: string }>>(
-      "select id from webhook_messages where event_id = ? and endpoint_id = any(?::uuid[]) and status = 'PENDING'",
-      [event.id, uuidArray(enabled)],
-    );
+    const ids = await pendingMessagesOf(tx, event.id, enabled);
     // Send a wave now; queue the rest as jobs of their own, so that no job outlives its lease.
-    const ids = pending.map((message) => message.id);
     await enqueueDeliveries(tx, ids.slice(PARALLEL_DELIVERIES));
     return ids.slice(0, PARALLEL_DELIVERIES);
   });

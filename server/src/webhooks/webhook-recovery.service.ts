@@ -9,6 +9,7 @@ import type { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { WebhookMessageStatus } from "./webhook-enums";
 import { enqueueDeliveries } from "./webhook-jobs";
 import { WebhookMessage } from "./webhook-message.entity";
+import { restartMessages } from "./webhook-messages";
 
 const redeliverSchema = z.object({ id: globalIdOf("WebhookMessage") });
 const recoverSchema = z.object({
@@ -20,14 +21,9 @@ const recoverSchema = z.object({
  * Starts the delivery of messages over again, with a fresh retry schedule, in one transaction with
  * its audit entry. Returns the IDs of the messages queued.
  */
-async function restart(ctx: RequestContext, endpoint: WebhookEndpoint, where: string, params: unknown[]): Promise<string[]> {
+async function restart(ctx: RequestContext, endpoint: WebhookEndpoint, which: Parameters<typeof restartMessages>[2]): Promise<string[]> {
   return ctx.em.transactional(async (em) => {
-    const restarted = await em.execute<Array<{ id: string }>>(
-      `update webhook_messages set status = 'PENDING', attempt_count = 0, next_attempt_at = now(), lease_until = null
-       where endpoint_id = ? and (status <> 'DELIVERING' or lease_until < now()) and ${where} returning id`,
-      [endpoint.id, ...params],
-    );
-    const ids = restarted.map((message) => message.id);
+    const ids = await restartMessages(em, endpoint.id, which);
     await enqueueDeliveries(em, ids, null, true);
     recordAudit(em, ctx, {
       action: AuditAction.WEBHOOK_REDELIVERED,
@@ -50,7 +46,7 @@ export async function redeliverWebhookMessage(ctx: RequestContext, input: unknow
   requireEnabledEndpoint(message.endpoint);
   if (message.status === WebhookMessageStatus.DELIVERING)
     throw userError(UserErrorCode.INVALID_STATE, "An attempt is in flight; wait for it.", ["id"]);
-  await restart(ctx, message.endpoint, "id = ?", [message.id]);
+  await restart(ctx, message.endpoint, { messageId: message.id });
   await ctx.em.refresh(message);
   return message;
 }
@@ -60,6 +56,6 @@ export async function recoverWebhookMessages(ctx: RequestContext, input: unknown
   const { id, since } = parseInput(recoverSchema, input);
   const endpoint = await manageableEndpoint(ctx, id);
   requireEnabledEndpoint(endpoint);
-  const ids = await restart(ctx, endpoint, "status in ('FAILED', 'CANCELLED') and created_at >= ?", [since]);
+  const ids = await restart(ctx, endpoint, { failedSince: since });
   return { endpoint, count: ids.length };
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { DELIVERY_TASK, enqueueDeliveries, FAN_OUT_TASK } from "./webhook-jobs";
+import { overdueMessages } from "./webhook-messages";
 
 const BATCH = 1_000;
 
@@ -15,15 +16,5 @@ export async function rescueStalledWebhookJobs(em: EntityManager, leaseMs: numbe
      where task_identifier in (?, ?) and locked_at < now() - ? * interval '1 millisecond'`,
     [FAN_OUT_TASK, DELIVERY_TASK, leaseMs],
   );
-  const overdue = await em.execute<Array<{ id: string }>>(
-    `select m.id from webhook_messages m join webhook_endpoints e on e.id = m.endpoint_id
-     where m.status in ('PENDING', 'DELIVERING') and m.next_attempt_at < now() - ? * interval '1 millisecond'
-       and (m.status = 'PENDING' or m.lease_until < now()) and e.status = 'ENABLED'
-     limit ?`,
-    [leaseMs, BATCH],
-  );
-  await enqueueDeliveries(
-    em,
-    overdue.map((message) => message.id),
-  );
+  await enqueueDeliveries(em, await overdueMessages(em, leaseMs, BATCH));
 }

@@ -13,6 +13,7 @@ import { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { WebhookEndpointStatus } from "./webhook-enums";
 import { isEventTypePattern, WEBHOOK_EVENT_TYPES } from "./webhook-event-types";
 import { enqueueDeliveries } from "./webhook-jobs";
+import { releaseHeldOf } from "./webhook-messages";
 import { newSigningSecret } from "./webhook-signing";
 
 /** How long the secret before a rotation keeps signing, so receivers can switch without a gap. */
@@ -157,14 +158,8 @@ export async function resumeWebhookEndpoint(ctx: RequestContext, input: unknown)
     endpoint.failingSince = null;
     em.persist(endpoint);
     await em.flush();
-    const held = await em.execute<Array<{ id: string }>>(
-      "update webhook_messages set next_attempt_at = now() where endpoint_id = ? and status = 'PENDING' returning id",
-      [endpoint.id],
-    );
-    await enqueueDeliveries(
-      em,
-      held.map((message) => message.id),
-    );
+    const held = await releaseHeldOf(em, endpoint.id);
+    await enqueueDeliveries(em, held);
     audit(em, ctx, endpoint, AuditAction.WEBHOOK_RESUMED, { heldMessages: held.length });
     return endpoint;
   });

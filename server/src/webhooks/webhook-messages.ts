@@ -1,0 +1,201 @@
+import type { EntityManager } from "@mikro-orm/postgresql";
+import { v7 as uuidv7 } from "uuid";
+import type { WebhookAttemptTrigger, WebhookMessageStatus } from "./webhook-enums";
+import { uuidArray } from "./webhook-jobs";
+
+/**
+ * Every change of a message's status, in one place. A message is born PENDING and due; a claim
+ * makes it DELIVERING under a lease; the attempt's outcome settles it as SUCCEEDED, PENDING again
+ * (a retry, due later), FAILED or CANCELLED, but only while its claim holds. A disabled endpoint
+ * cancels what is PENDING; redelivery and recovery make settled messages PENDING again. A claim
+ * whose lease ran out (its process died) may be taken again.
+ */
+
+/** A claimed message with what sending it needs: its endpoint and its event. */
+export interface ClaimedMessage {
+  id: string;
+  attempt_count: number;
+  /** The claim's `lease_until`, as the database printed it: outcomes are recorded only while it holds. */
+  lease_token: string;
+  endpoint_id: string;
+  organization_id: string;
+  url: string;
+  sealed_secret: string;
+  previous_sealed_secret: string | null;
+  previous_secret_expires_at: Date | null;
+  failing_since: Date | null;
+  type: string;
+  occurred_at: Date;
+  payload: Record<string, unknown>;
+}
+
+/** One attempt, as stored. */
+export interface AttemptRow {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  trigger: WebhookAttemptTrigger;
+  url: string;
+  request_headers: Record<string, string>;
+  response_status: number | null;
+  response_body: string | null;
+  latency_ms: number;
+  error: string | null;
+  lease_token: string;
+}
+
+/** New messages of an event, one per endpoint, due now; a message that exists already is left as it is. */
+export async function createMessages(tx: EntityManager, eventId: string, endpointIds: string[]): Promise<void> {
+  await tx.execute(
+    `insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at)
+     select id, endpoint_id, ?, now() from unnest(?::uuid[], ?::uuid[]) as message (id, endpoint_id)
+     on conflict (endpoint_id, event_id) do nothing`,
+    // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
+    [eventId, uuidArray(endpointIds.map(() => uuidv7())), uuidArray(endpointIds)],
+  );
+}
+
+export async function pendingMessagesOf(tx: EntityManager, eventId: string, endpointIds: string[]): Promise<string[]> {
+  const rows = await tx.execute<Array<{ id: string }>>(
+    "select id from webhook_messages where event_id = ? and endpoint_id = any(?::uuid[]) and status = 'PENDING'",
+    [eventId, uuidArray(endpointIds)],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Claims messages that are pending and due, or whose claim's lease ran out, for enabled endpoints
+ * only; returns them with their endpoint and event.
+ */
+export async function claimMessages(em: EntityManager, messageIds: string[], leaseMs: number): Promise<ClaimedMessage[]> {
+  const rows = await em.execute<ClaimedMessage[]>(
+    `with claimed as (
+       update webhook_messages m set status = 'DELIVERING', lease_until = now() + ? * interval '1 millisecond'
+       from webhook_endpoints e
+       where m.id = any(?::uuid[]) and e.id = m.endpoint_id and e.status = 'ENABLED' and m.next_attempt_at <= now()
+         and (m.status = 'PENDING' or (m.status = 'DELIVERING' and m.lease_until < now()))
+       returning m.id, m.attempt_count, m.event_id, m.lease_until::text as lease_token, e.id as endpoint_id, e.organization_id,
+         e.url, e.sealed_secret, e.previous_sealed_secret, e.previous_secret_expires_at, e.failing_since
+     )
+     select claimed.*, d.type, d.occurred_at, d.payload from claimed join domain_events d on d.id = claimed.event_id`,
+    [leaseMs, uuidArray(messageIds)],
+  );
+  // Raw rows carry timestamps as text.
+  const date = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return rows.map((row) => ({
+    ...row,
+    occurred_at: date(row.occurred_at)!,
+    previous_secret_expires_at: date(row.previous_secret_expires_at),
+    failing_since: date(row.failing_since),
+  }));
+}
+
+/**
+ * Every success in one statement (atomic on its own): the attempts of messages that still exist
+ * (an endpoint may have been deleted meanwhile), the messages whose claim still holds, and the end
+ * of their endpoints' failing runs.
+ */
+export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[]): Promise<void> {
+  if (!attempts.length) return;
+  await em.execute(
+    `with done as (
+       select * from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
+         request_headers jsonb, response_status int, response_body text, latency_ms int, lease_token timestamptz)
+     ), settled as (
+       update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
+         lease_until = null, next_attempt_at = null
+       from done where m.id = done.message_id and m.status = 'DELIVERING' and m.lease_until = done.lease_token
+       returning m.id, m.endpoint_id
+     ), attempts as (
+       insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
+       select done.id, done.message_id, done.trigger, done.url, done.request_headers, done.response_status, done.response_body,
+         done.latency_ms, null
+       from done join webhook_messages m on m.id = done.message_id
+     )
+     update webhook_endpoints set failing_since = null
+     where id in (select endpoint_id from settled) and failing_since is not null`,
+    [JSON.stringify(attempts)],
+  );
+}
+
+/** Stores a failed attempt, if its message still exists. */
+export async function insertAttempt(tx: EntityManager, attempt: AttemptRow): Promise<void> {
+  await tx.execute(
+    `insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
+     select ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ? where exists (select 1 from webhook_messages where id = ?)`,
+    [
+      attempt.id,
+      attempt.message_id,
+      attempt.trigger,
+      attempt.url,
+      JSON.stringify(attempt.request_headers),
+      attempt.response_status,
+      attempt.response_body,
+      attempt.latency_ms,
+      attempt.error,
+      attempt.message_id,
+    ],
+  );
+}
+
+/** Settles a failed attempt's message, if its claim still holds; says whether it did. */
+export async function settleFailure(
+  tx: EntityManager,
+  message: ClaimedMessage,
+  outcome: { status: WebhookMessageStatus; attempts: number; nextAttemptAt: Date | null },
+): Promise<boolean> {
+  const settled = await tx.execute(
+    `update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ?
+     where id = ? and status = 'DELIVERING' and lease_until = ?::timestamptz returning id`,
+    [outcome.status, outcome.attempts, outcome.nextAttemptAt, message.id, message.lease_token],
+  );
+  return settled.length > 0;
+}
+
+/** What waits for a disabled endpoint will never go: it is cancelled. */
+export async function cancelPendingOf(tx: EntityManager, endpointId: string): Promise<void> {
+  await tx.execute(
+    "update webhook_messages set status = 'CANCELLED', next_attempt_at = null where endpoint_id = ? and status = 'PENDING'",
+    [endpointId],
+  );
+}
+
+/** A resumed endpoint's kept messages are due now; returns them. */
+export async function releaseHeldOf(tx: EntityManager, endpointId: string): Promise<string[]> {
+  const rows = await tx.execute<Array<{ id: string }>>(
+    "update webhook_messages set next_attempt_at = now() where endpoint_id = ? and status = 'PENDING' returning id",
+    [endpointId],
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Starts messages of an endpoint over, with a fresh retry schedule, due now: one message (`messageId`)
+ * or every one that failed or was cancelled since a time. Never one whose attempt is in flight.
+ */
+export async function restartMessages(
+  tx: EntityManager,
+  endpointId: string,
+  which: { messageId: string } | { failedSince: Date },
+): Promise<string[]> {
+  const [filter, value] =
+    "messageId" in which ? ["id = ?", which.messageId] : ["status in ('FAILED', 'CANCELLED') and created_at >= ?", which.failedSince];
+  const rows = await tx.execute<Array<{ id: string }>>(
+    `update webhook_messages set status = 'PENDING', attempt_count = 0, next_attempt_at = now(), lease_until = null
+     where endpoint_id = ? and (status <> 'DELIVERING' or lease_until < now()) and ${filter} returning id`,
+    [endpointId, value],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Messages of enabled endpoints overdue by more than a lease: pending with no job taking them up, or claimed by a process that died. */
+export async function overdueMessages(em: EntityManager, leaseMs: number, limit: number): Promise<string[]> {
+  const rows = await em.execute<Array<{ id: string }>>(
+    `select m.id from webhook_messages m join webhook_endpoints e on e.id = m.endpoint_id
+     where m.status in ('PENDING', 'DELIVERING') and m.next_attempt_at < now() - ? * interval '1 millisecond'
+       and (m.status = 'PENDING' or m.lease_until < now()) and e.status = 'ENABLED'
+     limit ?`,
+    [leaseMs, limit],
+  );
+  return rows.map((row) => row.id);
+}
