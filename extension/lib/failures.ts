@@ -86,11 +86,10 @@ export function failureFromUserErrors(userErrors: readonly UserErrorLike[]): Lat
       return new LatchkeyFailure(FailureCode.INVALID_CREDENTIALS);
     case "NOT_FOUND":
       return new LatchkeyFailure(FailureCode.NOT_FOUND, message);
-    case "INVALID_STATE":
-      // The server says which state stands in the way; revoked and expired keys get their own state.
-      if (/revoked/i.test(message)) return new LatchkeyFailure(FailureCode.KEY_REVOKED, message);
-      if (/expired/i.test(message)) return new LatchkeyFailure(FailureCode.KEY_EXPIRED, message);
-      return new LatchkeyFailure(FailureCode.INVALID_INPUT, message);
+    case "KEY_REVOKED":
+      return new LatchkeyFailure(FailureCode.KEY_REVOKED, message);
+    case "KEY_EXPIRED":
+      return new LatchkeyFailure(FailureCode.KEY_EXPIRED, message);
     default:
       return new LatchkeyFailure(FailureCode.INVALID_INPUT, message);
   }

@@ -193,7 +193,7 @@ describe("leak reports and disabled keys", () => {
       { input: { id: key.id } },
       team.owner.token,
     );
-    expect(enable.enableKey.userErrors).toEqual([{ code: "INVALID_STATE" }]);
+    expect(enable.enableKey.userErrors).toEqual([{ code: "KEY_REVOKED" }]);
     expect((await verify(server, { key: secret })).body.code).toBe("REVOKED");
   });
 });

@@ -46,8 +46,11 @@ describe("GraphQL requests and the failures users see", () => {
     expect(failureFromUserErrors([{ code: "FORBIDDEN", message: "Revealing another member's key needs `keys:reveal`." }])).toMatchObject({
       code: FailureCode.PERMISSION_DENIED,
     });
-    expect(failureFromUserErrors([{ code: "INVALID_STATE", message: "This key is revoked; create a new one instead." }]).code).toBe(
+    expect(failureFromUserErrors([{ code: "KEY_REVOKED", message: "This key is revoked; create a new one instead." }]).code).toBe(
       FailureCode.KEY_REVOKED,
+    );
+    expect(failureFromUserErrors([{ code: "KEY_EXPIRED", message: "This key is expired; create a new one instead." }]).code).toBe(
+      FailureCode.KEY_EXPIRED,
     );
     expect(failureFromUserErrors([{ code: "REVEAL_NOT_ALLOWED", message: "This secret was shown once." }])).toMatchObject({
       code: FailureCode.REVEAL_NOT_ALLOWED,

@@ -16,6 +16,8 @@ export enum UserErrorCode {
   API_ACCESS_DISABLED = "API_ACCESS_DISABLED",
   REVEAL_NOT_ALLOWED = "REVEAL_NOT_ALLOWED",
   INVALID_STATE = "INVALID_STATE",
+  KEY_REVOKED = "KEY_REVOKED",
+  KEY_EXPIRED = "KEY_EXPIRED",
 }
 
 registerEnumType(UserErrorCode, {
@@ -33,7 +35,9 @@ registerEnumType(UserErrorCode, {
     AGREEMENT_REQUIRED: { description: "Accept the organisation's current API agreement first (`acceptApiAgreement`)." },
     API_ACCESS_DISABLED: { description: "The organisation lets only admins create API keys." },
     REVEAL_NOT_ALLOWED: { description: "This secret cannot be shown again: the organisation or the key kind shows secrets once." },
-    INVALID_STATE: { description: "The key's state does not allow this, e.g. enabling a revoked key." },
+    INVALID_STATE: { description: "The object's state does not allow this, e.g. approving a key that is not pending." },
+    KEY_REVOKED: { description: "The key is revoked: nothing more can be done with it but deleting it." },
+    KEY_EXPIRED: { description: "The key has expired: create a new one." },
   },
 });
 

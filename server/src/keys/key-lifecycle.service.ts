@@ -60,7 +60,7 @@ export async function changeKey<T>(
 }
 
 function requireNotRevoked(key: ApiKey) {
-  if (key.state === KeyState.REVOKED) throw userError(UserErrorCode.INVALID_STATE, "This key is already revoked.", ["id"]);
+  if (key.state === KeyState.REVOKED) throw userError(UserErrorCode.KEY_REVOKED, "This key is already revoked.", ["id"]);
 }
 
 function requirePending(key: ApiKey) {
@@ -77,7 +77,8 @@ function requireState(from: KeyState, verb: string) {
 function requireUsable(key: ApiKey) {
   const state = key.effectiveState();
   if (state === KeyState.REVOKED || state === KeyState.EXPIRED) {
-    throw userError(UserErrorCode.INVALID_STATE, `This key is ${state.toLowerCase()}; create a new one instead.`, ["id"]);
+    const code = state === KeyState.REVOKED ? UserErrorCode.KEY_REVOKED : UserErrorCode.KEY_EXPIRED;
+    throw userError(code, `This key is ${state.toLowerCase()}; create a new one instead.`, ["id"]);
   }
 }
 

@@ -172,7 +172,7 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
       { input: { id: key.id } },
       team.owner.token,
     );
-    expect(enable.enableKey.userErrors).toEqual([{ code: "INVALID_STATE" }]);
+    expect(enable.enableKey.userErrors).toEqual([{ code: "KEY_REVOKED" }]);
     const [entry] = (await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVOKED"] })).nodes;
     expect(entry.reason).toBe("Contractor left");
   });
