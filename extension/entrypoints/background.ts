@@ -26,10 +26,11 @@ export default defineBackground(() => {
 
   // Subscriptions and the badge restart with the worker, so the count is right from start-up.
   void expiryWatch.start();
-  // Keys cross the 7-day line as time passes, without any event: recount every hour.
+  // Keys cross the 7-day line as time passes, without any event: recount every hour. Catch up on
+  // warnings too, and reopen the socket if a start could not.
   void browser.alarms.create(BADGE_REFRESH_ALARM, { periodInMinutes: 60 });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === BADGE_REFRESH_ALARM) void expiryWatch.refreshBadge();
+    if (alarm.name === BADGE_REFRESH_ALARM) void expiryWatch.refresh();
   });
 
   browser.runtime.onInstalled.addListener(() => {

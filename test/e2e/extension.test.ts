@@ -59,6 +59,9 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     );
   const popupStatus = () => popup.locator('[aria-live="polite"]');
 
+  const shownNotifications = () =>
+    browser.serviceWorker.evaluate(async () => Object.keys(await (globalThis as any).chrome.notifications.getAll()).sort());
+
   const clipboardText = (page: Page) => page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
 
   it("signs in through the options page, and clears copied secrets after the delay set there", async () => {
@@ -189,11 +192,29 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     } finally {
       await orm.close(true);
     }
-    const shown = () =>
-      browser.serviceWorker.evaluate(async () => Object.keys(await (globalThis as any).chrome.notifications.getAll()).sort());
     // Only "Billing webhook" (3 days left) has crossed a warning threshold (15, 7 and 1 days).
-    await expect.poll(shown, { timeout: 10_000 }).toHaveLength(1);
-    expect((await shown())[0]).toMatch(new RegExp(`^latchkey-expiring-${billing.key.id}-`));
+    await expect.poll(shownNotifications, { timeout: 10_000 }).toHaveLength(1);
+    expect((await shownNotifications())[0]).toMatch(new RegExp(`^latchkey-expiring-${billing.key.id}-`));
+  });
+
+  it("catches up on warnings from the hourly refresh, without showing again those already shown", async () => {
+    const [shown] = await shownNotifications();
+    const prefix = `latchkey-expiring-${billing.key.id}-`;
+    const cursor = shown?.slice(prefix.length);
+    // The user dismisses the warning; the catch-up reads past it and must not bring it back.
+    await browser.serviceWorker.evaluate((id) => (globalThis as any).chrome.notifications.clear(id), shown);
+    // Fire the hourly alarm now (an unpacked extension's alarms have no minimum delay).
+    await browser.serviceWorker.evaluate(() =>
+      (globalThis as any).chrome.alarms.create("latchkey-badge-refresh", { when: Date.now(), periodInMinutes: 60 }),
+    );
+    const storedCursor = () =>
+      browser.serviceWorker.evaluate(
+        async (organizationId) =>
+          (await (globalThis as any).chrome.storage.local.get("keyWarningCursors")).keyWarningCursors?.[organizationId] as string,
+        team.organization.id as string,
+      );
+    await expect.poll(storedCursor, { timeout: 10_000 }).toBe(cursor);
+    expect(await shownNotifications()).toEqual([]);
   });
 
   it("creates an organisation key from the popup, after accepting the organisation's new API agreement", async () => {

@@ -1,10 +1,24 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { fakeBrowser } from "wxt/testing/fake-browser";
-import { badgeCutoff, badgeText, showExpiringCount, warningNotification } from "./badge";
+import { badgeCutoff, badgeText, isDueBefore, showExpiringCount, warningNotification } from "./badge";
 
 describe("the expiry badge and warnings", () => {
   beforeEach(() => {
     fakeBrowser.reset();
+  });
+
+  it("counts a key due to expire or to be disabled for inactivity within the window", () => {
+    const now = new Date("2026-03-01T00:00:00Z");
+    const cutoff = badgeCutoff(now);
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 60 * 60 * 1000).toISOString();
+    const inDays = (days: number) => new Date(now.getTime() + days * 24 * 60 * 60 * 1000).toISOString();
+    expect(isDueBefore({ expiresAt: inDays(3), lastUsedAt: daysAgo(1) }, 90, cutoff)).toBe(true);
+    expect(isDueBefore({ expiresAt: inDays(30), lastUsedAt: daysAgo(85) }, 90, cutoff)).toBe(true);
+    expect(isDueBefore({ expiresAt: null, lastUsedAt: daysAgo(85) }, 90, cutoff)).toBe(true);
+    expect(isDueBefore({ expiresAt: inDays(30), lastUsedAt: daysAgo(80) }, 90, cutoff)).toBe(false);
+    expect(isDueBefore({ expiresAt: null, lastUsedAt: daysAgo(25) }, 30, cutoff)).toBe(true);
+    // Never used: the inactivity clock runs from creation, which the schema does not expose.
+    expect(isDueBefore({ expiresAt: null, lastUsedAt: null }, 1, cutoff)).toBe(false);
   });
 
   it("counts keys on the badge, with no badge for none", async () => {

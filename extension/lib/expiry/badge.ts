@@ -1,10 +1,29 @@
 import { browser } from "wxt/browser";
 
-/** The badge counts keys that expire within this many days. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The badge counts keys that expire, or are disabled for inactivity, within this many days. */
 export const BADGE_WINDOW_DAYS = 7;
 
 export function badgeCutoff(now: Date, days = BADGE_WINDOW_DAYS): Date {
-  return new Date(now.getTime() + days * 24 * 60 * 60 * 1000);
+  return new Date(now.getTime() + days * DAY_MS);
+}
+
+/** What the badge needs of an active key: the inputs of its two clocks. */
+export interface KeyDeadlines {
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
+}
+
+/**
+ * Whether a key will expire, or be disabled for inactivity, before `cutoff`: the same two clocks
+ * the server warns about. The inactivity clock runs from the last use, or from creation for a key
+ * never used; the schema does not expose `createdAt`, so a never-used key counts by expiry only.
+ */
+export function isDueBefore(key: KeyDeadlines, inactivityDays: number, cutoff: Date): boolean {
+  if (key.expiresAt && new Date(key.expiresAt) < cutoff) return true;
+  if (!key.lastUsedAt) return false;
+  return new Date(key.lastUsedAt).getTime() + inactivityDays * DAY_MS < cutoff.getTime();
 }
 
 /** Empty for none (no badge), the count otherwise, and "99+" so the badge stays readable. */

@@ -1,10 +1,9 @@
 import { print } from "graphql";
 import { CloseCode, createClient } from "graphql-ws";
-import { browser } from "wxt/browser";
 import type { Connection } from "../graphql/client";
 import { graphqlWsUrl } from "../graphql/client";
 import { KeyEventsSubscription, KeyExpiringSubscription } from "../graphql/operations";
-import { warningNotification } from "./badge";
+import type { WarningEvent } from "./warnings";
 
 /** The close codes with which the server refuses the credential: retrying cannot help, signing in can. */
 const CREDENTIAL_REFUSED: ReadonlySet<number> = new Set([CloseCode.Unauthorized, CloseCode.Forbidden]);
@@ -18,6 +17,10 @@ export function isCredentialRefused(errorOrCloseEvent: unknown): boolean {
 export interface KeyEventHandlers {
   /** Any key event: the badge count may have changed. */
   changed(): void;
+  /** An expiry or inactivity warning, to notify once. */
+  warning(event: WarningEvent): void;
+  /** The socket is back after a disconnection: warnings sent meanwhile were missed. */
+  reconnected(): void;
   /** The server closed the socket because it no longer accepts the credential. */
   refused(): void;
 }
@@ -28,7 +31,7 @@ export interface KeyEvents {
 }
 
 /**
- * Subscribes, per organisation, to expiry warnings (one notification each) and to all key events,
+ * Subscribes, per organisation, to expiry warnings and to all key events,
  * over one graphql-ws socket that reconnects after network failures but not after a refused credential.
  */
 export function subscribeToKeyEvents(
@@ -36,6 +39,7 @@ export function subscribeToKeyEvents(
   organizationIds: readonly string[],
   handlers: KeyEventHandlers,
 ): KeyEvents {
+  let connections = 0;
   const client = createClient({
     url: graphqlWsUrl(connection.serverUrl),
     connectionParams: { authorization: `Bearer ${connection.credential}` },
@@ -44,6 +48,9 @@ export function subscribeToKeyEvents(
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: (errorOrCloseEvent) => !isCredentialRefused(errorOrCloseEvent),
     on: {
+      connected: () => {
+        if (++connections > 1) handlers.reconnected();
+      },
       closed: (event) => {
         if (isCredentialRefused(event)) handlers.refused();
       },
@@ -59,14 +66,7 @@ export function subscribeToKeyEvents(
         ...ignore,
         next: ({ data }) => {
           if (!data) return;
-          const { title, message } = warningNotification(data.keyExpiring);
-          // One notification per warning: the cursor is unique per event, the key ID says which key.
-          void browser.notifications.create(`latchkey-expiring-${data.keyExpiring.keyId}-${data.keyExpiring.cursor}`, {
-            type: "basic",
-            iconUrl: browser.runtime.getURL("/icon/128.png"),
-            title,
-            message,
-          });
+          handlers.warning(data.keyExpiring);
           handlers.changed();
         },
       },

@@ -9,13 +9,18 @@ import { createExpiryWatch, type ExpiryWatchDependencies } from "./watch";
 function fakeServer(count = 2) {
   const sockets: { credential: string; open: boolean; handlers: KeyEventHandlers }[] = [];
   let sessionValid = true;
+  let organizationsReachable = true;
   const dependencies: ExpiryWatchDependencies = {
     countExpiringKeys: async () => {
       if (!sessionValid) throw new LatchkeyFailure(FailureCode.SESSION_EXPIRED);
       return count;
     },
     // A moment's wait, as the server takes, so that two starts overlap.
-    organizationIds: () => new Promise((resolve) => setTimeout(() => resolve(["org-1"]), 5)),
+    organizationIds: () =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => (organizationsReachable ? resolve(["org-1"]) : reject(new Error("network down"))), 5),
+      ),
+    fetchMissedWarnings: async () => ({ warnings: [], endCursor: null, hasNextPage: false }),
     subscribe: (connection, _ids, handlers) => {
       const socket = { credential: connection.credential, open: true, handlers };
       sockets.push(socket);
@@ -31,6 +36,9 @@ function fakeServer(count = 2) {
     open: () => sockets.filter((socket) => socket.open),
     expireSession: () => {
       sessionValid = false;
+    },
+    setOrganizationsReachable: (reachable: boolean) => {
+      organizationsReachable = reachable;
     },
   };
 }
@@ -88,6 +96,20 @@ describe("the expiry watch's socket", () => {
     await watch.start();
     expect(await fakeBrowser.action.getBadgeText({})).toBe("!");
     expect(server.open()).toEqual([]);
+  });
+
+  it("reopens the socket from the hourly refresh when a start could not open one", async () => {
+    const server = fakeServer();
+    const watch = createExpiryWatch(server.dependencies);
+    await signIn("token-1");
+    server.setOrganizationsReachable(false);
+    await watch.start();
+    expect(server.open()).toEqual([]);
+    server.setOrganizationsReachable(true);
+    await watch.refresh();
+    expect(server.open().map((socket) => socket.credential)).toEqual(["token-1"]);
+    await watch.refresh();
+    expect(server.open()).toHaveLength(1);
   });
 
   it("does not retry a socket the server closed for a refused credential (4401, 4403), but does after network failures", () => {

@@ -1,44 +1,34 @@
 import { FailureCode, LatchkeyFailure } from "../failures";
-import { request } from "../graphql/client";
-import { ExpiringKeyCount, Viewer } from "../graphql/operations";
 import { currentConnection } from "../session";
-import { badgeCutoff, showExpiringCount, showSignedOut } from "./badge";
+import { showExpiringCount, showSignedOut } from "./badge";
 import { type KeyEventHandlers, type KeyEvents, subscribeToKeyEvents } from "./key-events";
+import { countExpiringKeys, fetchMissedWarnings, organizationIds } from "./queries";
+import { catchUpWarnings, showWarningOnce, type WarningEvent, type WarningPage } from "./warnings";
 
 type SignedInConnection = Awaited<ReturnType<typeof currentConnection>>;
 
-/** Counts, across the user's organisations, the active keys expiring within the badge window. */
-export async function countExpiringKeys(now = new Date()): Promise<number> {
-  const connection = await currentConnection();
-  const { viewer } = await request(connection, Viewer, {});
-  const before = badgeCutoff(now).toISOString();
-  const counts = await Promise.all(
-    viewer.memberships.flatMap((membership) =>
-      membership.organization ? [request(connection, ExpiringKeyCount, { organizationId: membership.organization.id, before })] : [],
-    ),
-  );
-  return counts.reduce((sum, { organization }) => sum + (organization?.keys?.totalCount ?? 0), 0);
-}
-
-async function organizationIds(connection: SignedInConnection): Promise<string[]> {
-  const { viewer } = await request(connection, Viewer, {});
-  return viewer.memberships.flatMap((membership) => (membership.organization ? [membership.organization.id] : []));
-}
-
 /** The server and socket behind the watch; tests pass their own. */
 export interface ExpiryWatchDependencies {
-  countExpiringKeys(): Promise<number>;
+  countExpiringKeys(connection: SignedInConnection): Promise<number>;
   organizationIds(connection: SignedInConnection): Promise<string[]>;
+  fetchMissedWarnings(connection: SignedInConnection, organizationId: string, after: string | null): Promise<WarningPage>;
   subscribe(connection: SignedInConnection, organizationIds: readonly string[], handlers: KeyEventHandlers): KeyEvents;
 }
 
-const serverDependencies: ExpiryWatchDependencies = { countExpiringKeys, organizationIds, subscribe: subscribeToKeyEvents };
+const serverDependencies: ExpiryWatchDependencies = {
+  countExpiringKeys: (connection) => countExpiringKeys(connection),
+  organizationIds,
+  fetchMissedWarnings,
+  subscribe: subscribeToKeyEvents,
+};
 
 const isSessionRefused = (error: unknown) => error instanceof LatchkeyFailure && error.code === FailureCode.SESSION_EXPIRED;
 
 /**
- * Keeps the badge right and notifies each expiry warning: the badge is computed from the keys list
- * (so it is right at start-up, before any event), and recomputed whenever a key event arrives.
+ * Keeps the badge right and notifies each expiry warning once: the badge is computed from the keys
+ * list (so it is right at start-up, before any event), and recomputed whenever a key event arrives.
+ * Warnings come live over the socket, and from `organization.keyEvents` for those sent while the
+ * socket was down: at each start, each reconnection and each hourly refresh.
  *
  * Each `start` (at start-up, sign-in and sign-out) begins a new generation and closes the previous
  * socket; a start that is overtaken while it awaits the server opens nothing, so overlapping starts
@@ -46,7 +36,8 @@ const isSessionRefused = (error: unknown) => error instanceof LatchkeyFailure &&
  */
 export function createExpiryWatch(dependencies: ExpiryWatchDependencies = serverDependencies) {
   let generation = 0;
-  let events: KeyEvents | null = null;
+  /** The open socket, with the credential and organisations it watches. */
+  let watching: { connection: SignedInConnection; organizationIds: readonly string[]; events: KeyEvents } | null = null;
   let refreshing: Promise<void> | null = null;
 
   const signedOut = async () => {
@@ -54,10 +45,10 @@ export function createExpiryWatch(dependencies: ExpiryWatchDependencies = server
     await showSignedOut();
   };
 
-  const refreshBadge = async () => {
+  const refreshBadge = async (connection: SignedInConnection) => {
     const mine = generation;
     refreshing ??= dependencies
-      .countExpiringKeys()
+      .countExpiringKeys(connection)
       .then(
         (count) => (mine === generation ? showExpiringCount(count) : undefined),
         (error: unknown) => (mine !== generation ? undefined : isSessionRefused(error) ? signedOut() : showExpiringCount(0)),
@@ -68,11 +59,17 @@ export function createExpiryWatch(dependencies: ExpiryWatchDependencies = server
     await refreshing;
   };
 
+  // A failed catch-up leaves the cursor where it was, so the next one reads the same warnings again.
+  const catchUp = (connection: SignedInConnection, ids: readonly string[]) =>
+    catchUpWarnings(ids, (organizationId, after) => dependencies.fetchMissedWarnings(connection, organizationId, after)).catch(
+      () => undefined,
+    );
+
   async function stop() {
     generation++;
     refreshing = null;
-    const closing = events;
-    events = null;
+    const closing = watching?.events;
+    watching = null;
     await closing?.dispose();
   }
 
@@ -87,16 +84,32 @@ export function createExpiryWatch(dependencies: ExpiryWatchDependencies = server
       if (mine === generation) await showExpiringCount(0);
       return;
     }
-    await refreshBadge();
-    const ids = await dependencies.organizationIds(connection).catch(() => []);
+    await refreshBadge(connection);
+    let ids: string[];
+    try {
+      ids = await dependencies.organizationIds(connection);
+    } catch {
+      return; // No socket: the hourly refresh starts again.
+    }
     if (mine !== generation) return;
-    events = dependencies.subscribe(connection, ids, {
-      changed: () => void refreshBadge(),
+    const events = dependencies.subscribe(connection, ids, {
+      changed: () => void refreshBadge(connection),
+      warning: (event: WarningEvent) => void showWarningOnce(event),
+      reconnected: () => void catchUp(connection, ids),
       refused: () => {
         if (mine === generation) void signedOut();
       },
     });
+    watching = { connection, organizationIds: ids, events };
+    await catchUp(connection, ids);
   };
 
-  return { start, stop, refreshBadge };
+  /** For the hourly alarm: keys cross the badge's line as time passes, and a warning may have been missed. */
+  const refresh = async () => {
+    if (!watching) return start();
+    const { connection, organizationIds: ids } = watching;
+    await Promise.all([refreshBadge(connection), catchUp(connection, ids)]);
+  };
+
+  return { start, stop, refresh };
 }

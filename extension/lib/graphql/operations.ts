@@ -66,11 +66,30 @@ export const OrganizationKeys = graphql(
   [KeyFields],
 );
 
-/** Counts an organisation's active keys that expire before `before`, for the badge. */
-export const ExpiringKeyCount = graphql(`
-  query ExpiringKeyCount($organizationId: ID!, $before: DateTimeISO!) {
+/**
+ * An organisation's active keys with both deadlines' inputs, for the badge. No server filter covers
+ * the inactivity clock (last use plus the organisation's `inactivityDays`), so the badge reads them all.
+ */
+export const BadgeKeys = graphql(`
+  query BadgeKeys($organizationId: ID!, $after: String) {
     organization(id: $organizationId) {
-      keys(first: 0, expiringBefore: $before, states: [ACTIVE]) { totalCount }
+      settings { inactivityDays }
+      keys(first: 100, states: [ACTIVE], after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { expiresAt lastUsedAt }
+      }
+    }
+  }
+`);
+
+/** Expiry warnings after a cursor, oldest first: what the background missed while disconnected. */
+export const MissedKeyWarnings = graphql(`
+  query MissedKeyWarnings($organizationId: ID!, $after: String) {
+    organization(id: $organizationId) {
+      keyEvents(after: $after, first: 100, types: ["key.expiring"]) {
+        pageInfo { hasNextPage endCursor }
+        nodes { keyId type occurredAt data cursor }
+      }
     }
   }
 `);
