@@ -17,8 +17,9 @@ describe("the expiry badge and warnings", () => {
     expect(isDueBefore({ expiresAt: null, lastUsedAt: daysAgo(85) }, 90, cutoff)).toBe(true);
     expect(isDueBefore({ expiresAt: inDays(30), lastUsedAt: daysAgo(80) }, 90, cutoff)).toBe(false);
     expect(isDueBefore({ expiresAt: null, lastUsedAt: daysAgo(25) }, 30, cutoff)).toBe(true);
-    // Never used: the inactivity clock runs from creation, which the schema does not expose.
-    expect(isDueBefore({ expiresAt: null, lastUsedAt: null }, 1, cutoff)).toBe(false);
+    // Never used: the inactivity clock runs from creation.
+    expect(isDueBefore({ expiresAt: null, lastUsedAt: null, createdAt: daysAgo(85) }, 90, cutoff)).toBe(true);
+    expect(isDueBefore({ expiresAt: null, lastUsedAt: null, createdAt: daysAgo(10) }, 90, cutoff)).toBe(false);
   });
 
   it("counts keys on the badge, with no badge for none", async () => {

@@ -13,17 +13,19 @@ export function badgeCutoff(now: Date, days = BADGE_WINDOW_DAYS): Date {
 export interface KeyDeadlines {
   expiresAt?: string | null;
   lastUsedAt?: string | null;
+  createdAt?: string | null;
 }
 
 /**
  * Whether a key will expire, or be disabled for inactivity, before `cutoff`: the same two clocks
  * the server warns about. The inactivity clock runs from the last use, or from creation for a key
- * never used; the schema does not expose `createdAt`, so a never-used key counts by expiry only.
+ * never used.
  */
 export function isDueBefore(key: KeyDeadlines, inactivityDays: number, cutoff: Date): boolean {
   if (key.expiresAt && new Date(key.expiresAt) < cutoff) return true;
-  if (!key.lastUsedAt) return false;
-  return new Date(key.lastUsedAt).getTime() + inactivityDays * DAY_MS < cutoff.getTime();
+  const lastActivity = key.lastUsedAt ?? key.createdAt;
+  if (!lastActivity) return false;
+  return new Date(lastActivity).getTime() + inactivityDays * DAY_MS < cutoff.getTime();
 }
 
 /** Empty for none (no badge), the count otherwise, and "99+" so the badge stays readable. */

@@ -76,7 +76,7 @@ export const BadgeKeys = graphql(`
       settings { inactivityDays }
       keys(first: 100, states: [ACTIVE], after: $after) {
         pageInfo { hasNextPage endCursor }
-        nodes { expiresAt lastUsedAt }
+        nodes { expiresAt lastUsedAt createdAt }
       }
     }
   }
