@@ -57,6 +57,8 @@ describe("webhook delivery", () => {
       return found.messages.nodes[0]?.status === "SUCCEEDED" && found;
     }, "the message to be marked delivered");
     const [message] = endpoint.messages.nodes;
+    // When the attempt was made, as the receiver saw it (to the second).
+    expect(Math.abs(Date.parse(message.attempts[0].createdAt) - request.receivedAt)).toBeLessThan(2_000);
     expect(message).toMatchObject({
       eventType: "key.created",
       webhookId: request.headers["webhook-id"],
@@ -65,6 +67,7 @@ describe("webhook delivery", () => {
     });
     expect(message.attempts).toEqual([
       {
+        createdAt: expect.any(String),
         trigger: "SCHEDULED",
         url: receiver.url("/signed"),
         requestHeaders: {

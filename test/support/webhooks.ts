@@ -39,7 +39,7 @@ export async function endpointMessages(server: TestServer, token: string, id: st
   const { node } = await graphqlData(
     server,
     `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { status disabledReason messages(first: 100) { totalCount nodes {
-      id webhookId eventType status attemptCount body attempts { trigger url requestHeaders responseStatus latencyMs error }
+      id webhookId eventType status attemptCount body attempts { createdAt trigger url requestHeaders responseStatus latencyMs error }
     } } } } }`,
     { id },
     token,
