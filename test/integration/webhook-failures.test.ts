@@ -3,16 +3,20 @@ import { auditLog } from "../support/audit";
 import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
-import { type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
+import { type ReceivedWebhook, type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
 import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV, waitUntil } from "../support/webhooks";
 
 let server: TestServer;
+/** Paths under /down always fail, /gone answers 410 Gone, everything else succeeds. */
+const usualAnswer = (request: ReceivedWebhook) => ({
+  status: request.path.startsWith("/down") ? 500 : request.path === "/gone" ? 410 : 200,
+});
 let receiver: Receiver;
 
 beforeAll(async () => {
   // Endpoints failing for 4 s stand in for 5 days.
   server = await startTestServer({ ...WEBHOOK_TEST_ENV, WEBHOOK_DISABLE_AFTER_SECONDS: "4" });
-  receiver = await startReceiver((request) => ({ status: request.path.startsWith("/down") ? 500 : request.path === "/gone" ? 410 : 200 }));
+  receiver = await startReceiver(usualAnswer);
 });
 afterAll(async () => {
   await receiver?.close();
@@ -74,7 +78,7 @@ describe("webhook failures", () => {
       const entries = await auditLog(server, team.owner.token, team.organization.id, { actions: ["WEBHOOK_REDELIVERED"] });
       expect(entries.nodes.map((entry) => entry.metadata)).toEqual([{ messages: 1 }]);
     } finally {
-      receiver.answer((request) => ({ status: request.path.startsWith("/down") ? 500 : request.path === "/gone" ? 410 : 200 }));
+      receiver.answer(usualAnswer);
     }
   });
 
