@@ -17,6 +17,7 @@ import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webh
 import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
 import { NodeResolver } from "./node.resolver";
+import { refuseUnsafeText } from "./unsafe-text";
 
 export const RESOLVERS = [
   NodeResolver,
@@ -56,9 +57,12 @@ const NO_TOPIC_PUBSUB = {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema. Built once per process: type-graphql's metadata is global anyway. */
+/**
+ * The executable schema. Built once per process: type-graphql's metadata is global anyway. Every
+ * argument is checked for text no one can store before any resolver runs (see unsafe-text).
+ */
 export function latchkeySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB });
+  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB }).then(refuseUnsafeText);
   return built;
 }
 
