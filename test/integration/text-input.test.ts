@@ -4,11 +4,14 @@ import { graphql } from "../support/graphql-client";
 import { CONTACT, keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { sql } from "../support/sql";
+import { createEndpoint } from "../support/webhooks";
 
 const logLines: string[] = [];
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ LOG_LEVEL: "error" }, undefined, { logDestination: { write: (line) => logLines.push(line) } });
+  server = await startTestServer({ LOG_LEVEL: "error", WEBHOOK_ALLOWED_TARGETS: "127.0.0.1/32" }, undefined, {
+    logDestination: { write: (line) => logLines.push(line) },
+  });
 });
 afterAll(() => server?.stop());
 
@@ -115,6 +118,37 @@ describe("text input", () => {
     );
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(["BAD_USER_INPUT"]);
     expect(result.errors?.[0].message).toBe("`search` must not contain NUL characters or unpaired surrogates.");
+  });
+
+  it("refuses a date outside years 1 to 9999 as INVALID_INPUT in a mutation and BAD_USER_INPUT in a query", async () => {
+    const team = await keyTeam(server, "Unstorable Date Dealer");
+    // 127.0.0.1 and no job queue in this file: nothing is ever delivered.
+    const { endpoint } = await createEndpoint(server, team.owner.token, {
+      organizationId: team.organization.id,
+      url: "http://127.0.0.1:9/hook",
+    });
+    const before = await tableFingerprints(server.databaseUrl);
+    for (const since of ["0000-01-01T00:00:00Z", "0000-12-31T23:59:59Z"]) {
+      const result = await graphql(
+        server,
+        `mutation($input: RecoverWebhookMessagesInput!) { recoverWebhookMessages(input: $input) { userErrors { field code message } } }`,
+        { input: { id: endpoint?.id, since } },
+        team.owner.token,
+      );
+      expect(result.data?.recoverWebhookMessages.userErrors, since).toEqual([
+        { field: ["since"], code: "INVALID_INPUT", message: "since: must be between 0001-01-01 and 9999-12-31" },
+      ]);
+    }
+    expect(await tableFingerprints(server.databaseUrl)).toEqual(before);
+    const audit = await graphql(
+      server,
+      'query($id: ID!) { organization(id: $id) { auditLog(since: "0000-01-01T00:00:00Z") { totalCount } } }',
+      { id: team.organization.id },
+      team.owner.token,
+    );
+    expect(audit.errors?.map((error) => [error.extensions?.code, error.message])).toEqual([
+      ["BAD_USER_INPUT", "`since` must be between 0001-01-01 and 9999-12-31."],
+    ]);
   });
 
   it("logs a database error without its SQL statement or any of its values", async () => {

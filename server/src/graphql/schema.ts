@@ -17,7 +17,7 @@ import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webh
 import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
 import { NodeResolver } from "./node.resolver";
-import { refuseUnsafeText } from "./unsafe-text";
+import { refuseUnstorableInput } from "./input-guard";
 
 export const RESOLVERS = [
   NodeResolver,
@@ -59,10 +59,10 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /**
  * The executable schema. Built once per process: type-graphql's metadata is global anyway. Every
- * argument is checked for text no one can store before any resolver runs (see unsafe-text).
+ * argument is checked for text or dates no one can store before any resolver runs (see input-guard).
  */
 export function latchkeySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB }).then(refuseUnsafeText);
+  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB }).then(refuseUnstorableInput);
   return built;
 }
 

@@ -2,6 +2,7 @@ import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema, isOb
 import { badUserInput, UserErrorCode } from "./errors";
 
 export const UNSAFE_TEXT_MESSAGE = "must not contain NUL characters or unpaired surrogates";
+export const DATE_RANGE_MESSAGE = "must be between 0001-01-01 and 9999-12-31";
 
 /** A UTF-16 surrogate without its other half: not a Unicode character, so not text anyone meant. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -11,12 +12,24 @@ function isUnsafeText(text: string): boolean {
   return text.includes("\u0000") || LONE_SURROGATE.test(text);
 }
 
-/** The path to the first unsafe string anywhere in an argument value (lists and input objects included), or null. */
-export function unsafeTextPath(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === "string") return isUnsafeText(value) ? path : null;
+/** Years outside 1 to 9999 have no plain ISO 8601 form, and PostgreSQL refuses year 0 as JavaScript writes it. */
+function isUnstorableDate(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return Number.isNaN(year) || year < 1 || year > 9999;
+}
+
+export interface InputProblem {
+  path: string[];
+  message: string;
+}
+
+/** The first value no one can store anywhere in an argument (lists and input objects included), or null. */
+export function unstorableInput(value: unknown, path: string[] = []): InputProblem | null {
+  if (typeof value === "string") return isUnsafeText(value) ? { path, message: UNSAFE_TEXT_MESSAGE } : null;
+  if (value instanceof Date) return isUnstorableDate(value) ? { path, message: DATE_RANGE_MESSAGE } : null;
   if (value === null || typeof value !== "object") return null;
   for (const [key, item] of Object.entries(value)) {
-    const found = unsafeTextPath(item, [...path, key]);
+    const found = unstorableInput(item, [...path, key]);
     if (found) return found;
   }
   return null;
@@ -26,10 +39,10 @@ type AnyFieldConfig = GraphQLFieldConfig<unknown, unknown, Record<string, unknow
 
 /**
  * Guards every field that takes arguments, so no resolver, service or SQL statement ever sees
- * unsafe text. Mutations answer with `userErrors` (INVALID_INPUT, the field path inside `input`,
+ * text or a date that cannot be stored. Mutations answer with `userErrors` (INVALID_INPUT, the field path inside `input`,
  * nothing changed), as for any other bad input; queries and subscriptions with BAD_USER_INPUT.
  */
-export function refuseUnsafeText(schema: GraphQLSchema): GraphQLSchema {
+export function refuseUnstorableInput(schema: GraphQLSchema): GraphQLSchema {
   const mutationType = schema.getMutationType();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith("__")) continue;
@@ -51,19 +64,19 @@ type Resolve = NonNullable<AnyFieldConfig["resolve"]>;
 
 function guardMutation(resolve: Resolve): Resolve {
   return (source, args, context, info) => {
-    const path = unsafeTextPath(args);
-    if (!path) return resolve(source, args, context, info);
+    const problem = unstorableInput(args);
+    if (!problem) return resolve(source, args, context, info);
     // Every mutation takes one `input`; paths inside it read as the other validation errors do.
-    const field = path[0] === "input" ? path.slice(1) : path;
-    const message = field.length ? `${field.join(".")}: ${UNSAFE_TEXT_MESSAGE}` : UNSAFE_TEXT_MESSAGE;
+    const field = problem.path[0] === "input" ? problem.path.slice(1) : problem.path;
+    const message = field.length ? `${field.join(".")}: ${problem.message}` : problem.message;
     return { userErrors: [{ code: UserErrorCode.INVALID_INPUT, field: field.length ? field : null, message }] };
   };
 }
 
 function guardField(resolve: Resolve): Resolve {
   return (source, args, context, info) => {
-    const path = unsafeTextPath(args);
-    if (path) throw badUserInput(`\`${path.join(".")}\` ${UNSAFE_TEXT_MESSAGE}.`);
+    const problem = unstorableInput(args);
+    if (problem) throw badUserInput(`\`${problem.path.join(".")}\` ${problem.message}.`);
     return resolve(source, args, context, info);
   };
 }
