@@ -16,8 +16,8 @@ import { UserResolver } from "../users/user.resolver";
 import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webhooks/org-webhooks.resolver";
 import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
-import { NodeResolver } from "./node.resolver";
 import { refuseUnstorableInput } from "./input-guard";
+import { NodeResolver } from "./node.resolver";
 
 export const RESOLVERS = [
   NodeResolver,
