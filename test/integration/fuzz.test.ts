@@ -1,4 +1,4 @@
-import type { GraphQLField } from "graphql";
+import { type GraphQLField, type GraphQLOutputType, getNamedType, isLeafType, isObjectType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { latchkeySchema } from "../../server/src/graphql/schema";
 import { openFingerprints } from "../support/fingerprint";
@@ -89,7 +89,7 @@ function requestsFor(mutations: GraphQLField<unknown, unknown>[]): Request[] {
       const query = `mutation { ${mutation.name}(bogus: 1) { __typename } }`;
       return [{ mutation: mutation.name, query, label: "unknown argument", variables: {} }];
     }
-    const query = `mutation($input: ${String(input.type)}) { ${mutation.name}(input: $input) { __typename userErrors { field code message } } }`;
+    const query = `mutation($input: ${String(input.type)}) { ${mutation.name}(input: $input) { ${payloadSelection(mutation.type)} } }`;
     const count = CREDENTIAL_MUTATIONS[mutation.name] ?? CASES_PER_MUTATION;
     return Array.from({ length: count }, () => ({ mutation: mutation.name, query, ...badInputCase(mutation, world, random) }));
   });
@@ -146,6 +146,20 @@ describe("fuzzing every mutation with bad input", () => {
     expect(findings, `seed ${SEED}`).toEqual([]);
   }, 120_000);
 });
+
+/** Every field of a payload a client could ask for without arguments, objects by `id`, so refusals resolve whole payloads. */
+function payloadSelection(type: GraphQLOutputType): string {
+  const payload = getNamedType(type);
+  if (!isObjectType(payload)) return "__typename";
+  const fields = Object.values(payload.getFields()).flatMap((field) => {
+    if (field.args.some((arg) => arg.type.toString().endsWith("!"))) return [];
+    const named = getNamedType(field.type);
+    if (isLeafType(named)) return [field.name];
+    if (field.name === "userErrors") return ["userErrors { field code message }"];
+    return isObjectType(named) && named.getFields().id ? [`${field.name} { id }`] : [`${field.name} { __typename }`];
+  });
+  return ["__typename", ...fields].join(" ");
+}
 
 function parseJson(text: string): unknown {
   try {
