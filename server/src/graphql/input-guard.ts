@@ -39,8 +39,10 @@ type AnyFieldConfig = GraphQLFieldConfig<unknown, unknown, Record<string, unknow
 
 /**
  * Guards every field that takes arguments, so no resolver, service or SQL statement ever sees
- * text or a date that cannot be stored. Mutations answer with `userErrors` (INVALID_INPUT, the field path inside `input`,
- * nothing changed), as for any other bad input; queries and subscriptions with BAD_USER_INPUT.
+ * text or a date that cannot be stored. Mutations answer with `userErrors` (INVALID_INPUT, the
+ * field path inside `input`, nothing changed), as for any other bad input; queries and
+ * subscriptions with BAD_USER_INPUT. Fields without arguments are left alone, so this costs the
+ * resolution of plain fields nothing.
  */
 export function refuseUnstorableInput(schema: GraphQLSchema): GraphQLSchema {
   const mutationType = schema.getMutationType();
