@@ -17,6 +17,15 @@ export const EGRESS_REFUSED: Record<Exclude<WebhookEgress, "public">, string> = 
   none: "egress refused: this server delivers no webhooks (WEBHOOK_EGRESS=none)",
 };
 
+/** Why a URL is refused when saved; one answer for every non-public address, and it names none. */
+export const NOT_PUBLIC = "must resolve to a public address (not a private, loopback, link-local or reserved one)";
+
+/** A URL checked as a webhook target: the normalised URL to store and deliver to, or why not. */
+export type TargetCheck = { url: string; refusal: null } | { url: null; refusal: string };
+
+/** Spaces, control and invisible format characters (bidi overrides too): parsers strip or keep them differently. */
+const SPACE_OR_CONTROL = /[\s\p{Cc}\p{Cf}]/u;
+
 /**
  * The guard against server-side request forgery. A webhook URL must be http(s) and, unless the
  * configuration allows it, must not reach loopback, private, link-local, metadata or other
@@ -28,14 +37,6 @@ export const EGRESS_REFUSED: Record<Exclude<WebhookEgress, "public">, string> = 
  * deliveries connect to loopback addresses only (every server the tests start), `none` nowhere.
  * Saving is not narrowed, so an endpoint's URL means the same on every server.
  */
-export const NOT_PUBLIC = "must resolve to a public address (not a private, loopback, link-local or reserved one)";
-
-/** A URL checked as a webhook target: the normalised URL to store and deliver to, or why not. */
-export type TargetCheck = { url: string; refusal: null } | { url: null; refusal: string };
-
-/** Spaces, control and invisible format characters (bidi overrides too): parsers strip or keep them differently. */
-const SPACE_OR_CONTROL = /[\s\p{Cc}\p{Cf}]/u;
-
 export class WebhookTargets {
   private readonly allowed: Array<[IPAddress, number]>;
   private readonly egress: WebhookEgress;
