@@ -26,6 +26,9 @@ export async function startTestServer(env: Record<string, string> = {}, database
       LOG_LEVEL: "silent",
       LATCHKEY_DATA_DIR: dataDir,
       SCHEDULER_ENABLED: "false",
+      // Every test file signs its people up from 127.0.0.1; rate-limits.test.ts sets its own limits.
+      SIGN_UPS_PER_HOUR: "100000",
+      SIGN_INS_PER_MINUTE: "100000",
       ...env,
     },
     { dotenv: false },
