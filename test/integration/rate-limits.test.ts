@@ -152,6 +152,22 @@ describe("a web page cannot lock a visitor's network out", () => {
   });
 });
 
+describe("leak reports", () => {
+  it("accepts 60 leak reports a minute from one address, then asks it to wait", async () => {
+    const address = freshAddress();
+    const report = () =>
+      fetch(`${server.url}/v1/keys/report-leak`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": address },
+        body: JSON.stringify({ secrets: [newSecret(SecretKind.SECRET)] }),
+      });
+    for (let attempt = 0; attempt < 60; attempt++) expect((await report()).status).toBe(202);
+    const refused = await report();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
 describe("password sign-in limits", () => {
   it("refuses one account after 30 wrong passwords from an address, but lets another account sign in from there", async () => {
     const address = freshAddress();

@@ -31,7 +31,7 @@ export class RateLimited extends GraphQLError {
 /** Too many failed attempts from this address (or with this public ID): it must wait before failing again. */
 export class TooManyFailures extends RateLimited {
   constructor(retryAfterSeconds: number) {
-    super("Too many failed attempts from this address", retryAfterSeconds);
+    super("Too many failed attempts from this address or with this credential", retryAfterSeconds);
   }
 }
 
