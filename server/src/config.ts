@@ -47,6 +47,10 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((value) => value === "true"),
+  /** Accounts one client address may create an hour (`signUp`). */
+  SIGN_UPS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /** Password sign-ins one client address may try a minute, right or wrong. */
+  SIGN_INS_PER_MINUTE: z.coerce.number().int().positive().default(100),
   /** Who may tell us the client's address in `X-Forwarded-For`: `false`, a proxy count, or proxy addresses. */
   TRUST_PROXY: z.string().default("false").transform(trustProxySetting),
   /**
@@ -176,6 +180,7 @@ export interface Config {
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
   trustProxy: TrustProxySetting;
+  authLimits: { signUpsPerHour: number; signInsPerMinute: number };
   schedulerEnabled: boolean;
   webhooks: WebhookConfig;
 }
@@ -220,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
     trustProxy: values.TRUST_PROXY,
+    authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },
     schedulerEnabled: values.SCHEDULER_ENABLED,
     webhooks: {
       allowedTargets: values.WEBHOOK_ALLOWED_TARGETS,

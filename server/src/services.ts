@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { AuthLimits } from "./auth/auth-limits";
 import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
 import { CredentialChecks } from "./events/credential-checks";
@@ -42,6 +43,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     keyCrypto,
     keyVerifier,
     failedAttempts,
+    authLimits: new AuthLimits(config.authLimits),
     authenticator,
     accessTokens,
     eventBus,

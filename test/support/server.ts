@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../server/src/config";
 import { type RunningLatchkey, startLatchkey } from "../../server/src/latchkey";
-import { createLogger } from "../../server/src/observability/logger";
+import { createLogger, type LogDestination } from "../../server/src/observability/logger";
 import { createTestDatabase } from "./database";
 
 export interface TestServer extends RunningLatchkey {
@@ -14,7 +14,11 @@ export interface TestServer extends RunningLatchkey {
  * A real Latchkey server on 127.0.0.1 with a random port, on its own fresh database, exactly as
  * `start` builds it. Tests talk to it over HTTP and WebSocket only.
  */
-export async function startTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  databaseUrl?: string,
+  options: { logDestination?: LogDestination } = {},
+): Promise<TestServer> {
   const database = databaseUrl ? { url: databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "latchkey-test-data-"));
   const config = loadConfig(
@@ -26,11 +30,14 @@ export async function startTestServer(env: Record<string, string> = {}, database
       LOG_LEVEL: "silent",
       LATCHKEY_DATA_DIR: dataDir,
       SCHEDULER_ENABLED: "false",
+      // Every test file signs its people up from 127.0.0.1; rate-limits.test.ts sets its own limits.
+      SIGN_UPS_PER_HOUR: "100000",
+      SIGN_INS_PER_MINUTE: "100000",
       ...env,
     },
     { dotenv: false },
   );
-  const latchkey = await startLatchkey(config, createLogger(config));
+  const latchkey = await startLatchkey(config, createLogger(config, options.logDestination));
   return {
     ...latchkey,
     databaseUrl: database.url,

@@ -62,9 +62,6 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
   );
 
   fastify.post<{ Body: Record<string, string> }>("/oauth/token", async (request, reply) => {
-    if (services.failedAttempts.isBlocked(request.ip)) {
-      return reply.code(429).header("retry-after", services.failedAttempts.retryAfter(request.ip)).send({ error: "slow_down" });
-    }
     const body = request.body ?? {};
     if (body.grant_type !== "client_credentials") {
       return fail(
@@ -81,7 +78,9 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
       request.ip,
     );
     if (!verification.valid) {
-      services.failedAttempts.recordFailure(request.ip);
+      // Only failing attempts are throttled: a valid client is served whatever its address did before.
+      const verdict = services.failedAttempts.failed(request.ip, client.clientId);
+      if (verdict.throttled) return reply.code(429).header("retry-after", verdict.retryAfterSeconds).send({ error: "slow_down" });
       return fail(reply, 401, OAuthError.INVALID_CLIENT, "Client authentication failed.");
     }
     const { key } = verification;
