@@ -16,12 +16,15 @@ interface LatchkeyClaims extends JWTPayload {
   scope: string;
   org: string;
   key_id: string;
+  /** The key secret that earned the token: rotating that secret away ends the token too. */
+  key_secret_id: string;
   loc?: string;
   act_for: string;
 }
 
 export interface TokenSubject {
   keyId: string;
+  secretId: string;
   clientId: string;
   organizationId: string;
   locationId: string | null;
@@ -64,6 +67,7 @@ export class AccessTokens {
       scope: subject.scopes.join(" "),
       org: toGlobalId("Organization", subject.organizationId),
       key_id: toGlobalId("ApiKey", subject.keyId),
+      key_secret_id: subject.secretId,
       act_for: toGlobalId("User", subject.mappedUserId),
       ...(subject.locationId ? { loc: toGlobalId("Location", subject.locationId) } : {}),
       client_id: subject.clientId,
@@ -82,7 +86,8 @@ export class AccessTokens {
   /**
    * The actor a valid token stands for, or null for any token that fails signature, type, issuer,
    * audience, expiry, or the lifetime we issue (RFC 9068 §4): a token signed by our key that claims
-   * to live longer than we would ever have issued it is not ours to honour.
+   * to live longer than we would ever have issued it is not ours to honour. The actor names the key
+   * secret that earned the token, for the caller to check it still stands.
    */
   async actorFor(token: string): Promise<(Actor & { key: NonNullable<Actor["key"]> }) | null> {
     try {
@@ -99,12 +104,13 @@ export class AccessTokens {
       const userId = idOfType(payload.act_for, "User");
       const keyId = idOfType(payload.key_id, "ApiKey");
       const organizationId = idOfType(payload.org, "Organization");
-      if (!userId || !keyId || !organizationId) return null;
+      if (!userId || !keyId || !organizationId || typeof payload.key_secret_id !== "string") return null;
       return {
         userId,
         sessionId: null,
         key: {
           keyId,
+          secretId: payload.key_secret_id,
           organizationId,
           locationId: payload.loc ? idOfType(payload.loc, "Location") : null,
           scopes: payload.scope.split(" ").filter(Boolean) as Permission[],

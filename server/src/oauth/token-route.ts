@@ -88,6 +88,7 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
     const scopes = requested as Permission[];
     const accessToken = await tokens.issue({
       keyId: key.id,
+      secretId: key.secretId,
       clientId: client.clientId,
       organizationId: key.organizationId,
       locationId: key.locationId,
