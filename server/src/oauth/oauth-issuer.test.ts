@@ -2,18 +2,19 @@ import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphqlData } from "../../../test/support/graphql-client";
 import { graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
-import { startTestServer, type TestServer } from "../../../test/support/server";
+import { startSecondInstance, startTestServer, type TestServer } from "../../../test/support/server";
 import { ConfigError, loadConfig } from "../config";
 import { deriveSigningKey } from "./signing-keys";
 
 const PUBLIC_URL = "https://latchkey.test";
 const masterKey = randomBytes(32).toString("base64");
+const keyMaterial = { LATCHKEY_MASTER_KEY: masterKey, LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64") };
 
 let server: TestServer;
 let defaulted: TestServer;
 beforeAll(async () => {
-  const keyMaterial = { LATCHKEY_MASTER_KEY: masterKey, LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64") };
   [server, defaulted] = await Promise.all([startTestServer({ ...keyMaterial, PUBLIC_URL }), startTestServer()]);
 });
 afterAll(() => Promise.all([server?.stop(), defaulted?.stop()]));
@@ -43,7 +44,7 @@ async function issuedToken(target: TestServer) {
     body: new URLSearchParams({ grant_type: "client_credentials", client_id: key.publicId, client_secret: secret }),
   });
   const { access_token: accessToken } = (await response.json()) as { access_token: string };
-  return { team, accessToken };
+  return { team, key, accessToken };
 }
 
 /** A token signed with the server's own signing key (derived from its master key), claims as we like. */
@@ -158,6 +159,30 @@ describe("access tokens (RFC 9068)", () => {
     for (const [name, token] of Object.entries(refusedTokens)) {
       const answer = await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${token}` }, { id: team.organization.id });
       expect({ name, status: answer.status }).toEqual({ name, status: 401 });
+    }
+  });
+
+  it("work on every instance that shares PUBLIC_URL, and end on all of them within a second of a rotation", async () => {
+    const second = await startSecondInstance(server, { ...keyMaterial, PUBLIC_URL, KEY_CACHE_SECONDS: "300" });
+    try {
+      const { team, key, accessToken } = await issuedToken(server);
+      const ask = async () =>
+        (await graphqlWithHeaders(second, ORG, { authorization: `Bearer ${accessToken}` }, { id: team.organization.id })).status;
+      expect(await ask()).toBe(200);
+      const { rotateKey } = await graphqlData(
+        server,
+        `mutation($input: RotateKeyInput!) { rotateKey(input: $input) { userErrors { code } } }`,
+        { input: { id: key.id } },
+        team.owner.token,
+      );
+      expect(rotateKey.userErrors).toEqual([]);
+      const rotatedAt = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - rotatedAt < 1000) status = await ask();
+      expect(status).toBe(401);
+      expect(Date.now() - rotatedAt).toBeLessThan(1000);
+    } finally {
+      await second.stop();
     }
   });
 });
