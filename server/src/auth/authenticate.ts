@@ -68,7 +68,7 @@ function keyActor(verification: Verification): Actor | null {
   return {
     userId: key.mappedUserId,
     sessionId: null,
-    key: { keyId: key.id, organizationId: key.organizationId, locationId: key.locationId, scopes: key.scopes },
+    key: { keyId: key.id, secretId: key.secretId, organizationId: key.organizationId, locationId: key.locationId, scopes: key.scopes },
   };
 }
 
