@@ -58,6 +58,7 @@ export function spawnLatchkey(databaseUrl: string, name: string, env: Record<str
       PORT: "0",
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
+      PUBLIC_URL: "http://latchkey.test",
       SCHEDULER_ENABLED: "false",
       LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-${name}-${process.pid}`),
       ...env,
