@@ -1,3 +1,4 @@
+import type { LookupAddress } from "node:dns";
 import path from "node:path";
 import proxyaddr from "@fastify/proxy-addr";
 import { config as loadDotenv } from "dotenv";
@@ -58,6 +59,8 @@ const schema = z.object({
    * tests. Read once into canonical CIDR strings (`127.0.0.1/32`, `::1/128`, `10.0.0.0/8`).
    */
   WEBHOOK_ALLOWED_TARGETS: z.string().optional().transform(allowedTargets),
+  /** Where deliveries may connect at all: `public` (the SSRF rule alone), `loopback` or `none`. */
+  WEBHOOK_EGRESS: z.enum(["public", "loopback", "none"]).default("public"),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
   /** Seconds between a failed delivery and its next retry (Standard Webhooks' and Svix's schedule). */
   WEBHOOK_RETRY_SCHEDULE: z
@@ -228,8 +231,25 @@ export interface Config {
   publicUrl: string | undefined;
 }
 
+/**
+ * How far webhook deliveries may reach, checked on the address each connection is about to open:
+ * `public` where the SSRF rule allows, `loopback` only loopback addresses the rule allows too
+ * (tests, local development), `none` nowhere (a staging copy of production data).
+ */
+export type WebhookEgress = "public" | "loopback" | "none";
+
+/** Resolves a host name to every address it has, as `dns.promises.lookup(host, { all: true })` does. */
+export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
+
 export interface WebhookConfig {
   allowedTargets: string[];
+  egress: WebhookEgress;
+  /**
+   * How webhook targets' names are resolved, when saved and when delivered to: the system resolver
+   * unless set. Never read from the environment; the test harness sets it so that names under
+   * `.test` resolve to addresses of its choosing.
+   */
+  resolve?: HostResolver;
   timeoutMs: number;
   retryScheduleMs: number[];
   disableAfterMs: number;
@@ -272,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     schedulerEnabled: values.SCHEDULER_ENABLED,
     webhooks: {
       allowedTargets: values.WEBHOOK_ALLOWED_TARGETS,
+      egress: values.WEBHOOK_EGRESS,
       timeoutMs: values.WEBHOOK_TIMEOUT_SECONDS * 1000,
       retryScheduleMs: values.WEBHOOK_RETRY_SCHEDULE.map((seconds) => seconds * 1000),
       disableAfterMs: values.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,

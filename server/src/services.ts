@@ -39,7 +39,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);
   const credentialChecks = new CredentialChecks(em, keyVerifier);
-  const webhookTargets = new WebhookTargets(config.webhooks.allowedTargets);
+  const webhookTargets = new WebhookTargets(config.webhooks);
   const services: AppServices = {
     keyCrypto,
     keyVerifier,
