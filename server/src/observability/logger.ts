@@ -1,22 +1,36 @@
-import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import type { Config } from "../config";
+import { redactedUrl } from "../http/url-credentials";
 import { serializeError } from "./log-errors";
 
 export type { Logger };
 
-/** Where log lines are written: standard output by default; tests pass a stream to read them. */
+/** A Fastify request as logs show it. */
+function requestForLog(request: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return {
+    method: request.method,
+    url: redactedUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
+/** Where log lines go: standard output unless a test or an embedder passes its own stream. */
 export type LogDestination = DestinationStream;
 
 /**
  * JSON logs. Anything that can carry a credential is redacted by path, so a secret that slips into
- * a logged object still never reaches the log stream.
+ * a logged object still never reaches the log stream; request URLs are logged with their query
+ * values redacted.
  */
 export function createLogger(config: Pick<Config, "logLevel">, destination?: LogDestination): Logger {
-  const options: LoggerOptions = {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { service: "latchkey" },
-    // Errors are logged without SQL statements or their values (see log-errors).
-    serializers: { err: serializeError },
+    // Replaces Fastify's request serializer, which logs the URL as sent, query string and all.
+    // Errors: never a SQL statement or its values (see log-errors).
+    serializers: { req: requestForLog, err: serializeError },
     redact: {
       paths: [
         "req.headers.authorization",
