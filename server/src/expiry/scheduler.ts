@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { type Runner, run, Logger as WorkerLogger } from "graphile-worker";
 import type { Logger } from "../observability/logger";
+import { workerLogFunction } from "../observability/worker-log";
 import type { WebhookDelivery } from "../webhooks/webhook-delivery";
 import { WebhookAttemptTrigger } from "../webhooks/webhook-enums";
 import { fanOutEvent } from "../webhooks/webhook-fan-out";
@@ -30,10 +31,7 @@ export async function startScheduler(options: {
     concurrency: 16,
     noHandleSignals: true,
     pollInterval: 1_000,
-    logger: new WorkerLogger(() => (level, message, meta) => {
-      const method = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
-      log[method]({ meta }, message);
-    }),
+    logger: new WorkerLogger(() => workerLogFunction(log)),
     taskList: {
       [KEY_DEADLINES_TASK]: async () => {
         const result = await sweepKeyDeadlines(options.em.fork());

@@ -16,6 +16,7 @@ import { UserResolver } from "../users/user.resolver";
 import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webhooks/org-webhooks.resolver";
 import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
+import { refuseUnstorableInput } from "./input-guard";
 import { NodeResolver } from "./node.resolver";
 
 export const RESOLVERS = [
@@ -56,9 +57,12 @@ const NO_TOPIC_PUBSUB = {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The executable schema. Built once per process: type-graphql's metadata is global anyway. */
+/**
+ * The executable schema. Built once per process: type-graphql's metadata is global anyway. Every
+ * argument is checked for text or dates no one can store before any resolver runs (see input-guard).
+ */
 export function latchkeySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB });
+  built ??= buildSchema({ resolvers: [...RESOLVERS], validate: false, pubSub: NO_TOPIC_PUBSUB }).then(refuseUnstorableInput);
   return built;
 }
 

@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Logger } from "pino";
 import type { Config } from "../config";
 import { redactedUrl } from "../http/url-credentials";
+import { serializeError } from "./log-errors";
 
 export type { Logger };
 
@@ -28,7 +29,8 @@ export function createLogger(config: Pick<Config, "logLevel">, destination?: Log
     level: config.logLevel,
     base: { service: "latchkey" },
     // Replaces Fastify's request serializer, which logs the URL as sent, query string and all.
-    serializers: { req: requestForLog },
+    // Errors: never a SQL statement or its values (see log-errors).
+    serializers: { req: requestForLog, err: serializeError },
     redact: {
       paths: [
         "req.headers.authorization",
