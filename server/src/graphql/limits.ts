@@ -1,37 +1,43 @@
-import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import type { GraphQLError, ValidationContext, ValidationRule } from "graphql";
+import type { ValidationContext, ValidationRule } from "graphql";
 import type { Config } from "../config";
+import { operationCostRule } from "./operation-cost";
+import { OperationLimitCode, OperationLimitError } from "./operation-limit-error";
 
 /**
- * Report a refusal as an ordinary validation error (HTTP 400, GRAPHQL_VALIDATION_FAILED). The
- * rules' default is to throw, which a server can only answer with a 500.
+ * Most lexical tokens a document may hold (graphql-js `parse` stops there). It bounds the work of
+ * parsing and validating, and the nesting that could otherwise exhaust the call stack.
  */
-const reportAsValidationError = {
-  propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-};
+export const MAX_TOKENS = 5_000;
+
+/** Most aliased fields an operation may hold: aliases are the one way to run one field many times at one level. */
+export const MAX_ALIASES = 50;
+
+/** Most fields the cost walk visits: a few fragments spread within each other can expand exponentially. */
+const MAX_FIELDS_VISITED = 10_000;
+
+/** Options for graphql-js `parse`, on HTTP and WebSocket alike. */
+export const parseOptions = { maxTokens: MAX_TOKENS };
 
 /**
  * Validation rules that refuse operations too deep or too costly before any resolver runs, on HTTP
- * and WebSocket alike. The cost counts literal `first` arguments as list sizes. Limits are not
- * spelled out in errors, so probing them is not made easy.
+ * and WebSocket alike. The cost is the worst case (see operation-cost.ts); both refusals name the limit.
  */
 export function operationLimits(config: Pick<Config, "graphqlMaxDepth" | "graphqlMaxCost">): ValidationRule[] {
+  const tooDeep = () =>
+    new OperationLimitError(
+      OperationLimitCode.QUERY_TOO_DEEP,
+      `The operation is nested deeper than the maximum of ${config.graphqlMaxDepth} levels.`,
+    );
   return [
     maxDepthRule({
       n: config.graphqlMaxDepth,
       ignoreIntrospection: true,
       exposeLimits: false,
-      errorMessage: "the operation is nested too deeply.",
-      ...reportAsValidationError,
+      // The rule's own error reads "Syntax Error: …" and would be thrown (a 500): report ours instead.
+      propagateOnRejection: false,
+      onReject: [(context: ValidationContext | null) => context?.reportError(tooDeep())],
     }) as unknown as ValidationRule,
-    costLimitRule({
-      maxCost: config.graphqlMaxCost,
-      ignoreIntrospection: true,
-      exposeLimits: false,
-      errorMessage: "the operation asks for too much at once; request fewer items or fewer nested lists.",
-      ...reportAsValidationError,
-    }) as unknown as ValidationRule,
+    operationCostRule({ maxCost: config.graphqlMaxCost, maxAliases: MAX_ALIASES, maxFieldsVisited: MAX_FIELDS_VISITED }),
   ];
 }

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { type GraphQLSchema, specifiedRules, validate } from "graphql";
+import { type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocketServer } from "ws";
 import type { Actor } from "../auth/actor";
 import type { Config } from "../config";
 import { type AppServices, buildContext } from "../graphql/context";
-import { operationLimits } from "../graphql/limits";
+import { operationLimits, parseOptions } from "../graphql/limits";
 import type { Logger } from "../observability/logger";
 
 interface ConnectionState {
@@ -35,6 +35,7 @@ export function serveGraphqlOverWebSocket(options: {
   return useServer(
     {
       schema: options.schema,
+      parse: (source) => parse(source, parseOptions),
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};

@@ -55,6 +55,10 @@ export async function listKeys(ctx: RequestContext, organizationId: string, filt
   return findPage(ctx.em, ApiKey, { $and: where }, page);
 }
 
+/** Plain-list maxima of the API Management view; the query cost counts the lists as this long. */
+export const MAX_KEY_HOLDERS = 50;
+export const MAX_KEYS_PER_HOLDER = 50;
+
 /**
  * Crelate's API Management view: the members who hold active keys, each with those keys.
  * Needs `keys:read:all`; null otherwise.
@@ -71,9 +75,12 @@ export async function keyHolders(
   );
   const byUser = new Map<string, { organizationId: string; user: User; keys: ApiKey[] }>();
   for (const key of keys) {
-    const holder = byUser.get(key.mappedUser.id) ?? { organizationId, user: key.mappedUser, keys: [] };
-    holder.keys.push(key);
-    byUser.set(key.mappedUser.id, holder);
+    const holder = byUser.get(key.mappedUser.id);
+    if (holder) {
+      if (holder.keys.length < MAX_KEYS_PER_HOLDER) holder.keys.push(key);
+    } else if (byUser.size < MAX_KEY_HOLDERS) {
+      byUser.set(key.mappedUser.id, { organizationId, user: key.mappedUser, keys: [key] });
+    }
   }
   return [...byUser.values()];
 }

@@ -1,8 +1,9 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { UserError } from "../graphql/errors";
-import { MutationPayload, toPayload } from "../graphql/payload";
+import { listMaximum } from "../graphql/operation-cost";
+import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
@@ -37,6 +38,7 @@ class WebhookEndpointWithSecretPayload {
   signingSecret!: string | null;
 
   @Field(() => [UserError])
+  @Extensions(listMaximum(MAX_USER_ERRORS))
   userErrors!: UserError[];
 }
 
@@ -49,6 +51,7 @@ class RecoverWebhookMessagesPayload {
   count!: number | null;
 
   @Field(() => [UserError])
+  @Extensions(listMaximum(MAX_USER_ERRORS))
   userErrors!: UserError[];
 }
 
