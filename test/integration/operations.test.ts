@@ -155,6 +155,30 @@ describe("running Latchkey", () => {
     expect((await graphql(server, `{ viewer { id } }`, {}, person.token)).status).toBe(200);
   });
 
+  it("refuses a subscription sent over HTTP with a 400 that points to WebSocket", async () => {
+    const person = await signUp(server, "Http Subscriber");
+    const answer = await postGraphql(
+      { query: `subscription { keyEvents(organizationId: "T3JnYW5pemF0aW9uOng") { keyId } }` },
+      person.token,
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([
+      {
+        message: "Subscriptions are served over WebSocket (the graphql-ws protocol) on this path, not over HTTP.",
+        extensions: { code: "BAD_REQUEST" },
+      },
+    ]);
+  });
+
+  it("refuses an automatic persisted query whose hash does not match its query with a 400", async () => {
+    const answer = await postGraphql({
+      query: "{ __typename }",
+      extensions: { persistedQuery: { version: 1, sha256Hash: "0".repeat(64) } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.errors).toEqual([{ message: "provided sha does not match query", extensions: { code: "BAD_REQUEST" } }]);
+  });
+
   it("offers introspection outside production", async () => {
     const { data } = await graphql(server, `{ __type(name: "Organization") { fields { name } } }`);
     expect(data?.__type.fields.map((field: { name: string }) => field.name)).toContain("locations");

@@ -17,7 +17,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
-import { clientRefusal } from "./graphql-refusals";
+import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
@@ -93,6 +93,7 @@ export async function createHttpApp(options: {
   const plugins: ApolloServerPlugin<RequestContext>[] = [
     fastifyApolloDrainPlugin(fastify),
     metrics.apolloPlugin as ApolloServerPlugin<RequestContext>,
+    refuseSubscriptionsOverHttp as ApolloServerPlugin<RequestContext>,
     development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<RequestContext>({

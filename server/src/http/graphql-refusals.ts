@@ -1,6 +1,10 @@
+import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { MAX_TOKENS } from "../graphql/limits";
 import { OperationLimitCode, OperationLimitError } from "../graphql/operation-limit-error";
+
+/** `extensions.code` of a request Apollo refused as malformed (a 4xx) without naming a code itself. */
+export const BAD_REQUEST = "BAD_REQUEST";
 
 /** graphql-js reports an exhausted call stack while parsing as a syntax error with V8's message. */
 const STACK_EXHAUSTED = "Maximum call stack size exceeded";
@@ -10,7 +14,8 @@ const TOO_MANY_TOKENS = "tokens. Parsing aborted.";
 /**
  * The client's own refusals, shaped for the client: our operation limits keep their code (Apollo
  * wraps validation errors as GRAPHQL_VALIDATION_FAILED), a document too long or nested past the
- * parser's stack says so. Returns null for anything else.
+ * parser's stack says so, and Apollo's code-less 4xx refusals (such as an APQ hash that does not match its query)
+ * get BAD_REQUEST instead of passing for an internal error. Returns null for anything else.
  */
 export function clientRefusal(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | null {
   if (!(error instanceof GraphQLError)) return null;
@@ -27,5 +32,26 @@ export function clientRefusal(formatted: GraphQLFormattedError, error: unknown):
       extensions: { code: OperationLimitCode.QUERY_TOO_COMPLEX },
     };
   }
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  if (error.extensions.code === undefined && status !== undefined && status >= 400 && status < 500) {
+    return { message: formatted.message, extensions: { code: BAD_REQUEST } };
+  }
   return null;
 }
+
+/**
+ * Subscriptions are served over graphql-ws; over HTTP, Apollo would run the subscription field as a
+ * query and fail inside. Refuse them before anything runs, and say where to go instead.
+ */
+export const refuseSubscriptionsOverHttp: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== "subscription") return;
+        throw new GraphQLError("Subscriptions are served over WebSocket (the graphql-ws protocol) on this path, not over HTTP.", {
+          extensions: { code: BAD_REQUEST, http: { status: 400 } },
+        });
+      },
+    };
+  },
+};
