@@ -185,6 +185,21 @@ describe("running Latchkey", () => {
   });
 });
 
+describe("in production", () => {
+  let production: TestServer;
+  beforeAll(async () => {
+    production = await startTestServer({ NODE_ENV: "production" });
+  });
+  afterAll(() => production?.stop());
+
+  it("refuses unknown fields without suggesting the schema's names", async () => {
+    const answer = await graphql(production, `{ viewr { id } }`);
+    expect(answer.status).toBe(400);
+    expect(answer.errors?.[0].message).toBe('Cannot query field "viewr" on type "Query".');
+    expect(JSON.stringify(answer.errors)).not.toContain("Did you mean");
+  });
+});
+
 describe("configuration", () => {
   it("lists every invalid variable at once", () => {
     const refusal = (() => {

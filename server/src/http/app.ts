@@ -102,6 +102,8 @@ export async function createHttpApp(options: {
     includeStacktraceInErrorResponses: false,
     validationRules: operationLimits(config),
     parseOptions,
+    // "Did you mean …?" in validation errors would spell out the schema that introspection hides.
+    hideSchemaDetailsFromClientErrors: config.environment === "production",
     formatError: formatError(log),
     plugins,
   });
