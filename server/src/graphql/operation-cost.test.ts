@@ -25,8 +25,8 @@ beforeAll(async () => {
 });
 
 /** Validates a document as the server does, with the default limits. */
-function refusals(source: string): readonly GraphQLError[] {
-  const config = loadConfig({}, { dotenv: false });
+function refusals(source: string, env: Record<string, string> = {}): readonly GraphQLError[] {
+  const config = loadConfig(env, { dotenv: false });
   return validate(schema, parse(source, parseOptions), [...specifiedRules, ...operationLimits(config)]);
 }
 
@@ -90,6 +90,9 @@ describe("the worst-case cost of an operation", () => {
     const operations = extensionOperations();
     expect(operations.length).toBeGreaterThanOrEqual(10);
     for (const operation of operations) expect(refusals(operation), operation).toEqual([]);
+    // The README quotes the largest one's cost: read it from a refusal under a budget of 1.
+    const viewer = operations.find((operation) => operation.includes("query Viewer")) ?? "";
+    expect(refusals(viewer, { GRAPHQL_MAX_COST: "1" })[0]?.message).toMatch(/^Query cost 10501 exceeds the maximum of 1:/);
   });
 
   it("has a documented maximum for every plain list of objects in the schema", () => {
