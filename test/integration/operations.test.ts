@@ -62,6 +62,16 @@ describe("running Latchkey", () => {
     expect(costly.status).toBe(400);
     expect(costly.errors?.[0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX" } });
     expect(costly.errors?.[0].message).toMatch(/^Query cost \d+ exceeds the maximum of 20000/);
+    const deep = await graphql(
+      server,
+      `{ viewer { memberships { organization { members(first: 1) { nodes { user { memberships { organization { members(first: 1) { nodes { user { memberships { id } } } } } } } } } } } } }`,
+      {},
+      person.token,
+    );
+    expect(deep.status).toBe(400);
+    expect(deep.errors).toEqual([
+      { message: "The operation is nested too deeply: the maximum is 12 levels.", extensions: { code: "QUERY_TOO_DEEP" } },
+    ]);
   });
 
   it("refuses the nested memberships query of a member of 20 organisations before running it, and stays up", async () => {

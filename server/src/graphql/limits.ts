@@ -24,20 +24,35 @@ export const parseOptions = { maxTokens: MAX_TOKENS };
  * and WebSocket alike. The cost is the worst case (see operation-cost.ts); both refusals name the limit.
  */
 export function operationLimits(config: Pick<Config, "graphqlMaxDepth" | "graphqlMaxCost">): ValidationRule[] {
+  // The depth rule runs first; an operation it refuses is not costed too (its cost is usually absurd).
+  const tooDeepContexts = new WeakSet<ValidationContext>();
   const tooDeep = () =>
     new OperationLimitError(
       OperationLimitCode.QUERY_TOO_DEEP,
-      `The operation is nested deeper than the maximum of ${config.graphqlMaxDepth} levels.`,
+      `The operation is nested too deeply: the maximum is ${config.graphqlMaxDepth} levels.`,
     );
   return [
     maxDepthRule({
       n: config.graphqlMaxDepth,
       ignoreIntrospection: true,
+      // Depth counts fields: a fragment spread is no level of the response, and frontends compose fragments freely.
+      flattenFragments: true,
       exposeLimits: false,
       // The rule's own error reads "Syntax Error: …" and would be thrown (a 500): report ours instead.
       propagateOnRejection: false,
-      onReject: [(context: ValidationContext | null) => context?.reportError(tooDeep())],
+      onReject: [
+        (context: ValidationContext | null) => {
+          if (!context) return;
+          tooDeepContexts.add(context);
+          context.reportError(tooDeep());
+        },
+      ],
     }) as unknown as ValidationRule,
-    operationCostRule({ maxCost: config.graphqlMaxCost, maxAliases: MAX_ALIASES, maxFieldsVisited: MAX_FIELDS_VISITED }),
+    operationCostRule({
+      maxCost: config.graphqlMaxCost,
+      maxAliases: MAX_ALIASES,
+      maxFieldsVisited: MAX_FIELDS_VISITED,
+      alreadyRefused: (context) => tooDeepContexts.has(context),
+    }),
   ];
 }

@@ -36,6 +36,8 @@ export interface CostLimits {
   maxAliases: number;
   /** Most fields the cost walk visits before giving up: guards against fragments that expand exponentially. */
   maxFieldsVisited: number;
+  /** Whether the operation was already refused by an earlier rule, so one refusal says enough. */
+  alreadyRefused?: (context: ValidationContext) => boolean;
 }
 
 type AnyField = GraphQLField<unknown, unknown>;
@@ -140,7 +142,7 @@ export function operationCostRule(limits: CostLimits) {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
       const rootType = context.getSchema().getRootType(operation.operation);
-      if (!rootType) return;
+      if (!rootType || limits.alreadyRefused?.(context)) return;
       try {
         const cost = new OperationCost(context, limits).costOf(operation.selectionSet, rootType, MAX_PAGE_SIZE, new Set());
         if (cost > limits.maxCost) {

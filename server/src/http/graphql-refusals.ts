@@ -11,6 +11,20 @@ const STACK_EXHAUSTED = "Maximum call stack size exceeded";
 /** graphql-js's own words (typo included) when `maxTokens` stops the parser. */
 const TOO_MANY_TOKENS = "tokens. Parsing aborted.";
 
+/** Our words for a document the parser gave up on because of a limit; null for an ordinary syntax error. */
+export function parseLimitRefusal(parseFailure: string): OperationLimitError | null {
+  if (parseFailure.includes(STACK_EXHAUSTED)) {
+    return new OperationLimitError(OperationLimitCode.QUERY_TOO_DEEP, "The operation is nested too deeply to read.");
+  }
+  if (parseFailure.endsWith(TOO_MANY_TOKENS)) {
+    return new OperationLimitError(
+      OperationLimitCode.QUERY_TOO_COMPLEX,
+      `The operation is longer than the maximum of ${MAX_TOKENS} tokens.`,
+    );
+  }
+  return null;
+}
+
 /**
  * The client's own refusals, shaped for the client: our operation limits keep their code (Apollo
  * wraps validation errors as GRAPHQL_VALIDATION_FAILED), a document too long or nested past the
@@ -23,15 +37,8 @@ export function clientRefusal(formatted: GraphQLFormattedError, error: unknown):
     const refusal = error instanceof OperationLimitError ? error : (error.originalError as OperationLimitError);
     return { message: refusal.message, extensions: { code: refusal.code } };
   }
-  if (formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" && formatted.message.includes(STACK_EXHAUSTED)) {
-    return { message: "The operation is nested too deeply to read.", extensions: { code: OperationLimitCode.QUERY_TOO_DEEP } };
-  }
-  if (formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" && formatted.message.endsWith(TOO_MANY_TOKENS)) {
-    return {
-      message: `The operation is longer than the maximum of ${MAX_TOKENS} tokens.`,
-      extensions: { code: OperationLimitCode.QUERY_TOO_COMPLEX },
-    };
-  }
+  const parseRefusal = formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" ? parseLimitRefusal(formatted.message) : null;
+  if (parseRefusal) return { message: parseRefusal.message, extensions: { code: parseRefusal.code } };
   const status = (error.extensions.http as { status?: number } | undefined)?.status;
   if (error.extensions.code === undefined && status !== undefined && status >= 400 && status < 500) {
     return { message: formatted.message, extensions: { code: BAD_REQUEST } };
