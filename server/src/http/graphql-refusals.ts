@@ -28,15 +28,13 @@ export function parseLimitRefusal(parseFailure: string): OperationLimitError | n
 /**
  * The client's own refusals, shaped for the client: our operation limits keep their code (Apollo
  * wraps validation errors as GRAPHQL_VALIDATION_FAILED), a document too long or nested past the
- * parser's stack says so, and Apollo's code-less 4xx refusals (such as an APQ hash that does not match its query)
- * get BAD_REQUEST instead of passing for an internal error. Returns null for anything else.
+ * parser's stack says so, and Apollo's code-less 4xx refusals (such as an APQ hash that does not
+ * match its query) get BAD_REQUEST instead of passing for an internal error. Null for anything else.
  */
 export function clientRefusal(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | null {
   if (!(error instanceof GraphQLError)) return null;
-  if (error.originalError instanceof OperationLimitError || error instanceof OperationLimitError) {
-    const refusal = error instanceof OperationLimitError ? error : (error.originalError as OperationLimitError);
-    return { message: refusal.message, extensions: { code: refusal.code } };
-  }
+  const limit = error instanceof OperationLimitError ? error : error.originalError;
+  if (limit instanceof OperationLimitError) return { message: limit.message, extensions: { code: limit.code } };
   const parseRefusal = formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" ? parseLimitRefusal(formatted.message) : null;
   if (parseRefusal) return { message: parseRefusal.message, extensions: { code: parseRefusal.code } };
   const status = (error.extensions.http as { status?: number } | undefined)?.status;
