@@ -124,6 +124,24 @@ describe("running Latchkey", () => {
     expect(organization.keyHolders[0].keys[0]).toEqual({ name: "Key 0" });
   });
 
+  it("lists at most 50 key holders, those holding keys longest first", async () => {
+    const team = await keyTeam(server, "Crowded Dealer");
+    await team.createKey({ name: "Owner's key" });
+    for (let index = 0; index < 50; index++) {
+      const member = await team.addMember(`Holder ${index}`, "Developer");
+      await team.createKey({ name: `Key of ${index}`, mappedUserId: member.userId });
+    }
+    const { organization } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { keyHolders { user { email } keys { name } } } }`,
+      { id: team.organization.id },
+      team.owner.token,
+    );
+    expect(organization.keyHolders).toHaveLength(50);
+    expect(organization.keyHolders[0]).toEqual({ user: { email: team.owner.email }, keys: [{ name: "Owner's key" }] });
+    expect(organization.keyHolders.at(-1).keys).toEqual([{ name: "Key of 48" }]);
+  });
+
   it("bounds aliases: 1,000 or 100 aliased audit logs are refused without running a single one", async () => {
     const owner = await signUp(server, "Alias Owner");
     const organization = await createOrganization(server, owner.token);
