@@ -216,7 +216,8 @@ describe("running Latchkey", () => {
 describe("in production", () => {
   let production: TestServer;
   beforeAll(async () => {
-    production = await startTestServer({ NODE_ENV: "production" });
+    // PUBLIC_URL: production may insist on a public URL; this one names only this machine.
+    production = await startTestServer({ NODE_ENV: "production", PUBLIC_URL: "http://127.0.0.1:4000" });
   });
   afterAll(() => production?.stop());
 
