@@ -1,6 +1,7 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Arg, Ctx, Extensions, Field, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { listMaximum } from "../graphql/operation-cost";
 import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
@@ -48,6 +49,7 @@ const SignOutPayload = MutationPayload("SignOutPayload", "signedOut", () => Bool
 
 @Resolver()
 export class AuthResolver {
+  @ChangesCredentials()
   @Mutation(() => AuthPayload, { description: "Creates an account and signs it in." })
   signUp(@Arg("input", () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext) {
     return toPayload(
@@ -56,6 +58,7 @@ export class AuthResolver {
     );
   }
 
+  @ChangesCredentials()
   @Mutation(() => AuthPayload, { description: "Signs in with email and password." })
   signIn(@Arg("input", () => SignInInput) input: SignInInput, @Ctx() ctx: RequestContext) {
     return toPayload(

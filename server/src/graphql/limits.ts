@@ -1,6 +1,7 @@
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { ValidationContext, ValidationRule } from "graphql";
 import type { Config } from "../config";
+import { oneCredentialMutationPerOperation } from "./credential-mutations";
 import { operationCostRule } from "./operation-cost";
 import { OperationLimitCode, OperationLimitError } from "./operation-limit-error";
 
@@ -32,6 +33,9 @@ export function operationLimits(config: Pick<Config, "graphqlMaxDepth" | "graphq
       `The operation is nested too deeply: the maximum is ${config.graphqlMaxDepth} levels.`,
     );
   return [
+    // Not a size limit, but a refusal that must also come before anything runs, on every transport.
+    // First, so that its reason leads when a hundred aliased sign-ups are over the alias limit too.
+    oneCredentialMutationPerOperation,
     maxDepthRule({
       n: config.graphqlMaxDepth,
       ignoreIntrospection: true,
