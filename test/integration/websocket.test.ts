@@ -51,4 +51,29 @@ describe("GraphQL over WebSocket (graphql-ws), on the HTTP port and path", () =>
       await client.dispose();
     }
   });
+
+  it("refuses by the same cost and size limits as HTTP with an error for the operation, keeping the socket open", async () => {
+    const person = await signUp(server, "Socket Spender");
+    let closed: { code: number } | null = null;
+    const client = wsClient(server, `Bearer ${person.token}`, (event) => (closed = event));
+    const nested = `{ viewer { memberships { user { memberships { user { memberships { user { memberships { user { id } } } } } } } } } }`;
+    try {
+      await expect(wsExecute(client, nested)).rejects.toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/^Query cost \d+ exceeds the maximum of 20000/),
+          extensions: { code: "QUERY_TOO_COMPLEX" },
+        }),
+      ]);
+      await expect(wsExecute(client, `{ viewer { ${"id ".repeat(6000)} } }`)).rejects.toEqual([
+        expect.objectContaining({
+          message: "The operation is longer than the maximum of 5000 tokens.",
+          extensions: { code: "QUERY_TOO_COMPLEX" },
+        }),
+      ]);
+      expect((await wsExecute(client, `{ viewer { email } }`)).data).toEqual({ viewer: { email: person.email } });
+      expect(closed).toBeNull();
+    } finally {
+      await client.dispose();
+    }
+  });
 });

@@ -1,9 +1,10 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, Field, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
 import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
-import { MutationPayload, toPayload } from "../graphql/payload";
+import { listMaximum } from "../graphql/operation-cost";
+import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
 import { User } from "../users/user.entity";
 import { signIn, signOut, signUp } from "./auth.service";
 
@@ -40,6 +41,7 @@ class AuthPayload {
   user!: User | null;
 
   @Field(() => [UserError])
+  @Extensions(listMaximum(MAX_USER_ERRORS))
   userErrors!: UserError[];
 }
 

@@ -2,10 +2,12 @@ import { ArgsType, Field, Int, ObjectType } from "type-graphql";
 import { badUserInput } from "./errors";
 
 export const MAX_PAGE_SIZE = 100;
+/** The page size when `first` is not given. */
+export const DEFAULT_PAGE_SIZE = 20;
 
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true, description: `How many items to return, 0 to ${MAX_PAGE_SIZE} (default 20).` })
+  @Field(() => Int, { nullable: true, description: `How many items to return, 0 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: "Return items after this cursor (from `pageInfo.endCursor`)." })
@@ -26,7 +28,7 @@ export function encodeCursor(id: string): string {
 
 /** Validates pagination arguments; a bad cursor or size is the client's bug, so it is a thrown error. */
 export function pageRequest(args: ConnectionArgs): PageRequest {
-  const first = args.first ?? 20;
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
     throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`);
   }

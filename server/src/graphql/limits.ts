@@ -1,40 +1,62 @@
-import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
-import type { GraphQLError, ValidationContext, ValidationRule } from "graphql";
+import type { ValidationContext, ValidationRule } from "graphql";
 import type { Config } from "../config";
 import { oneCredentialMutationPerOperation } from "./credential-mutations";
+import { operationCostRule } from "./operation-cost";
+import { OperationLimitCode, OperationLimitError } from "./operation-limit-error";
 
 /**
- * Report a refusal as an ordinary validation error (HTTP 400, GRAPHQL_VALIDATION_FAILED). The
- * rules' default is to throw, which a server can only answer with a 500.
+ * Most lexical tokens a document may hold (graphql-js `parse` stops there). It bounds the work of
+ * parsing and validating, and the nesting that could otherwise exhaust the call stack.
  */
-const reportAsValidationError = {
-  propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-};
+export const MAX_TOKENS = 5_000;
+
+/** Most aliased fields an operation may hold: aliases are the one way to run one field many times at one level. */
+export const MAX_ALIASES = 50;
+
+/** Most fields the cost walk visits: a few fragments spread within each other can expand exponentially. */
+const MAX_FIELDS_VISITED = 10_000;
+
+/** Options for graphql-js `parse`, on HTTP and WebSocket alike. */
+export const parseOptions = { maxTokens: MAX_TOKENS };
 
 /**
  * Validation rules that refuse operations too deep or too costly before any resolver runs, on HTTP
- * and WebSocket alike. The cost counts literal `first` arguments as list sizes. Limits are not
- * spelled out in errors, so probing them is not made easy.
+ * and WebSocket alike. The cost is the worst case (see operation-cost.ts); both refusals name the limit.
  */
 export function operationLimits(config: Pick<Config, "graphqlMaxDepth" | "graphqlMaxCost">): ValidationRule[] {
+  // The depth rule runs first; an operation it refuses is not costed too (its cost is usually absurd).
+  const tooDeepContexts = new WeakSet<ValidationContext>();
+  const tooDeep = () =>
+    new OperationLimitError(
+      OperationLimitCode.QUERY_TOO_DEEP,
+      `The operation is nested too deeply: the maximum is ${config.graphqlMaxDepth} levels.`,
+    );
   return [
+    // Not a size limit, but a refusal that must also come before anything runs, on every transport.
+    // First, so that its reason leads when a hundred aliased sign-ups are over the alias limit too.
+    oneCredentialMutationPerOperation,
     maxDepthRule({
       n: config.graphqlMaxDepth,
       ignoreIntrospection: true,
+      // Depth counts fields: a fragment spread is no level of the response, and frontends compose fragments freely.
+      flattenFragments: true,
       exposeLimits: false,
-      errorMessage: "the operation is nested too deeply.",
-      ...reportAsValidationError,
+      // The rule's own error reads "Syntax Error: …" and would be thrown (a 500): report ours instead.
+      propagateOnRejection: false,
+      onReject: [
+        (context: ValidationContext | null) => {
+          if (!context) return;
+          tooDeepContexts.add(context);
+          context.reportError(tooDeep());
+        },
+      ],
     }) as unknown as ValidationRule,
-    costLimitRule({
+    operationCostRule({
       maxCost: config.graphqlMaxCost,
-      ignoreIntrospection: true,
-      exposeLimits: false,
-      errorMessage: "the operation asks for too much at once; request fewer items or fewer nested lists.",
-      ...reportAsValidationError,
-    }) as unknown as ValidationRule,
-    // Not a size limit, but a refusal that must also come before anything runs, on every transport.
-    oneCredentialMutationPerOperation,
+      maxAliases: MAX_ALIASES,
+      maxFieldsVisited: MAX_FIELDS_VISITED,
+      alreadyRefused: (context) => tooDeepContexts.has(context),
+    }),
   ];
 }

@@ -1,9 +1,13 @@
-import { Field, ObjectType } from "type-graphql";
+import { Extensions, Field, ObjectType } from "type-graphql";
 
 /** What `@Field` accepts as its type thunk (type-graphql does not export the name). */
 type FieldTypeThunk = () => object;
 
 import { type UserError, UserErrorsException, UserError as UserErrorType } from "./errors";
+import { listMaximum } from "./operation-cost";
+
+/** The most `userErrors` a payload lists; the query cost counts the list as this long. */
+export const MAX_USER_ERRORS = 20;
 
 /**
  * Declares a mutation payload type `{ <field>: <type>, userErrors }`. Every mutation returns one,
@@ -13,6 +17,7 @@ export function MutationPayload(name: string, field: string, type: FieldTypeThun
   @ObjectType(name, { description })
   class Payload {
     @Field(() => [UserErrorType], { description: "Expected failures. When not empty, nothing was changed." })
+    @Extensions(listMaximum(MAX_USER_ERRORS))
     userErrors!: UserError[];
   }
   Field(type as never, { nullable: true })(Payload.prototype, field);
@@ -27,7 +32,8 @@ export async function toPayload<T, P extends object>(
   try {
     return { ...shape(await work()), userErrors: [] };
   } catch (error) {
-    if (error instanceof UserErrorsException) return { userErrors: error.userErrors } as unknown as P & { userErrors: UserError[] };
+    if (error instanceof UserErrorsException)
+      return { userErrors: error.userErrors.slice(0, MAX_USER_ERRORS) } as unknown as P & { userErrors: UserError[] };
     throw error;
   }
 }

@@ -10,12 +10,13 @@ import { WebSocketServer } from "ws";
 import type { Config } from "../config";
 import { type AppServices, buildContext, type RequestContext } from "../graphql/context";
 import { GraphQLErrorCode } from "../graphql/errors";
-import { operationLimits } from "../graphql/limits";
+import { operationLimits, parseOptions } from "../graphql/limits";
 import { registerOAuthRoutes } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
+import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
@@ -29,6 +30,8 @@ export const GRAPHQL_PATH = "/graphql";
 /** Unexpected errors are logged in full and reach the client as a bare code: no stack, no SQL, no secret. */
 function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const refusal = clientRefusal(formatted, error);
+    if (refusal) return refusal;
     const code = formatted.extensions?.code;
     if (code === GraphQLErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
       log.error({ err: error }, "unexpected GraphQL error");
@@ -91,6 +94,7 @@ export async function createHttpApp(options: {
   const plugins: ApolloServerPlugin<RequestContext>[] = [
     fastifyApolloDrainPlugin(fastify),
     metrics.apolloPlugin as ApolloServerPlugin<RequestContext>,
+    refuseSubscriptionsOverHttp as ApolloServerPlugin<RequestContext>,
     development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<RequestContext>({
@@ -98,6 +102,9 @@ export async function createHttpApp(options: {
     introspection: development || config.environment === "test",
     includeStacktraceInErrorResponses: false,
     validationRules: operationLimits(config),
+    parseOptions,
+    // "Did you mean …?" in validation errors would spell out the schema that introspection hides.
+    hideSchemaDetailsFromClientErrors: config.environment === "production",
     formatError: formatError(log),
     plugins,
   });

@@ -1,14 +1,15 @@
 import type { IncomingMessage } from "node:http";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { type GraphQLSchema, specifiedRules, validate } from "graphql";
+import { type DocumentNode, GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
 import { CloseCode } from "graphql-ws";
 import { useServer } from "graphql-ws/use/ws";
 import type { WebSocketServer } from "ws";
 import type { Actor } from "../auth/actor";
 import type { Config } from "../config";
 import { type AppServices, buildContext } from "../graphql/context";
-import { operationLimits } from "../graphql/limits";
+import { operationLimits, parseOptions } from "../graphql/limits";
 import type { Logger } from "../observability/logger";
+import { parseLimitRefusal } from "./graphql-refusals";
 
 interface ConnectionState {
   actor: Actor | null;
@@ -35,7 +36,20 @@ export function serveGraphqlOverWebSocket(options: {
   return useServer(
     {
       schema: options.schema,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...limits]),
+      // Parse and validate here rather than through the `parse` option: a document refused by a
+      // limit then gets an `error` message for that operation instead of closing the socket (4500).
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, parseOptions);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          return [parseLimitRefusal(message) ?? (error instanceof GraphQLError ? error : new GraphQLError(message))];
+        }
+        const refusals = validate(options.schema, document, [...specifiedRules, ...limits]);
+        if (refusals.length) return [...refusals];
+        return { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const text = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : null);

@@ -1,9 +1,10 @@
-import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
 import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
-import { MutationPayload, toPayload } from "../graphql/payload";
+import { listMaximum } from "../graphql/operation-cost";
+import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
@@ -23,6 +24,7 @@ class KeyWithSecretPayload {
   secret!: string | null;
 
   @Field(() => [UserError])
+  @Extensions(listMaximum(MAX_USER_ERRORS))
   userErrors!: UserError[];
 }
 

@@ -1,8 +1,9 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { optionalIdArgument } from "../graphql/global-id";
+import { listMaximum } from "../graphql/operation-cost";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Organization } from "../orgs/organization.entity";
 import { User } from "../users/user.entity";
@@ -10,7 +11,7 @@ import { acceptApiAgreement, acceptedAgreementVersion } from "./agreement.servic
 import { ApiKey } from "./api-key.entity";
 import { KeyKind, KeyState } from "./key-enums";
 import { AcceptApiAgreementInput } from "./keys.inputs";
-import { keyHolders, listKeys } from "./keys.queries";
+import { keyHolders, listKeys, MAX_KEY_HOLDERS, MAX_KEYS_PER_HOLDER } from "./keys.queries";
 
 @ArgsType()
 class KeyListArgs extends ConnectionArgs {
@@ -43,7 +44,8 @@ export class KeyHolder {
   @Field(() => User)
   user!: User;
 
-  @Field(() => [ApiKey])
+  @Field(() => [ApiKey], { description: `The member's active keys, oldest first: at most ${MAX_KEYS_PER_HOLDER}.` })
+  @Extensions(listMaximum(MAX_KEYS_PER_HOLDER))
   keys!: ApiKey[];
 }
 
@@ -87,7 +89,11 @@ export class OrganizationKeysResolver {
     );
   }
 
-  @FieldResolver(() => [KeyHolder], { nullable: true, description: "Members holding active keys, with their keys. Needs `keys:read:all`." })
+  @FieldResolver(() => [KeyHolder], {
+    nullable: true,
+    description: `Members holding active keys, with their keys, the longest-standing first: at most ${MAX_KEY_HOLDERS}. Needs \`keys:read:all\`.`,
+  })
+  @Extensions(listMaximum(MAX_KEY_HOLDERS))
   keyHolders(@Root() organization: Organization, @Ctx() ctx: RequestContext) {
     return keyHolders(ctx, organization.id);
   }

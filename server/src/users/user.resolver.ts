@@ -1,8 +1,9 @@
-import { Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
+import { Ctx, Extensions, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { listMaximum } from "../graphql/operation-cost";
 import { Membership } from "../members/membership.entity";
 import { User } from "./user.entity";
-import { visibleMembershipsOf } from "./users.service";
+import { MAX_MEMBERSHIPS_LISTED, visibleMembershipsOf } from "./users.service";
 
 @Resolver(() => User)
 export class UserResolver {
@@ -15,9 +16,9 @@ export class UserResolver {
   }
 
   @FieldResolver(() => [Membership], {
-    description:
-      "The user's memberships, limited to organisations the viewer can see. A user belongs to few organisations, so this is a plain list.",
+    description: `The user's memberships, limited to organisations the viewer can see, oldest first. A user belongs to few organisations, so this is a plain list of at most ${MAX_MEMBERSHIPS_LISTED}.`,
   })
+  @Extensions(listMaximum(MAX_MEMBERSHIPS_LISTED))
   memberships(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Membership[]> {
     return visibleMembershipsOf(ctx, user.id);
   }

@@ -1,12 +1,14 @@
-import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root } from "type-graphql";
+import { Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { optionalIdArgument } from "../graphql/global-id";
+import { listMaximum } from "../graphql/operation-cost";
 import { KeyHolder } from "../keys/org-keys.resolver";
 import { Organization } from "../orgs/organization.entity";
 import { endpointVisibility } from "./webhook-access";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { WebhookEndpointStatus } from "./webhook-enums";
+import { MAX_ENDPOINTS_PER_HOLDER } from "./webhooks.loaders";
 import { listEndpoints } from "./webhooks.queries";
 
 const WebhookEndpointConnection = Connection("WebhookEndpoint", () => WebhookEndpoint, "A page of webhook endpoints, oldest first.");
@@ -36,8 +38,9 @@ export class OrganizationWebhooksResolver {
 export class KeyHolderWebhooksResolver {
   @FieldResolver(() => [WebhookEndpoint], {
     nullable: true,
-    description: "The endpoints this member registered (Crelate's API Management); for admins with `webhooks:manage` and `org:manage`.",
+    description: `The endpoints this member registered (Crelate's API Management), oldest first: at most ${MAX_ENDPOINTS_PER_HOLDER}. For admins with \`webhooks:manage\` and \`org:manage\`.`,
   })
+  @Extensions(listMaximum(MAX_ENDPOINTS_PER_HOLDER))
   async webhookEndpoints(@Root() holder: KeyHolder, @Ctx() ctx: RequestContext) {
     if ((await endpointVisibility(ctx, holder.organizationId)) !== "all") return null;
     return ctx.loaders.webhooks.endpointsOfCreator.load(`${holder.organizationId}|${holder.user.id}`);

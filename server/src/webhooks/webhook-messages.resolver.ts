@@ -1,11 +1,13 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { listMaximum } from "../graphql/operation-cost";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { WebhookAttempt } from "./webhook-attempt.entity";
 import { webhookBody, webhookId } from "./webhook-delivery";
 import { WebhookMessage } from "./webhook-message.entity";
 import { redeliverWebhookMessage } from "./webhook-recovery.service";
 import { RedeliverWebhookMessageInput } from "./webhooks.inputs";
+import { MAX_ATTEMPTS_LISTED } from "./webhooks.loaders";
 
 const WebhookMessagePayload = MutationPayload("WebhookMessagePayload", "message", () => WebhookMessage, "The message queued again.");
 
@@ -27,7 +29,8 @@ export class WebhookMessageResolver {
     return webhookBody({ type: event.type, occurred_at: event.occurredAt, payload: event.payload });
   }
 
-  @FieldResolver(() => [WebhookAttempt], { description: "Every attempt, oldest first." })
+  @FieldResolver(() => [WebhookAttempt], { description: `The latest attempts, oldest first: at most ${MAX_ATTEMPTS_LISTED}.` })
+  @Extensions(listMaximum(MAX_ATTEMPTS_LISTED))
   attempts(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
     return ctx.loaders.webhooks.attemptsOfMessage.load(message.id);
   }

@@ -5,6 +5,10 @@ import { byIdLoader } from "../graphql/by-id-loader";
 import { WebhookAttempt } from "./webhook-attempt.entity";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
 
+/** Plain-list maxima; the query cost counts these lists as this long. */
+export const MAX_ENDPOINTS_PER_HOLDER = 20;
+export const MAX_ATTEMPTS_LISTED = 50;
+
 export function webhookLoaders(em: EntityManager) {
   return {
     eventById: byIdLoader(em, DomainEvent),
@@ -17,13 +21,15 @@ export function webhookLoaders(em: EntityManager) {
         { orderBy: { id: "asc" } },
       );
       return split.map(([organizationId, userId]) =>
-        endpoints.filter((endpoint) => endpoint.organization.id === organizationId && endpoint.createdBy?.id === userId),
+        endpoints
+          .filter((endpoint) => endpoint.organization.id === organizationId && endpoint.createdBy?.id === userId)
+          .slice(0, MAX_ENDPOINTS_PER_HOLDER),
       );
     }),
-    /** Every attempt of many messages in one statement, oldest first. */
+    /** The latest attempts of many messages in one statement, oldest first. */
     attemptsOfMessage: new DataLoader<string, WebhookAttempt[]>(async (messageIds) => {
       const attempts = await em.find(WebhookAttempt, { message: { $in: [...messageIds] } }, { orderBy: { id: "asc" } });
-      return messageIds.map((id) => attempts.filter((attempt) => attempt.message.id === id));
+      return messageIds.map((id) => attempts.filter((attempt) => attempt.message.id === id).slice(-MAX_ATTEMPTS_LISTED));
     }),
   };
 }

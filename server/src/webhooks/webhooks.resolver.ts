@@ -1,9 +1,10 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
-import { MutationPayload, toPayload } from "../graphql/payload";
+import { listMaximum } from "../graphql/operation-cost";
+import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
@@ -38,6 +39,7 @@ class WebhookEndpointWithSecretPayload {
   signingSecret!: string | null;
 
   @Field(() => [UserError])
+  @Extensions(listMaximum(MAX_USER_ERRORS))
   userErrors!: UserError[];
 }
 
@@ -50,6 +52,7 @@ class RecoverWebhookMessagesPayload {
   count!: number | null;
 
   @Field(() => [UserError])
+  @Extensions(listMaximum(MAX_USER_ERRORS))
   userErrors!: UserError[];
 }
 
