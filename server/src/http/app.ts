@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { type AppServices, buildContext, type RequestContext } from "../graphql/context";
 import { GraphQLErrorCode } from "../graphql/errors";
 import { operationLimits } from "../graphql/limits";
@@ -17,6 +18,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
+import { databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
@@ -28,6 +30,11 @@ export const GRAPHQL_PATH = "/graphql";
 function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
+    if (code === GraphQLErrorCode.SERVICE_UNAVAILABLE) return formatted;
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error }, "GraphQL request failed: the database is unavailable");
+      return formatUnavailable(formatted);
+    }
     if (code === GraphQLErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
       log.error({ err: error }, "unexpected GraphQL error");
       return { message: "Internal server error", path: formatted.path, extensions: { code: GraphQLErrorCode.INTERNAL_SERVER_ERROR } };
@@ -90,6 +97,7 @@ export async function createHttpApp(options: {
   const plugins: ApolloServerPlugin<RequestContext>[] = [
     fastifyApolloDrainPlugin(fastify),
     metrics.apolloPlugin as ApolloServerPlugin<RequestContext>,
+    databaseUnavailablePlugin as ApolloServerPlugin<RequestContext>,
     development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<RequestContext>({
@@ -105,7 +113,7 @@ export async function createHttpApp(options: {
   await fastify.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     context: async (request) => {
-      const actor = await services.authenticator.authenticate(credentialHeaders(request.headers), request.ip);
+      const actor = await services.authenticator.authenticate(credentialHeaders(request.headers), request.ip).catch(rethrowUnavailable);
       return buildContext({
         em,
         actor,

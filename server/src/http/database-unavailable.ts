@@ -1,0 +1,42 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { isDatabaseUnavailable } from "../db/unavailable";
+import { GraphQLErrorCode } from "../graphql/errors";
+
+/** How long clients are asked to wait: about as long as the event listener's longest reconnect backoff. */
+export const RETRY_AFTER_SECONDS = 5;
+const MESSAGE = "Latchkey cannot reach its database right now; try again shortly.";
+
+/** The GraphQL error for a request refused because the database is down: HTTP 503 with Retry-After, nothing internal. */
+export function serviceUnavailable(cause?: unknown): GraphQLError {
+  return new GraphQLError(MESSAGE, {
+    originalError: cause instanceof Error ? cause : undefined,
+    extensions: {
+      code: GraphQLErrorCode.SERVICE_UNAVAILABLE,
+      http: { status: 503, headers: new Map([["retry-after", String(RETRY_AFTER_SECONDS)]]) },
+    },
+  });
+}
+
+/** Context creation (authentication) that failed because the database is down answers 503, not 500. */
+export function rethrowUnavailable(error: unknown): never {
+  throw isDatabaseUnavailable(error) ? serviceUnavailable(error) : error;
+}
+
+/** How a resolver's database-unavailable error reaches the client: the same words and code as `serviceUnavailable`. */
+export function formatUnavailable(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return { message: MESSAGE, path: formatted.path, extensions: { code: GraphQLErrorCode.SERVICE_UNAVAILABLE } };
+}
+
+/** A response whose errors include an unreachable database is a 503 with Retry-After, whatever else it holds. */
+export const databaseUnavailablePlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ errors, response }) {
+        if (!errors?.some(isDatabaseUnavailable)) return;
+        response.http.status = 503;
+        response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+      },
+    };
+  },
+};
