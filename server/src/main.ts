@@ -21,7 +21,12 @@ async function start(withDemo: boolean) {
   const config = loadConfig();
   const log = createLogger(config);
   const latchkey = await startLatchkey(config, log);
-  const shutdown = async (signal: string) => {
+  // The one place signals are handled (Apollo's own handler is off): the first drains and stops
+  // everything, the embedded PostgreSQL last; later ones must not end the process before that is done.
+  let shuttingDown = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (shuttingDown) return log.warn({ signal }, "already shutting down; waiting for PostgreSQL to stop");
+    shuttingDown = true;
     log.info({ signal }, "shutting down: draining HTTP and WebSocket connections");
     try {
       await latchkey.stop();
@@ -31,8 +36,7 @@ async function start(withDemo: boolean) {
       process.exit(1);
     }
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void shutdown(signal));
 
   const lines = [
     "",

@@ -104,6 +104,9 @@ export async function createHttpApp(options: {
     schema,
     introspection: development || config.environment === "test",
     includeStacktraceInErrorResponses: false,
+    // main.ts handles SIGTERM and SIGINT once, for everything: Apollo's own handler would re-raise
+    // the signal and end the process before the embedded PostgreSQL is stopped.
+    stopOnTerminationSignals: false,
     validationRules: operationLimits(config),
     formatError: formatError(log),
     plugins,
