@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureDatabase, withDatabase } from "../../server/src/db/database-url";
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from "../../server/src/db/embedded-postgres";
+import { newSecret, SecretKind } from "../../server/src/keys/key-format";
 import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { metricValue } from "../support/metrics";
@@ -43,13 +44,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function verify(server: TestServer, key: string): Promise<boolean> {
-  const response = await fetch(`${server.url}/v1/keys/verify`, {
+function postVerify(server: TestServer, key: string) {
+  return fetch(`${server.url}/v1/keys/verify`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ key }),
   });
-  return ((await response.json()) as { valid: boolean }).valid;
+}
+
+async function verify(server: TestServer, key: string): Promise<boolean> {
+  return ((await (await postVerify(server, key)).json()) as { valid: boolean }).valid;
 }
 
 const readiness = async (server: TestServer) => (await fetch(`${server.url}/readyz`)).status;
@@ -108,6 +112,13 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
       ]);
       expect(refusal.text).not.toMatch(new RegExp(`ECONNREFUSED|${port}|127\\.0\\.0\\.1|postgres|knex|terminat|stack`, "i"));
     }
+    // A key B has not cached needs the database: the verify endpoint says so the same way.
+    const uncached = await postVerify(b, newSecret(SecretKind.SECRET));
+    expect(uncached.status).toBe(503);
+    expect(uncached.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await uncached.json()).toEqual({ error: "service_unavailable", message: expect.any(String), requestId: expect.any(String) });
+    // while keys B verified before the outage still verify from its cache: no revocation can happen meanwhile.
+    expect(await verify(b, cachedBefore.secret)).toBe(true);
 
     // Keep PostgreSQL down until each listener has failed to reconnect several times over (backoff
     // 100 ms doubling): a listener that gives up after an attempt or two would never hear events again.

@@ -5,11 +5,12 @@ import { GraphQLErrorCode } from "../graphql/errors";
 
 /** How long clients are asked to wait: about as long as the event listener's longest reconnect backoff. */
 export const RETRY_AFTER_SECONDS = 5;
-const MESSAGE = "Latchkey cannot reach its database right now; try again shortly.";
+/** What a client is told, over GraphQL and the verify endpoint alike. */
+export const DATABASE_UNAVAILABLE_MESSAGE = "Latchkey cannot reach its database right now; try again shortly.";
 
 /** The GraphQL error for a request refused because the database is down: HTTP 503 with Retry-After, nothing internal. */
 export function serviceUnavailable(cause?: unknown): GraphQLError {
-  return new GraphQLError(MESSAGE, {
+  return new GraphQLError(DATABASE_UNAVAILABLE_MESSAGE, {
     originalError: cause instanceof Error ? cause : undefined,
     extensions: {
       code: GraphQLErrorCode.SERVICE_UNAVAILABLE,
@@ -25,7 +26,7 @@ export function rethrowUnavailable(error: unknown): never {
 
 /** How a resolver's database-unavailable error reaches the client: the same words and code as `serviceUnavailable`. */
 export function formatUnavailable(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  return { message: MESSAGE, path: formatted.path, extensions: { code: GraphQLErrorCode.SERVICE_UNAVAILABLE } };
+  return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: GraphQLErrorCode.SERVICE_UNAVAILABLE } };
 }
 
 /** A response whose errors include an unreachable database is a 503 with Retry-After, whatever else it holds. */
