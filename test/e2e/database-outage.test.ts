@@ -76,7 +76,7 @@ async function postGraphql(server: TestServer, query: string, token?: string) {
   return { status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text() };
 }
 
-it("heals after PostgreSQL restarts: revocations reach the other instance within a second, and subscriptions old and new hear events", async () => {
+it("heals after PostgreSQL restarts: revocations reach the other instance within a second, subscriptions old and new hear events, and none is missed while reconnecting", async () => {
   const team = await keyTeam(a, "Outage Motors");
   const organizationId = team.organization.id;
   // Both keys are verified, and so cached, on B before the outage; the second is verified again after it.
@@ -122,12 +122,17 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
 
     // Keep PostgreSQL down until each listener has failed to reconnect several times over (backoff
     // 100 ms doubling): a listener that gives up after an attempt or two would never hear events again.
+    // After six failures B's next attempt is at least 2.5 s away, which leaves it deaf for a while
+    // after PostgreSQL is back.
     await waitUntil(async () => {
-      for (const server of [a, b]) if ((await metricValue(server, RECONNECT_FAILURES)) < 4) return false;
+      for (const server of [a, b]) if ((await metricValue(server, RECONNECT_FAILURES)) < 6) return false;
       return true;
     }, "both event listeners to keep retrying while PostgreSQL is down");
 
     postgres = await startEmbeddedPostgres({ dataDir, port });
+    // A key made while B's listener is still reconnecting: B hears no NOTIFY for it, and must catch up.
+    const madeWhileDeaf = await team.createKey({ name: "Made while B was not listening" });
+    expect(await metricValue(b, CONNECTED)).toBe(0);
     await waitUntil(() => bothInstances(true), "both instances to be ready again with their event listeners connected", 30_000);
     expect(await metricValue(b, RECONNECTS)).toBeGreaterThanOrEqual(1);
     expect(await verify(b, cachedAgain.secret)).toBe(true);
@@ -155,6 +160,7 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
     const heardRevocations = (items: typeof oldStream.received) =>
       revokedIds.every((id) => items.some((item) => item.data?.keyEvents.type === "key.revoked" && item.data.keyEvents.keyId === id));
     await oldStream.until(heardRevocations, 5_000);
+    expect(oldStream.received.map((item) => item.data?.keyEvents)).toContainEqual({ type: "key.created", keyId: madeWhileDeaf.key.id });
     await newStream.until(heardRevocations, 5_000);
   } finally {
     await Promise.all([oldClient.dispose(), newClient.dispose()]);

@@ -20,8 +20,9 @@ export class EventListener {
   private retryTimer: NodeJS.Timeout | null = null;
   private failuresInARow = 0;
   private connectedBefore = false;
+  private lostAt = new Date();
   private readonly handlers = new Set<(notice: EventNotice) => void>();
-  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly reconnectHandlers = new Set<(lostAt: Date) => void>();
   private readonly failureHandlers = new Set<(error: unknown) => void>();
 
   constructor(
@@ -39,8 +40,8 @@ export class EventListener {
     return () => this.handlers.delete(handler);
   }
 
-  /** Called after a reconnection, when notifications sent meanwhile may have been missed. */
-  onReconnect(handler: () => void): void {
+  /** Called after a reconnection with the time the connection was lost: notifications sent since may have been missed. */
+  onReconnect(handler: (lostAt: Date) => void): void {
     this.reconnectHandlers.add(handler);
   }
 
@@ -77,7 +78,7 @@ export class EventListener {
     this.failuresInARow = 0;
     if (this.connectedBefore) {
       this.log.info("event listener reconnected");
-      for (const handler of this.reconnectHandlers) handler();
+      for (const handler of this.reconnectHandlers) handler(this.lostAt);
     }
     this.connectedBefore = true;
   }
@@ -86,6 +87,7 @@ export class EventListener {
     // Only the current connection counts: a failed attempt is retried by scheduleReconnect itself.
     if (this.client !== client) return;
     this.client = null;
+    this.lostAt = new Date();
     void client.end().catch(() => undefined);
     if (this.closed) return;
     this.log.warn({ err: error }, "event listener connection lost; reconnecting");
