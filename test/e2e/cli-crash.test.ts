@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/src/db/embedded-postgres";
-import { endCli, isRunning, MAIN, postmasterPid, startCli } from "../support/cli";
+import { endCli, isRunning, MAIN, postmasterPid, spawnCli, startCli } from "../support/cli";
 import { graphqlData, signUp } from "../support/graphql-client";
 import { waitUntil } from "../support/webhooks";
 
@@ -80,5 +80,15 @@ describe("`latchkey start` and its embedded PostgreSQL across crashes and signal
       expect(await endCli(second, "SIGTERM")).toEqual({ code: 0, signal: null });
     }
     expect(isRunning(process.pid)).toBe(true);
+  }, 120_000);
+
+  it("stops its PostgreSQL when SIGTERM comes while it is still starting", async () => {
+    const dataDir = await newDataDir();
+    const starting = spawnCli(dataDir, await freePort());
+    // The lock file appears once PostgreSQL runs; migrations and the rest of start-up follow.
+    await waitUntil(async () => postmasterPid(dataDir) !== null || starting.child.exitCode !== null, "PostgreSQL to start", 45_000);
+    const postmaster = runningPostmaster(dataDir);
+    expect(await endCli(starting, "SIGTERM")).toEqual({ code: 0, signal: null });
+    expect(isRunning(postmaster)).toBe(false);
   }, 120_000);
 });

@@ -16,6 +16,22 @@ export interface StartedCli {
  * NODE_ENV=test, which changes what Apollo does with signals), and waits for its banner.
  */
 export async function startCli(dataDir: string, embeddedPort: number): Promise<StartedCli> {
+  const { child, output } = spawnCli(dataDir, embeddedPort);
+  const graphqlUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`start timed out:\n${output()}`)), 45_000);
+    child.stdout?.on("data", () => {
+      const match = /GraphQL at (http:\/\/\S+\/graphql)/.exec(output());
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(match[1]);
+    });
+    child.on("exit", (code, signal) => reject(new Error(`start exited with ${code ?? signal}:\n${output()}`)));
+  });
+  return { child, output, graphqlUrl };
+}
+
+/** Spawns `latchkey start` without waiting for anything. */
+export function spawnCli(dataDir: string, embeddedPort: number): Omit<StartedCli, "graphqlUrl"> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "development",
@@ -29,21 +45,14 @@ export async function startCli(dataDir: string, embeddedPort: number): Promise<S
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-  const graphqlUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`start timed out:\n${output}`)), 45_000);
-    child.stdout?.on("data", () => {
-      const match = /GraphQL at (http:\/\/\S+\/graphql)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      resolve(match[1]);
-    });
-    child.on("exit", (code, signal) => reject(new Error(`start exited with ${code ?? signal}:\n${output}`)));
-  });
-  return { child, output: () => output, graphqlUrl };
+  return { child, output: () => output };
 }
 
 /** Sends a signal and resolves with how the process ended. */
-export function endCli(started: StartedCli, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+export function endCli(
+  started: Pick<StartedCli, "child">,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
     if (started.child.exitCode !== null || started.child.signalCode !== null) {
       return resolve({ code: started.child.exitCode, signal: started.child.signalCode });
