@@ -129,6 +129,9 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
       return true;
     }, "both event listeners to keep retrying while PostgreSQL is down");
 
+    // Start PostgreSQL just after one of B's attempts failed, so that its next is seconds away.
+    const failuresSoFar = await metricValue(b, RECONNECT_FAILURES);
+    while ((await metricValue(b, RECONNECT_FAILURES)) === failuresSoFar) await new Promise((resolve) => setTimeout(resolve, 10));
     postgres = await startEmbeddedPostgres({ dataDir, port });
     // A key made while B's listener is still reconnecting: B hears no NOTIFY for it, and must catch up.
     const madeWhileDeaf = await team.createKey({ name: "Made while B was not listening" });
