@@ -10,6 +10,8 @@ export default defineConfig({
     include: ["test/bench/**/*.bench.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     fileParallelism: false,
+    // Every Latchkey process a test starts inherits it: webhooks may connect to loopback addresses only.
+    env: { WEBHOOK_EGRESS: "loopback" },
     testTimeout: 600_000,
     hookTimeout: 120_000,
   },

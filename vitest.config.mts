@@ -13,6 +13,8 @@ export default defineConfig({
     benchmark: { include: ["test/bench/**/*.bench.ts"] },
     // Each file gets its own database and server, so files run in parallel on separate forks.
     pool: "forks",
+    // Every Latchkey process a test starts inherits it: webhooks may connect to loopback addresses only.
+    env: { WEBHOOK_EGRESS: "loopback" },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [

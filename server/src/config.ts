@@ -1,3 +1,4 @@
+import type { LookupAddress } from "node:dns";
 import path from "node:path";
 import proxyaddr from "@fastify/proxy-addr";
 import { config as loadDotenv } from "dotenv";
@@ -47,6 +48,10 @@ const schema = z.object({
     .enum(["true", "false"])
     .default("true")
     .transform((value) => value === "true"),
+  /** Accounts one client address may create an hour (`signUp`). */
+  SIGN_UPS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /** Password sign-ins one client address may try a minute, right or wrong. */
+  SIGN_INS_PER_MINUTE: z.coerce.number().int().positive().default(100),
   /** Who may tell us the client's address in `X-Forwarded-For`: `false`, a proxy count, or proxy addresses. */
   TRUST_PROXY: z.string().default("false").transform(trustProxySetting),
   /**
@@ -54,6 +59,8 @@ const schema = z.object({
    * tests. Read once into canonical CIDR strings (`127.0.0.1/32`, `::1/128`, `10.0.0.0/8`).
    */
   WEBHOOK_ALLOWED_TARGETS: z.string().optional().transform(allowedTargets),
+  /** Where deliveries may connect at all: `public` (the SSRF rule alone), `loopback` or `none`. */
+  WEBHOOK_EGRESS: z.enum(["public", "loopback", "none"]).default("public"),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
   /** Seconds between a failed delivery and its next retry (Standard Webhooks' and Svix's schedule). */
   WEBHOOK_RETRY_SCHEDULE: z
@@ -75,7 +82,48 @@ const schema = z.object({
     .number()
     .min(0)
     .default(5 * 86_400),
+  /** The origin clients reach us at, and the OAuth issuer. Never taken from a request's Host header. */
+  PUBLIC_URL: z.string().optional().transform(publicUrl),
 });
+
+/** In production nothing can stand in for `PUBLIC_URL`: the listen address is rarely what clients see. */
+const checkedSchema = schema.superRefine((values, context) => {
+  if (values.NODE_ENV !== "production" || values.PUBLIC_URL) return;
+  context.addIssue({
+    code: z.ZodIssueCode.custom,
+    path: ["PUBLIC_URL"],
+    message: "is required in production: the address clients reach Latchkey at (the OAuth issuer), e.g. https://latchkey.example.com",
+  });
+});
+
+/**
+ * `PUBLIC_URL` as an origin without a trailing slash (`https://latchkey.example.com`). The OAuth
+ * issuer must be an http(s) URL without query or fragment (RFC 8414 §2); our endpoints sit at the
+ * root, so a path is refused rather than silently ignored.
+ */
+function publicUrl(value: string | undefined, context: z.RefinementCtx): string | undefined {
+  if (!value?.trim()) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: `"${value}" is not a URL; use e.g. https://latchkey.example.com` });
+    return z.NEVER;
+  }
+  const problem =
+    url.protocol !== "https:" && url.protocol !== "http:"
+      ? "must be an http:// or https:// URL"
+      : url.username || url.password
+        ? "must not carry credentials"
+        : url.pathname !== "/" || url.search || url.hash
+          ? "must be an origin only (scheme, host and port), without path, query or fragment"
+          : null;
+  if (problem) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: `${problem}, e.g. https://latchkey.example.com` });
+    return z.NEVER;
+  }
+  return url.origin;
+}
 
 /**
  * `TRUST_PROXY`, read as Express and Fastify read `trust proxy`, except `true`: trusting every hop
@@ -176,12 +224,32 @@ export interface Config {
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
   trustProxy: TrustProxySetting;
+  authLimits: { signUpsPerHour: number; signInsPerMinute: number };
   schedulerEnabled: boolean;
   webhooks: WebhookConfig;
+  /** The OAuth issuer; unset outside production means the listen address (`http://HOST:PORT`). */
+  publicUrl: string | undefined;
 }
+
+/**
+ * How far webhook deliveries may reach, checked on the address each connection is about to open:
+ * `public` where the SSRF rule allows, `loopback` only loopback addresses the rule allows too
+ * (tests, local development), `none` nowhere (a staging copy of production data).
+ */
+export type WebhookEgress = "public" | "loopback" | "none";
+
+/** Resolves a host name to every address it has, as `dns.promises.lookup(host, { all: true })` does. */
+export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
 
 export interface WebhookConfig {
   allowedTargets: string[];
+  egress: WebhookEgress;
+  /**
+   * How webhook targets' names are resolved, when saved and when delivered to: the system resolver
+   * unless set. Never read from the environment; the test harness sets it so that names under
+   * `.test` resolve to addresses of its choosing.
+   */
+  resolve?: HostResolver;
   timeoutMs: number;
   retryScheduleMs: number[];
   disableAfterMs: number;
@@ -197,7 +265,7 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true } = {}): Config {
   if (dotenv) loadDotenv({ quiet: true } as never);
-  const parsed = schema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
@@ -220,12 +288,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
     trustProxy: values.TRUST_PROXY,
+    authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },
     schedulerEnabled: values.SCHEDULER_ENABLED,
     webhooks: {
       allowedTargets: values.WEBHOOK_ALLOWED_TARGETS,
+      egress: values.WEBHOOK_EGRESS,
       timeoutMs: values.WEBHOOK_TIMEOUT_SECONDS * 1000,
       retryScheduleMs: values.WEBHOOK_RETRY_SCHEDULE.map((seconds) => seconds * 1000),
       disableAfterMs: values.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
     },
+    publicUrl: values.PUBLIC_URL,
   };
 }

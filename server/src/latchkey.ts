@@ -46,6 +46,7 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
     const { port } = app.fastify.server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+    running.services.accessTokens.useIssuer(config.publicUrl ?? url);
     const services = running;
     let stopping: Promise<void> | undefined;
     return {

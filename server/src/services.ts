@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { AuthLimits } from "./auth/auth-limits";
 import { Authenticator } from "./auth/authenticate";
 import type { Config } from "./config";
 import { CredentialChecks } from "./events/credential-checks";
@@ -25,11 +26,12 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts);
-  // An access token is good while its signature holds and the key that earned it still stands: it
-  // may do what the token was granted, narrowed to what the key may do now, from allowed addresses.
+  // An access token is good while its signature holds and the key and secret that earned it still
+  // stand: it may do what the token was granted, narrowed to what the key may do now, from allowed
+  // addresses, until the key is revoked or that secret is rotated away.
   authenticator.acceptAccessTokens(async (token, clientAddress) => {
     const actor = await accessTokens.actorFor(token);
-    const current = actor && (await keyVerifier.currentScopes(actor.key.keyId, clientAddress));
+    const current = actor && (await keyVerifier.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress));
     if (!actor || !current) return null;
     return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };
   });
@@ -37,11 +39,12 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);
   const credentialChecks = new CredentialChecks(em, keyVerifier);
-  const webhookTargets = new WebhookTargets(config.webhooks.allowedTargets);
+  const webhookTargets = new WebhookTargets(config.webhooks);
   const services: AppServices = {
     keyCrypto,
     keyVerifier,
     failedAttempts,
+    authLimits: new AuthLimits(config.authLimits),
     authenticator,
     accessTokens,
     eventBus,

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import { TEST_EGRESS } from "../support/egress";
 
 export interface Spawned {
   child: ChildProcess;
@@ -43,7 +44,10 @@ export function spawnListening(
 
 const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
 
-/** The built Latchkey server as its own process (`start`), on the given database, quiet and in production mode. */
+/**
+ * The built Latchkey server as its own process (`start`), on the given database, quiet and in
+ * production mode. Whatever `env` says, its webhooks may connect to loopback addresses only.
+ */
 export function spawnLatchkey(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<Spawned> {
   return spawnListening(
     MAIN,
@@ -54,9 +58,11 @@ export function spawnLatchkey(databaseUrl: string, name: string, env: Record<str
       PORT: "0",
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
+      PUBLIC_URL: "http://latchkey.test",
       SCHEDULER_ENABLED: "false",
       LATCHKEY_DATA_DIR: path.join(os.tmpdir(), `latchkey-bench-${name}-${process.pid}`),
       ...env,
+      ...TEST_EGRESS,
     },
     /GraphQL at (http:\/\/\S+)\/graphql/,
     (match) => match[1],

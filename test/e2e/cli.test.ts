@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/src/db/embedded-postgres";
+import { TEST_EGRESS } from "../support/egress";
 import { graphqlData } from "../support/graphql-client";
 
 const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
@@ -23,6 +24,7 @@ async function start(dataDir: string, args: string[]): Promise<Started> {
     PORT: "0",
     EMBEDDED_POSTGRES_PORT: String(await freePort()),
     LOG_LEVEL: "warn",
+    ...TEST_EGRESS,
   };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [MAIN, "start", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });

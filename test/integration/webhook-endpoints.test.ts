@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PUBLIC_LOOKING_HOST } from "../support/egress";
 import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
@@ -44,6 +45,15 @@ describe("webhook endpoints", () => {
       "http://[::ffff:93.184.215.14]/hook": "url: is an IPv4-mapped IPv6 address; use the IPv4 address (93.184.215.14)",
       "https://user:pass@example.com/hook": "url: must not contain a user name or password",
       "http://latchkey-test.invalid/hook": nonPublic,
+      "http://[::127.0.0.1]/hook": nonPublic,
+      "http://[::7f00:1]/hook": nonPublic,
+      "http://[64:ff9b::a9fe:a9fe]/hook": nonPublic,
+      "http://[2002:a9fe:a9fe::]/hook": nonPublic,
+      "http://168.63.129.16/machine": nonPublic,
+      "http://hooks.latchkey.test#@127.0.0.1/": "url: must not contain a fragment (#…)",
+      "http://hooks.latchkey.test\\@127.0.0.1/": "url: must not contain a backslash",
+      "http://@hooks.latchkey.test/hook": "url: must not contain a user name or password",
+      "http://hooks.latchkey.test/a\u202eb": "url: must not contain spaces or control characters",
     };
     for (const [url, message] of Object.entries(refused)) {
       const result = await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url });
@@ -56,7 +66,11 @@ describe("webhook endpoints", () => {
   it("refuses unknown event types and empty lists, and accepts entity wildcards", async () => {
     const team = await keyTeam(server, "Typed Motors");
     const create = (eventTypes: string[]) =>
-      createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: "https://93.184.215.14/hook", eventTypes });
+      createEndpoint(server, team.owner.token, {
+        organizationId: team.organization.id,
+        url: `https://${PUBLIC_LOOKING_HOST}/hook`,
+        eventTypes,
+      });
     const unknown = await create(["key.created", "key.exploded"]);
     expect(unknown.userErrors).toEqual([
       { field: ["eventTypes"], code: "INVALID_INPUT", message: expect.stringContaining("must be `*`, `<entity>.*` or known event types") },
@@ -73,7 +87,7 @@ describe("webhook endpoints", () => {
     const team = await keyTeam(server, "Permission Motors");
     const developer = await team.addMember("Hook Developer", "Developer");
     const viewer = await team.addMember("Hook Viewer", "Viewer");
-    const url = "https://93.184.215.14/hooks";
+    const url = `https://${PUBLIC_LOOKING_HOST}/hooks`;
 
     const byViewer = await createEndpoint(server, viewer.token, { organizationId: team.organization.id, url });
     expect(byViewer.userErrors).toEqual([
@@ -143,5 +157,26 @@ describe("webhook endpoints", () => {
       await strict.stop();
       await lenient.stop();
     }
+  });
+
+  it("stores the URL as it will be read and delivered to: WHATWG URL's normalised form, on create and update", async () => {
+    const team = await keyTeam(server, "Normal Motors");
+    const created = await createEndpoint(server, team.owner.token, {
+      organizationId: team.organization.id,
+      url: "HTTPS://Hooks.Latchkey.TEST:443/a/../hook?to=ops@example",
+    });
+    expect(created.userErrors).toEqual([]);
+    expect(created.endpoint?.url).toBe("https://hooks.latchkey.test/hook?to=ops@example");
+    const { updateWebhookEndpoint } = await graphqlData(
+      server,
+      `mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { endpoint { url } userErrors { message } } }`,
+      { input: { id: created.endpoint?.id, url: "http://HOOKS.latchkey.test:80/./moved" } },
+      team.owner.token,
+    );
+    expect(updateWebhookEndpoint).toEqual({ endpoint: { url: "http://hooks.latchkey.test/moved" }, userErrors: [] });
+    const listed = await graphqlData(server, LIST, { id: team.organization.id }, team.owner.token);
+    expect(listed.organization.webhookEndpoints.nodes).toEqual([
+      { url: "http://hooks.latchkey.test/moved", createdBy: { email: team.owner.email } },
+    ]);
   });
 });

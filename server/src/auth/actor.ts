@@ -3,6 +3,11 @@ import type { Permission } from "./permission";
 /** The key behind a key-authenticated request. */
 export interface KeyActor {
   keyId: string;
+  /**
+   * The key secret presented, or the one that earned the access token presented: the credential
+   * lasts only as long as that secret (rotating it away ends the credential, as revoking the key does).
+   */
+  secretId: string;
   organizationId: string;
   /** A location key reaches only this location. */
   locationId: string | null;

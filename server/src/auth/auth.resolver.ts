@@ -1,6 +1,7 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { User } from "../users/user.entity";
@@ -46,6 +47,7 @@ const SignOutPayload = MutationPayload("SignOutPayload", "signedOut", () => Bool
 
 @Resolver()
 export class AuthResolver {
+  @ChangesCredentials()
   @Mutation(() => AuthPayload, { description: "Creates an account and signs it in." })
   signUp(@Arg("input", () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext) {
     return toPayload(
@@ -54,6 +56,7 @@ export class AuthResolver {
     );
   }
 
+  @ChangesCredentials()
   @Mutation(() => AuthPayload, { description: "Signs in with email and password." })
   signIn(@Arg("input", () => SignInInput) input: SignInInput, @Ctx() ctx: RequestContext) {
     return toPayload(

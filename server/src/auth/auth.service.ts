@@ -8,7 +8,7 @@ import { UserErrorCode, userError } from "../graphql/errors";
 import { parseInput } from "../graphql/validate";
 import { User } from "../users/user.entity";
 import type { Actor } from "./actor";
-import { TooManyFailures } from "./authenticate";
+import { RateLimited } from "./authenticate";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { Session } from "./session.entity";
 import { hashSessionToken, looksLikeSessionToken, newSessionToken } from "./session-token";
@@ -48,6 +48,8 @@ async function openSession(em: EntityManager, ctx: RequestContext, user: User): 
 
 export async function signUp(ctx: RequestContext, input: unknown): Promise<SignedIn> {
   const { email, name, password } = parseInput(signUpSchema, input);
+  const refusal = ctx.services.authLimits.admitSignUp(ctx.request.ipAddress);
+  if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
   const passwordHash = await hashPassword(password);
   const duplicate = "An account with this email already exists.";
   return conflictOnDuplicate(
@@ -74,14 +76,15 @@ export async function signUp(ctx: RequestContext, input: unknown): Promise<Signe
 /** Wrong email and wrong password give the same answer, in the same time. */
 export async function signIn(ctx: RequestContext, input: unknown): Promise<SignedIn> {
   const { email, password } = parseInput(signInSchema, input);
-  // Password guessing counts against the same per-address allowance as bad keys and tokens.
-  const { failedAttempts } = ctx.services;
+  // Checked before hashing (see AuthLimits for the rule).
+  const { authLimits } = ctx.services;
   const address = ctx.request.ipAddress;
-  if (failedAttempts.isBlocked(address)) throw new TooManyFailures(failedAttempts.retryAfter(address));
+  const refusal = authLimits.admitSignIn(address, email);
+  if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
   const user = await ctx.em.findOne(User, { email }, { populate: ["passwordHash"] });
   const passwordMatches = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
   if (!user || !passwordMatches) {
-    failedAttempts.recordFailure(address);
+    authLimits.passwordFailed(address, email);
     if (user) {
       await ctx.em.transactional(async (em) =>
         recordAudit(em, ctx, {

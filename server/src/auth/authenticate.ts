@@ -16,15 +16,22 @@ export class CredentialRefused extends GraphQLError {
   }
 }
 
-/** Too many failed attempts from this address: it must wait before trying again. */
-export class TooManyFailures extends GraphQLError {
-  constructor(retryAfterSeconds: number) {
-    super(`Too many failed attempts from this address; try again in ${retryAfterSeconds} s.`, {
+/** A limit was reached: HTTP 429 with Retry-After, `extensions.code` RATE_LIMITED. */
+export class RateLimited extends GraphQLError {
+  constructor(reason: string, retryAfterSeconds: number) {
+    super(`${reason}; try again in ${retryAfterSeconds} s.`, {
       extensions: {
         code: GraphQLErrorCode.RATE_LIMITED,
         http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
       },
     });
+  }
+}
+
+/** Too many failed attempts from this address (or with this public ID): it must wait before failing again. */
+export class TooManyFailures extends RateLimited {
+  constructor(retryAfterSeconds: number) {
+    super("Too many failed attempts from this address or with this credential", retryAfterSeconds);
   }
 }
 
@@ -49,13 +56,19 @@ export function basicCredentials(header: string | undefined | null): { username:
   return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
 }
 
+/** The public half of a presented pair (access key ID or Basic username), counted as well as the address. */
+function publicIdentifier(headers: CredentialHeaders): string | null {
+  if (headers.accessKey) return headers.accessKey;
+  return basicCredentials(headers.authorization)?.username ?? null;
+}
+
 function keyActor(verification: Verification): Actor | null {
   if (!verification.valid) return null;
   const { key } = verification;
   return {
     userId: key.mappedUserId,
     sessionId: null,
-    key: { keyId: key.id, organizationId: key.organizationId, locationId: key.locationId, scopes: key.scopes },
+    key: { keyId: key.id, secretId: key.secretId, organizationId: key.organizationId, locationId: key.locationId, scopes: key.scopes },
   };
 }
 
@@ -81,13 +94,13 @@ export class Authenticator {
     this.accessTokens = verifier;
   }
 
+  /** A valid credential is always accepted; only failing ones are throttled (see FailedAttempts). */
   async authenticate(headers: CredentialHeaders, clientAddress: string | null): Promise<Actor | null> {
-    if (this.failures.isBlocked(clientAddress)) throw new TooManyFailures(this.failures.retryAfter(clientAddress));
     const actor = await this.resolve(headers, clientAddress);
     if (actor === undefined) return null;
     if (!actor) {
-      this.failures.recordFailure(clientAddress);
-      throw new CredentialRefused();
+      const verdict = this.failures.failed(clientAddress, publicIdentifier(headers));
+      throw verdict.throttled ? new TooManyFailures(verdict.retryAfterSeconds) : new CredentialRefused();
     }
     return actor;
   }

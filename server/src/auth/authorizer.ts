@@ -57,6 +57,17 @@ export class Authorizer {
     return new Set(key ? granted.filter((permission) => key.scopes.includes(permission)) : granted);
   }
 
+  /**
+   * Which of `permissions` the actor does not hold in the organisation. This is the one rule of rank:
+   * nobody grants what they do not hold, and a member may manage another member (change their role,
+   * remove them, or change or delete the role they hold) only if this is empty for the other's
+   * permissions. Owners hold every permission, so they manage everyone.
+   */
+  async permissionsBeyond(organizationId: string, permissions: readonly Permission[]): Promise<Permission[]> {
+    const held = await this.permissionsIn(organizationId);
+    return permissions.filter((permission) => !held.has(permission));
+  }
+
   async can(organizationId: string, permission: Permission, locationId: string | null = null): Promise<boolean> {
     return (await this.permissionsIn(organizationId, locationId)).has(permission);
   }

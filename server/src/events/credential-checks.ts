@@ -35,7 +35,7 @@ export class CredentialChecks {
   private async run(actor: Actor, clientAddress: string | null): Promise<CredentialCheck> {
     const em = this.em.fork();
     const valid = actor.key
-      ? (await this.keys.currentScopes(actor.key.keyId, clientAddress)) !== null
+      ? (await this.keys.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress)) !== null
       : !!actor.sessionId &&
         (
           await em

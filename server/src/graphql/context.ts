@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor, RequestInfo } from "../auth/actor";
+import type { AuthLimits } from "../auth/auth-limits";
 import type { Authenticator } from "../auth/authenticate";
 import { Authorizer } from "../auth/authorizer";
 import type { Config } from "../config";
@@ -23,6 +24,8 @@ export interface AppServices {
   credentialChecks: CredentialChecks;
   /** Failed credential attempts per client address, shared by every way in. */
   failedAttempts: FailedAttempts;
+  /** Sign-in and sign-up limits per client address, checked before any password is hashed. */
+  authLimits: AuthLimits;
   /** Which URLs webhooks may target (the SSRF guard). */
   webhookTargets: WebhookTargets;
 }

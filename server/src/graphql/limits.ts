@@ -2,6 +2,7 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { GraphQLError, ValidationContext, ValidationRule } from "graphql";
 import type { Config } from "../config";
+import { oneCredentialMutationPerOperation } from "./credential-mutations";
 
 /**
  * Report a refusal as an ordinary validation error (HTTP 400, GRAPHQL_VALIDATION_FAILED). The
@@ -33,5 +34,7 @@ export function operationLimits(config: Pick<Config, "graphqlMaxDepth" | "graphq
       errorMessage: "the operation asks for too much at once; request fewer items or fewer nested lists.",
       ...reportAsValidationError,
     }) as unknown as ValidationRule,
+    // Not a size limit, but a refusal that must also come before anything runs, on every transport.
+    oneCredentialMutationPerOperation,
   ];
 }

@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config";
@@ -22,7 +21,10 @@ import { databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
-import { handleVerify, VERIFY_PATH } from "./verify-handler";
+import { requestIdOf } from "./request-id";
+import { RedactingLogController, refuseCredentialsInUrl } from "./request-logging";
+import { redactedUrl, urlCarriesCredentials } from "./url-credentials";
+import { handleVerify, pathOf, VERIFY_PATH } from "./verify-handler";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -63,19 +65,18 @@ export async function createHttpApp(options: {
   const proxyTrust = compileProxyTrust(config.trustProxy);
   const addressOf = (request: IncomingMessage) => clientAddressOf(request, proxyTrust);
   // The verify path is served by a plain handler before Fastify sees the request (see verify-handler).
+  // Credentials in a URL are refused before either reads it, on every path (see url-credentials).
   const serverFactory = (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
     http.createServer((request, response) => {
-      if (request.url === VERIFY_PATH) return handleVerify(services, request, response, addressOf(request));
+      if (urlCarriesCredentials(request.url)) return refuseCredentialsInUrl(log, request, response, requestIdOf(request.headers));
+      if (pathOf(request.url) === VERIFY_PATH) return handleVerify(services, request, response, addressOf(request));
       fastifyHandler(request, response);
     });
   const fastify = Fastify({
     serverFactory,
     loggerInstance: log as FastifyBaseLogger,
-    genReqId: (request) => {
-      const given = request.headers["x-request-id"];
-      return typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    },
-    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: config.environment === "test" }),
+    genReqId: (request) => requestIdOf(request.headers),
+    logController: new RedactingLogController({ requestIdLogLabel: "requestId", disableRequestLogging: config.environment === "test" }),
     bodyLimit: 1_048_576,
     // A number where a key belongs is a client bug to report, not a value to convert.
     ajv: { customOptions: { coerceTypes: false } },
@@ -135,6 +136,11 @@ export async function createHttpApp(options: {
   const graphqlWs = serveGraphqlOverWebSocket({ wsServer, schema, em, config, log, services, addressOf });
   fastify.server.on("upgrade", (request, socket, head) => {
     if (new URL(request.url ?? "/", "http://localhost").pathname !== GRAPHQL_PATH) return socket.destroy();
+    if (urlCarriesCredentials(request.url)) {
+      log.warn({ url: redactedUrl(request.url) }, "refused credentials in the URL of a WebSocket upgrade");
+      socket.end(`HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));
   });
 

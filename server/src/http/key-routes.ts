@@ -1,7 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { addressBucket, FixedWindows } from "../auth/fixed-windows";
 import type { AppServices } from "../graphql/context";
 import { MAX_REPORTED_SECRETS, reportLeakedSecrets } from "../keys/leak-report.service";
+import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
 
 const leakBody = {
   type: "object",
@@ -10,32 +12,45 @@ const leakBody = {
   additionalProperties: false,
 } as const;
 
-/** `POST /v1/keys/report-leak`, open to anyone and rate limited per client address. */
+/** Leak reports each client address may send per minute: each may check 1,000 secrets. */
+const REPORTS_PER_MINUTE = 60;
+
+/** `POST /v1/keys/report-leak`, open to anyone, JSON only, and rate limited per client address. */
 export function registerKeyRoutes(fastify: FastifyInstance, services: AppServices, em: EntityManager) {
-  const failures = services.failedAttempts;
+  const reports = new FixedWindows(REPORTS_PER_MINUTE, 60_000);
 
-  const refuseIfBlocked = (request: FastifyRequest, reply: FastifyReply) => {
-    if (!failures.isBlocked(request.ip)) return false;
-    void reply
-      .code(429)
-      .header("retry-after", failures.retryAfter(request.ip))
-      .send({ error: "too_many_failures", message: "Too many failed attempts from this address; try again later." });
-    return true;
-  };
-
-  fastify.post<{ Body: { secrets: string[] } }>("/v1/keys/report-leak", { schema: { body: leakBody } }, async (request, reply) => {
-    if (refuseIfBlocked(request, reply)) return reply;
-    await reportLeakedSecrets(
-      em,
-      services.keyCrypto,
-      request.body.secrets,
-      {
-        requestId: String(request.id),
-        ipAddress: request.ip,
-        userAgent: request.headers["user-agent"] ?? null,
+  fastify.post<{ Body: { secrets: string[] } }>(
+    "/v1/keys/report-leak",
+    {
+      schema: { body: leakBody },
+      // Before the body is parsed: a form or text/plain body is refused, not read.
+      onRequest: async (request, reply) => {
+        if (!isJsonContentType(request.headers["content-type"])) {
+          return reply.code(415).send({ error: "unsupported_media_type", message: NOT_JSON_MESSAGE });
+        }
+        const address = addressBucket(request.ip);
+        if (reports.isOver(address)) {
+          return reply
+            .code(429)
+            .header("retry-after", reports.retryAfterSeconds(address))
+            .send({ error: "too_many_reports", message: "Too many leak reports from this address; try again later." });
+        }
+        reports.add(address);
       },
-      (keyId) => services.keyVerifier.evict(keyId),
-    );
-    return reply.code(202).send({ received: request.body.secrets.length });
-  });
+    },
+    async (request, reply) => {
+      await reportLeakedSecrets(
+        em,
+        services.keyCrypto,
+        request.body.secrets,
+        {
+          requestId: String(request.id),
+          ipAddress: request.ip,
+          userAgent: request.headers["user-agent"] ?? null,
+        },
+        (keyId) => services.keyVerifier.evict(keyId),
+      );
+      return reply.code(202).send({ received: request.body.secrets.length });
+    },
+  );
 }

@@ -6,6 +6,8 @@ import { KeyKind } from "../keys/key-enums";
 import type { PresentedKey, Verification } from "../keys/key-verifier";
 import { verificationView } from "../keys/verification-view";
 import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./database-unavailable";
+import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
+import { requestIdOf } from "./request-id";
 
 export const VERIFY_PATH = "/v1/keys/verify";
 const MAX_BODY = 4096;
@@ -15,6 +17,12 @@ const FIELDS = new Set(["key", "accessKey", "secretKey"]);
 const REQUEST_ID_PREFIX = `v-${randomBytes(6).toString("hex")}-`;
 let requestCounter = 0;
 const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(36);
+
+/** The path of a request URL, without its query string. */
+export function pathOf(url: string | undefined): string {
+  const query = url?.indexOf("?") ?? -1;
+  return query === -1 ? (url ?? "") : (url as string).slice(0, query);
+}
 
 /** Valid answers rendered once per cached key record: the record object lives until it is evicted. */
 const renderedValid = new WeakMap<object, string>();
@@ -69,24 +77,18 @@ function presentedKey(text: string): PresentedKey | string {
 /**
  * `POST /v1/keys/verify` for services that keep their keys in Latchkey. This is the hot path, so it
  * is a plain Node handler in front of the framework: read a small body, check shape and checksum,
- * one cached lookup, answer. Failures are rate limited per client address.
+ * one cached lookup, answer. Only JSON bodies are read: a web page can send a cross-origin
+ * `text/plain` POST without asking, but not an `application/json` one. Failures are rate limited
+ * per client address and public ID, and only failing attempts are ever refused (see FailedAttempts).
  */
 export function handleVerify(services: AppServices, request: IncomingMessage, response: ServerResponse, clientAddress: string | null) {
-  const requestId = nextRequestId();
+  const requestId = requestIdOf(request.headers, nextRequestId);
   const headers = { "x-request-id": requestId };
   if (request.method !== "POST") return send(response, 405, { error: "method_not_allowed" }, { ...headers, allow: "POST" });
-  const { failedAttempts, keyVerifier } = services;
-  if (failedAttempts.isBlocked(clientAddress)) {
-    return send(
-      response,
-      429,
-      { error: "too_many_failures", message: "Too many failed attempts from this address; try again later." },
-      {
-        ...headers,
-        "retry-after": String(failedAttempts.retryAfter(clientAddress)),
-      },
-    );
+  if (!isJsonContentType(request.headers["content-type"])) {
+    return send(response, 415, { error: "unsupported_media_type", message: NOT_JSON_MESSAGE }, headers);
   }
+  const { failedAttempts, keyVerifier } = services;
   let text = "";
   request.setEncoding("utf8");
   request.on("data", (chunk: string) => {
@@ -101,7 +103,15 @@ export function handleVerify(services: AppServices, request: IncomingMessage, re
     const presented = presentedKey(text);
     if (typeof presented === "string") return send(response, 400, { error: "bad_request", message: presented }, headers);
     const answer = (verification: Verification) => {
-      if (!verification.valid) failedAttempts.recordFailure(clientAddress);
+      const verdict = verification.valid ? null : failedAttempts.failed(clientAddress, presented.publicId || null);
+      if (verdict?.throttled) {
+        return send(
+          response,
+          429,
+          { error: "too_many_failures", message: "Too many failed attempts from this address or for this key; try again later." },
+          { ...headers, "retry-after": String(verdict.retryAfterSeconds) },
+        );
+      }
       send(response, 200, render(verification), headers);
     };
     // Answering in this same tick when the cache knows the key keeps the hot path free of promises.

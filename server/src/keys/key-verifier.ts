@@ -30,10 +30,13 @@ interface KeyGrant {
   allowedCidrs: string[];
   /** Null when the mapped user has left the organisation. */
   scopes: Permission[] | null;
+  /** Each secret of the key with the end of its validity: null for the current one, a time for one in grace. */
+  secrets: Map<string, Date | null>;
 }
 
 const GRANT_LOOKUP = `
-  select k.state, k.expires_at, k.allowed_cidrs, k.scopes, r.permissions as role_permissions
+  select k.state, k.expires_at, k.allowed_cidrs, k.scopes, r.permissions as role_permissions,
+         (select coalesce(json_agg(json_build_array(s.id, s.expires_at)), '[]') from key_secrets s where s.key_id = k.id) as secrets
   from api_keys k
   left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
   left join roles r on r.id = m.role_id
@@ -42,6 +45,8 @@ const GRANT_LOOKUP = `
 /** The facts of a key that verification needs; cached per secret digest. */
 interface KeyRecord {
   id: string;
+  /** The presented secret's own row: credentials it earns (OAuth access tokens) are bound to it. */
+  secretId: string;
   organizationId: string;
   locationId: string | null;
   mappedUserId: string;
@@ -77,7 +82,7 @@ const KIND_OF: Record<SecretKind, KeyKind> = {
 // The mapped user's current role comes along: a key is worth nothing once its user has left the
 // organisation, and never more than that user's role allows.
 const LOOKUP = `
-  select k.id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind, k.state, k.public_id,
+  select k.id, s.id as secret_id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind, k.state, k.public_id,
          k.scopes, k.allowed_cidrs, k.expires_at, s.expires_at as secret_expires_at, r.permissions as role_permissions
   from key_secrets s
   join api_keys k on k.id = s.key_id
@@ -165,6 +170,7 @@ export class KeyVerifier {
     const row = rows[0];
     const record: KeyRecord = {
       id: row.id,
+      secretId: row.secret_id,
       organizationId: row.organization_id,
       locationId: row.location_id,
       mappedUserId: row.mapped_user_id,
@@ -193,9 +199,11 @@ export class KeyVerifier {
   /**
    * What a credential derived from a key (an OAuth access token) may still do: the key's current
    * scopes within its user's current role, or null once the key is no longer ACTIVE, has expired, its
-   * user has left, or the client address is outside its allowlist. Revoking the key ends its tokens.
+   * user has left, the client address is outside its allowlist, or the secret that earned the
+   * credential is no longer valid. Revoking the key ends its tokens; so does rotating away the secret
+   * (at once, or when its grace period ends). Cached with the key's other facts and evicted with them.
    */
-  async currentScopes(keyId: string, clientAddress: string | null, now = new Date()): Promise<Permission[] | null> {
+  async currentScopes(keyId: string, secretId: string, clientAddress: string | null, now = new Date()): Promise<Permission[] | null> {
     let cached = this.grantsById.get(keyId);
     if (!cached || cached.until <= Date.now()) {
       const generation = this.generation;
@@ -207,6 +215,9 @@ export class KeyVerifier {
             expiresAt: row.expires_at ? new Date(row.expires_at) : null,
             allowedCidrs: row.allowed_cidrs,
             scopes: row.role_permissions ? (row.scopes as Permission[]).filter((scope) => row.role_permissions.includes(scope)) : null,
+            secrets: new Map(
+              (row.secrets as Array<[string, string | null]>).map(([id, expiresAt]) => [id, expiresAt ? new Date(expiresAt) : null]),
+            ),
           }
         : null;
       cached = { grant, until: Date.now() + this.cacheMilliseconds };
@@ -214,6 +225,8 @@ export class KeyVerifier {
     }
     const { grant } = cached;
     if (!grant || grant.state !== KeyState.ACTIVE || !grant.scopes) return null;
+    const secretEnds = grant.secrets.get(secretId);
+    if (secretEnds === undefined || (secretEnds && secretEnds <= now)) return null;
     if ((grant.expiresAt && grant.expiresAt <= now) || !addressAllowed(grant.allowedCidrs, clientAddress)) return null;
     this.usage.set(keyId, now);
     return grant.scopes;

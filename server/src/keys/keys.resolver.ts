@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
+import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
@@ -55,6 +56,7 @@ export class ApiKeyResolver {
     return key.createdBy ? ctx.loaders.users.byId.load(key.createdBy.id) : null;
   }
 
+  @ChangesCredentials()
   @Mutation(() => KeyWithSecretPayload, {
     description: "Creates a key. Needs `keys:create`, the current API agreement accepted and, for non-admins, API access for non-admins.",
   })
@@ -73,6 +75,7 @@ export class ApiKeyResolver {
     );
   }
 
+  @ChangesCredentials()
   @Mutation(() => KeyWithSecretPayload, { description: "Shows a key's secret again, with a reason that goes into the audit log." })
   revealKeySecret(@Arg("input", () => RevealKeySecretInput) input: RevealKeySecretInput, @Ctx() ctx: RequestContext) {
     return toPayload(
@@ -81,6 +84,7 @@ export class ApiKeyResolver {
     );
   }
 
+  @ChangesCredentials()
   @Mutation(() => KeyWithSecretPayload, {
     description: "Replaces a key's secret, keeping everything else; the old one works for the grace period.",
   })

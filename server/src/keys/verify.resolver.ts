@@ -17,10 +17,11 @@ export class VerifyKeyResolver {
   ): Promise<KeyVerification> {
     const { failedAttempts, keyVerifier } = ctx.services;
     const address = ctx.request.ipAddress;
-    if (failedAttempts.isBlocked(address)) throw new TooManyFailures(failedAttempts.retryAfter(address));
     const kinds = accessKey ? [KeyKind.KEY_PAIR, KeyKind.BASIC, KeyKind.OAUTH_CLIENT] : [KeyKind.SECRET];
     const verification = await keyVerifier.verify({ secret, publicId: accessKey, kinds }, address);
-    if (!verification.valid) failedAttempts.recordFailure(address);
+    // Only failing attempts are throttled: a valid key is answered whatever its address did before.
+    const verdict = verification.valid ? null : failedAttempts.failed(address, accessKey);
+    if (verdict?.throttled) throw new TooManyFailures(verdict.retryAfterSeconds);
     return verificationView(verification);
   }
 }

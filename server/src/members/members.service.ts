@@ -38,9 +38,16 @@ async function membershipToManage(ctx: RequestContext, membershipId: string): Pr
 }
 
 /** Nobody may act on a member whose role holds powers they lack (an Admin cannot demote an Owner). */
-async function requireOutranks(ctx: RequestContext, membership: Membership) {
+async function requireMayManage(ctx: RequestContext, membership: Membership) {
   const role = await ctx.loaders.roles.byId.load(membership.role.id);
-  await requireHeldPermissions(ctx, membership.organization.id, role?.permissions ?? []);
+  const beyond = await ctx.authz.permissionsBeyond(membership.organization.id, role?.permissions ?? []);
+  if (beyond.length) {
+    throw userError(
+      UserErrorCode.FORBIDDEN,
+      `This member has permissions you do not (${beyond.join(", ")}); you cannot change their role or remove them.`,
+      ["membershipId"],
+    );
+  }
 }
 
 /** An organisation always keeps at least one Owner. Counted inside the transaction, under a row lock. */
@@ -93,7 +100,7 @@ export async function changeMemberRole(ctx: RequestContext, input: unknown): Pro
   const membership = await membershipToManage(ctx, membershipId);
   const organizationId = membership.organization.id;
   const role = await roleOf(ctx, organizationId, roleId);
-  await requireOutranks(ctx, membership);
+  await requireMayManage(ctx, membership);
   await requireHeldPermissions(ctx, organizationId, role.permissions);
   const previousRoleId = membership.role.id;
   if (previousRoleId === role.id) return membership;
@@ -124,7 +131,7 @@ export async function removeMember(ctx: RequestContext, input: unknown): Promise
   const leavingThemselves = membership?.user.id === actor.userId && !actor.key;
   if (!membership || !leavingThemselves) {
     const managed = await membershipToManage(ctx, membershipId);
-    await requireOutranks(ctx, managed);
+    await requireMayManage(ctx, managed);
   }
   const target = membership!;
   await ctx.em.transactional(async (em) => {

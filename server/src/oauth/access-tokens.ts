@@ -7,17 +7,24 @@ import type { SigningKey } from "./signing-keys";
 
 export const ACCESS_TOKEN_SECONDS = 600;
 export const AUDIENCE = "latchkey-api";
+/** RFC 9068 §2.1: access tokens are typed, so that no other JWT signed by this key passes for one. */
+const TOKEN_TYPE = "at+jwt";
+/** Leeway for clocks of instances that share a database: an iat a little ahead of ours is no forgery. */
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 interface LatchkeyClaims extends JWTPayload {
   scope: string;
   org: string;
   key_id: string;
+  /** The key secret that earned the token: rotating that secret away ends the token too. */
+  key_secret_id: string;
   loc?: string;
   act_for: string;
 }
 
 export interface TokenSubject {
   keyId: string;
+  secretId: string;
   clientId: string;
   organizationId: string;
   locationId: string | null;
@@ -26,11 +33,13 @@ export interface TokenSubject {
 }
 
 /**
- * Issues and checks OAuth access tokens: short-lived ES256 JWTs (RFC 9068 style) whose `sub` is the
- * client ID, with the granted `scope`, the organisation (`org`) and the key behind them.
+ * Issues and checks OAuth access tokens: short-lived ES256 JWTs (RFC 9068) whose `sub` is the
+ * client ID, with the granted `scope`, the organisation (`org`) and the key behind them. The issuer
+ * is our configured public address, never a request's Host header.
  */
 export class AccessTokens {
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+  private publicUrl: string | undefined;
 
   constructor(
     private readonly current: SigningKey,
@@ -39,22 +48,33 @@ export class AccessTokens {
     this.keySet = createLocalJWKSet(this.jwks());
   }
 
+  /** Set once the address is known: PUBLIC_URL, or outside production the port actually bound. */
+  useIssuer(publicUrl: string): void {
+    this.publicUrl = publicUrl;
+  }
+
+  get issuer(): string {
+    if (!this.publicUrl) throw new Error("The OAuth issuer is not known before the server listens.");
+    return this.publicUrl;
+  }
+
   jwks() {
     return { keys: this.all.map((key) => key.publicJwk) };
   }
 
-  issue(issuer: string, subject: TokenSubject): Promise<string> {
+  issue(subject: TokenSubject): Promise<string> {
     const claims: LatchkeyClaims = {
       scope: subject.scopes.join(" "),
       org: toGlobalId("Organization", subject.organizationId),
       key_id: toGlobalId("ApiKey", subject.keyId),
+      key_secret_id: subject.secretId,
       act_for: toGlobalId("User", subject.mappedUserId),
       ...(subject.locationId ? { loc: toGlobalId("Location", subject.locationId) } : {}),
       client_id: subject.clientId,
     };
     return new SignJWT(claims)
-      .setProtectedHeader({ alg: "ES256", kid: this.current.kid, typ: "at+jwt" })
-      .setIssuer(issuer)
+      .setProtectedHeader({ alg: "ES256", kid: this.current.kid, typ: TOKEN_TYPE })
+      .setIssuer(this.issuer)
       .setSubject(subject.clientId)
       .setAudience(AUDIENCE)
       .setIssuedAt()
@@ -63,19 +83,34 @@ export class AccessTokens {
       .sign(this.current.privateKey);
   }
 
-  /** The actor a valid token stands for, or null for any token that fails signature, expiry or audience. */
+  /**
+   * The actor a valid token stands for, or null for any token that fails signature, type, issuer,
+   * audience, expiry, or the lifetime we issue (RFC 9068 §4): a token signed by our key that claims
+   * to live longer than we would ever have issued it is not ours to honour. The actor names the key
+   * secret that earned the token, for the caller to check it still stands.
+   */
   async actorFor(token: string): Promise<(Actor & { key: NonNullable<Actor["key"]> }) | null> {
     try {
-      const { payload } = await jwtVerify<LatchkeyClaims>(token, this.keySet, { audience: AUDIENCE, algorithms: ["ES256"] });
+      const { payload } = await jwtVerify<LatchkeyClaims>(token, this.keySet, {
+        algorithms: ["ES256"],
+        typ: TOKEN_TYPE,
+        issuer: this.issuer,
+        audience: AUDIENCE,
+        maxTokenAge: ACCESS_TOKEN_SECONDS,
+        requiredClaims: ["iat", "exp", "sub"],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+      if ((payload.exp ?? Number.POSITIVE_INFINITY) - (payload.iat ?? 0) > ACCESS_TOKEN_SECONDS) return null;
       const userId = idOfType(payload.act_for, "User");
       const keyId = idOfType(payload.key_id, "ApiKey");
       const organizationId = idOfType(payload.org, "Organization");
-      if (!userId || !keyId || !organizationId) return null;
+      if (!userId || !keyId || !organizationId || typeof payload.key_secret_id !== "string") return null;
       return {
         userId,
         sessionId: null,
         key: {
           keyId,
+          secretId: payload.key_secret_id,
           organizationId,
           locationId: payload.loc ? idOfType(payload.loc, "Location") : null,
           scopes: payload.scope.split(" ").filter(Boolean) as Permission[],

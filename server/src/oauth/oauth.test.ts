@@ -84,6 +84,36 @@ describe("OAuth 2.0 client credentials", () => {
     expect((await graphqlWithHeaders(server, ORG, headers, { id: team.organization.id })).status).toBe(401);
   });
 
+  it("ends tokens earned by a secret when a rotation without grace retires it, and keeps them through a grace period", async () => {
+    const team = await keyTeam(server);
+    const ROTATE = `mutation($input: RotateKeyInput!) { rotateKey(input: $input) { secret userErrors { code } } }`;
+    const rotate = async (id: string, gracePeriodHours: number) => {
+      const { rotateKey } = await graphqlData(server, ROTATE, { input: { id, gracePeriodHours } }, team.owner.token);
+      expect(rotateKey.userErrors).toEqual([]);
+      return rotateKey.secret as string;
+    };
+    const ask = (token: string) => graphqlWithHeaders(server, ORG, { authorization: `Bearer ${token}` }, { id: team.organization.id });
+
+    const abrupt = await team.createKey({ kind: "OAUTH_CLIENT" });
+    const before = await oauth.clientCredentialsGrant(await discover(abrupt.key.publicId, abrupt.secret));
+    expect((await ask(before.access_token)).status).toBe(200);
+    const newSecret = await rotate(abrupt.key.id, 0);
+    expect((await ask(before.access_token)).status).toBe(401);
+    const after = await oauth.clientCredentialsGrant(await discover(abrupt.key.publicId, newSecret));
+    expect((await ask(after.access_token)).data.organization.name).toBe("Claire Dealer");
+
+    const gentle = await team.createKey({ kind: "OAUTH_CLIENT" });
+    const earned = await oauth.clientCredentialsGrant(await discover(gentle.key.publicId, gentle.secret));
+    await rotate(gentle.key.id, 1);
+    expect((await ask(earned.access_token)).data.organization.name).toBe("Claire Dealer");
+    const duringGrace = await oauth.clientCredentialsGrant(await discover(gentle.key.publicId, gentle.secret));
+    expect((await ask(duringGrace.access_token)).status).toBe(200);
+    // A second rotation without grace ends the old secret, and what it earned, at once.
+    await rotate(gentle.key.id, 0);
+    expect((await ask(earned.access_token)).status).toBe(401);
+    expect((await ask(duringGrace.access_token)).status).toBe(401);
+  });
+
   it("stops a revoked client's tokens at once", async () => {
     const team = await keyTeam(server);
     const { key, secret } = await team.createKey({ kind: "OAUTH_CLIENT" });

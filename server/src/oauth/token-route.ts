@@ -14,10 +14,6 @@ enum OAuthError {
   INVALID_SCOPE = "invalid_scope",
 }
 
-function issuerOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
-
 function fail(reply: FastifyReply, status: number, error: OAuthError, description: string) {
   if (error === OAuthError.INVALID_CLIENT) reply.header("www-authenticate", 'Basic realm="latchkey"');
   return reply.code(status).header("cache-control", "no-store").send({ error, error_description: description });
@@ -44,8 +40,9 @@ function clientCredentials(request: FastifyRequest<{ Body: Record<string, string
 export async function registerOAuthRoutes(fastify: FastifyInstance, services: AppServices, tokens: AccessTokens) {
   await fastify.register(formbody);
 
-  fastify.get("/.well-known/oauth-authorization-server", async (request) => {
-    const issuer = issuerOf(request);
+  // Derived from the configured address alone: a forged Host header must not name another issuer.
+  fastify.get("/.well-known/oauth-authorization-server", async () => {
+    const { issuer } = tokens;
     return {
       issuer,
       token_endpoint: `${issuer}/oauth/token`,
@@ -62,9 +59,6 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
   );
 
   fastify.post<{ Body: Record<string, string> }>("/oauth/token", async (request, reply) => {
-    if (services.failedAttempts.isBlocked(request.ip)) {
-      return reply.code(429).header("retry-after", services.failedAttempts.retryAfter(request.ip)).send({ error: "slow_down" });
-    }
     const body = request.body ?? {};
     if (body.grant_type !== "client_credentials") {
       return fail(
@@ -81,7 +75,9 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
       request.ip,
     );
     if (!verification.valid) {
-      services.failedAttempts.recordFailure(request.ip);
+      // Only failing attempts are throttled: a valid client is served whatever its address did before.
+      const verdict = services.failedAttempts.failed(request.ip, client.clientId);
+      if (verdict.throttled) return reply.code(429).header("retry-after", verdict.retryAfterSeconds).send({ error: "slow_down" });
       return fail(reply, 401, OAuthError.INVALID_CLIENT, "Client authentication failed.");
     }
     const { key } = verification;
@@ -89,8 +85,9 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
     const beyond = requested.filter((scope) => !key.scopes.includes(scope as Permission));
     if (beyond.length) return fail(reply, 400, OAuthError.INVALID_SCOPE, `Not granted to this client: ${beyond.join(" ")}.`);
     const scopes = requested as Permission[];
-    const accessToken = await tokens.issue(issuerOf(request), {
+    const accessToken = await tokens.issue({
       keyId: key.id,
+      secretId: key.secretId,
       clientId: client.clientId,
       organizationId: key.organizationId,
       locationId: key.locationId,

@@ -57,8 +57,7 @@ export function seedBuiltInRoles(em: EntityManager, organization: Organization):
  * which is what keeps an Admin from minting an Owner-equivalent role.
  */
 export async function requireHeldPermissions(ctx: RequestContext, organizationId: string, wanted: readonly Permission[]) {
-  const held = await ctx.authz.permissionsIn(organizationId);
-  const missing = wanted.filter((permission) => !held.has(permission));
+  const missing = await ctx.authz.permissionsBeyond(organizationId, wanted);
   if (missing.length) {
     throw userError(UserErrorCode.FORBIDDEN, `You cannot grant permissions you do not hold yourself: ${missing.join(", ")}.`, [
       "permissions",
@@ -73,6 +72,30 @@ async function manageableRole(ctx: RequestContext, id: string): Promise<Role> {
   await ctx.authz.require(role.organization.id, Permission.ROLES_MANAGE, "Role");
   if (role.builtIn) throw userError(UserErrorCode.BUILT_IN_ROLE, `${role.name} is a built-in role and cannot be changed.`, ["id"]);
   return role;
+}
+
+/**
+ * A role outranking the actor (holding permissions they lack) is theirs to touch only while nobody
+ * holds it, since its holders are members they may not manage; and then only to narrow it to
+ * permissions they hold, so that no change leaves a role above its author.
+ */
+async function requireMayManageRole(ctx: RequestContext, role: Role, newPermissions: readonly Permission[] | null) {
+  const beyond = await ctx.authz.permissionsBeyond(role.organization.id, role.permissions);
+  if (!beyond.length) return;
+  if (await ctx.em.count(Membership, { role: role.id })) {
+    throw userError(
+      UserErrorCode.FORBIDDEN,
+      `Members who hold this role have permissions you do not (${beyond.join(", ")}); you cannot change or delete it.`,
+      ["id"],
+    );
+  }
+  if (!newPermissions) {
+    throw userError(
+      UserErrorCode.FORBIDDEN,
+      `This role has permissions you do not hold (${beyond.join(", ")}); you can only narrow it to permissions you hold.`,
+      ["id"],
+    );
+  }
 }
 
 export async function createRole(ctx: RequestContext, input: unknown): Promise<Role> {
@@ -111,6 +134,7 @@ export async function updateRole(ctx: RequestContext, input: unknown): Promise<R
   const changes = parseInput(updateSchema, input);
   const role = await manageableRole(ctx, changes.id);
   const organizationId = role.organization.id;
+  await requireMayManageRole(ctx, role, changes.permissions ?? null);
   if (changes.permissions) await requireHeldPermissions(ctx, organizationId, changes.permissions);
   return conflictOnDuplicate(
     () =>
@@ -140,6 +164,7 @@ export async function updateRole(ctx: RequestContext, input: unknown): Promise<R
 export async function deleteRole(ctx: RequestContext, input: unknown): Promise<string> {
   const { id } = parseInput(deleteSchema, input);
   const role = await manageableRole(ctx, id);
+  await requireMayManageRole(ctx, role, []);
   return ctx.em.transactional(async (em) => {
     const holders = await em.count(Membership, { role: role.id });
     if (holders) {

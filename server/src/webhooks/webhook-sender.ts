@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { ConnectionRefused } from "./guarded-agents";
 import { isTargetRefusal, TARGET_REFUSED, type WebhookTargets } from "./webhook-targets";
 
 const RESPONSE_BODY_LIMIT = 1024;
@@ -89,10 +90,11 @@ const NETWORK_ERRORS: Record<string, string> = {
 /**
  * The error an attempt records, for the endpoint's owner to read. Node's messages may name the
  * address a host resolved to (`connect ECONNREFUSED 10.1.2.3:80`), and the agent's always do, so
- * neither is kept: the agent's refusal becomes `TARGET_REFUSED`, Node's errors their code.
+ * neither is kept: the agent's refusal becomes `TARGET_REFUSED`, Node's errors their code. Our own
+ * guard's refusals name no address and are kept as they are.
  */
 export function failureMessage(error: Error): string {
-  if (error instanceof DeadlineExceeded) return error.message;
+  if (error instanceof DeadlineExceeded || error instanceof ConnectionRefused) return error.message;
   if (isTargetRefusal(error)) return TARGET_REFUSED;
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code !== "string" || !/^[A-Z][A-Z0-9_]*$/.test(code)) return `could not be sent (${error.name})`;

@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ConfigError, loadConfig } from "../config";
+import { PUBLIC_LOOKING_ADDRESS, PUBLIC_LOOKING_HOST, resolveFrom, watchConnectionAttempts } from "../../../test/support/egress";
+import { ConfigError, loadConfig, type WebhookConfig } from "../config";
 import { failureMessage, sendWebhook } from "./webhook-sender";
 import { NOT_PUBLIC, TARGET_REFUSED, WebhookTargets } from "./webhook-targets";
 
@@ -27,8 +28,8 @@ function agentRefuses(targets: WebhookTargets, protocol: "http:" | "https:", add
 }
 
 const targetsToClose: WebhookTargets[] = [];
-function webhookTargets(allowed: string[]): WebhookTargets {
-  const targets = new WebhookTargets(allowed);
+function webhookTargets(allowed: string[], options: Partial<Pick<WebhookConfig, "egress" | "resolve">> = {}): WebhookTargets {
+  const targets = new WebhookTargets({ allowedTargets: allowed, ...options });
   targetsToClose.push(targets);
   return targets;
 }
@@ -71,9 +72,9 @@ describe("WEBHOOK_ALLOWED_TARGETS", () => {
   });
 
   it("is what WebhookTargets takes: it refuses a list that was not read by the configuration", () => {
-    expect(() => new WebhookTargets(["127.0.0.1"])).toThrow("not a canonical CIDR range");
-    expect(() => new WebhookTargets(["10.1.2.3/8"])).toThrow("not a canonical CIDR range");
-    expect(() => new WebhookTargets(["0:0:0:0:0:0:0:1/128"])).toThrow("not a canonical CIDR range");
+    expect(() => new WebhookTargets({ allowedTargets: ["127.0.0.1"] })).toThrow("not a canonical CIDR range");
+    expect(() => new WebhookTargets({ allowedTargets: ["10.1.2.3/8"] })).toThrow("not a canonical CIDR range");
+    expect(() => new WebhookTargets({ allowedTargets: ["0:0:0:0:0:0:0:1/128"] })).toThrow("not a canonical CIDR range");
   });
 });
 
@@ -160,6 +161,102 @@ describe("WebhookTargets", () => {
   });
 });
 
+describe("WEBHOOK_EGRESS", () => {
+  it("is public unless set to loopback or none, and refuses anything else", () => {
+    expect(loadConfig({}, { dotenv: false }).webhooks.egress).toBe("public");
+    expect(loadConfig({ WEBHOOK_EGRESS: "loopback" }, { dotenv: false }).webhooks.egress).toBe("loopback");
+    expect(loadConfig({ WEBHOOK_EGRESS: "none" }, { dotenv: false }).webhooks.egress).toBe("none");
+    expect(() => loadConfig({ WEBHOOK_EGRESS: "everywhere" }, { dotenv: false })).toThrow(ConfigError);
+    expect(() => loadConfig({ WEBHOOK_EGRESS: "everywhere" }, { dotenv: false })).toThrow("WEBHOOK_EGRESS");
+  });
+});
+
+describe("WebhookTargets, on what URLs and addresses mean", () => {
+  const resolve = resolveFrom({
+    [PUBLIC_LOOKING_HOST]: PUBLIC_LOOKING_ADDRESS,
+    "compat.latchkey.test": "::7f00:1",
+    "wire.latchkey.test": "168.63.129.16",
+    "sixtofour.latchkey.test": "2002:a01:203::1",
+  });
+
+  it("refuses every IPv6 address that embeds a non-public IPv4 address, in each embedding", async () => {
+    const targets = webhookTargets([], { resolve });
+    for (const url of [
+      "http://[::127.0.0.1]/",
+      "http://[::7f00:1]/",
+      "http://[::a01:203]/",
+      "http://[::ffff:0:7f00:1]/",
+      "http://[64:ff9b::7f00:1]/",
+      "http://[64:ff9b:1::a01:203]/",
+      "http://[2002:7f00:1::]/",
+      "http://[2002:a9fe:a9fe::1]/",
+      "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+      "http://compat.latchkey.test/",
+      "http://sixtofour.latchkey.test/",
+    ]) {
+      expect(await targets.refusal(url), url).toBe(NOT_PUBLIC);
+    }
+  });
+
+  it("refuses an IPv6 address that embeds a public IPv4 address, asking for the IPv4 address", async () => {
+    const targets = webhookTargets([]);
+    for (const url of ["http://[::5db8:d70e]/", "http://[64:ff9b::5db8:d70e]/", "http://[2002:5db8:d70e::1]/"]) {
+      expect(await targets.refusal(url), url).toBe("embeds an IPv4 address in an IPv6 address; use the IPv4 address (93.184.215.14)");
+    }
+  });
+
+  it("refuses cloud platform addresses that look public: Azure's wire server", async () => {
+    const targets = webhookTargets([], { resolve });
+    expect(await targets.refusal("http://168.63.129.16/")).toBe(NOT_PUBLIC);
+    expect(await targets.refusal("http://wire.latchkey.test/")).toBe(NOT_PUBLIC);
+    expect(targets.allows("168.63.129.16")).toBe(false);
+  });
+
+  it("refuses what a reader would take for another host than WHATWG URL parsing does", async () => {
+    const targets = webhookTargets([], { resolve });
+    const host = PUBLIC_LOOKING_HOST;
+    expect(await targets.refusal(`http://${host}/hook`)).toBeNull();
+    const refused = {
+      [`http://${host}#@127.0.0.1/`]: "must not contain a fragment (#…)",
+      [`http://${host}/hook#`]: "must not contain a fragment (#…)",
+      [`http://${host}\\@127.0.0.1/`]: "must not contain a backslash",
+      [`http://${host}/\\hook`]: "must not contain a backslash",
+      [`http://@${host}/`]: "must not contain a user name or password",
+      [`http://:@${host}/`]: "must not contain a user name or password",
+      "http://hooks.latch\tkey.test/": "must not contain spaces or control characters",
+      [`http://${host}/a b`]: "must not contain spaces or control characters",
+      [`http://${host}/\n`]: "must not contain spaces or control characters",
+      [`http://${host}/\u0000`]: "must not contain spaces or control characters",
+      [` http://${host}/`]: "must not contain spaces or control characters",
+    };
+    for (const [url, message] of Object.entries(refused)) expect(await targets.refusal(url), JSON.stringify(url)).toBe(message);
+  });
+
+  it("gives the URL as WHATWG URL normalises it, which is what is stored and delivered to", async () => {
+    const targets = webhookTargets([], { resolve });
+    expect(await targets.check("HTTP://Hooks.Latchkey.TEST:80/a/../b?x=1")).toEqual({
+      url: "http://hooks.latchkey.test/b?x=1",
+      refusal: null,
+    });
+    expect(await targets.check("https://hooks.latchkey.test")).toEqual({ url: "https://hooks.latchkey.test/", refusal: null });
+    expect(await targets.check("https://hooks.latchkey.test/@team?to=a@b")).toEqual({
+      url: "https://hooks.latchkey.test/@team?to=a@b",
+      refusal: null,
+    });
+    expect(await targets.check("http://127.1/")).toEqual({ url: null, refusal: NOT_PUBLIC });
+  });
+
+  it("refuses the same addresses at connect time, whether the URL names them or a name resolves to them", () => {
+    for (const targets of [webhookTargets([]), webhookTargets(allowedTargets("127.0.0.0/8"))]) {
+      for (const address of ["::7f00:1", "::127.0.0.1", "::5db8:d70e", "168.63.129.16", "2002:7f00:1::", "64:ff9b::7f00:1"]) {
+        expect(targets.allows(address), address).toBe(false);
+        expect(agentRefuses(targets, "http:", address), address).toBe(true);
+        expect(agentRefuses(targets, "https:", address), `${address} (https)`).toBe(true);
+      }
+    }
+  });
+});
+
 describe("sendWebhook", () => {
   let receiver: http.Server;
   let port: number;
@@ -189,6 +286,54 @@ describe("sendWebhook", () => {
       status: 204,
       error: null,
     });
+  });
+
+  it("refuses embedded IPv4 loopback at connect time, by address or by name, even where 127.0.0.0/8 is allowed", async () => {
+    const targets = webhookTargets(allowedTargets("127.0.0.0/8"), { resolve: resolveFrom({ "compat.latchkey.test": "::7f00:1" }) });
+    held = 0;
+    for (const url of [`http://[::7f00:1]:${port}/`, `http://[::127.0.0.1]:${port}/`, `http://compat.latchkey.test:${port}/`]) {
+      expect(await send(targets, url), url).toMatchObject({ status: null, error: TARGET_REFUSED });
+    }
+    expect(held).toBe(0);
+  });
+
+  it("with WEBHOOK_EGRESS=loopback, refuses a public address before any connection is attempted, and still reaches loopback", async () => {
+    const resolve = resolveFrom({
+      [PUBLIC_LOOKING_HOST]: PUBLIC_LOOKING_ADDRESS,
+      "mixed.latchkey.test": ["127.0.0.1", PUBLIC_LOOKING_ADDRESS],
+    });
+    const targets = webhookTargets(allowedTargets("127.0.0.1"), { egress: "loopback", resolve });
+    // The URL passes the save-time check: only the egress setting stands between it and the network.
+    expect(await targets.refusal(`http://${PUBLIC_LOOKING_HOST}:${port}/`)).toBeNull();
+    const refused = "egress refused: this server delivers webhooks to loopback addresses only (WEBHOOK_EGRESS=loopback)";
+    const attempts = watchConnectionAttempts();
+    try {
+      held = 0;
+      for (const url of [
+        `http://${PUBLIC_LOOKING_HOST}:${port}/`,
+        `https://${PUBLIC_LOOKING_HOST}:${port}/`,
+        `http://[${PUBLIC_LOOKING_ADDRESS}]:${port}/`,
+        `https://[${PUBLIC_LOOKING_ADDRESS}]:${port}/`,
+        `http://mixed.latchkey.test:${port}/`,
+      ]) {
+        expect(await send(targets, url), url).toMatchObject({ status: null, error: refused });
+      }
+      expect(held).toBe(0);
+      expect(await send(targets, `http://127.0.0.1:${port}/`)).toMatchObject({ status: 204, error: null });
+      expect(attempts.addresses).toEqual(["127.0.0.1"]);
+    } finally {
+      attempts.stop();
+    }
+  });
+
+  it("with WEBHOOK_EGRESS=none, connects nowhere, allowed loopback included", async () => {
+    const targets = webhookTargets(allowedTargets("127.0.0.1"), { egress: "none" });
+    held = 0;
+    expect(await send(targets, `http://127.0.0.1:${port}/`)).toMatchObject({
+      status: null,
+      error: "egress refused: this server delivers no webhooks (WEBHOOK_EGRESS=none)",
+    });
+    expect(held).toBe(0);
   });
 
   it("keeps network errors to their code, never the address connected to", async () => {

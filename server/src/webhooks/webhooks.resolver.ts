@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
+import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { Location } from "../orgs/location.entity";
@@ -89,6 +90,7 @@ export class WebhookEndpointResolver {
     return listMessages(ctx, endpoint, args.statuses, pageRequest(args));
   }
 
+  @ChangesCredentials()
   @Mutation(() => WebhookEndpointWithSecretPayload, { description: "Registers an endpoint. Needs `webhooks:manage`." })
   createWebhookEndpoint(@Arg("input", () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
     return toPayload(
@@ -121,6 +123,7 @@ export class WebhookEndpointResolver {
     );
   }
 
+  @ChangesCredentials()
   @Mutation(() => WebhookEndpointWithSecretPayload, { description: "A new signing secret; the old one also signs for 24 hours." })
   rotateWebhookSecret(@Arg("input", () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(

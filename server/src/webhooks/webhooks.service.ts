@@ -49,9 +49,12 @@ export interface EndpointWithSecret {
   signingSecret: string;
 }
 
-async function requireTarget(ctx: RequestContext, url: string) {
-  const refusal = await ctx.services.webhookTargets.refusal(url);
-  if (refusal) throw userError(UserErrorCode.INVALID_INPUT, `url: ${refusal}`, ["url"]);
+/** The URL as it is stored and delivered to (WHATWG URL's normalised form), or a userError why not. */
+async function requireTarget(ctx: RequestContext, rawUrl: string): Promise<string> {
+  const { url, refusal } = await ctx.services.webhookTargets.check(rawUrl);
+  if (refusal !== null) throw userError(UserErrorCode.INVALID_INPUT, `url: ${refusal}`, ["url"]);
+  if (url.length > 2000) throw userError(UserErrorCode.INVALID_INPUT, "url: must be at most 2000 characters", ["url"]);
+  return url;
 }
 
 /** Only key events concern a location; member and webhook events would never reach its endpoint. */
@@ -94,14 +97,14 @@ export async function createWebhookEndpoint(ctx: RequestContext, input: unknown)
       throw userError(UserErrorCode.NOT_FOUND, "Location not found.", ["locationId"]);
   }
   if (locationId) requireLocationEventTypes(parsed.eventTypes);
-  await requireTarget(ctx, parsed.url);
+  const url = await requireTarget(ctx, parsed.url);
   const signingSecret = newSigningSecret();
   return ctx.em.transactional(async (em) => {
     const endpoint = em.create(WebhookEndpoint, {
       organization: parsed.organizationId,
       location: locationId,
       createdBy: actor.userId,
-      url: parsed.url,
+      url,
       description: parsed.description ?? "",
       eventTypes: parsed.eventTypes,
       sealedSecret: ctx.services.keyCrypto.seal(signingSecret),
@@ -116,9 +119,9 @@ export async function updateWebhookEndpoint(ctx: RequestContext, input: unknown)
   const parsed = parseInput(updateSchema, input);
   const endpoint = await manageableEndpoint(ctx, parsed.id);
   if (endpoint.location && parsed.eventTypes) requireLocationEventTypes(parsed.eventTypes);
-  if (parsed.url) await requireTarget(ctx, parsed.url);
+  const url = parsed.url ? await requireTarget(ctx, parsed.url) : null;
   return ctx.em.transactional(async (em) => {
-    if (parsed.url) endpoint.url = parsed.url;
+    if (url) endpoint.url = url;
     if (parsed.description != null) endpoint.description = parsed.description;
     if (parsed.eventTypes) endpoint.eventTypes = parsed.eventTypes;
     em.persist(endpoint);

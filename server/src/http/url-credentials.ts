@@ -1,0 +1,73 @@
+/**
+ * Credentials never belong in a URL: URLs are written to access logs, proxy logs, browser history
+ * and `Referer` headers. A request whose query string carries one is refused (400) before anything
+ * reads it, and logs show query strings with their values redacted (see `redactedUrl`).
+ */
+export const CREDENTIALS_IN_URL_MESSAGE =
+  "credentials must not be sent in the URL; send them in a header (Authorization) or the request body.";
+
+/** Query parameter names that carry credentials, compared lower-case without `-` and `_`. */
+const CREDENTIAL_PARAMETERS = new Set([
+  "key",
+  "apikey",
+  "secret",
+  "secretkey",
+  "clientsecret",
+  "accesstoken",
+  "refreshtoken",
+  "idtoken",
+  "token",
+  "sessiontoken",
+  "session",
+  "password",
+  "passwd",
+  "pwd",
+  "authorization",
+  "auth",
+  "bearer",
+]);
+
+/** Latchkey secrets and session tokens, webhook signing secrets, and JWTs (OAuth access tokens). */
+const SECRET_VALUE = /lk_(?:sk|kp|bk|cs|session)_|whsec_|eyJ[\w-]{8,}\.eyJ[\w-]{8,}\./;
+
+const normalised = (name: string) => name.toLowerCase().replace(/[-_]/g, "");
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+/** Whether the URL's query string names a credential parameter or holds something that looks like a secret. */
+export function urlCarriesCredentials(url: string | undefined): boolean {
+  const start = url?.indexOf("?") ?? -1;
+  if (start === -1) return false;
+  const query = (url as string).slice(start + 1);
+  if (SECRET_VALUE.test(query) || SECRET_VALUE.test(decoded(query))) return true;
+  return query.split("&").some((pair) => CREDENTIAL_PARAMETERS.has(normalised(decoded(pair.split("=")[0]))));
+}
+
+/** A parameter name worth keeping in logs: a plain identifier, not something pasted in its place. */
+const PLAIN_NAME = /^[A-Za-z][\w.-]{0,31}$/;
+
+/**
+ * The URL as logs may show it: the path, with anything shaped like a secret masked, and the query
+ * string's parameter names with every value redacted (`/graphql?query=[redacted]`).
+ */
+export function redactedUrl(url: string | undefined): string {
+  if (!url) return "";
+  const start = url.indexOf("?");
+  const path = (start === -1 ? url : url.slice(0, start)).replace(/(lk_\w+?_|whsec_)[\w-]+/g, "$1[redacted]");
+  if (start === -1) return path;
+  const names = url
+    .slice(start + 1)
+    .split("&")
+    .filter(Boolean)
+    .map((pair) => {
+      const name = pair.split("=")[0];
+      return `${PLAIN_NAME.test(name) && !SECRET_VALUE.test(name) ? name : "[redacted]"}=[redacted]`;
+    });
+  return `${path}?${names.join("&")}`;
+}

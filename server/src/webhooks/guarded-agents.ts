@@ -1,0 +1,92 @@
+import type { LookupAddress, LookupOptions } from "node:dns";
+import net, { type TcpNetConnectOpts } from "node:net";
+import type { Duplex } from "node:stream";
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
+import type { HostResolver } from "../config";
+
+/** Why a connection to this IP address may not be opened, or null when it may. */
+export type AddressGuard = (address: string) => string | null;
+
+export interface ConnectRule {
+  guard: AddressGuard;
+  resolve: HostResolver;
+}
+
+/** A connection refused before it was attempted. Its message is the guard's: it names no address. */
+export class ConnectionRefused extends Error {
+  override name = "ConnectionRefused";
+}
+
+type ConnectionCallback = (error: Error | null, socket: Duplex) => void;
+type AgentOptions = ConstructorParameters<typeof RequestFilteringHttpAgent>[0];
+
+/**
+ * `request-filtering-agent`'s agents, with our own rule in front of theirs, decided on the address
+ * each connection is about to open: an IP address in the URL before anything else happens, a name
+ * once resolved and before any socket connects (every address it has must pass). Their own check
+ * then runs on the same addresses, so a connection needs both to agree.
+ */
+export class GuardedHttpAgent extends RequestFilteringHttpAgent {
+  constructor(
+    options: AgentOptions,
+    private readonly rule: ConnectRule,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: TcpNetConnectOpts, callback?: ConnectionCallback) {
+    return refusal(this.rule, options, callback) ?? super.createConnection({ ...options, lookup: guardedLookup(this.rule) }, callback);
+  }
+}
+
+export class GuardedHttpsAgent extends RequestFilteringHttpsAgent {
+  constructor(
+    options: AgentOptions,
+    private readonly rule: ConnectRule,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: TcpNetConnectOpts, callback?: ConnectionCallback) {
+    return refusal(this.rule, options, callback) ?? super.createConnection({ ...options, lookup: guardedLookup(this.rule) }, callback);
+  }
+}
+
+/** A socket that failed already, when the URL names an address the guard refuses (no lookup happens then). */
+function refusal(rule: ConnectRule, options: TcpNetConnectOpts, callback?: ConnectionCallback): net.Socket | null {
+  const host = options.host;
+  const reason = host && net.isIP(host) ? rule.guard(host) : null;
+  if (!reason) return null;
+  const socket = new net.Socket();
+  const error = new ConnectionRefused(reason);
+  if (callback) callback(error, socket);
+  else socket.destroy(error);
+  return socket;
+}
+
+/** `net.connect`'s `lookup`, through our resolver, failing unless the guard passes every address. */
+function guardedLookup({ resolve, guard }: ConnectRule) {
+  return (
+    hostname: string,
+    options: LookupOptions,
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => {
+    const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : options.family || 0;
+    resolve(hostname)
+      .then((found) => {
+        const addresses = found.filter((entry) => !family || entry.family === family);
+        if (addresses.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+        for (const { address } of addresses) {
+          const reason = guard(address);
+          if (reason) throw new ConnectionRefused(reason);
+        }
+        return addresses;
+      })
+      .then(
+        // Out of the promise chain, so that nothing the socket does in the callback comes back here.
+        (addresses) =>
+          process.nextTick(() => (options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family))),
+        (error: Error) => process.nextTick(() => callback(error, "")),
+      );
+  };
+}
