@@ -82,6 +82,24 @@ describe("`latchkey start` and its embedded PostgreSQL across crashes and signal
     expect(isRunning(process.pid)).toBe(true);
   }, 120_000);
 
+  it("refuses to start on the data directory of a Latchkey that is running, and leaves that one serving", async () => {
+    const dataDir = await newDataDir();
+    const port = await freePort();
+    const running = await startCli(dataDir, port);
+    try {
+      const postmaster = runningPostmaster(dataDir);
+      const second = await startCli(dataDir, port).then(
+        async (started) => `started anyway (${JSON.stringify(await endCli(started, "SIGTERM"))})`,
+        (error: Error) => error.message,
+      );
+      expect(second).toMatch(/another Latchkey \(PID \d+\) is running on/i);
+      expect(isRunning(postmaster)).toBe(true);
+      await signUp({ graphqlUrl: running.graphqlUrl }, "Still Serving");
+    } finally {
+      expect(await endCli(running, "SIGTERM")).toEqual({ code: 0, signal: null });
+    }
+  }, 120_000);
+
   it("stops its PostgreSQL when SIGTERM comes while it is still starting", async () => {
     const dataDir = await newDataDir();
     const starting = spawnCli(dataDir, await freePort());

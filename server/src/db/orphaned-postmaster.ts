@@ -49,6 +49,32 @@ function isPostmasterOf(pid: number, clusterDir: string): boolean {
   );
 }
 
+/** The parent of a process, or null if it cannot be told. */
+function parentOf(pid: number): number | null {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: state, then ppid.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    try {
+      return Number(execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim());
+    } catch {
+      return null;
+    }
+  }
+}
+
+/**
+ * The Latchkey (a Node process) that runs the postmaster, or null when it is orphaned: a postmaster
+ * whose Node parent died (kill -9, out of memory) has been adopted by init or a subreaper instead.
+ */
+function owningLatchkey(postmaster: number): number | null {
+  const parent = parentOf(postmaster);
+  // No exception for PID 1: in a container the Latchkey itself may be PID 1.
+  if (!parent || stateOf(parent) === "gone") return null;
+  return /^node(js)?(\d+)?(\.exe)?$/.test(path.basename(argumentsOf(parent)[0] ?? "")) ? parent : null;
+}
+
 async function exited(pid: number, withinMs: number): Promise<boolean> {
   const deadline = Date.now() + withinMs;
   while (stateOf(pid) !== "gone") {
@@ -63,8 +89,8 @@ async function exited(pid: number, withinMs: number): Promise<boolean> {
  * and left its embedded postmaster running, or left a lock file behind. PostgreSQL refuses to start
  * while `postmaster.pid` names a living process, and after a reboot or in a container that PID may
  * well belong to something else. So: a postgres serving this very directory is stopped (fast
- * shutdown, then immediate), a lock file naming anything else is removed, and PostgreSQL then
- * starts normally, recovering from its WAL as after any crash.
+ * shutdown, then immediate) unless a living Latchkey still runs it, a lock file naming anything
+ * else is removed, and PostgreSQL then starts normally, recovering from its WAL as after any crash.
  */
 export async function clearCrashedPredecessor(clusterDir: string, log?: Logger): Promise<void> {
   const lockFile = path.join(clusterDir, "postmaster.pid");
@@ -79,6 +105,11 @@ export async function clearCrashedPredecessor(clusterDir: string, log?: Logger):
   if (state !== "gone" && isPostmasterOf(pid, clusterDir)) {
     if (state === "running as another user")
       throw new Error(`PostgreSQL (PID ${pid}) of another user is running on ${clusterDir}; stop it first.`);
+    const owner = owningLatchkey(pid);
+    if (owner !== null)
+      throw new Error(
+        `Another Latchkey (PID ${owner}) is running on ${clusterDir}; stop it first, or give this one its own LATCHKEY_DATA_DIR.`,
+      );
     log?.warn({ pid, clusterDir }, "stopping the embedded PostgreSQL that a previous Latchkey process left running");
     process.kill(pid, "SIGINT");
     if (await exited(pid, FAST_SHUTDOWN_MS)) return;
