@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { Client } from "graphql-ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureDatabase, withDatabase } from "../../server/src/db/database-url";
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from "../../server/src/db/embedded-postgres";
@@ -119,6 +120,15 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
     expect(await uncached.json()).toEqual({ error: "service_unavailable", message: expect.any(String), requestId: expect.any(String) });
     // while keys B verified before the outage still verify from its cache: no revocation can happen meanwhile.
     expect(await verify(b, cachedBefore.secret)).toBe(true);
+    // A WebSocket opened now is asked to try again later (1013), not told its credential is refused
+    // (4403), after which clients such as the extension stop reconnecting for good.
+    let refusedSocket: Client | undefined;
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => {
+      refusedSocket = wsClient(b, `Bearer ${team.owner.token}`, resolve);
+    });
+    await refusedSocket?.dispose();
+    expect(closed.code).toBe(1013);
+    expect(closed.reason).not.toMatch(/ECONNREFUSED|postgres|credential/i);
 
     // Keep PostgreSQL down until each listener has failed to reconnect several times over (backoff
     // 100 ms doubling): a listener that gives up after an attempt or two would never hear events again.

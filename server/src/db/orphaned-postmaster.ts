@@ -11,7 +11,7 @@ const IMMEDIATE_SHUTDOWN_MS = 10_000;
 
 type ProcessState = "running" | "running as another user" | "gone";
 
-/** A zombie has exited and only awaits reaping by its (new) parent: it holds nothing. */
+/** Whether a process runs. A zombie counts as gone: it has exited and only awaits reaping by its new parent. */
 function stateOf(pid: number): ProcessState {
   try {
     process.kill(pid, 0);
