@@ -118,6 +118,32 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
     expect(uncached.status).toBe(503);
     expect(uncached.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(await uncached.json()).toEqual({ error: "service_unavailable", message: expect.any(String), requestId: expect.any(String) });
+    // So do the other routes that need the database.
+    const routeRefusals = [
+      await fetch(`${a.url}/oauth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: "lkci_unknown",
+          client_secret: newSecret(SecretKind.OAUTH_CLIENT),
+        }),
+      }),
+      await fetch(`${a.url}/v1/keys/report-leak`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ secrets: [newSecret(SecretKind.SECRET)] }),
+      }),
+    ];
+    for (const refusal of routeRefusals) {
+      const text = await refusal.text();
+      expect({ status: refusal.status, retryAfter: refusal.headers.get("retry-after") }).toEqual({
+        status: 503,
+        retryAfter: expect.stringMatching(/^\d+$/),
+      });
+      expect(JSON.parse(text)).toMatchObject({ error: "service_unavailable" });
+      expect(text).not.toMatch(new RegExp(`ECONNREFUSED|${port}|127\\.0\\.0\\.1|postgres|knex|terminat|stack`, "i"));
+    }
     // while keys B verified before the outage still verify from its cache: no revocation can happen meanwhile.
     expect(await verify(b, cachedBefore.secret)).toBe(true);
     // A WebSocket opened now is asked to try again later (1013), not told its credential is refused

@@ -17,7 +17,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
-import { databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
+import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
@@ -86,6 +86,9 @@ export async function createHttpApp(options: {
     forceCloseConnections: false,
     return503OnClosing: true,
   });
+
+  // Before any route is registered: routes take the error handler in force when they are added.
+  fastify.setErrorHandler(databaseUnavailableErrorHandler);
 
   // Echo the request ID so a user reporting a problem can quote the ID that is in our logs.
   // A callback hook, not an async one: it runs on every request, the verify path included.

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { GraphQLErrorCode } from "../graphql/errors";
@@ -41,3 +42,16 @@ export const databaseUnavailablePlugin: ApolloServerPlugin = {
     };
   },
 };
+
+/**
+ * Fastify's error handler for the plain routes (OAuth token, leak reports): an unreachable database
+ * is a 503 with Retry-After and our own words; anything else goes on to Fastify's default handling.
+ */
+export function databaseUnavailableErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (!isDatabaseUnavailable(error)) throw error;
+  request.log.warn({ err: error }, "request failed: the database is unavailable");
+  return reply
+    .code(503)
+    .header("retry-after", String(RETRY_AFTER_SECONDS))
+    .send({ error: "service_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE });
+}
