@@ -6,7 +6,7 @@ import { type Database, openDatabase } from "./db/database";
 import { latchkeySchema } from "./graphql/schema";
 import { createHttpApp } from "./http/app";
 import type { Logger } from "./observability/logger";
-import { createMetrics } from "./observability/metrics";
+import { createMetrics, observeEventListener } from "./observability/metrics";
 import { createServices } from "./services";
 
 export interface RunningLatchkey {
@@ -30,6 +30,8 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
   let running: Awaited<ReturnType<typeof createServices>> | undefined;
   try {
     running = await createServices(config, log, em, database.url);
+    const { eventListener } = running;
+    observeEventListener(metrics, eventListener);
     const app = await createHttpApp({
       services: running.services,
       config,
@@ -37,7 +39,8 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
       em,
       schema: await latchkeySchema(),
       metrics,
-      isReady: () => database.isReady(),
+      // An instance that cannot hear other instances' events would serve revoked keys from its cache.
+      isReady: async () => eventListener.connected && (await database.isReady()),
     });
     await app.fastify.listen({ port: config.port, host: config.host });
     const { port } = app.fastify.server.address() as AddressInfo;

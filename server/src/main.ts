@@ -8,7 +8,7 @@ import { seedDemo } from "./demo/seed";
 import { latchkeySdl } from "./graphql/schema";
 import { loadKeyMaterial } from "./keys/key-material";
 import { resealSecrets } from "./keys/master-key-rotation";
-import { startLatchkey } from "./latchkey";
+import { type RunningLatchkey, startLatchkey } from "./latchkey";
 import { createLogger } from "./observability/logger";
 
 const USAGE = `Usage: latchkey <command>
@@ -20,9 +20,13 @@ const USAGE = `Usage: latchkey <command>
 async function start(withDemo: boolean) {
   const config = loadConfig();
   const log = createLogger(config);
-  const latchkey = await startLatchkey(config, log);
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, "shutting down: draining HTTP and WebSocket connections");
+  // The one place signals are handled (Apollo's own handler is off), set up before anything starts:
+  // the first signal drains and stops everything, the embedded PostgreSQL last (after start-up, if
+  // it comes during it); later ones must not end the process before that is done.
+  let running: RunningLatchkey | undefined;
+  let stopRequested = false;
+  const stopAndExit = async (latchkey: RunningLatchkey) => {
+    log.info("shutting down: draining HTTP and WebSocket connections");
     try {
       await latchkey.stop();
       process.exit(0);
@@ -31,8 +35,17 @@ async function start(withDemo: boolean) {
       process.exit(1);
     }
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopRequested) return log.warn({ signal }, "already shutting down; waiting for PostgreSQL to stop");
+      stopRequested = true;
+      if (running) void stopAndExit(running);
+      else log.info({ signal }, "stopping as soon as start-up is complete");
+    });
+  }
+  const latchkey = await startLatchkey(config, log);
+  running = latchkey;
+  if (stopRequested) return stopAndExit(latchkey);
 
   const lines = [
     "",

@@ -75,6 +75,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
 
   return {
     services,
+    eventListener: events,
     async close() {
       await scheduler?.stop();
       await events.close();

@@ -4,6 +4,12 @@ import { ensureDatabase, withDatabase } from "./database-url";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres";
 import { type Orm, openOrm } from "./orm";
 
+/** knex's log hooks, into our JSON log. */
+function knexLog(log: Logger) {
+  const write = (level: "debug" | "warn" | "error") => (message: unknown) => log[level]({ component: "knex" }, String(message));
+  return { debug: write("debug"), warn: write("warn"), error: write("error"), deprecate: write("warn") };
+}
+
 const silentWorkerLogger = new WorkerLogger(() => () => undefined);
 
 export interface Database {
@@ -35,7 +41,11 @@ export async function openDatabase(options: {
     await ensureDatabase(url);
     // The job queue's own schema first: our migrations and triggers enqueue jobs into it.
     await runMigrations({ connectionString: url, logger: silentWorkerLogger });
-    const orm = await openOrm(url, { logger: (message) => options.log.debug({ component: "orm" }, message) });
+    const orm = await openOrm(url, {
+      logger: (message) => options.log.debug({ component: "orm" }, message),
+      // knex would print its warnings (such as a pooled connection lost in an outage) to the console.
+      driverOptions: { log: knexLog(options.log) },
+    });
     if (options.onStatement) orm.em.getKnex().on("query", options.onStatement);
     const applied = await orm.migrator.up();
     if (applied.length) options.log.info({ migrations: applied.map((migration) => migration.name) }, "migrations applied");

@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import type { Logger } from "../observability/logger";
+import { clearCrashedPredecessor } from "./orphaned-postmaster";
 
 export interface EmbeddedDatabase {
   /** Connection URL of the server's `postgres` maintenance database. */
@@ -109,6 +110,7 @@ export async function startEmbeddedPostgres(options: {
   });
   try {
     if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await cluster.initialise();
+    else await clearCrashedPredecessor(clusterDir, options.log);
     await cluster.start();
   } catch (error) {
     const detail = output.join("").trim().split("\n").slice(-10).join("\n");

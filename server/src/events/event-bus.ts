@@ -3,6 +3,17 @@ import type { Logger } from "../observability/logger";
 import { DomainEvent } from "./domain-event.entity";
 import type { EventListener } from "./event-listener";
 
+/** Events stamped this long before the connection was lost are caught up too: instances' clocks differ a little. */
+const CATCH_UP_MARGIN_MS = 5_000;
+const CATCH_UP_LIMIT = 1_000;
+const REMEMBERED_DELIVERIES = 10_000;
+
+/** The smallest UUIDv7 of a millisecond: its first 48 bits are the Unix time in milliseconds. */
+export function uuidv7Floor(at: Date): string {
+  const hex = Math.max(0, at.getTime()).toString(16).padStart(12, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+}
+
 /** An async iterator fed by pushes, which unsubscribes when the consumer stops. */
 class EventQueue implements AsyncIterableIterator<DomainEvent> {
   private readonly buffered: DomainEvent[] = [];
@@ -46,6 +57,8 @@ class EventQueue implements AsyncIterableIterator<DomainEvent> {
  */
 export class EventBus {
   private readonly queues = new Set<EventQueue>();
+  /** IDs of events lately handed to subscribers, oldest first, so a catch-up sends none twice. */
+  private readonly delivered = new Set<string>();
 
   constructor(
     private readonly em: EntityManager,
@@ -55,9 +68,18 @@ export class EventBus {
     listener.onEvent((notice) => {
       if (this.queues.size) void this.deliver(notice.id);
     });
+    listener.onReconnect((lostAt) => void this.catchUp(lostAt));
+  }
+
+  private firstDelivery(id: string): boolean {
+    if (this.delivered.has(id)) return false;
+    this.delivered.add(id);
+    if (this.delivered.size > REMEMBERED_DELIVERIES) this.delivered.delete(this.delivered.values().next().value as string);
+    return true;
   }
 
   private async deliver(id: string) {
+    if (!this.firstDelivery(id)) return;
     try {
       const event = await this.em.fork().findOne(DomainEvent, { id });
       if (event) for (const queue of this.queues) queue.push(event);
@@ -66,7 +88,27 @@ export class EventBus {
     }
   }
 
-  /** Every event committed from now on, until the iterator is returned. */
+  /**
+   * After the listener was disconnected, sends subscribers the events committed meanwhile, whose
+   * NOTIFY nobody heard. Event IDs are UUIDv7, so "since" is a range of the primary key.
+   */
+  private async catchUp(lostAt: Date) {
+    if (!this.queues.size) return;
+    try {
+      const since = uuidv7Floor(new Date(lostAt.getTime() - CATCH_UP_MARGIN_MS));
+      const missed = await this.em.fork().find(DomainEvent, { id: { $gte: since } }, { orderBy: { id: "asc" }, limit: CATCH_UP_LIMIT });
+      if (missed.length === CATCH_UP_LIMIT)
+        this.log.warn({ since }, "more events were missed than a catch-up sends; subscribers lost some");
+      for (const event of missed) if (this.firstDelivery(event.id)) for (const queue of this.queues) queue.push(event);
+    } catch (error) {
+      this.log.error({ err: error }, "could not catch up on events missed while the listener was disconnected");
+    }
+  }
+
+  /**
+   * Every event committed from now on, until the iterator is returned. After the listener
+   * reconnects, events committed while it was away arrive too (they may come after newer ones).
+   */
   listen(): AsyncIterableIterator<DomainEvent> {
     const queue: EventQueue = new EventQueue(() => this.queues.delete(queue));
     this.queues.add(queue);

@@ -47,6 +47,8 @@ export enum GraphQLErrorCode {
   FORBIDDEN = "FORBIDDEN",
   BAD_USER_INPUT = "BAD_USER_INPUT",
   RATE_LIMITED = "RATE_LIMITED",
+  /** The database cannot be reached: retry after the response's Retry-After. */
+  SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 

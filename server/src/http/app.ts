@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { type AppServices, buildContext, type RequestContext } from "../graphql/context";
 import { GraphQLErrorCode } from "../graphql/errors";
 import { operationLimits, parseOptions } from "../graphql/limits";
@@ -16,6 +17,7 @@ import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { credentialHeaders } from "./credential-headers";
+import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
 import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
@@ -33,6 +35,11 @@ function formatError(log: Logger) {
     const refusal = clientRefusal(formatted, error);
     if (refusal) return refusal;
     const code = formatted.extensions?.code;
+    if (code === GraphQLErrorCode.SERVICE_UNAVAILABLE) return formatted;
+    if (isDatabaseUnavailable(error)) {
+      log.warn({ err: error }, "GraphQL request failed: the database is unavailable");
+      return formatUnavailable(formatted);
+    }
     if (code === GraphQLErrorCode.INTERNAL_SERVER_ERROR || code === undefined) {
       log.error({ err: error }, "unexpected GraphQL error");
       return { message: "Internal server error", path: formatted.path, extensions: { code: GraphQLErrorCode.INTERNAL_SERVER_ERROR } };
@@ -83,6 +90,9 @@ export async function createHttpApp(options: {
     return503OnClosing: true,
   });
 
+  // Before any route is registered: routes take the error handler in force when they are added.
+  fastify.setErrorHandler(databaseUnavailableErrorHandler);
+
   // Echo the request ID so a user reporting a problem can quote the ID that is in our logs.
   // A callback hook, not an async one: it runs on every request, the verify path included.
   fastify.addHook("onRequest", (request, reply, done) => {
@@ -95,12 +105,16 @@ export async function createHttpApp(options: {
     fastifyApolloDrainPlugin(fastify),
     metrics.apolloPlugin as ApolloServerPlugin<RequestContext>,
     refuseSubscriptionsOverHttp as ApolloServerPlugin<RequestContext>,
+    databaseUnavailablePlugin as ApolloServerPlugin<RequestContext>,
     development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
   ];
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: development || config.environment === "test",
     includeStacktraceInErrorResponses: false,
+    // main.ts handles SIGTERM and SIGINT once, for everything: Apollo's own handler would re-raise
+    // the signal and end the process before the embedded PostgreSQL is stopped.
+    stopOnTerminationSignals: false,
     validationRules: operationLimits(config),
     parseOptions,
     // "Did you mean …?" in validation errors would spell out the schema that introspection hides.
@@ -113,7 +127,7 @@ export async function createHttpApp(options: {
   await fastify.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     context: async (request) => {
-      const actor = await services.authenticator.authenticate(credentialHeaders(request.headers), request.ip);
+      const actor = await services.authenticator.authenticate(credentialHeaders(request.headers), request.ip).catch(rethrowUnavailable);
       return buildContext({
         em,
         actor,

@@ -6,10 +6,14 @@ import { useServer } from "graphql-ws/use/ws";
 import type { WebSocketServer } from "ws";
 import type { Actor } from "../auth/actor";
 import type { Config } from "../config";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { type AppServices, buildContext } from "../graphql/context";
 import { operationLimits, parseOptions } from "../graphql/limits";
 import type { Logger } from "../observability/logger";
 import { parseLimitRefusal } from "./graphql-refusals";
+
+/** RFC 6455 close code 1013, "Try Again Later": graphql-ws clients reconnect after it. */
+const TRY_AGAIN_LATER = 1013;
 
 interface ConnectionState {
   actor: Actor | null;
@@ -19,7 +23,8 @@ interface ConnectionState {
 
 /**
  * graphql-ws on the HTTP server's port and path. The credential travels in `connection_init`
- * (`{ "authorization": "Bearer …" }`); a refused one closes the socket with 4403 Forbidden.
+ * (`{ "authorization": "Bearer …" }`); a refused one closes the socket with 4403 Forbidden, and
+ * one that cannot be checked because the database is unreachable with 1013 Try Again Later.
  */
 export function serveGraphqlOverWebSocket(options: {
   wsServer: WebSocketServer;
@@ -61,8 +66,10 @@ export function serveGraphqlOverWebSocket(options: {
           );
           states.set(ctx.extra, { actor, requestId: crypto.randomUUID(), clientAddress });
           return true;
-        } catch {
-          ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: the credential is invalid, expired or revoked");
+        } catch (error) {
+          // A refused credential is final (clients stop retrying), an unreachable database is not.
+          if (isDatabaseUnavailable(error)) ctx.extra.socket.close(TRY_AGAIN_LATER, "Try again later: the database is unavailable");
+          else ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: the credential is invalid, expired or revoked");
           return false;
         }
       },

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import type { AppServices } from "../graphql/context";
 import { KeyKind } from "../keys/key-enums";
 import type { PresentedKey, Verification } from "../keys/key-verifier";
 import { verificationView } from "../keys/verification-view";
+import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./database-unavailable";
 import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
 import { requestIdOf } from "./request-id";
 
@@ -115,6 +117,10 @@ export function handleVerify(services: AppServices, request: IncomingMessage, re
     // Answering in this same tick when the cache knows the key keeps the hot path free of promises.
     const known = keyVerifier.verifyWithoutIo(presented, clientAddress);
     if (known) return answer(known);
-    keyVerifier.verify(presented, clientAddress).then(answer, () => send(response, 500, { error: "internal_error", requestId }, headers));
+    keyVerifier.verify(presented, clientAddress).then(answer, (error) => {
+      if (!isDatabaseUnavailable(error)) return send(response, 500, { error: "internal_error", requestId }, headers);
+      const body = { error: "service_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId };
+      send(response, 503, body, { ...headers, "retry-after": String(RETRY_AFTER_SECONDS) });
+    });
   });
 }

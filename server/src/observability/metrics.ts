@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { EventListener } from "../events/event-listener";
 
 /** Prometheus metrics of one server instance, in their own registry (tests run several servers per process). */
 export function createMetrics() {
@@ -44,3 +45,27 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The event listener's state: an instance that cannot hear events serves stale caches and silent subscriptions. */
+export function observeEventListener(metrics: Metrics, listener: EventListener): void {
+  new Gauge({
+    name: "latchkey_event_listener_connected",
+    help: "1 while the LISTEN connection for cross-instance events is up, else 0.",
+    registers: [metrics.registry],
+    collect() {
+      this.set(listener.connected ? 1 : 0);
+    },
+  });
+  const reconnects = new Counter({
+    name: "latchkey_event_listener_reconnects_total",
+    help: "Times the event listener connected again after losing its connection.",
+    registers: [metrics.registry],
+  });
+  const failures = new Counter({
+    name: "latchkey_event_listener_reconnect_failures_total",
+    help: "Failed attempts to reconnect the event listener.",
+    registers: [metrics.registry],
+  });
+  listener.onReconnect(() => reconnects.inc());
+  listener.onReconnectFailure(() => failures.inc());
+}
