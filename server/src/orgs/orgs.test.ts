@@ -18,6 +18,12 @@ const CREATE_LOCATION = `mutation($input: CreateLocationInput!) {
   createLocation(input: $input) { location { id name address organization { id } } userErrors { field message code } }
 }`;
 
+interface LocationPage {
+  totalCount: number;
+  nodes: { name: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -298,7 +304,12 @@ describe("locations", () => {
     const names: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 5; pages++) {
-      const data: any = await graphqlData(server, PAGE, { id: organization.id, after }, owner.token);
+      const data: { organization: { locations: LocationPage } } = await graphqlData(
+        server,
+        PAGE,
+        { id: organization.id, after },
+        owner.token,
+      );
       const { locations } = data.organization;
       expect(locations.totalCount).toBe(5);
       names.push(...locations.nodes.map((node: { name: string }) => node.name));
