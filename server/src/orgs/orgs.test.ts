@@ -24,6 +24,8 @@ interface LocationPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+const databaseId = (globalId: string) => fromGlobalId(globalId)?.id ?? "";
+
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
@@ -176,15 +178,22 @@ describe("organisations", () => {
     expect(deleteOrganization.userErrors).toEqual([]);
     // Refused by this very instance straight away: its cached verification went with the commit.
     expect((await viewer(secret)).status).toBe(401);
-    const events = await sql(
+    const keyId = databaseId(key.id);
+    const audited = await sql(
       server.databaseUrl,
-      "select type, payload->>'reason' as reason from domain_events where payload->>'keyId' = $1 order by id",
-      [key.id],
+      "select action, metadata->>'reason' as reason from audit_entries where target_id = $1 order by occurred_at",
+      [keyId],
     );
-    expect(events).toEqual([
-      { type: "key.created", reason: null },
-      { type: "key.deleted", reason: "organization deleted" },
+    expect(audited).toEqual([
+      { action: "key.created", reason: null },
+      { action: "key.deleted", reason: "organization deleted" },
     ]);
+    const deletions = await sql(
+      server.databaseUrl,
+      "select payload->>'reason' as reason from domain_events where subject_id = $1 and type = 'key.deleted'",
+      [keyId],
+    );
+    expect(deletions).toEqual([{ reason: "organization deleted" }]);
   });
 });
 
@@ -193,7 +202,6 @@ describe("services called without a request", () => {
     const owner = await signUp(server, "Scripted Owner");
     const organization = await createOrganization(server, owner.token, "Scripted Dealer");
     const { viewer } = await graphqlData(server, "{ viewer { id } }", {}, owner.token);
-    const databaseId = (globalId: string) => fromGlobalId(globalId)?.id ?? "";
     const now = new Date("2030-01-02T03:04:05.000Z");
     const ctx = serviceContext(server.database.orm.em, {
       actor: { userId: databaseId(viewer.id), sessionId: null },
