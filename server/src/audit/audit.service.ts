@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Permission } from "../auth/permission";
+import type { ServiceContext } from "../core/service-context";
 import type { PageRequest } from "../graphql/connection";
-import type { RequestContext } from "../graphql/context";
 import { findPage } from "../graphql/paged-query";
 import type { AuditAction } from "./audit-action";
 import { AuditEntry } from "./audit-entry.entity";
@@ -21,7 +21,7 @@ export interface AuditRecord {
  * Adds an entry to the audit log through `em`, which should be the transaction of the change it
  * records: the entry and the change commit together or not at all.
  */
-export function recordAudit(em: EntityManager, ctx: Pick<RequestContext, "actor" | "origin">, record: AuditRecord): void {
+export function recordAudit(em: EntityManager, ctx: Pick<ServiceContext, "actor" | "origin">, record: AuditRecord): void {
   em.persist(
     em.create(AuditEntry, {
       action: record.action,
@@ -49,7 +49,7 @@ export interface AuditFilter {
 }
 
 /** Newest first. Returns null when the caller lacks `audit:read` (or is not a member). */
-export async function listAuditEntries(ctx: RequestContext, organizationId: string, filter: AuditFilter, page: PageRequest) {
+export async function listAuditEntries(ctx: ServiceContext, organizationId: string, filter: AuditFilter, page: PageRequest) {
   if (!(await ctx.authz.can(organizationId, Permission.AUDIT_READ))) return null;
   const where: Record<string, unknown> = { organizationId };
   if (filter.targetId) where.targetId = filter.targetId;

@@ -1,33 +1,14 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
-import { Arg, Ctx, Extensions, Field, InputType, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, Field, Mutation, ObjectType, Resolver } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
 import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { listMaximum } from "../graphql/operation-cost";
 import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { User } from "../users/user.entity";
-import { signIn, signOut, signUp } from "./auth.service";
-
-@InputType({ description: "A new account." })
-class SignUpInput {
-  @Field(() => String)
-  email!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { description: "At least 10 characters." })
-  password!: string;
-}
-
-@InputType()
-class SignInInput {
-  @Field(() => String)
-  email!: string;
-
-  @Field(() => String)
-  password!: string;
-}
+import { SignInInput, SignUpInput, signInSchema, signUpSchema } from "./auth.inputs";
+import { type SessionIssuing, signIn, signOut, signUp } from "./auth.service";
 
 @ObjectType({ description: "The outcome of signing up or in: a session token to send as `Authorization: Bearer <token>`." })
 class AuthPayload {
@@ -45,6 +26,11 @@ class AuthPayload {
   userErrors!: UserError[];
 }
 
+/** The process's sign-in limits and session lifetime, which the auth services take as arguments. */
+function sessionIssuing(ctx: RequestContext): SessionIssuing {
+  return { authLimits: ctx.services.authLimits, sessionTtlHours: ctx.config.sessionTtlHours };
+}
+
 const SignOutPayload = MutationPayload("SignOutPayload", "signedOut", () => Boolean, "The outcome of signing out.");
 
 @Resolver()
@@ -53,7 +39,7 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Creates an account and signs it in." })
   signUp(@Arg("input", () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => signUp(ctx, input),
+      () => signUp(ctx, parseInput(signUpSchema, input), sessionIssuing(ctx)),
       (session) => session,
     );
   }
@@ -62,7 +48,7 @@ export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Signs in with email and password." })
   signIn(@Arg("input", () => SignInInput) input: SignInInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => signIn(ctx, input),
+      () => signIn(ctx, parseInput(signInSchema, input), sessionIssuing(ctx)),
       (session) => session,
     );
   }

@@ -1,27 +1,17 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
-import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { parseInput } from "../graphql/validate";
 import { User } from "../users/user.entity";
 import type { Actor } from "./actor";
+import type { SignIn, SignUp } from "./auth.inputs";
+import type { AuthLimits } from "./auth-limits";
 import { RateLimited } from "./authenticate";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { Session } from "./session.entity";
 import { hashSessionToken, looksLikeSessionToken, newSessionToken } from "./session-token";
-
-export const emailSchema = z.string().trim().toLowerCase().email("must be a valid email address").max(254);
-
-const signUpSchema = z.object({
-  email: emailSchema,
-  name: z.string().trim().min(1, "must not be empty").max(200),
-  password: z.string().min(10, "must be at least 10 characters").max(256, "must be at most 256 characters"),
-});
-
-const signInSchema = z.object({ email: emailSchema, password: z.string().min(1, "must not be empty").max(256) });
 
 export interface SignedIn {
   user: User;
@@ -29,44 +19,54 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
-async function openSession(em: EntityManager, ctx: RequestContext, user: User): Promise<SignedIn> {
+/** What signing up or in needs beyond the context: the process's rate limits and how long a session lasts. */
+export interface SessionIssuing {
+  authLimits: AuthLimits;
+  sessionTtlHours: number;
+}
+
+function openSession(tx: EntityManager, ctx: ServiceContext, user: User, sessionTtlHours: number): SignedIn {
   const token = newSessionToken();
-  const expiresAt = new Date(Date.now() + ctx.config.sessionTtlHours * 3_600_000);
-  em.persist(
-    em.create(Session, {
+  const now = ctx.clock.now();
+  const expiresAt = new Date(now.getTime() + sessionTtlHours * 3_600_000);
+  tx.persist(
+    tx.create(Session, {
       user,
       tokenHash: hashSessionToken(token),
       expiresAt,
       ipAddress: ctx.origin.ipAddress,
       userAgent: ctx.origin.userAgent,
-      createdAt: new Date(),
+      createdAt: now,
       revokedAt: null,
     }),
   );
   return { user, token, expiresAt };
 }
 
-export async function signUp(ctx: RequestContext, input: unknown): Promise<SignedIn> {
-  const { email, name, password } = parseInput(signUpSchema, input);
-  const refusal = ctx.services.authLimits.admitSignUp(ctx.origin.ipAddress);
+export async function signUp(
+  ctx: ServiceContext,
+  { email, name, password }: SignUp,
+  { authLimits, sessionTtlHours }: SessionIssuing,
+): Promise<SignedIn> {
+  const refusal = authLimits.admitSignUp(ctx.origin.ipAddress);
   if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
   const passwordHash = await hashPassword(password);
   const duplicate = "An account with this email already exists.";
   return conflictOnDuplicate(
     () =>
-      ctx.em.transactional(async (em) => {
-        if (await em.count(User, { email })) {
+      commitChange(ctx, async (tx, record) => {
+        if (await tx.count(User, { email })) {
           throw userError(UserErrorCode.CONFLICT, duplicate, ["email"]);
         }
-        const user = em.create(User, { email, name, passwordHash, createdAt: new Date() });
-        recordAudit(em, ctx, {
+        const user = tx.create(User, { email, name, passwordHash, createdAt: ctx.clock.now() });
+        record.change({
           action: AuditAction.USER_SIGNED_UP,
           organizationId: null,
           targetType: "User",
           targetId: user.id,
           actorUserId: user.id,
         });
-        return openSession(em, ctx, user);
+        return openSession(tx, ctx, user, sessionTtlHours);
       }),
     duplicate,
     ["email"],
@@ -74,10 +74,12 @@ export async function signUp(ctx: RequestContext, input: unknown): Promise<Signe
 }
 
 /** Wrong email and wrong password give the same answer, in the same time. */
-export async function signIn(ctx: RequestContext, input: unknown): Promise<SignedIn> {
-  const { email, password } = parseInput(signInSchema, input);
+export async function signIn(
+  ctx: ServiceContext,
+  { email, password }: SignIn,
+  { authLimits, sessionTtlHours }: SessionIssuing,
+): Promise<SignedIn> {
   // Checked before hashing (see AuthLimits for the rule).
-  const { authLimits } = ctx.services;
   const address = ctx.origin.ipAddress;
   const refusal = authLimits.admitSignIn(address, email);
   if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
@@ -86,38 +88,38 @@ export async function signIn(ctx: RequestContext, input: unknown): Promise<Signe
   if (!user || !passwordMatches) {
     authLimits.passwordFailed(address, email);
     if (user) {
-      await ctx.em.transactional(async (em) =>
-        recordAudit(em, ctx, {
+      await commitChange(ctx, async (_tx, record) => {
+        record.change({
           action: AuditAction.USER_SIGN_IN_FAILED,
           organizationId: null,
           targetType: "User",
           targetId: user.id,
           actorUserId: null,
-        }),
-      );
+        });
+      });
     }
     throw userError(UserErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.");
   }
-  return ctx.em.transactional(async (em) => {
-    recordAudit(em, ctx, {
+  return commitChange(ctx, async (tx, record) => {
+    record.change({
       action: AuditAction.USER_SIGNED_IN,
       organizationId: null,
       targetType: "User",
       targetId: user.id,
       actorUserId: user.id,
     });
-    return openSession(em, ctx, user);
+    return openSession(tx, ctx, user, sessionTtlHours);
   });
 }
 
 /** Revokes the session the request was made with. */
-export async function signOut(ctx: RequestContext): Promise<void> {
+export async function signOut(ctx: ServiceContext): Promise<void> {
   const actor = ctx.authz.requireActor();
   if (!actor.sessionId) throw userError(UserErrorCode.INVALID_INPUT, "This request was not made with a session.");
   const sessionId = actor.sessionId;
-  await ctx.em.transactional(async (em) => {
-    await em.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: new Date() });
-    recordAudit(em, ctx, {
+  await commitChange(ctx, async (tx, record) => {
+    await tx.nativeUpdate(Session, { id: sessionId, revokedAt: null }, { revokedAt: ctx.clock.now() });
+    record.change({
       action: AuditAction.USER_SIGNED_OUT,
       organizationId: null,
       targetType: "User",
@@ -137,5 +139,6 @@ export async function authenticateSessionToken(em: EntityManager, token: string)
     .execute("select id, user_id from sessions where token_hash = ? and revoked_at is null and expires_at > now()", [
       hashSessionToken(token),
     ]);
-  return rows[0] ? { userId: rows[0].user_id, sessionId: rows[0].id } : null;
+  const [row] = rows;
+  return row ? { userId: row.user_id, sessionId: row.id } : null;
 }

@@ -1,40 +1,23 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { loadOrFail } from "../graphql/by-id-loader";
 import type { RequestContext } from "../graphql/context";
 import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
+import {
+  AddMemberInput,
+  addMemberSchema,
+  ChangeMemberRoleInput,
+  changeMemberRoleSchema,
+  RemoveMemberInput,
+  removeMemberSchema,
+} from "./members.inputs";
 import { addMember, changeMemberRole, removeMember } from "./members.service";
 import { Membership } from "./membership.entity";
-
-@InputType({ description: "Adds an existing Latchkey user, by email, with a role." })
-class AddMemberInput {
-  @Field(() => ID)
-  organizationId!: string;
-
-  @Field(() => String)
-  email!: string;
-
-  @Field(() => ID)
-  roleId!: string;
-}
-
-@InputType()
-class ChangeMemberRoleInput {
-  @Field(() => ID)
-  membershipId!: string;
-
-  @Field(() => ID)
-  roleId!: string;
-}
-
-@InputType()
-class RemoveMemberInput {
-  @Field(() => ID)
-  membershipId!: string;
-}
 
 const MembershipPayload = MutationPayload("MembershipPayload", "membership", () => Membership, "The membership created or changed.");
 const RemoveMemberPayload = MutationPayload("RemoveMemberPayload", "removedMembershipId", () => ID, "The ID of the removed membership.");
@@ -43,7 +26,7 @@ const RemoveMemberPayload = MutationPayload("RemoveMemberPayload", "removedMembe
 export class MembershipResolver {
   @FieldResolver(() => User)
   user(@Root() membership: Membership, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.users.byId.load(membership.user.id);
+    return loadOrFail(ctx.loaders.users.byId, membership.user.id);
   }
 
   @FieldResolver(() => Organization, { nullable: true })
@@ -53,7 +36,7 @@ export class MembershipResolver {
 
   @FieldResolver(() => Role)
   role(@Root() membership: Membership, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.roles.byId.load(membership.role.id);
+    return loadOrFail(ctx.loaders.roles.byId, membership.role.id);
   }
 
   @Mutation(() => MembershipPayload, {
@@ -61,7 +44,7 @@ export class MembershipResolver {
   })
   addMember(@Arg("input", () => AddMemberInput) input: AddMemberInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => addMember(ctx, input),
+      () => addMember(ctx, parseInput(addMemberSchema, input)),
       (membership) => ({ membership }),
     );
   }
@@ -71,7 +54,7 @@ export class MembershipResolver {
   })
   changeMemberRole(@Arg("input", () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => changeMemberRole(ctx, input),
+      () => changeMemberRole(ctx, parseInput(changeMemberRoleSchema, input)),
       (membership) => ({ membership }),
     );
   }
@@ -81,7 +64,7 @@ export class MembershipResolver {
   })
   removeMember(@Arg("input", () => RemoveMemberInput) input: RemoveMemberInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => removeMember(ctx, input),
+      () => removeMember(ctx, parseInput(removeMemberSchema, input)),
       (id) => ({ removedMembershipId: toGlobalId("Membership", id) }),
     );
   }

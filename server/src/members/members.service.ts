@@ -1,36 +1,30 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
-import { emailSchema } from "../auth/auth.service";
 import { Permission } from "../auth/permission";
+import { type Change, commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
-import { EventType, publishEvent } from "../events/events";
-import type { RequestContext } from "../graphql/context";
+import { EventType } from "../events/events";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
-import { globalIdOf, parseInput } from "../graphql/validate";
 import { BuiltInRole } from "../roles/built-in-roles";
 import type { Role } from "../roles/role.entity";
 import { requireHeldPermissions } from "../roles/roles.service";
 import { User } from "../users/user.entity";
+import type { AddMember, ChangeMemberRole, RemoveMember } from "./members.inputs";
 import { Membership } from "./membership.entity";
-
-const addSchema = z.object({ organizationId: globalIdOf("Organization"), email: emailSchema, roleId: globalIdOf("Role") });
-const changeRoleSchema = z.object({ membershipId: globalIdOf("Membership"), roleId: globalIdOf("Role") });
-const removeSchema = z.object({ membershipId: globalIdOf("Membership") });
 
 const ALREADY_MEMBER = "This person is already a member of the organization.";
 
 /** A role of this very organisation; role IDs from elsewhere are simply not found. */
-async function roleOf(ctx: RequestContext, organizationId: string, roleId: string): Promise<Role> {
+async function roleOf(ctx: ServiceContext, organizationId: string, roleId: string): Promise<Role> {
   const role = await ctx.loaders.roles.byId.load(roleId);
   if (!role || role.organization.id !== organizationId) throw userError(UserErrorCode.NOT_FOUND, "Role not found.", ["roleId"]);
   return role;
 }
 
-async function membershipToManage(ctx: RequestContext, membershipId: string): Promise<Membership> {
+async function membershipToManage(ctx: ServiceContext, membershipId: string): Promise<Membership> {
   const membership = await ctx.loaders.members.byId.load(membershipId);
   if (!membership) throw userError(UserErrorCode.NOT_FOUND, "Membership not found.", ["membershipId"]);
   await ctx.authz.require(membership.organization.id, Permission.MEMBERS_MANAGE, "Membership");
@@ -38,7 +32,7 @@ async function membershipToManage(ctx: RequestContext, membershipId: string): Pr
 }
 
 /** Nobody may act on a member whose role holds powers they lack (an Admin cannot demote an Owner). */
-async function requireMayManage(ctx: RequestContext, membership: Membership) {
+async function requireMayManage(ctx: ServiceContext, membership: Membership) {
   const role = await ctx.loaders.roles.byId.load(membership.role.id);
   const beyond = await ctx.authz.permissionsBeyond(membership.organization.id, role?.permissions ?? []);
   if (beyond.length) {
@@ -62,8 +56,7 @@ async function requireAnotherOwner(em: EntityManager, membership: Membership) {
   }
 }
 
-export async function addMember(ctx: RequestContext, input: unknown): Promise<Membership> {
-  const { organizationId, email, roleId } = parseInput(addSchema, input);
+export async function addMember(ctx: ServiceContext, { organizationId, email, roleId }: AddMember): Promise<Membership> {
   await ctx.authz.require(organizationId, Permission.MEMBERS_MANAGE);
   const role = await roleOf(ctx, organizationId, roleId);
   await requireHeldPermissions(ctx, organizationId, role.permissions);
@@ -73,19 +66,19 @@ export async function addMember(ctx: RequestContext, input: unknown): Promise<Me
   }
   const membership = await conflictOnDuplicate(
     () =>
-      ctx.em.transactional(async (em) => {
-        if (await em.count(Membership, { user, organization: organizationId })) {
+      commitChange(ctx, async (tx, record) => {
+        if (await tx.count(Membership, { user, organization: organizationId })) {
           throw userError(UserErrorCode.CONFLICT, ALREADY_MEMBER, ["email"]);
         }
-        const membership = em.create(Membership, { user, organization: organizationId, role, createdAt: new Date() });
-        recordAudit(em, ctx, {
-          action: AuditAction.MEMBER_ADDED,
-          organizationId,
-          targetType: "Membership",
-          targetId: membership.id,
-          metadata: { userId: user.id, email, role: role.name },
-        });
-        publishMemberEvent(em, EventType.MEMBER_ADDED, organizationId, membership.id, user.id, { role: role.name });
+        const membership = tx.create(Membership, { user, organization: organizationId, role, createdAt: ctx.clock.now() });
+        record.change(
+          memberChange(membership, {
+            action: AuditAction.MEMBER_ADDED,
+            type: EventType.MEMBER_ADDED,
+            metadata: { userId: user.id, email, role: role.name },
+            details: { role: role.name },
+          }),
+        );
         return membership;
       }),
     ALREADY_MEMBER,
@@ -95,8 +88,7 @@ export async function addMember(ctx: RequestContext, input: unknown): Promise<Me
   return membership;
 }
 
-export async function changeMemberRole(ctx: RequestContext, input: unknown): Promise<Membership> {
-  const { membershipId, roleId } = parseInput(changeRoleSchema, input);
+export async function changeMemberRole(ctx: ServiceContext, { membershipId, roleId }: ChangeMemberRole): Promise<Membership> {
   const membership = await membershipToManage(ctx, membershipId);
   const organizationId = membership.organization.id;
   const role = await roleOf(ctx, organizationId, roleId);
@@ -104,18 +96,18 @@ export async function changeMemberRole(ctx: RequestContext, input: unknown): Pro
   await requireHeldPermissions(ctx, organizationId, role.permissions);
   const previousRoleId = membership.role.id;
   if (previousRoleId === role.id) return membership;
-  const result = await ctx.em.transactional(async (em) => {
-    if (role.builtIn !== BuiltInRole.OWNER) await requireAnotherOwner(em, membership);
+  const result = await commitChange(ctx, async (tx, record) => {
+    if (role.builtIn !== BuiltInRole.OWNER) await requireAnotherOwner(tx, membership);
     membership.role = role;
-    em.persist(membership);
-    recordAudit(em, ctx, {
-      action: AuditAction.MEMBER_ROLE_CHANGED,
-      organizationId,
-      targetType: "Membership",
-      targetId: membership.id,
-      metadata: { userId: membership.user.id, fromRoleId: previousRoleId, toRoleId: role.id, toRole: role.name },
-    });
-    publishMemberEvent(em, EventType.MEMBER_ROLE_CHANGED, organizationId, membership.id, membership.user.id, { role: role.name });
+    tx.persist(membership);
+    record.change(
+      memberChange(membership, {
+        action: AuditAction.MEMBER_ROLE_CHANGED,
+        type: EventType.MEMBER_ROLE_CHANGED,
+        metadata: { userId: membership.user.id, fromRoleId: previousRoleId, toRoleId: role.id, toRole: role.name },
+        details: { role: role.name },
+      }),
+    );
     return membership;
   });
   ctx.loaders.members.ofUser.clear(membership.user.id);
@@ -123,53 +115,52 @@ export async function changeMemberRole(ctx: RequestContext, input: unknown): Pro
 }
 
 /** Managers remove others; anyone may leave an organisation themselves (unless they are its last Owner). */
-export async function removeMember(ctx: RequestContext, input: unknown): Promise<string> {
-  const { membershipId } = parseInput(removeSchema, input);
+export async function removeMember(ctx: ServiceContext, { membershipId }: RemoveMember): Promise<string> {
   const actor = ctx.authz.requireActor();
   const membership = await ctx.loaders.members.byId.load(membershipId);
   // Leaving is a person's own act; a key mapped to that person cannot do it for them.
   const leavingThemselves = membership?.user.id === actor.userId && !actor.key;
-  if (!membership || !leavingThemselves) {
-    const managed = await membershipToManage(ctx, membershipId);
-    await requireMayManage(ctx, managed);
-  }
-  const target = membership!;
-  await ctx.em.transactional(async (em) => {
-    await requireAnotherOwner(em, target);
-    await em.nativeDelete(Membership, { id: target.id });
-    recordAudit(em, ctx, {
-      action: AuditAction.MEMBER_REMOVED,
-      organizationId: target.organization.id,
-      targetType: "Membership",
-      targetId: target.id,
-      metadata: { userId: target.user.id, leftThemselves: leavingThemselves },
-    });
-    publishMemberEvent(em, EventType.MEMBER_REMOVED, target.organization.id, target.id, target.user.id, {
-      leftThemselves: leavingThemselves,
-    });
+  const target = leavingThemselves && membership ? membership : await membershipToManage(ctx, membershipId);
+  if (!leavingThemselves) await requireMayManage(ctx, target);
+  await commitChange(ctx, async (tx, record) => {
+    await requireAnotherOwner(tx, target);
+    await tx.nativeDelete(Membership, { id: target.id });
+    record.change(
+      memberChange(target, {
+        action: AuditAction.MEMBER_REMOVED,
+        type: EventType.MEMBER_REMOVED,
+        metadata: { userId: target.user.id, leftThemselves: leavingThemselves },
+        details: { leftThemselves: leavingThemselves },
+      }),
+    );
   });
   ctx.loaders.members.ofUser.clear(target.user.id);
   return target.id;
 }
 
-/** Announces a membership change to event consumers (webhooks) in the change's transaction. */
-function publishMemberEvent(
-  em: EntityManager,
-  type: EventType,
-  organizationId: string,
-  membershipId: string,
-  userId: string,
-  details: Record<string, unknown>,
-) {
-  publishEvent(em, {
-    type,
+/**
+ * A membership change: its audit entry, with `metadata`, and the event announcing it to event
+ * consumers (webhooks), whose payload carries the membership's IDs and `details`.
+ */
+function memberChange(
+  membership: Membership,
+  change: { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> },
+): Change {
+  const organizationId = membership.organization.id;
+  return {
+    action: change.action,
     organizationId,
-    subjectId: membershipId,
-    payload: {
-      membershipId: toGlobalId("Membership", membershipId),
-      organizationId: toGlobalId("Organization", organizationId),
-      userId: toGlobalId("User", userId),
-      ...details,
+    targetType: "Membership",
+    targetId: membership.id,
+    metadata: change.metadata,
+    event: {
+      type: change.type,
+      payload: {
+        membershipId: toGlobalId("Membership", membership.id),
+        organizationId: toGlobalId("Organization", organizationId),
+        userId: toGlobalId("User", membership.user.id),
+        ...change.details,
+      },
     },
-  });
+  };
 }

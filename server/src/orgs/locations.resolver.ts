@@ -2,10 +2,18 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-grap
 import type { RequestContext } from "../graphql/context";
 import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Location } from "./location.entity";
 import { createLocation, deleteLocation, updateLocation } from "./locations.service";
 import { Organization } from "./organization.entity";
-import { CreateLocationInput, DeleteLocationInput, UpdateLocationInput } from "./orgs.inputs";
+import {
+  CreateLocationInput,
+  createLocationSchema,
+  DeleteLocationInput,
+  deleteLocationSchema,
+  UpdateLocationInput,
+  updateLocationSchema,
+} from "./orgs.inputs";
 import { readableOrganization } from "./orgs.service";
 
 const LocationPayload = MutationPayload("LocationPayload", "location", () => Location, "The location created or changed.");
@@ -24,7 +32,7 @@ export class LocationResolver {
   @Mutation(() => LocationPayload, { description: "Adds a location to an organisation. Needs `locations:manage`." })
   createLocation(@Arg("input", () => CreateLocationInput) input: CreateLocationInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => createLocation(ctx, input),
+      () => createLocation(ctx, parseInput(createLocationSchema, input)),
       (location) => ({ location }),
     );
   }
@@ -32,7 +40,7 @@ export class LocationResolver {
   @Mutation(() => LocationPayload, { description: "Renames a location or changes its address. Needs `locations:manage`." })
   updateLocation(@Arg("input", () => UpdateLocationInput) input: UpdateLocationInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => updateLocation(ctx, input),
+      () => updateLocation(ctx, parseInput(updateLocationSchema, input)),
       (location) => ({ location }),
     );
   }
@@ -40,7 +48,7 @@ export class LocationResolver {
   @Mutation(() => DeleteLocationPayload, { description: "Deletes a location. Needs `locations:manage`." })
   deleteLocation(@Arg("input", () => DeleteLocationInput) input: DeleteLocationInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => deleteLocation(ctx, input),
+      () => deleteLocation(ctx, parseInput(deleteLocationSchema, input)),
       (id) => ({ deletedLocationId: toGlobalId("Location", id) }),
     );
   }

@@ -1,45 +1,38 @@
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
-import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
 import { announceCascadedKeyDeletions } from "../keys/cascade-deletion";
 import { Location } from "./location.entity";
-
-const addressSchema = z.string().trim().max(500, "must be at most 500 characters");
-const createSchema = z.object({ organizationId: globalIdOf("Organization"), name: nameSchema, address: addressSchema.nullish() });
-const updateSchema = z.object({ id: globalIdOf("Location"), name: nameSchema.nullish(), address: addressSchema.nullish() });
-const deleteSchema = z.object({ id: globalIdOf("Location") });
+import type { CreateLocation, DeleteLocation, UpdateLocation } from "./orgs.inputs";
 
 const DUPLICATE = "This organization already has a location with that name.";
 
-export async function readableLocation(ctx: RequestContext, id: string): Promise<Location | null> {
+export async function readableLocation(ctx: ServiceContext, id: string): Promise<Location | null> {
   const location = await ctx.loaders.orgs.locationById.load(id);
   if (!location || !(await ctx.authz.can(location.organization.id, Permission.ORG_READ, location.id))) return null;
   return location;
 }
 
-async function manageableLocation(ctx: RequestContext, id: string): Promise<Location> {
+async function manageableLocation(ctx: ServiceContext, id: string): Promise<Location> {
   const location = await ctx.loaders.orgs.locationById.load(id);
   if (!location) throw userError(UserErrorCode.NOT_FOUND, "Location not found.", ["id"]);
   await ctx.authz.require(location.organization.id, Permission.LOCATIONS_MANAGE, "Location");
   return location;
 }
 
-export async function createLocation(ctx: RequestContext, input: unknown): Promise<Location> {
-  const { organizationId, name, address } = parseInput(createSchema, input);
+export async function createLocation(ctx: ServiceContext, { organizationId, name, address }: CreateLocation): Promise<Location> {
   await ctx.authz.require(organizationId, Permission.LOCATIONS_MANAGE);
   return conflictOnDuplicate(
     () =>
-      ctx.em.transactional(async (em) => {
-        if (await em.count(Location, { organization: organizationId, name })) {
+      commitChange(ctx, async (tx, record) => {
+        if (await tx.count(Location, { organization: organizationId, name })) {
           throw userError(UserErrorCode.CONFLICT, DUPLICATE, ["name"]);
         }
-        const location = em.create(Location, { organization: organizationId, name, address: address ?? null, createdAt: new Date() });
-        recordAudit(em, ctx, {
+        const location = tx.create(Location, { organization: organizationId, name, address: address ?? null, createdAt: ctx.clock.now() });
+        record.change({
           action: AuditAction.LOCATION_CREATED,
           organizationId,
           targetType: "Location",
@@ -53,25 +46,24 @@ export async function createLocation(ctx: RequestContext, input: unknown): Promi
   );
 }
 
-export async function updateLocation(ctx: RequestContext, input: unknown): Promise<Location> {
-  const changes = parseInput(updateSchema, input);
+export async function updateLocation(ctx: ServiceContext, changes: UpdateLocation): Promise<Location> {
   const location = await manageableLocation(ctx, changes.id);
   const organizationId = location.organization.id;
   return conflictOnDuplicate(
     () =>
-      ctx.em.transactional(async (em) => {
+      commitChange(ctx, async (tx, record) => {
         if (
           changes.name &&
           changes.name !== location.name &&
-          (await em.count(Location, { organization: organizationId, name: changes.name }))
+          (await tx.count(Location, { organization: organizationId, name: changes.name }))
         ) {
           throw userError(UserErrorCode.CONFLICT, DUPLICATE, ["name"]);
         }
         const before = { name: location.name, address: location.address };
         if (changes.name) location.name = changes.name;
         if (changes.address !== undefined) location.address = changes.address || null;
-        em.persist(location);
-        recordAudit(em, ctx, {
+        tx.persist(location);
+        record.change({
           action: AuditAction.LOCATION_UPDATED,
           organizationId,
           targetType: "Location",
@@ -85,21 +77,19 @@ export async function updateLocation(ctx: RequestContext, input: unknown): Promi
   );
 }
 
-export async function deleteLocation(ctx: RequestContext, input: unknown): Promise<string> {
-  const { id } = parseInput(deleteSchema, input);
+/** Deletes a location; its keys go too, each with its own `key.deleted` record (which drops cached verifications). */
+export async function deleteLocation(ctx: ServiceContext, { id }: DeleteLocation): Promise<string> {
   const location = await manageableLocation(ctx, id);
-  const deletedKeys = await ctx.em.transactional(async (em) => {
-    const keyIds = await announceCascadedKeyDeletions(em, ctx, { locationId: id }, "location deleted");
-    await em.nativeDelete(Location, { id });
-    recordAudit(em, ctx, {
+  await commitChange(ctx, async (tx, record) => {
+    await announceCascadedKeyDeletions(tx, record, { locationId: id }, "location deleted");
+    await tx.nativeDelete(Location, { id });
+    record.change({
       action: AuditAction.LOCATION_DELETED,
       organizationId: location.organization.id,
       targetType: "Location",
       targetId: id,
       metadata: { name: location.name },
     });
-    return keyIds;
   });
-  for (const keyId of deletedKeys) ctx.services.keyVerifier.evict(keyId);
   return id;
 }

@@ -1,12 +1,41 @@
 import { Field, ID, InputType, Int } from "type-graphql";
+import { z } from "zod";
+import { globalIdOf, nameSchema } from "../graphql/validate";
+import { ValidatedBy } from "../graphql/validated-input";
 import { RevealPolicy } from "./organization-settings";
 
+export const createOrganizationSchema = z.object({ name: nameSchema });
+export type CreateOrganization = z.output<typeof createOrganizationSchema>;
+
+@ValidatedBy(createOrganizationSchema)
 @InputType()
 export class CreateOrganizationInput {
   @Field(() => String)
   name!: string;
 }
 
+const daysSchema = (max: number) => z.number().int().min(1, "must be at least 1 day").max(max, `must be at most ${max} days`);
+
+export const organizationSettingsSchema = z
+  .object({
+    apiAccessForNonAdmins: z.boolean().nullish(),
+    agreementVersion: z.number().int().min(1).max(1_000_000).nullish(),
+    revealPolicy: z.nativeEnum(RevealPolicy).nullish(),
+    inactivityDays: daysSchema(3650).nullish(),
+    expiryWarningDays: z
+      .array(daysSchema(365))
+      .min(1, "needs at least one threshold")
+      .max(10, "allows at most 10 thresholds")
+      .refine((days) => new Set(days).size === days.length, "must not repeat a threshold")
+      .transform((days) => [...days].sort((a, b) => b - a))
+      .nullish(),
+    maxKeyLifetimeDays: daysSchema(3650).nullish(),
+    requireKeyApproval: z.boolean().nullish(),
+  })
+  .strict();
+export type OrganizationSettingsChanges = z.output<typeof organizationSettingsSchema>;
+
+@ValidatedBy(organizationSettingsSchema)
 @InputType({ description: "Settings to change; omitted fields keep their value." })
 export class OrganizationSettingsInput {
   @Field(() => Boolean, { nullable: true })
@@ -31,6 +60,14 @@ export class OrganizationSettingsInput {
   requireKeyApproval?: boolean | null;
 }
 
+export const updateOrganizationSchema = z.object({
+  id: globalIdOf("Organization"),
+  name: nameSchema.nullish(),
+  settings: organizationSettingsSchema.nullish(),
+});
+export type UpdateOrganization = z.output<typeof updateOrganizationSchema>;
+
+@ValidatedBy(updateOrganizationSchema)
 @InputType()
 export class UpdateOrganizationInput {
   @Field(() => ID)
@@ -43,12 +80,26 @@ export class UpdateOrganizationInput {
   settings?: OrganizationSettingsInput | null;
 }
 
+export const deleteOrganizationSchema = z.object({ id: globalIdOf("Organization") });
+export type DeleteOrganization = z.output<typeof deleteOrganizationSchema>;
+
+@ValidatedBy(deleteOrganizationSchema)
 @InputType()
 export class DeleteOrganizationInput {
   @Field(() => ID)
   id!: string;
 }
 
+const addressSchema = z.string().trim().max(500, "must be at most 500 characters");
+
+export const createLocationSchema = z.object({
+  organizationId: globalIdOf("Organization"),
+  name: nameSchema,
+  address: addressSchema.nullish(),
+});
+export type CreateLocation = z.output<typeof createLocationSchema>;
+
+@ValidatedBy(createLocationSchema)
 @InputType()
 export class CreateLocationInput {
   @Field(() => ID)
@@ -61,6 +112,10 @@ export class CreateLocationInput {
   address?: string | null;
 }
 
+export const updateLocationSchema = z.object({ id: globalIdOf("Location"), name: nameSchema.nullish(), address: addressSchema.nullish() });
+export type UpdateLocation = z.output<typeof updateLocationSchema>;
+
+@ValidatedBy(updateLocationSchema)
 @InputType()
 export class UpdateLocationInput {
   @Field(() => ID)
@@ -73,6 +128,10 @@ export class UpdateLocationInput {
   address?: string | null;
 }
 
+export const deleteLocationSchema = z.object({ id: globalIdOf("Location") });
+export type DeleteLocation = z.output<typeof deleteLocationSchema>;
+
+@ValidatedBy(deleteLocationSchema)
 @InputType()
 export class DeleteLocationInput {
   @Field(() => ID)

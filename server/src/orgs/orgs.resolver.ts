@@ -4,11 +4,19 @@ import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { idOfType, toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Membership } from "../members/membership.entity";
 import { Role } from "../roles/role.entity";
 import { Location } from "./location.entity";
 import { Organization } from "./organization.entity";
-import { CreateOrganizationInput, DeleteOrganizationInput, UpdateOrganizationInput } from "./orgs.inputs";
+import {
+  CreateOrganizationInput,
+  createOrganizationSchema,
+  DeleteOrganizationInput,
+  deleteOrganizationSchema,
+  UpdateOrganizationInput,
+  updateOrganizationSchema,
+} from "./orgs.inputs";
 import { createOrganization, deleteOrganization, readableOrganization, updateOrganization } from "./orgs.service";
 
 const LocationConnection = Connection("Location", () => Location, "A page of an organisation's locations.");
@@ -60,7 +68,7 @@ export class OrganizationResolver {
   @Mutation(() => OrganizationPayload, { description: "Creates an organisation with the four built-in roles; you become its Owner." })
   createOrganization(@Arg("input", () => CreateOrganizationInput) input: CreateOrganizationInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => createOrganization(ctx, input),
+      () => createOrganization(ctx, parseInput(createOrganizationSchema, input)),
       (organization) => ({ organization }),
     );
   }
@@ -68,7 +76,7 @@ export class OrganizationResolver {
   @Mutation(() => OrganizationPayload, { description: "Renames an organisation or changes its settings. Needs `org:manage`." })
   updateOrganization(@Arg("input", () => UpdateOrganizationInput) input: UpdateOrganizationInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => updateOrganization(ctx, input),
+      () => updateOrganization(ctx, parseInput(updateOrganizationSchema, input)),
       (organization) => ({ organization }),
     );
   }
@@ -76,7 +84,7 @@ export class OrganizationResolver {
   @Mutation(() => DeleteOrganizationPayload, { description: "Deletes an organisation and everything in it. Needs `org:delete`." })
   deleteOrganization(@Arg("input", () => DeleteOrganizationInput) input: DeleteOrganizationInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => deleteOrganization(ctx, input),
+      () => deleteOrganization(ctx, parseInput(deleteOrganizationSchema, input)),
       (id) => ({ deletedOrganizationId: toGlobalId("Organization", id) }),
     );
   }

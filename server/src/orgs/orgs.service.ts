@@ -1,62 +1,34 @@
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
-import type { RequestContext } from "../graphql/context";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
 import { announceCascadedKeyDeletions } from "../keys/cascade-deletion";
 import { Membership } from "../members/membership.entity";
 import { BuiltInRole } from "../roles/built-in-roles";
 import { seedBuiltInRoles } from "../roles/roles.service";
 import { Organization } from "./organization.entity";
-import { RevealPolicy } from "./organization-settings";
-
-const settingsSchema = z
-  .object({
-    apiAccessForNonAdmins: z.boolean().nullish(),
-    agreementVersion: z.number().int().min(1).max(1_000_000).nullish(),
-    revealPolicy: z.nativeEnum(RevealPolicy).nullish(),
-    inactivityDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").nullish(),
-    expiryWarningDays: z
-      .array(z.number().int().min(1, "must be at least 1 day").max(365, "must be at most 365 days"))
-      .min(1, "needs at least one threshold")
-      .max(10, "allows at most 10 thresholds")
-      .refine((days) => new Set(days).size === days.length, "must not repeat a threshold")
-      .transform((days) => [...days].sort((a, b) => b - a))
-      .nullish(),
-    maxKeyLifetimeDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").nullish(),
-    requireKeyApproval: z.boolean().nullish(),
-  })
-  .strict();
+import type { OrganizationSettings } from "./organization-settings";
+import type { CreateOrganization, DeleteOrganization, OrganizationSettingsChanges, UpdateOrganization } from "./orgs.inputs";
 
 /** Settings where null is a value (no limit) rather than "leave as is". */
 const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays"]);
 
-const createSchema = z.object({ name: nameSchema });
-const updateSchema = z.object({ id: globalIdOf("Organization"), name: nameSchema.nullish(), settings: settingsSchema.nullish() });
-const deleteSchema = z.object({ id: globalIdOf("Organization") });
-
 /** The organisation, if the caller may read it; otherwise null, exactly as if it did not exist. */
-export async function readableOrganization(ctx: RequestContext, id: string): Promise<Organization | null> {
+export async function readableOrganization(ctx: ServiceContext, id: string): Promise<Organization | null> {
   if (!(await ctx.authz.can(id, Permission.ORG_READ))) return null;
   return ctx.loaders.orgs.byId.load(id);
 }
 
 /** Any signed-in user may found an organisation; they become its Owner. */
-export async function createOrganization(ctx: RequestContext, input: unknown): Promise<Organization> {
+export async function createOrganization(ctx: ServiceContext, { name }: CreateOrganization): Promise<Organization> {
   const actor = ctx.authz.requirePerson();
-  const { name } = parseInput(createSchema, input);
-  const organization = await ctx.em.transactional(async (em) => {
-    const organization = em.create(Organization, { name, createdAt: new Date() });
-    const roles = seedBuiltInRoles(em, organization);
-    em.create(Membership, {
-      user: actor.userId,
-      organization,
-      role: roles.get(BuiltInRole.OWNER)!,
-      createdAt: new Date(),
-    });
-    recordAudit(em, ctx, {
+  const organization = await commitChange(ctx, async (tx, record) => {
+    const organization = tx.create(Organization, { name, createdAt: ctx.clock.now() });
+    const owner = seedBuiltInRoles(tx, organization, ctx.clock).get(BuiltInRole.OWNER);
+    if (!owner) throw new Error("The built-in roles include no Owner role.");
+    tx.create(Membership, { user: actor.userId, organization, role: owner, createdAt: ctx.clock.now() });
+    record.change({
       action: AuditAction.ORGANIZATION_CREATED,
       organizationId: organization.id,
       targetType: "Organization",
@@ -69,8 +41,20 @@ export async function createOrganization(ctx: RequestContext, input: unknown): P
   return organization;
 }
 
-export async function updateOrganization(ctx: RequestContext, input: unknown): Promise<Organization> {
-  const { id, name, settings } = parseInput(updateSchema, input);
+/** Writes each given setting that differs into `settings`; returns what changed, from and to. */
+function applySettings(settings: OrganizationSettings, changes: OrganizationSettingsChanges | null | undefined) {
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  const writable = settings as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(changes ?? {})) {
+    if (value === undefined || (value === null && !NULLABLE_SETTINGS.has(field))) continue;
+    if (JSON.stringify(writable[field]) === JSON.stringify(value)) continue;
+    changed[`settings.${field}`] = { from: writable[field], to: value };
+    writable[field] = value;
+  }
+  return changed;
+}
+
+export async function updateOrganization(ctx: ServiceContext, { id, name, settings }: UpdateOrganization): Promise<Organization> {
   await ctx.authz.require(id, Permission.ORG_MANAGE);
   const organization = await ctx.loaders.orgs.byId.load(id);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["id"]);
@@ -81,22 +65,16 @@ export async function updateOrganization(ctx: RequestContext, input: unknown): P
       ["settings", "agreementVersion"],
     );
   }
-  return ctx.em.transactional(async (em) => {
+  return commitChange(ctx, async (tx, record) => {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (name && name !== organization.name) {
       changes.name = { from: organization.name, to: name };
       organization.name = name;
     }
-    for (const [field, value] of Object.entries(settings ?? {})) {
-      if (value === undefined || (value === null && !NULLABLE_SETTINGS.has(field))) continue;
-      const key = field as keyof typeof organization.settings;
-      if (JSON.stringify(organization.settings[key]) === JSON.stringify(value)) continue;
-      changes[`settings.${field}`] = { from: organization.settings[key], to: value };
-      (organization.settings as unknown as Record<string, unknown>)[key] = value;
-    }
-    em.persist(organization);
+    Object.assign(changes, applySettings(organization.settings, settings));
+    tx.persist(organization);
     if (Object.keys(changes).length) {
-      recordAudit(em, ctx, {
+      record.change({
         action: AuditAction.ORGANIZATION_UPDATED,
         organizationId: id,
         targetType: "Organization",
@@ -108,24 +86,24 @@ export async function updateOrganization(ctx: RequestContext, input: unknown): P
   });
 }
 
-/** Deletes the organisation with its locations, roles and memberships. The audit log keeps its history. */
-export async function deleteOrganization(ctx: RequestContext, input: unknown): Promise<string> {
-  const { id } = parseInput(deleteSchema, input);
+/**
+ * Deletes the organisation with its locations, roles and memberships; its keys go too, each with its
+ * own `key.deleted` record (which drops cached verifications). The audit log keeps its history.
+ */
+export async function deleteOrganization(ctx: ServiceContext, { id }: DeleteOrganization): Promise<string> {
   await ctx.authz.require(id, Permission.ORG_DELETE);
   const organization = await ctx.loaders.orgs.byId.load(id);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["id"]);
-  const deletedKeys = await ctx.em.transactional(async (em) => {
-    const keyIds = await announceCascadedKeyDeletions(em, ctx, { organizationId: id }, "organization deleted");
-    await em.nativeDelete(Organization, { id });
-    recordAudit(em, ctx, {
+  await commitChange(ctx, async (tx, record) => {
+    await announceCascadedKeyDeletions(tx, record, { organizationId: id }, "organization deleted");
+    await tx.nativeDelete(Organization, { id });
+    record.change({
       action: AuditAction.ORGANIZATION_DELETED,
       organizationId: id,
       targetType: "Organization",
       targetId: id,
       metadata: { name: organization.name },
     });
-    return keyIds;
   });
-  for (const keyId of deletedKeys) ctx.services.keyVerifier.evict(keyId);
   return id;
 }

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { createOrganization, graphql, graphqlData, signUp } from "../../../test/support/graphql-client";
+import { graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
-import { rowCounts } from "../../../test/support/sql";
+import { rowCounts, sql } from "../../../test/support/sql";
+import { jobOrigin, serviceContext } from "../core/service-context";
+import { fromGlobalId } from "../graphql/global-id";
+import { createLocation } from "./locations.service";
 
 const UPDATE_ORG = `mutation($input: UpdateOrganizationInput!) {
   updateOrganization(input: $input) {
@@ -13,6 +17,14 @@ const UPDATE_ORG = `mutation($input: UpdateOrganizationInput!) {
 const CREATE_LOCATION = `mutation($input: CreateLocationInput!) {
   createLocation(input: $input) { location { id name address organization { id } } userErrors { field message code } }
 }`;
+
+interface LocationPage {
+  totalCount: number;
+  nodes: { name: string }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const databaseId = (globalId: string) => fromGlobalId(globalId)?.id ?? "";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -151,6 +163,66 @@ describe("organisations", () => {
     );
     expect(after).toEqual({ organization: null, viewer: { memberships: [] } });
   });
+
+  it("takes its keys with it, each announced as key.deleted and refused at once", async () => {
+    const team = await keyTeam(server, "Closing Dealer");
+    const { key, secret } = await team.createKey();
+    const viewer = (credential: string) => graphqlWithHeaders(server, `{ viewer { email } }`, { authorization: `Bearer ${credential}` });
+    expect((await viewer(secret)).status).toBe(200);
+    const { deleteOrganization } = await graphqlData(
+      server,
+      `mutation($input: DeleteOrganizationInput!) { deleteOrganization(input: $input) { userErrors { code } } }`,
+      { input: { id: team.organization.id } },
+      team.owner.token,
+    );
+    expect(deleteOrganization.userErrors).toEqual([]);
+    // Refused by this very instance straight away: its cached verification went with the commit.
+    expect((await viewer(secret)).status).toBe(401);
+    const keyId = databaseId(key.id);
+    const audited = await sql(
+      server.databaseUrl,
+      "select action, metadata->>'reason' as reason from audit_entries where target_id = $1 order by occurred_at",
+      [keyId],
+    );
+    expect(audited).toEqual([
+      { action: "key.created", reason: null },
+      { action: "key.deleted", reason: "organization deleted" },
+    ]);
+    const deletions = await sql(
+      server.databaseUrl,
+      "select payload->>'reason' as reason from domain_events where subject_id = $1 and type = 'key.deleted'",
+      [keyId],
+    );
+    expect(deletions).toEqual([{ reason: "organization deleted" }]);
+  });
+});
+
+describe("services called without a request", () => {
+  it("record the job's origin and the time of the clock they are given", async () => {
+    const owner = await signUp(server, "Scripted Owner");
+    const organization = await createOrganization(server, owner.token, "Scripted Dealer");
+    const { viewer } = await graphqlData(server, "{ viewer { id } }", {}, owner.token);
+    const now = new Date("2030-01-02T03:04:05.000Z");
+    const ctx = serviceContext(server.database.orm.em, {
+      actor: { userId: databaseId(viewer.id), sessionId: null },
+      origin: jobOrigin("location-import"),
+      clock: { now: () => now },
+    });
+    const location = await createLocation(ctx, { organizationId: databaseId(organization.id), name: "Imported", address: null });
+    expect(location.createdAt).toEqual(now);
+    const [entry] = await sql(
+      server.databaseUrl,
+      "select action, request_id, ip_address, occurred_at, actor_user_id from audit_entries where target_id = $1",
+      [location.id],
+    );
+    expect(entry).toEqual({
+      action: "location.created",
+      request_id: "location-import",
+      ip_address: null,
+      occurred_at: now,
+      actor_user_id: databaseId(viewer.id),
+    });
+  });
 });
 
 describe("locations", () => {
@@ -240,7 +312,12 @@ describe("locations", () => {
     const names: string[] = [];
     let after: string | null = null;
     for (let pages = 0; pages < 5; pages++) {
-      const data: any = await graphqlData(server, PAGE, { id: organization.id, after }, owner.token);
+      const data: { organization: { locations: LocationPage } } = await graphqlData(
+        server,
+        PAGE,
+        { id: organization.id, after },
+        owner.token,
+      );
       const { locations } = data.organization;
       expect(locations.totalCount).toBe(5);
       names.push(...locations.nodes.map((node: { name: string }) => node.name));

@@ -1,47 +1,13 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from "type-graphql";
-import { Permission } from "../auth/permission";
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { loadOrFail } from "../graphql/by-id-loader";
 import type { RequestContext } from "../graphql/context";
 import { toGlobalId } from "../graphql/global-id";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Organization } from "../orgs/organization.entity";
 import { Role } from "./role.entity";
+import { CreateRoleInput, createRoleSchema, DeleteRoleInput, deleteRoleSchema, UpdateRoleInput, updateRoleSchema } from "./roles.inputs";
 import { createRole, deleteRole, updateRole } from "./roles.service";
-
-@InputType({ description: "A custom role. `ORG_READ` is always included." })
-class CreateRoleInput {
-  @Field(() => ID)
-  organizationId!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => [Permission])
-  permissions!: Permission[];
-}
-
-@InputType({ description: "Changes to a custom role; omitted fields keep their value." })
-class UpdateRoleInput {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String, { nullable: true })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true })
-  description?: string | null;
-
-  @Field(() => [Permission], { nullable: true })
-  permissions?: Permission[] | null;
-}
-
-@InputType()
-class DeleteRoleInput {
-  @Field(() => ID)
-  id!: string;
-}
 
 const RolePayload = MutationPayload("RolePayload", "role", () => Role, "The role created or changed.");
 const DeleteRolePayload = MutationPayload("DeleteRolePayload", "deletedRoleId", () => ID, "The ID of the deleted role.");
@@ -50,13 +16,13 @@ const DeleteRolePayload = MutationPayload("DeleteRolePayload", "deletedRoleId", 
 export class RoleResolver {
   @FieldResolver(() => Organization)
   organization(@Root() role: Role, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.orgs.byId.load(role.organization.id);
+    return loadOrFail(ctx.loaders.orgs.byId, role.organization.id);
   }
 
   @Mutation(() => RolePayload, { description: "Creates a custom role from the permission catalogue. Needs `roles:manage`." })
   createRole(@Arg("input", () => CreateRoleInput) input: CreateRoleInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => createRole(ctx, input),
+      () => createRole(ctx, parseInput(createRoleSchema, input)),
       (role) => ({ role }),
     );
   }
@@ -64,7 +30,7 @@ export class RoleResolver {
   @Mutation(() => RolePayload, { description: "Changes a custom role; members holding it gain or lose permissions at once." })
   updateRole(@Arg("input", () => UpdateRoleInput) input: UpdateRoleInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => updateRole(ctx, input),
+      () => updateRole(ctx, parseInput(updateRoleSchema, input)),
       (role) => ({ role }),
     );
   }
@@ -72,7 +38,7 @@ export class RoleResolver {
   @Mutation(() => DeleteRolePayload, { description: "Deletes a custom role that no member holds." })
   deleteRole(@Arg("input", () => DeleteRoleInput) input: DeleteRoleInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => deleteRole(ctx, input),
+      () => deleteRole(ctx, parseInput(deleteRoleSchema, input)),
       (id) => ({ deletedRoleId: toGlobalId("Role", id) }),
     );
   }

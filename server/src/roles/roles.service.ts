@@ -1,42 +1,21 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
+import { type Clock, systemClock } from "../core/clock";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
-import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
 import { Membership } from "../members/membership.entity";
 import type { Organization } from "../orgs/organization.entity";
-import { BUILT_IN_ROLES, BuiltInRole } from "./built-in-roles";
+import { BUILT_IN_ROLES, type BuiltInRole } from "./built-in-roles";
 import { Role } from "./role.entity";
-
-const permissionsSchema = z
-  .array(z.nativeEnum(Permission))
-  .max(Object.keys(Permission).length)
-  .transform((permissions) => [...new Set([Permission.ORG_READ, ...permissions])]);
-
-const createSchema = z.object({
-  organizationId: globalIdOf("Organization"),
-  name: nameSchema,
-  description: z.string().trim().max(500).nullish(),
-  permissions: permissionsSchema,
-});
-
-const updateSchema = z.object({
-  id: globalIdOf("Role"),
-  name: nameSchema.nullish(),
-  description: z.string().trim().max(500).nullish(),
-  permissions: permissionsSchema.nullish(),
-});
-
-const deleteSchema = z.object({ id: globalIdOf("Role") });
+import type { CreateRole, DeleteRole, UpdateRole } from "./roles.inputs";
 
 const DUPLICATE = "This organization already has a role with that name.";
 
 /** The four built-in roles of a new organisation, created in the organisation's own transaction. */
-export function seedBuiltInRoles(em: EntityManager, organization: Organization): Map<BuiltInRole, Role> {
+export function seedBuiltInRoles(em: EntityManager, organization: Organization, clock: Clock = systemClock): Map<BuiltInRole, Role> {
   return new Map(
     BUILT_IN_ROLES.map((spec) => [
       spec.kind,
@@ -46,7 +25,7 @@ export function seedBuiltInRoles(em: EntityManager, organization: Organization):
         description: spec.description,
         builtIn: spec.kind,
         permissions: [...spec.permissions],
-        createdAt: new Date(),
+        createdAt: clock.now(),
       }),
     ]),
   );
@@ -56,7 +35,7 @@ export function seedBuiltInRoles(em: EntityManager, organization: Organization):
  * No one hands out more than they hold: a role may only contain permissions the acting member has,
  * which is what keeps an Admin from minting an Owner-equivalent role.
  */
-export async function requireHeldPermissions(ctx: RequestContext, organizationId: string, wanted: readonly Permission[]) {
+export async function requireHeldPermissions(ctx: ServiceContext, organizationId: string, wanted: readonly Permission[]) {
   const missing = await ctx.authz.permissionsBeyond(organizationId, wanted);
   if (missing.length) {
     throw userError(UserErrorCode.FORBIDDEN, `You cannot grant permissions you do not hold yourself: ${missing.join(", ")}.`, [
@@ -66,7 +45,7 @@ export async function requireHeldPermissions(ctx: RequestContext, organizationId
 }
 
 /** Loads a role the caller may manage, or fails as not found / forbidden. */
-async function manageableRole(ctx: RequestContext, id: string): Promise<Role> {
+async function manageableRole(ctx: ServiceContext, id: string): Promise<Role> {
   const role = await ctx.loaders.roles.byId.load(id);
   if (!role) throw userError(UserErrorCode.NOT_FOUND, "Role not found.", ["id"]);
   await ctx.authz.require(role.organization.id, Permission.ROLES_MANAGE, "Role");
@@ -79,7 +58,7 @@ async function manageableRole(ctx: RequestContext, id: string): Promise<Role> {
  * holds it, since its holders are members they may not manage; and then only to narrow it to
  * permissions they hold, so that no change leaves a role above its author.
  */
-async function requireMayManageRole(ctx: RequestContext, role: Role, newPermissions: readonly Permission[] | null) {
+async function requireMayManageRole(ctx: ServiceContext, role: Role, newPermissions: readonly Permission[] | null) {
   const beyond = await ctx.authz.permissionsBeyond(role.organization.id, role.permissions);
   if (!beyond.length) return;
   if (await ctx.em.count(Membership, { role: role.id })) {
@@ -98,25 +77,24 @@ async function requireMayManageRole(ctx: RequestContext, role: Role, newPermissi
   }
 }
 
-export async function createRole(ctx: RequestContext, input: unknown): Promise<Role> {
-  const { organizationId, name, description, permissions } = parseInput(createSchema, input);
+export async function createRole(ctx: ServiceContext, { organizationId, name, description, permissions }: CreateRole): Promise<Role> {
   await ctx.authz.require(organizationId, Permission.ROLES_MANAGE);
   await requireHeldPermissions(ctx, organizationId, permissions);
   return conflictOnDuplicate(
     () =>
-      ctx.em.transactional(async (em) => {
-        if (await em.count(Role, { organization: organizationId, name })) {
+      commitChange(ctx, async (tx, record) => {
+        if (await tx.count(Role, { organization: organizationId, name })) {
           throw userError(UserErrorCode.CONFLICT, DUPLICATE, ["name"]);
         }
-        const role = em.create(Role, {
+        const role = tx.create(Role, {
           organization: organizationId,
           name,
           description: description ?? null,
           builtIn: null,
           permissions,
-          createdAt: new Date(),
+          createdAt: ctx.clock.now(),
         });
-        recordAudit(em, ctx, {
+        record.change({
           action: AuditAction.ROLE_CREATED,
           organizationId,
           targetType: "Role",
@@ -130,24 +108,23 @@ export async function createRole(ctx: RequestContext, input: unknown): Promise<R
   );
 }
 
-export async function updateRole(ctx: RequestContext, input: unknown): Promise<Role> {
-  const changes = parseInput(updateSchema, input);
+export async function updateRole(ctx: ServiceContext, changes: UpdateRole): Promise<Role> {
   const role = await manageableRole(ctx, changes.id);
   const organizationId = role.organization.id;
   await requireMayManageRole(ctx, role, changes.permissions ?? null);
   if (changes.permissions) await requireHeldPermissions(ctx, organizationId, changes.permissions);
   return conflictOnDuplicate(
     () =>
-      ctx.em.transactional(async (em) => {
-        if (changes.name && changes.name !== role.name && (await em.count(Role, { organization: organizationId, name: changes.name }))) {
+      commitChange(ctx, async (tx, record) => {
+        if (changes.name && changes.name !== role.name && (await tx.count(Role, { organization: organizationId, name: changes.name }))) {
           throw userError(UserErrorCode.CONFLICT, DUPLICATE, ["name"]);
         }
         const before = { name: role.name, description: role.description, permissions: role.permissions };
         if (changes.name) role.name = changes.name;
         if (changes.description !== undefined) role.description = changes.description ?? null;
         if (changes.permissions) role.permissions = changes.permissions;
-        em.persist(role);
-        recordAudit(em, ctx, {
+        tx.persist(role);
+        record.change({
           action: AuditAction.ROLE_UPDATED,
           organizationId,
           targetType: "Role",
@@ -161,17 +138,16 @@ export async function updateRole(ctx: RequestContext, input: unknown): Promise<R
   );
 }
 
-export async function deleteRole(ctx: RequestContext, input: unknown): Promise<string> {
-  const { id } = parseInput(deleteSchema, input);
+export async function deleteRole(ctx: ServiceContext, { id }: DeleteRole): Promise<string> {
   const role = await manageableRole(ctx, id);
   await requireMayManageRole(ctx, role, []);
-  return ctx.em.transactional(async (em) => {
-    const holders = await em.count(Membership, { role: role.id });
+  return commitChange(ctx, async (tx, record) => {
+    const holders = await tx.count(Membership, { role: role.id });
     if (holders) {
       throw userError(UserErrorCode.ROLE_IN_USE, `${holders} member(s) hold this role; give them another role first.`, ["id"]);
     }
-    await em.nativeDelete(Role, { id: role.id });
-    recordAudit(em, ctx, {
+    await tx.nativeDelete(Role, { id: role.id });
+    record.change({
       action: AuditAction.ROLE_DELETED,
       organizationId: role.organization.id,
       targetType: "Role",

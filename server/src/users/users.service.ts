@@ -1,5 +1,5 @@
 import { Permission } from "../auth/permission";
-import type { RequestContext } from "../graphql/context";
+import type { ServiceContext } from "../core/service-context";
 import type { Membership } from "../members/membership.entity";
 
 /** The longest `User.memberships` list; the query cost counts it as this long. */
@@ -9,7 +9,7 @@ export const MAX_MEMBERSHIPS_LISTED = 100;
  * Another member's memberships would reveal which other organisations they belong to; show only
  * those in organisations the viewer can read too.
  */
-export async function visibleMembershipsOf(ctx: RequestContext, userId: string): Promise<Membership[]> {
+export async function visibleMembershipsOf(ctx: ServiceContext, userId: string): Promise<Membership[]> {
   const memberships = await ctx.loaders.members.ofUser.load(userId);
   // A key sees only its own organisation, even among its mapped user's memberships.
   if (userId === ctx.actor?.userId && !ctx.actor.key) return memberships.slice(0, MAX_MEMBERSHIPS_LISTED);
