@@ -2,6 +2,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
+import { recordChange } from "../core/record-change";
 import { conflictOnDuplicate } from "../db/errors";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
@@ -89,7 +90,7 @@ export async function deleteLocation(ctx: RequestContext, input: unknown): Promi
   const { id } = parseInput(deleteSchema, input);
   const location = await manageableLocation(ctx, id);
   const deletedKeys = await ctx.em.transactional(async (em) => {
-    const keyIds = await announceCascadedKeyDeletions(em, ctx, { locationId: id }, "location deleted");
+    const keyIds = await announceCascadedKeyDeletions(em, { change: (change) => recordChange(em, ctx, change) }, { locationId: id }, "location deleted");
     await em.nativeDelete(Location, { id });
     recordAudit(em, ctx, {
       action: AuditAction.LOCATION_DELETED,

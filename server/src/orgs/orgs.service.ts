@@ -2,6 +2,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
+import { recordChange } from "../core/record-change";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
@@ -115,7 +116,7 @@ export async function deleteOrganization(ctx: RequestContext, input: unknown): P
   const organization = await ctx.loaders.orgs.byId.load(id);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["id"]);
   const deletedKeys = await ctx.em.transactional(async (em) => {
-    const keyIds = await announceCascadedKeyDeletions(em, ctx, { organizationId: id }, "organization deleted");
+    const keyIds = await announceCascadedKeyDeletions(em, { change: (change) => recordChange(em, ctx, change) }, { organizationId: id }, "organization deleted");
     await em.nativeDelete(Organization, { id });
     recordAudit(em, ctx, {
       action: AuditAction.ORGANIZATION_DELETED,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
+import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, userError } from "../graphql/errors";
@@ -56,7 +57,7 @@ export function seedBuiltInRoles(em: EntityManager, organization: Organization):
  * No one hands out more than they hold: a role may only contain permissions the acting member has,
  * which is what keeps an Admin from minting an Owner-equivalent role.
  */
-export async function requireHeldPermissions(ctx: RequestContext, organizationId: string, wanted: readonly Permission[]) {
+export async function requireHeldPermissions(ctx: ServiceContext, organizationId: string, wanted: readonly Permission[]) {
   const missing = await ctx.authz.permissionsBeyond(organizationId, wanted);
   if (missing.length) {
     throw userError(UserErrorCode.FORBIDDEN, `You cannot grant permissions you do not hold yourself: ${missing.join(", ")}.`, [
