@@ -8,7 +8,11 @@ import { AgreementAcceptance } from "./agreement-acceptance.entity";
 import type { AcceptApiAgreement } from "./keys.inputs";
 
 /** The version of the organisation's API agreement the user last accepted, or null. */
-export async function acceptedAgreementVersion(ctx: Pick<ServiceContext, "em">, userId: string, organizationId: string): Promise<number | null> {
+export async function acceptedAgreementVersion(
+  ctx: Pick<ServiceContext, "em">,
+  userId: string,
+  organizationId: string,
+): Promise<number | null> {
   const latest = await ctx.em.findOne(
     AgreementAcceptance,
     { user: userId, organization: organizationId },

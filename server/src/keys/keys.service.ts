@@ -10,8 +10,8 @@ import { User } from "../users/user.entity";
 import { requireCurrentAgreement } from "./agreement.service";
 import { ApiKey } from "./api-key.entity";
 import { manageableKey } from "./key-access";
-import { KeyState } from "./key-enums";
 import type { KeyCrypto } from "./key-crypto";
+import { KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
 import { issueSecret, publicIdFor } from "./key-issuance";
 import { changeKey } from "./key-lifecycle.service";
@@ -121,7 +121,8 @@ export async function updateKey(ctx: ServiceContext, changes: UpdateKey): Promis
     await requireHeldPermissions(ctx, organizationId, scopes);
     await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
   }
-  const expiresAt = changes.expiresAt === undefined ? key.expiresAt : expiryWithinPolicy(changes.expiresAt, organization.settings, ctx.clock.now());
+  const expiresAt =
+    changes.expiresAt === undefined ? key.expiresAt : expiryWithinPolicy(changes.expiresAt, organization.settings, ctx.clock.now());
 
   return changeKey(ctx, key, async (em, record) => {
     const before = {

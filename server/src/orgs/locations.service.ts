@@ -90,7 +90,12 @@ export async function deleteLocation(ctx: RequestContext, input: unknown): Promi
   const { id } = parseInput(deleteSchema, input);
   const location = await manageableLocation(ctx, id);
   const deletedKeys = await ctx.em.transactional(async (em) => {
-    const keyIds = await announceCascadedKeyDeletions(em, { change: (change) => recordChange(em, ctx, change) }, { locationId: id }, "location deleted");
+    const keyIds = await announceCascadedKeyDeletions(
+      em,
+      { change: (change) => recordChange(em, ctx, change) },
+      { locationId: id },
+      "location deleted",
+    );
     await em.nativeDelete(Location, { id });
     recordAudit(em, ctx, {
       action: AuditAction.LOCATION_DELETED,

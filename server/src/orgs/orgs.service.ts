@@ -116,7 +116,12 @@ export async function deleteOrganization(ctx: RequestContext, input: unknown): P
   const organization = await ctx.loaders.orgs.byId.load(id);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["id"]);
   const deletedKeys = await ctx.em.transactional(async (em) => {
-    const keyIds = await announceCascadedKeyDeletions(em, { change: (change) => recordChange(em, ctx, change) }, { organizationId: id }, "organization deleted");
+    const keyIds = await announceCascadedKeyDeletions(
+      em,
+      { change: (change) => recordChange(em, ctx, change) },
+      { organizationId: id },
+      "organization deleted",
+    );
     await em.nativeDelete(Organization, { id });
     recordAudit(em, ctx, {
       action: AuditAction.ORGANIZATION_DELETED,
