@@ -39,9 +39,11 @@ export async function recordFailure(
     await insertAttempt(tx, attempt);
     const attempts = message.attempt_count + 1;
     const disabled = endpoint.status === WebhookEndpointStatus.DISABLED;
-    const retry = !gone && !disabled && attempts <= config.retryScheduleMs.length;
+    // The schedule has a delay for each retry; past its end, retries have run out.
+    const scheduledMs = config.retryScheduleMs[attempts - 1];
+    const retry = !gone && !disabled && scheduledMs !== undefined;
     const now = ctx.clock.now();
-    const nextAttemptAt = retry ? new Date(now.getTime() + retryDelay(config.retryScheduleMs[attempts - 1], result.retryAfterMs)) : null;
+    const nextAttemptAt = retry ? new Date(now.getTime() + retryDelay(scheduledMs, result.retryAfterMs)) : null;
     const status = retry ? WebhookMessageStatus.PENDING : disabled ? WebhookMessageStatus.CANCELLED : WebhookMessageStatus.FAILED;
     const settled = await settleFailure(tx, message, { status, attempts, nextAttemptAt });
     if (!settled || disabled) return;
