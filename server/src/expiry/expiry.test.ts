@@ -62,7 +62,13 @@ describe("expiry warnings", () => {
     );
     expect(node.state).toBe("EXPIRED");
     const [entry] = (await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_EXPIRED"] })).nodes;
-    expect(entry).toMatchObject({ targetId: key.id, actor: null });
+    // Recorded as the job, at the time its clock gave.
+    expect(entry).toMatchObject({
+      targetId: key.id,
+      actor: null,
+      requestId: "expiry-sweep",
+      occurredAt: new Date(start + 20.1 * DAY).toISOString(),
+    });
   });
 
   it("announces only the tightest threshold when several come due at once", async () => {
