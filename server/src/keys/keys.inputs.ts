@@ -30,8 +30,14 @@ export class KeyContactInput {
   phone!: string;
 }
 
-const scopesSchema = z.array(z.nativeEnum(Permission)).max(Object.keys(Permission).length);
-const allowedCidrsSchema = z.array(cidrSchema).max(50);
+/** The settings a key is created with and that an update may change, each optional in both. */
+const keySettingsShape = {
+  mappedUserId: globalIdOf("User").nullish(),
+  scopes: z.array(z.nativeEnum(Permission)).max(Object.keys(Permission).length).nullish(),
+  contact: keyContactSchema.nullish(),
+  expiresAt: z.date().nullish(),
+  allowedCidrs: z.array(cidrSchema).max(50).nullish(),
+};
 
 export const createKeySchema = z.object({
   organizationId: globalIdOf("Organization"),
@@ -39,11 +45,7 @@ export const createKeySchema = z.object({
   name: nameSchema,
   kind: z.nativeEnum(KeyKind),
   personal: z.boolean().nullish(),
-  mappedUserId: globalIdOf("User").nullish(),
-  scopes: scopesSchema.nullish(),
-  contact: keyContactSchema.nullish(),
-  expiresAt: z.date().nullish(),
-  allowedCidrs: allowedCidrsSchema.nullish(),
+  ...keySettingsShape,
 });
 export type CreateKey = z.output<typeof createKeySchema>;
 
@@ -81,15 +83,7 @@ export class CreateKeyInput {
   allowedCidrs?: string[] | null;
 }
 
-export const updateKeySchema = z.object({
-  id: globalIdOf("ApiKey"),
-  name: nameSchema.nullish(),
-  mappedUserId: globalIdOf("User").nullish(),
-  scopes: scopesSchema.nullish(),
-  contact: keyContactSchema.nullish(),
-  expiresAt: z.date().nullish(),
-  allowedCidrs: allowedCidrsSchema.nullish(),
-});
+export const updateKeySchema = z.object({ id: globalIdOf("ApiKey"), name: nameSchema.nullish(), ...keySettingsShape });
 export type UpdateKey = z.output<typeof updateKeySchema>;
 
 @ValidatedBy(updateKeySchema)
