@@ -22,13 +22,15 @@ export const WEBHOOK_DELIVERY_ORIGIN = jobOrigin("webhook-delivery");
  * the rest happens only while the claim holds, and nothing is retried for a disabled endpoint.
  */
 export async function recordFailure(
-  ctx: Pick<ServiceContext, "em" | "actor" | "origin" | "clock">,
+  ctx: Pick<ServiceContext, "em" | "origin" | "clock">,
   config: WebhookConfig,
   message: ClaimedMessage,
   result: SendResult,
   attempt: AttemptRow,
 ) {
   const gone = result.status === GONE;
+  // The job acts as nobody: what it changes is recorded under its origin, with no actor.
+  const job = { actor: null, origin: ctx.origin, clock: ctx.clock };
   await ctx.em.transactional(async (tx) => {
     // Locking the endpoint serialises this with pausing, disabling and deleting it.
     const [endpoint] = await tx.execute<Array<{ status: WebhookEndpointStatus }>>(
@@ -50,7 +52,7 @@ export async function recordFailure(
     if (retry) await enqueueDeliveries(tx, [message.id], nextAttemptAt);
     // News of failed webhook.* messages would itself fail at the other failing endpoints, and so on.
     else if (!gone && !message.type.startsWith("webhook.")) {
-      recordEvent(tx, ctx, {
+      recordEvent(tx, job, {
         type: EventType.WEBHOOK_ATTEMPT_EXHAUSTED,
         organizationId: message.organization_id,
         subjectId: message.endpoint_id,
@@ -66,9 +68,9 @@ export async function recordFailure(
     if (!message.failing_since) {
       await tx.execute("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null", [now, message.endpoint_id]);
     }
-    if (gone) await disableEndpoint(tx, ctx, message.endpoint_id, "The endpoint answered 410 Gone.");
+    if (gone) await disableEndpoint(tx, job, message.endpoint_id, "The endpoint answered 410 Gone.");
     else if (now.getTime() - failingSince.getTime() >= config.disableAfterMs) {
-      await disableEndpoint(tx, ctx, message.endpoint_id, `Every delivery failed since ${failingSince.toISOString()}.`);
+      await disableEndpoint(tx, job, message.endpoint_id, `Every delivery failed since ${failingSince.toISOString()}.`);
     }
   });
 }
