@@ -2,8 +2,9 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../server/src/core/clock";
 import { openOrm } from "../../server/src/db/orm";
-import { sweepKeyDeadlines } from "../../server/src/expiry/expiry-sweep";
+import { EXPIRY_SWEEP_ORIGIN, sweepKeyDeadlines } from "../../server/src/expiry/expiry-sweep";
 import { auditLog } from "../support/audit";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
 import { graphql, graphqlData } from "../support/graphql-client";
@@ -188,7 +189,7 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     // The scheduler is off in tests; run its sweep now, as server/src/expiry/expiry.test.ts does.
     const orm = await openOrm(server.databaseUrl, { logger: () => undefined });
     try {
-      await sweepKeyDeadlines(orm.em.fork(), new Date());
+      await sweepKeyDeadlines({ em: orm.em.fork(), origin: EXPIRY_SWEEP_ORIGIN, clock: systemClock });
     } finally {
       await orm.close(true);
     }

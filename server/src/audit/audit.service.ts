@@ -1,44 +1,9 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
 import { Permission } from "../auth/permission";
 import type { ServiceContext } from "../core/service-context";
 import type { PageRequest } from "../graphql/connection";
 import { findPage } from "../graphql/paged-query";
 import type { AuditAction } from "./audit-action";
 import { AuditEntry } from "./audit-entry.entity";
-
-export interface AuditRecord {
-  action: AuditAction;
-  organizationId: string | null;
-  targetType: string;
-  targetId: string;
-  reason?: string | null;
-  metadata?: Record<string, unknown>;
-  /** Overrides the request's actor, e.g. on sign-up where the actor is the new user. */
-  actorUserId?: string | null;
-}
-
-/**
- * Adds an entry to the audit log through `em`, which should be the transaction of the change it
- * records: the entry and the change commit together or not at all.
- */
-export function recordAudit(em: EntityManager, ctx: Pick<ServiceContext, "actor" | "origin">, record: AuditRecord): void {
-  em.persist(
-    em.create(AuditEntry, {
-      action: record.action,
-      organizationId: record.organizationId,
-      targetType: record.targetType,
-      targetId: record.targetId,
-      reason: record.reason ?? null,
-      metadata: record.metadata ?? {},
-      actorUserId: record.actorUserId !== undefined ? record.actorUserId : (ctx.actor?.userId ?? null),
-      actorKeyId: ctx.actor?.key?.keyId ?? null,
-      ipAddress: ctx.origin.ipAddress,
-      userAgent: ctx.origin.userAgent,
-      requestId: ctx.origin.requestId,
-      occurredAt: new Date(),
-    }),
-  );
-}
 
 export interface AuditFilter {
   targetId?: string | null;

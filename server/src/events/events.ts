@@ -1,6 +1,3 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
-import { DomainEvent } from "./domain-event.entity";
-
 /** Every domain event type. Consumers (webhooks, subscriptions, caches) match on these strings. */
 export enum EventType {
   KEY_CREATED = "key.created",
@@ -41,19 +38,4 @@ const KEY_INVALIDATING_EVENTS: ReadonlySet<string> = new Set([
  */
 export function invalidatesKey(type: string): boolean {
   return KEY_INVALIDATING_EVENTS.has(type);
-}
-
-export interface EventRecord {
-  type: EventType;
-  organizationId: string | null;
-  subjectId: string | null;
-  /** What consumers need to act; never a secret. */
-  payload: Record<string, unknown>;
-}
-
-/** Writes an event to the outbox through `em`, which must be the transaction of the change it announces. */
-export function publishEvent(em: EntityManager, event: EventRecord): DomainEvent {
-  const row = em.create(DomainEvent, { ...event, occurredAt: new Date() });
-  em.persist(row);
-  return row;
 }

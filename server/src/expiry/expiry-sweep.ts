@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
-import { EventType, publishEvent } from "../events/events";
+import { recordChange, recordEvent } from "../core/record-change";
+import { jobOrigin, type ServiceContext } from "../core/service-context";
+import { EventType } from "../events/events";
 import { ApiKey } from "../keys/api-key.entity";
 import { KeyState } from "../keys/key-enums";
 import { keyEventPayload } from "../keys/key-events";
@@ -20,18 +21,23 @@ export interface SweepResult {
   deleted: number;
 }
 
-const SYSTEM = { actor: null, origin: { requestId: "expiry-sweep", ipAddress: null, userAgent: null } };
+/** Where the sweep's changes come from, in the audit log: the job, with no client. */
+export const EXPIRY_SWEEP_ORIGIN = jobOrigin("expiry-sweep");
+
+/**
+ * What the sweep needs: the database, the origin its changes are recorded under, and the clock that
+ * says what "now" is (a test passes one to move time on). It acts as nobody: no actor.
+ */
+export type SweepContext = Pick<ServiceContext, "em" | "origin" | "clock">;
+
+/** The context changes are recorded with: the sweep's own, with no actor. */
+type JobContext = Pick<ServiceContext, "actor" | "origin" | "clock">;
 
 /** Loads keys for event payloads, in the sweep's transaction. */
 function keysById(em: EntityManager, ids: string[]) {
   return em.find(ApiKey, { id: { $in: ids } }).then((keys) => new Map(keys.map((key) => [key.id, key])));
 }
 
-/**
- * Records the warnings that have come due for one clock, in one statement: candidates come from an
- * index range (expiry, or the inactivity expression index), the unique index on key_warnings keeps
- * each warning to exactly one, and only the tightest newly due threshold of a key is announced.
- */
 /**
  * The keys (and thresholds) whose warning on one clock is due and not yet given, at most `:batch`.
  * Every condition on a key column is written so that an index can serve it (sargable): the expiry
@@ -94,11 +100,16 @@ export const DELETABLE_SQL = unusedSince("DISABLED", DELETE_AFTER_DISABLED_DAYS)
 export async function warningHorizon(em: EntityManager): Promise<number> {
   const [row] = await em
     .getConnection()
-    .execute("select coalesce(max(d), 0)::int as horizon from organizations, unnest(expiry_warning_days) d");
-  return Number(row.horizon);
+    .execute<Array<{ horizon: number }>>("select coalesce(max(d), 0)::int as horizon from organizations, unnest(expiry_warning_days) d");
+  return Number(row?.horizon ?? 0);
 }
 
-async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<number> {
+/**
+ * Records the warnings that have come due for one clock, in one statement: candidates come from an
+ * index range (expiry, or the inactivity expression index), the unique index on key_warnings keeps
+ * each warning to exactly one, and only the tightest newly due threshold of a key is announced.
+ */
+async function warn(em: EntityManager, job: JobContext, clock: KeyClock, now: Date): Promise<number> {
   const horizon = await warningHorizon(em);
   let announced = 0;
   for (;;) {
@@ -126,7 +137,7 @@ async function warn(em: EntityManager, clock: KeyClock, now: Date): Promise<numb
         const key = keys.get(row.key_id);
         if (!key) continue;
         const daysLeft = Math.max(0, Math.round((new Date(row.deadline).getTime() - now.getTime()) / DAY));
-        const event = publishEvent(tx, {
+        const event = recordEvent(tx, job, {
           type: EventType.KEY_EXPIRING,
           organizationId: key.organization.id,
           subjectId: key.id,
@@ -175,34 +186,47 @@ async function transition(
   }
 }
 
-/** What the sweep does to a key when a clock runs out: an audit entry, a domain event and a notification, in its transaction. */
-function announce(
+/**
+ * Records what the sweep did to a key when a clock ran out (audit entry and domain event, through
+ * `recordChange`) and tells the key's people, in the sweep's transaction `tx`.
+ */
+function recordDeadlineChange(
   tx: EntityManager,
+  job: JobContext,
   key: ApiKey,
   action: AuditAction,
   type: EventType,
   message: string,
   details: Record<string, unknown> = {},
 ) {
-  const organizationId = key.organization.id;
-  recordAudit(tx, SYSTEM, { action, organizationId, targetType: "ApiKey", targetId: key.id, metadata: details });
-  const event = publishEvent(tx, { type, organizationId, subjectId: key.id, payload: keyEventPayload(key, details) });
-  notifyKeyPeople(tx, key, event, message);
+  const event = recordChange(tx, job, {
+    action,
+    organizationId: key.organization.id,
+    targetType: "ApiKey",
+    targetId: key.id,
+    metadata: details,
+    event: { type, payload: keyEventPayload(key, details) },
+  });
+  if (event) notifyKeyPeople(tx, key, event, message);
 }
 
-/** One pass over both clocks: warnings, expiries, inactivity disables and deletions. `now` is injectable for tests. */
-export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Promise<SweepResult> {
-  const warnings = (await warn(em, KeyClock.EXPIRY, now)) + (await warn(em, KeyClock.INACTIVITY, now));
+/** One pass over both clocks, as of `ctx.clock.now()`: warnings, expiries, inactivity disables and deletions. */
+export async function sweepKeyDeadlines(ctx: SweepContext): Promise<SweepResult> {
+  const { em } = ctx;
+  const job: JobContext = { actor: null, origin: ctx.origin, clock: ctx.clock };
+  const now = ctx.clock.now();
+  const warnings = (await warn(em, job, KeyClock.EXPIRY, now)) + (await warn(em, job, KeyClock.INACTIVITY, now));
 
   const expired = await transition(em, now, EXPIRED_SQL, async (tx, key) => {
     key.state = KeyState.EXPIRED;
-    announce(tx, key, AuditAction.KEY_EXPIRED, EventType.KEY_EXPIRED, `Key "${key.name}" has expired.`);
+    recordDeadlineChange(tx, job, key, AuditAction.KEY_EXPIRED, EventType.KEY_EXPIRED, `Key "${key.name}" has expired.`);
   });
 
   const disabled = await transition(em, now, INACTIVE_SQL, async (tx, key) => {
     key.state = KeyState.DISABLED;
-    announce(
+    recordDeadlineChange(
       tx,
+      job,
       key,
       AuditAction.KEY_DISABLED_FOR_INACTIVITY,
       EventType.KEY_DISABLED_FOR_INACTIVITY,
@@ -212,8 +236,9 @@ export async function sweepKeyDeadlines(em: EntityManager, now = new Date()): Pr
   });
 
   const deleted = await transition(em, now, DELETABLE_SQL, async (tx, key) => {
-    announce(
+    recordDeadlineChange(
       tx,
+      job,
       key,
       AuditAction.KEY_DELETED_FOR_INACTIVITY,
       EventType.KEY_DELETED_FOR_INACTIVITY,

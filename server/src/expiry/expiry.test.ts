@@ -5,8 +5,9 @@ import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
 import { wsClient, wsCollect } from "../../../test/support/ws-client";
+import { serviceContext } from "../core/service-context";
 import { type Orm, openOrm } from "../db/orm";
-import { sweepKeyDeadlines } from "./expiry-sweep";
+import { EXPIRY_SWEEP_ORIGIN, sweepKeyDeadlines } from "./expiry-sweep";
 
 const DAY = 86_400_000;
 let server: TestServer;
@@ -21,7 +22,8 @@ afterAll(async () => {
 });
 
 /** Runs the sweep as the scheduler would, at a chosen moment: the controllable clock. */
-const sweepAt = (daysFromNow: number, start: number) => sweepKeyDeadlines(orm.em.fork(), new Date(start + daysFromNow * DAY));
+const sweepAt = (daysFromNow: number, start: number) =>
+  sweepKeyDeadlines(serviceContext(orm.em, { origin: EXPIRY_SWEEP_ORIGIN, clock: { now: () => new Date(start + daysFromNow * DAY) } }));
 
 async function eventsOf(keyId: string) {
   const rows = await sql(
@@ -29,7 +31,7 @@ async function eventsOf(keyId: string) {
     "select type, payload from domain_events where payload->>'keyId' = $1 and type <> 'key.created' order by id",
     [keyId],
   );
-  return rows.map((row): Record<string, any> => ({ type: row.type as string, ...(row.payload as Record<string, any>) }));
+  return rows.map((row): Record<string, unknown> => ({ type: row.type as string, ...(row.payload as Record<string, unknown>) }));
 }
 
 describe("expiry warnings", () => {
@@ -60,7 +62,13 @@ describe("expiry warnings", () => {
     );
     expect(node.state).toBe("EXPIRED");
     const [entry] = (await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_EXPIRED"] })).nodes;
-    expect(entry).toMatchObject({ targetId: key.id, actor: null });
+    // Recorded as the job, at the time its clock gave.
+    expect(entry).toMatchObject({
+      targetId: key.id,
+      actor: null,
+      requestId: "expiry-sweep",
+      occurredAt: new Date(start + 20.1 * DAY).toISOString(),
+    });
   });
 
   it("announces only the tightest threshold when several come due at once", async () => {

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { type Runner, run, Logger as WorkerLogger } from "graphile-worker";
+import { serviceContext } from "../core/service-context";
 import type { Logger } from "../observability/logger";
 import { workerLogFunction } from "../observability/worker-log";
 import type { WebhookDelivery } from "../webhooks/webhook-delivery";
@@ -7,7 +8,7 @@ import { WebhookAttemptTrigger } from "../webhooks/webhook-enums";
 import { fanOutEvent } from "../webhooks/webhook-fan-out";
 import { DELIVERY_TASK, type DeliveryJob, FAN_OUT_TASK } from "../webhooks/webhook-jobs";
 import { rescueStalledWebhookJobs } from "../webhooks/webhook-rescue";
-import { sweepKeyDeadlines } from "./expiry-sweep";
+import { EXPIRY_SWEEP_ORIGIN, sweepKeyDeadlines } from "./expiry-sweep";
 
 export const KEY_DEADLINES_TASK = "latchkey_key_deadlines";
 
@@ -34,7 +35,7 @@ export async function startScheduler(options: {
     logger: new WorkerLogger(() => workerLogFunction(log)),
     taskList: {
       [KEY_DEADLINES_TASK]: async () => {
-        const result = await sweepKeyDeadlines(options.em.fork());
+        const result = await sweepKeyDeadlines(serviceContext(options.em, { origin: EXPIRY_SWEEP_ORIGIN }));
         if (result.warnings || result.expired || result.disabled || result.deleted) log.info(result, "key deadlines swept");
       },
       [FAN_OUT_TASK]: async (payload) => {

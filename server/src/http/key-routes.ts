@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { FastifyInstance } from "fastify";
 import { addressBucket, FixedWindows } from "../auth/fixed-windows";
+import { serviceContext } from "../core/service-context";
 import type { AppServices } from "../graphql/context";
 import { MAX_REPORTED_SECRETS, reportLeakedSecrets } from "../keys/leak-report.service";
 import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
@@ -39,17 +40,8 @@ export function registerKeyRoutes(fastify: FastifyInstance, services: AppService
       },
     },
     async (request, reply) => {
-      await reportLeakedSecrets(
-        em,
-        services.keyCrypto,
-        request.body.secrets,
-        {
-          requestId: String(request.id),
-          ipAddress: request.ip,
-          userAgent: request.headers["user-agent"] ?? null,
-        },
-        (keyId) => services.keyVerifier.evict(keyId),
-      );
+      const origin = { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers["user-agent"] ?? null };
+      await reportLeakedSecrets(serviceContext(em, { origin, keyCache: services.keyVerifier }), request.body.secrets, services.keyCrypto);
       return reply.code(202).send({ received: request.body.secrets.length });
     },
   );

@@ -1,17 +1,18 @@
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
-import type { RequestContext } from "../graphql/context";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, parseInput } from "../graphql/validate";
 import type { Organization } from "../orgs/organization.entity";
 import { AgreementAcceptance } from "./agreement-acceptance.entity";
-
-const acceptSchema = z.object({ organizationId: globalIdOf("Organization") });
+import type { AcceptApiAgreement } from "./keys.inputs";
 
 /** The version of the organisation's API agreement the user last accepted, or null. */
-export async function acceptedAgreementVersion(ctx: RequestContext, userId: string, organizationId: string): Promise<number | null> {
+export async function acceptedAgreementVersion(
+  ctx: Pick<ServiceContext, "em">,
+  userId: string,
+  organizationId: string,
+): Promise<number | null> {
   const latest = await ctx.em.findOne(
     AgreementAcceptance,
     { user: userId, organization: organizationId },
@@ -21,7 +22,7 @@ export async function acceptedAgreementVersion(ctx: RequestContext, userId: stri
 }
 
 /** Key creation is refused until the current version is accepted (Claire's API agreement). */
-export async function requireCurrentAgreement(ctx: RequestContext, userId: string, organization: Organization) {
+export async function requireCurrentAgreement(ctx: Pick<ServiceContext, "em">, userId: string, organization: Organization) {
   const accepted = await acceptedAgreementVersion(ctx, userId, organization.id);
   const current = organization.settings.agreementVersion;
   if (accepted !== current) {
@@ -35,17 +36,16 @@ export async function requireCurrentAgreement(ctx: RequestContext, userId: strin
 }
 
 /** Accepts the organisation's current API agreement for the signed-in user. Accepting twice is harmless. */
-export async function acceptApiAgreement(ctx: RequestContext, input: unknown): Promise<Organization> {
-  const { organizationId } = parseInput(acceptSchema, input);
+export async function acceptApiAgreement(ctx: ServiceContext, { organizationId }: AcceptApiAgreement): Promise<Organization> {
   const actor = ctx.authz.requireActor();
   await ctx.authz.require(organizationId, Permission.ORG_READ);
   const organization = await ctx.loaders.orgs.byId.load(organizationId);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.");
   const version = organization.settings.agreementVersion;
   if ((await acceptedAgreementVersion(ctx, actor.userId, organizationId)) === version) return organization;
-  await ctx.em.transactional(async (em) => {
-    em.create(AgreementAcceptance, { user: actor.userId, organization: organizationId, version, acceptedAt: new Date() });
-    recordAudit(em, ctx, {
+  await commitChange(ctx, async (em, record) => {
+    em.create(AgreementAcceptance, { user: actor.userId, organization: organizationId, version, acceptedAt: ctx.clock.now() });
+    record.change({
       action: AuditAction.AGREEMENT_ACCEPTED,
       organizationId,
       targetType: "Organization",

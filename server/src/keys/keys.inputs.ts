@@ -2,10 +2,22 @@ import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
 import { z } from "zod";
 import { Permission } from "../auth/permission";
-import { globalIdOf } from "../graphql/validate";
+import { globalIdOf, nameSchema } from "../graphql/validate";
 import { ValidatedBy } from "../graphql/validated-input";
 import { KeyKind } from "./key-enums";
+import { cidrSchema } from "./key-policy";
 
+export const keyContactSchema = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(200),
+  email: z.string().trim().toLowerCase().email("must be a valid email address").max(254),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()./-]{5,30}$/, "must be a phone number"),
+});
+export type KeyContact = z.output<typeof keyContactSchema>;
+
+@ValidatedBy(keyContactSchema)
 @InputType({ description: "Who to contact about a key. Required for organisation keys, optional for personal ones." })
 export class KeyContactInput {
   @Field(() => String)
@@ -18,6 +30,26 @@ export class KeyContactInput {
   phone!: string;
 }
 
+/** The settings a key is created with and that an update may change, each optional in both. */
+const keySettingsShape = {
+  mappedUserId: globalIdOf("User").nullish(),
+  scopes: z.array(z.nativeEnum(Permission)).max(Object.keys(Permission).length).nullish(),
+  contact: keyContactSchema.nullish(),
+  expiresAt: z.date().nullish(),
+  allowedCidrs: z.array(cidrSchema).max(50).nullish(),
+};
+
+export const createKeySchema = z.object({
+  organizationId: globalIdOf("Organization"),
+  locationId: globalIdOf("Location").nullish(),
+  name: nameSchema,
+  kind: z.nativeEnum(KeyKind),
+  personal: z.boolean().nullish(),
+  ...keySettingsShape,
+});
+export type CreateKey = z.output<typeof createKeySchema>;
+
+@ValidatedBy(createKeySchema)
 @InputType()
 export class CreateKeyInput {
   @Field(() => ID)
@@ -51,6 +83,10 @@ export class CreateKeyInput {
   allowedCidrs?: string[] | null;
 }
 
+export const updateKeySchema = z.object({ id: globalIdOf("ApiKey"), name: nameSchema.nullish(), ...keySettingsShape });
+export type UpdateKey = z.output<typeof updateKeySchema>;
+
+@ValidatedBy(updateKeySchema)
 @InputType({ description: "Changes to a key; omitted fields keep their value." })
 export class UpdateKeyInput {
   @Field(() => ID)
@@ -130,6 +166,10 @@ export class RevokeKeyInput {
   reason!: string;
 }
 
+export const acceptApiAgreementSchema = z.object({ organizationId: globalIdOf("Organization") });
+export type AcceptApiAgreement = z.output<typeof acceptApiAgreementSchema>;
+
+@ValidatedBy(acceptApiAgreementSchema)
 @InputType()
 export class AcceptApiAgreementInput {
   @Field(() => ID)

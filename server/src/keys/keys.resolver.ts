@@ -15,6 +15,7 @@ import { KeyState } from "./key-enums";
 import { approveKey, deleteKey, revealKeySecret, revokeKey, rotateKey, setKeyEnabled } from "./key-lifecycle.service";
 import {
   CreateKeyInput,
+  createKeySchema,
   KeyIdInput,
   keyIdSchema,
   RevealKeySecretInput,
@@ -24,6 +25,7 @@ import {
   revokeKeySchema,
   rotateKeySchema,
   UpdateKeyInput,
+  updateKeySchema,
 } from "./keys.inputs";
 import { createKey, updateKey } from "./keys.service";
 
@@ -76,7 +78,7 @@ export class ApiKeyResolver {
   })
   createKey(@Arg("input", () => CreateKeyInput) input: CreateKeyInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => createKey(ctx, input),
+      () => createKey(ctx, parseInput(createKeySchema, input), ctx.services.keyCrypto),
       (issued) => issued,
     );
   }
@@ -84,7 +86,7 @@ export class ApiKeyResolver {
   @Mutation(() => KeyPayload, { description: "Changes a key's name, expiry, mapped user, scopes, contact or address allowlist." })
   updateKey(@Arg("input", () => UpdateKeyInput) input: UpdateKeyInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => updateKey(ctx, input),
+      () => updateKey(ctx, parseInput(updateKeySchema, input)),
       (key) => ({ key }),
     );
   }

@@ -1,55 +1,22 @@
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
-import { EventType, publishEvent } from "../events/events";
-import type { RequestContext } from "../graphql/context";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
+import { EventType } from "../events/events";
+import { loadOrFail } from "../graphql/by-id-loader";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, nameSchema, parseInput } from "../graphql/validate";
 import { requireHeldPermissions } from "../roles/roles.service";
 import { User } from "../users/user.entity";
 import { requireCurrentAgreement } from "./agreement.service";
 import { ApiKey } from "./api-key.entity";
 import { manageableKey } from "./key-access";
-import { KeyKind, KeyState } from "./key-enums";
+import type { KeyCrypto } from "./key-crypto";
+import { KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
 import { issueSecret, publicIdFor } from "./key-issuance";
 import { changeKey } from "./key-lifecycle.service";
-import { cidrSchema, expiryWithinPolicy } from "./key-policy";
-
-const contactSchema = z.object({
-  name: z.string().trim().min(1, "must not be empty").max(200),
-  email: z.string().trim().toLowerCase().email("must be a valid email address").max(254),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 ()./-]{5,30}$/, "must be a phone number"),
-});
-
-const scopesSchema = z.array(z.nativeEnum(Permission)).max(Object.keys(Permission).length);
-
-const createSchema = z.object({
-  organizationId: globalIdOf("Organization"),
-  locationId: globalIdOf("Location").nullish(),
-  name: nameSchema,
-  kind: z.nativeEnum(KeyKind),
-  personal: z.boolean().nullish(),
-  mappedUserId: globalIdOf("User").nullish(),
-  scopes: scopesSchema.nullish(),
-  contact: contactSchema.nullish(),
-  expiresAt: z.date().nullish(),
-  allowedCidrs: z.array(cidrSchema).max(50).nullish(),
-});
-
-const updateSchema = z.object({
-  id: globalIdOf("ApiKey"),
-  name: nameSchema.nullish(),
-  mappedUserId: globalIdOf("User").nullish(),
-  scopes: scopesSchema.nullish(),
-  contact: contactSchema.nullish(),
-  expiresAt: z.date().nullish(),
-  allowedCidrs: z.array(cidrSchema).max(50).nullish(),
-});
+import { expiryWithinPolicy } from "./key-policy";
+import type { CreateKey, UpdateKey } from "./keys.inputs";
 
 export interface IssuedKey {
   key: ApiKey;
@@ -58,7 +25,7 @@ export interface IssuedKey {
 }
 
 /** A key acts for a member of its organisation, with scopes inside that member's permissions. */
-async function requireMappableUser(ctx: RequestContext, organizationId: string, userId: string, scopes: readonly Permission[]) {
+async function requireMappableUser(ctx: ServiceContext, organizationId: string, userId: string, scopes: readonly Permission[]) {
   const membership = (await ctx.loaders.members.ofUser.load(userId)).find((candidate) => candidate.organization.id === organizationId);
   if (!membership) throw userError(UserErrorCode.NOT_FOUND, "The mapped user is not a member of this organization.", ["mappedUserId"]);
   const beyond = scopes.filter((scope) => !membership.role.permissions.includes(scope));
@@ -67,13 +34,12 @@ async function requireMappableUser(ctx: RequestContext, organizationId: string, 
   }
 }
 
-export async function createKey(ctx: RequestContext, input: unknown): Promise<IssuedKey> {
-  const parsed = parseInput(createSchema, input);
+export async function createKey(ctx: ServiceContext, input: CreateKey, keyCrypto: KeyCrypto): Promise<IssuedKey> {
   const actor = ctx.authz.requireActor();
-  const { organizationId } = parsed;
-  const locationId = parsed.locationId ?? null;
+  const { organizationId } = input;
+  const locationId = input.locationId ?? null;
   await ctx.authz.require(organizationId, Permission.KEYS_CREATE, "Organization", locationId);
-  const organization = (await ctx.loaders.orgs.byId.load(organizationId))!;
+  const organization = await loadOrFail(ctx.loaders.orgs.byId, organizationId);
   if (locationId) {
     const location = await ctx.loaders.orgs.locationById.load(locationId);
     if (!location || location.organization.id !== organizationId)
@@ -85,8 +51,8 @@ export async function createKey(ctx: RequestContext, input: unknown): Promise<Is
   }
   await requireCurrentAgreement(ctx, actor.userId, organization);
 
-  const personal = parsed.personal ?? false;
-  const mappedUserId = parsed.mappedUserId ?? actor.userId;
+  const personal = input.personal ?? false;
+  const mappedUserId = input.mappedUserId ?? actor.userId;
   if (mappedUserId !== actor.userId && (personal || !isAdmin)) {
     throw userError(
       UserErrorCode.FORBIDDEN,
@@ -94,55 +60,55 @@ export async function createKey(ctx: RequestContext, input: unknown): Promise<Is
       ["mappedUserId"],
     );
   }
-  const scopes = [...new Set([Permission.ORG_READ, ...(parsed.scopes ?? [])])];
+  const scopes = [...new Set([Permission.ORG_READ, ...(input.scopes ?? [])])];
   // A key never holds more than its creator: this is what stops an Admin from minting a key that
   // acts as the Owner, and a key from minting a broader one.
   await requireHeldPermissions(ctx, organizationId, scopes);
   await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
-  if (!personal && !parsed.contact) {
+  if (!personal && !input.contact) {
     throw userError(UserErrorCode.INVALID_INPUT, "contact: organisation keys need a contact name, email and phone", ["contact"]);
   }
-  const expiresAt = expiryWithinPolicy(parsed.expiresAt, organization.settings);
+  const now = ctx.clock.now();
+  const expiresAt = expiryWithinPolicy(input.expiresAt, organization.settings, now);
 
-  return ctx.em.transactional(async (em) => {
+  return commitChange(ctx, async (em, record) => {
     const key = em.create(ApiKey, {
       organization: organizationId,
       location: locationId,
-      name: parsed.name,
-      kind: parsed.kind,
+      name: input.name,
+      kind: input.kind,
       state: organization.settings.requireKeyApproval && !isAdmin ? KeyState.PENDING : KeyState.ACTIVE,
       personal,
-      publicId: publicIdFor(parsed.kind),
+      publicId: publicIdFor(input.kind),
       maskedSecret: "",
       createdBy: actor.userId,
       mappedUser: mappedUserId,
       scopes,
-      contactName: parsed.contact?.name ?? null,
-      contactEmail: parsed.contact?.email ?? null,
-      contactPhone: parsed.contact?.phone ?? null,
+      contactName: input.contact?.name ?? null,
+      contactEmail: input.contact?.email ?? null,
+      contactPhone: input.contact?.phone ?? null,
       expiresAt,
-      allowedCidrs: parsed.allowedCidrs ?? [],
-      createdAt: new Date(),
+      allowedCidrs: input.allowedCidrs ?? [],
+      createdAt: now,
     });
-    const secret = issueSecret(em, ctx.services.keyCrypto, key, organization);
-    recordAudit(em, ctx, {
+    const secret = issueSecret(em, keyCrypto, key, organization);
+    record.change({
       action: AuditAction.KEY_CREATED,
       organizationId,
       targetType: "ApiKey",
       targetId: key.id,
       metadata: { name: key.name, kind: key.kind, state: key.state, scopes, mappedUserId, expiresAt },
+      event: { type: EventType.KEY_CREATED, payload: keyEventPayload(key) },
     });
-    publishEvent(em, { type: EventType.KEY_CREATED, organizationId, subjectId: key.id, payload: keyEventPayload(key) });
     return { key, secret };
   });
 }
 
 /** Changes name, expiry, mapped user, scopes, contact or address allowlist. Re-mapping needs `keys:manage:all`. */
-export async function updateKey(ctx: RequestContext, input: unknown): Promise<ApiKey> {
-  const changes = parseInput(updateSchema, input);
+export async function updateKey(ctx: ServiceContext, changes: UpdateKey): Promise<ApiKey> {
   const key = await manageableKey(ctx, changes.id);
   const organizationId = key.organization.id;
-  const organization = (await ctx.loaders.orgs.byId.load(organizationId))!;
+  const organization = await loadOrFail(ctx.loaders.orgs.byId, organizationId);
   const mappedUserId = changes.mappedUserId ?? key.mappedUser.id;
   if (mappedUserId !== key.mappedUser.id) {
     if (key.personal) throw userError(UserErrorCode.FORBIDDEN, "Personal keys always act for their owner.", ["mappedUserId"]);
@@ -155,9 +121,10 @@ export async function updateKey(ctx: RequestContext, input: unknown): Promise<Ap
     await requireHeldPermissions(ctx, organizationId, scopes);
     await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
   }
-  const expiresAt = changes.expiresAt === undefined ? key.expiresAt : expiryWithinPolicy(changes.expiresAt, organization.settings);
+  const expiresAt =
+    changes.expiresAt === undefined ? key.expiresAt : expiryWithinPolicy(changes.expiresAt, organization.settings, ctx.clock.now());
 
-  return changeKey(ctx, key, async (em) => {
+  return changeKey(ctx, key, async (em, record) => {
     const before = {
       name: key.name,
       mappedUserId: key.mappedUser.id,
@@ -177,14 +144,14 @@ export async function updateKey(ctx: RequestContext, input: unknown): Promise<Ap
     }
     em.persist(key);
     const after = { name: key.name, mappedUserId, scopes: key.scopes, expiresAt: key.expiresAt, allowedCidrs: key.allowedCidrs };
-    recordAudit(em, ctx, {
+    record.change({
       action: AuditAction.KEY_UPDATED,
       organizationId,
       targetType: "ApiKey",
       targetId: key.id,
       metadata: { before, after },
+      event: { type: EventType.KEY_UPDATED, payload: keyEventPayload(key) },
     });
-    publishEvent(em, { type: EventType.KEY_UPDATED, organizationId, subjectId: key.id, payload: keyEventPayload(key) });
     return key;
   });
 }

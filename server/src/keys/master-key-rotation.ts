@@ -17,8 +17,9 @@ export async function resealSecrets(em: EntityManager, crypto: KeyCrypto): Promi
     const rows: Array<{ id: string; sealed: string }> = await em
       .getConnection()
       .execute("select id, sealed from key_secrets where sealed is not null and id > ? order by id limit ?", [after, BATCH]);
-    if (!rows.length) return resealed;
-    after = rows[rows.length - 1].id;
+    const last = rows.at(-1);
+    if (!last) return resealed;
+    after = last.id;
     const stale = rows.filter((row) => crypto.isStale(row.sealed));
     if (!stale.length) continue;
     await em.transactional(async (tx) => {

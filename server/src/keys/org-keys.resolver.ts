@@ -5,12 +5,13 @@ import type { RequestContext } from "../graphql/context";
 import { optionalIdArgument } from "../graphql/global-id";
 import { listMaximum } from "../graphql/operation-cost";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Organization } from "../orgs/organization.entity";
 import { User } from "../users/user.entity";
 import { acceptApiAgreement, acceptedAgreementVersion } from "./agreement.service";
 import { ApiKey } from "./api-key.entity";
 import { KeyKind, KeyState } from "./key-enums";
-import { AcceptApiAgreementInput } from "./keys.inputs";
+import { AcceptApiAgreementInput, acceptApiAgreementSchema } from "./keys.inputs";
 import { keyHolders, listKeys, MAX_KEY_HOLDERS, MAX_KEYS_PER_HOLDER } from "./keys.queries";
 
 @ArgsType()
@@ -109,7 +110,7 @@ export class OrganizationKeysResolver {
   @Mutation(() => AgreementPayload, { description: "Accepts the organisation's current API agreement, which creating keys requires." })
   acceptApiAgreement(@Arg("input", () => AcceptApiAgreementInput) input: AcceptApiAgreementInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => acceptApiAgreement(ctx, input),
+      () => acceptApiAgreement(ctx, parseInput(acceptApiAgreementSchema, input)),
       (organization) => ({ organization }),
     );
   }

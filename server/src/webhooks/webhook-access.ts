@@ -1,5 +1,5 @@
 import { Permission } from "../auth/permission";
-import type { RequestContext } from "../graphql/context";
+import type { ServiceContext } from "../core/service-context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { WebhookEndpointStatus } from "./webhook-enums";
@@ -8,7 +8,7 @@ import { WebhookEndpointStatus } from "./webhook-enums";
  * Who may see and manage an endpoint: its registrant while they hold `webhooks:manage`, and anyone
  * holding both `webhooks:manage` and `org:manage` (the organisation's admins) for every endpoint.
  */
-export async function mayManageEndpoint(ctx: RequestContext, endpoint: WebhookEndpoint): Promise<boolean> {
+export async function mayManageEndpoint(ctx: ServiceContext, endpoint: WebhookEndpoint): Promise<boolean> {
   const actor = ctx.authz.actor;
   if (!actor) return false;
   const permissions = await ctx.authz.permissionsIn(endpoint.organization.id, endpoint.location?.id ?? null);
@@ -17,7 +17,7 @@ export async function mayManageEndpoint(ctx: RequestContext, endpoint: WebhookEn
 }
 
 /** The endpoint, if the actor may manage it; otherwise a NOT_FOUND user error (IDs of others reveal nothing). */
-export async function manageableEndpoint(ctx: RequestContext, id: string, field = "id"): Promise<WebhookEndpoint> {
+export async function manageableEndpoint(ctx: ServiceContext, id: string, field = "id"): Promise<WebhookEndpoint> {
   ctx.authz.requireActor();
   const endpoint = await ctx.em.findOne(WebhookEndpoint, id, { populate: ["sealedSecret", "previousSealedSecret"] });
   if (!endpoint || !(await mayManageEndpoint(ctx, endpoint)))
@@ -26,7 +26,7 @@ export async function manageableEndpoint(ctx: RequestContext, id: string, field 
 }
 
 /** Whether the actor sees every endpoint of the organisation, only their own, or none. */
-export async function endpointVisibility(ctx: RequestContext, organizationId: string): Promise<"all" | "own" | "none"> {
+export async function endpointVisibility(ctx: ServiceContext, organizationId: string): Promise<"all" | "own" | "none"> {
   const permissions = await ctx.authz.permissionsIn(organizationId);
   if (!permissions.has(Permission.WEBHOOKS_MANAGE)) return "none";
   return permissions.has(Permission.ORG_MANAGE) ? "all" : "own";

@@ -1,9 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { v7 as uuidv7 } from "uuid";
 import type { WebhookConfig } from "../config";
+import { serviceContext } from "../core/service-context";
 import type { KeyCrypto } from "../keys/key-crypto";
 import { WebhookAttemptTrigger } from "./webhook-enums";
-import { recordFailure } from "./webhook-failure";
+import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
 import { deliveryLeaseMs, PARALLEL_DELIVERIES } from "./webhook-jobs";
 import { type AttemptRow, type ClaimedMessage, claimMessages, settleSuccesses } from "./webhook-messages";
 import { type SendResult, sendWebhook } from "./webhook-sender";
@@ -54,7 +55,13 @@ export class WebhookDelivery {
       attempts.filter(({ result }) => succeeded(result)).map(({ attempt }) => attempt),
     );
     for (const failed of attempts.filter(({ result }) => !succeeded(result))) {
-      await recordFailure(this.em.fork(), this.config, failed.message, failed.result, failed.attempt);
+      await recordFailure(
+        serviceContext(this.em, { origin: WEBHOOK_DELIVERY_ORIGIN }),
+        this.config,
+        failed.message,
+        failed.result,
+        failed.attempt,
+      );
     }
   }
 

@@ -1,6 +1,7 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
 import type { WebhookConfig } from "../config";
-import { EventType, publishEvent } from "../events/events";
+import { recordEvent } from "../core/record-change";
+import { jobOrigin, type ServiceContext } from "../core/service-context";
+import { EventType } from "../events/events";
 import { toGlobalId } from "../graphql/global-id";
 import { disableEndpoint } from "./webhook-disable";
 import { WebhookEndpointStatus, WebhookMessageStatus } from "./webhook-enums";
@@ -11,6 +12,9 @@ import type { SendResult } from "./webhook-sender";
 const RETRY_AFTER_CAP_MS = 24 * 3_600_000;
 const GONE = 410;
 
+/** Where the changes the delivery job makes on its own (disabling an endpoint) come from, in the audit log. */
+export const WEBHOOK_DELIVERY_ORIGIN = jobOrigin("webhook-delivery");
+
 /**
  * Records a failed attempt and what follows, in one transaction: a retry on the schedule or, when
  * retries ran out, `webhook.attempt.exhausted`; `410 Gone` disables the endpoint at once, and so
@@ -18,14 +22,16 @@ const GONE = 410;
  * the rest happens only while the claim holds, and nothing is retried for a disabled endpoint.
  */
 export async function recordFailure(
-  em: EntityManager,
+  ctx: Pick<ServiceContext, "em" | "origin" | "clock">,
   config: WebhookConfig,
   message: ClaimedMessage,
   result: SendResult,
   attempt: AttemptRow,
 ) {
   const gone = result.status === GONE;
-  await em.transactional(async (tx) => {
+  // The job acts as nobody: what it changes is recorded under its origin, with no actor.
+  const job = { actor: null, origin: ctx.origin, clock: ctx.clock };
+  await ctx.em.transactional(async (tx) => {
     // Locking the endpoint serialises this with pausing, disabling and deleting it.
     const [endpoint] = await tx.execute<Array<{ status: WebhookEndpointStatus }>>(
       "select status from webhook_endpoints where id = ? for update",
@@ -35,15 +41,18 @@ export async function recordFailure(
     await insertAttempt(tx, attempt);
     const attempts = message.attempt_count + 1;
     const disabled = endpoint.status === WebhookEndpointStatus.DISABLED;
-    const retry = !gone && !disabled && attempts <= config.retryScheduleMs.length;
-    const nextAttemptAt = retry ? new Date(Date.now() + retryDelay(config.retryScheduleMs[attempts - 1], result.retryAfterMs)) : null;
+    // The schedule has a delay for each retry; past its end, retries have run out.
+    const scheduledMs = config.retryScheduleMs[attempts - 1];
+    const retry = !gone && !disabled && scheduledMs !== undefined;
+    const now = ctx.clock.now();
+    const nextAttemptAt = retry ? new Date(now.getTime() + retryDelay(scheduledMs, result.retryAfterMs)) : null;
     const status = retry ? WebhookMessageStatus.PENDING : disabled ? WebhookMessageStatus.CANCELLED : WebhookMessageStatus.FAILED;
     const settled = await settleFailure(tx, message, { status, attempts, nextAttemptAt });
     if (!settled || disabled) return;
     if (retry) await enqueueDeliveries(tx, [message.id], nextAttemptAt);
     // News of failed webhook.* messages would itself fail at the other failing endpoints, and so on.
     else if (!gone && !message.type.startsWith("webhook.")) {
-      publishEvent(tx, {
+      recordEvent(tx, job, {
         type: EventType.WEBHOOK_ATTEMPT_EXHAUSTED,
         organizationId: message.organization_id,
         subjectId: message.endpoint_id,
@@ -55,13 +64,13 @@ export async function recordFailure(
         },
       });
     }
-    const failingSince = message.failing_since ?? new Date();
+    const failingSince = message.failing_since ?? now;
     if (!message.failing_since) {
-      await tx.execute("update webhook_endpoints set failing_since = now() where id = ? and failing_since is null", [message.endpoint_id]);
+      await tx.execute("update webhook_endpoints set failing_since = ? where id = ? and failing_since is null", [now, message.endpoint_id]);
     }
-    if (gone) await disableEndpoint(tx, message.endpoint_id, "The endpoint answered 410 Gone.");
-    else if (Date.now() - failingSince.getTime() >= config.disableAfterMs) {
-      await disableEndpoint(tx, message.endpoint_id, `Every delivery failed since ${failingSince.toISOString()}.`);
+    if (gone) await disableEndpoint(tx, job, message.endpoint_id, "The endpoint answered 410 Gone.");
+    else if (now.getTime() - failingSince.getTime() >= config.disableAfterMs) {
+      await disableEndpoint(tx, job, message.endpoint_id, `Every delivery failed since ${failingSince.toISOString()}.`);
     }
   });
 }

@@ -1,12 +1,14 @@
 import { Arg, Ctx, Extensions, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
+import { loadOrFail } from "../graphql/by-id-loader";
 import type { RequestContext } from "../graphql/context";
 import { listMaximum } from "../graphql/operation-cost";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { WebhookAttempt } from "./webhook-attempt.entity";
 import { webhookBody, webhookId } from "./webhook-delivery";
 import { WebhookMessage } from "./webhook-message.entity";
 import { redeliverWebhookMessage } from "./webhook-recovery.service";
-import { RedeliverWebhookMessageInput } from "./webhooks.inputs";
+import { RedeliverWebhookMessageInput, redeliverWebhookMessageSchema } from "./webhooks.inputs";
 import { MAX_ATTEMPTS_LISTED } from "./webhooks.loaders";
 
 const WebhookMessagePayload = MutationPayload("WebhookMessagePayload", "message", () => WebhookMessage, "The message queued again.");
@@ -20,12 +22,12 @@ export class WebhookMessageResolver {
 
   @FieldResolver(() => String, { description: "The event type, e.g. `key.created`." })
   async eventType(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
-    return (await ctx.loaders.webhooks.eventById.load(message.event.id))!.type;
+    return (await loadOrFail(ctx.loaders.webhooks.eventById, message.event.id)).type;
   }
 
   @FieldResolver(() => String, { description: "The JSON body sent." })
   async body(@Root() message: WebhookMessage, @Ctx() ctx: RequestContext) {
-    const event = (await ctx.loaders.webhooks.eventById.load(message.event.id))!;
+    const event = await loadOrFail(ctx.loaders.webhooks.eventById, message.event.id);
     return webhookBody({ type: event.type, occurred_at: event.occurredAt, payload: event.payload });
   }
 
@@ -41,7 +43,7 @@ export class WebhookMessageResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return toPayload(
-      () => redeliverWebhookMessage(ctx, input),
+      () => redeliverWebhookMessage(ctx, parseInput(redeliverWebhookMessageSchema, input)),
       (message) => ({ message }),
     );
   }

@@ -1,31 +1,24 @@
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
-import type { RequestContext } from "../graphql/context";
+import { commitChange } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, parseInput } from "../graphql/validate";
 import { manageableEndpoint, mayManageEndpoint, requireEnabledEndpoint } from "./webhook-access";
 import type { WebhookEndpoint } from "./webhook-endpoint.entity";
 import { WebhookMessageStatus } from "./webhook-enums";
 import { enqueueDeliveries } from "./webhook-jobs";
 import { WebhookMessage } from "./webhook-message.entity";
 import { restartMessages } from "./webhook-messages";
-
-const redeliverSchema = z.object({ id: globalIdOf("WebhookMessage") });
-const recoverSchema = z.object({
-  id: globalIdOf("WebhookEndpoint"),
-  since: z.date().refine((since) => since <= new Date(), "must not be in the future"),
-});
+import type { RecoverWebhookMessages, RedeliverWebhookMessage } from "./webhooks.inputs";
 
 /**
  * Starts the delivery of messages over again, with a fresh retry schedule, in one transaction with
  * its audit entry. Returns the IDs of the messages queued.
  */
-async function restart(ctx: RequestContext, endpoint: WebhookEndpoint, which: Parameters<typeof restartMessages>[2]): Promise<string[]> {
-  return ctx.em.transactional(async (em) => {
+async function restart(ctx: ServiceContext, endpoint: WebhookEndpoint, which: Parameters<typeof restartMessages>[2]): Promise<string[]> {
+  return commitChange(ctx, async (em, record) => {
     const ids = await restartMessages(em, endpoint.id, which);
     await enqueueDeliveries(em, ids, null, true);
-    recordAudit(em, ctx, {
+    record.change({
       action: AuditAction.WEBHOOK_REDELIVERED,
       organizationId: endpoint.organization.id,
       targetType: "WebhookEndpoint",
@@ -37,8 +30,7 @@ async function restart(ctx: RequestContext, endpoint: WebhookEndpoint, which: Pa
 }
 
 /** Sends one message again, whatever became of it before (Svix's resend). */
-export async function redeliverWebhookMessage(ctx: RequestContext, input: unknown): Promise<WebhookMessage> {
-  const { id } = parseInput(redeliverSchema, input);
+export async function redeliverWebhookMessage(ctx: ServiceContext, { id }: RedeliverWebhookMessage): Promise<WebhookMessage> {
   ctx.authz.requireActor();
   const message = await ctx.em.findOne(WebhookMessage, id, { populate: ["endpoint"] });
   if (!message || !(await mayManageEndpoint(ctx, message.endpoint)))
@@ -52,8 +44,10 @@ export async function redeliverWebhookMessage(ctx: RequestContext, input: unknow
 }
 
 /** Sends again every message of an endpoint that failed or was cancelled since a given time (Svix's recover). */
-export async function recoverWebhookMessages(ctx: RequestContext, input: unknown): Promise<{ endpoint: WebhookEndpoint; count: number }> {
-  const { id, since } = parseInput(recoverSchema, input);
+export async function recoverWebhookMessages(
+  ctx: ServiceContext,
+  { id, since }: RecoverWebhookMessages,
+): Promise<{ endpoint: WebhookEndpoint; count: number }> {
   const endpoint = await manageableEndpoint(ctx, id);
   requireEnabledEndpoint(endpoint);
   const ids = await restart(ctx, endpoint, { failedSince: since });

@@ -1,6 +1,6 @@
 import type { FilterQuery } from "@mikro-orm/core";
+import type { ServiceContext } from "../core/service-context";
 import type { PageRequest } from "../graphql/connection";
-import type { RequestContext } from "../graphql/context";
 import { findPage } from "../graphql/paged-query";
 import { endpointVisibility } from "./webhook-access";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
@@ -9,7 +9,7 @@ import { WebhookMessage } from "./webhook-message.entity";
 
 /** An organisation's endpoints the actor may manage (their own, or all for admins); null without `webhooks:manage`. */
 export async function listEndpoints(
-  ctx: RequestContext,
+  ctx: ServiceContext,
   organizationId: string,
   filter: { statuses?: WebhookEndpointStatus[] | null; createdById?: string | null },
   page: PageRequest,
@@ -25,7 +25,7 @@ export async function listEndpoints(
 
 /** Newest first: what someone debugging an endpoint looks at. */
 export function listMessages(
-  ctx: RequestContext,
+  ctx: ServiceContext,
   endpoint: WebhookEndpoint,
   statuses: WebhookMessageStatus[] | null | undefined,
   page: PageRequest,

@@ -5,6 +5,7 @@ import { ChangesCredentials } from "../graphql/credential-mutations";
 import { UserError } from "../graphql/errors";
 import { listMaximum } from "../graphql/operation-cost";
 import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
@@ -15,9 +16,13 @@ import { WebhookMessage } from "./webhook-message.entity";
 import { recoverWebhookMessages } from "./webhook-recovery.service";
 import {
   CreateWebhookEndpointInput,
+  createWebhookEndpointSchema,
   RecoverWebhookMessagesInput,
+  recoverWebhookMessagesSchema,
   UpdateWebhookEndpointInput,
+  updateWebhookEndpointSchema,
   WebhookEndpointIdInput,
+  webhookEndpointIdSchema,
 } from "./webhooks.inputs";
 import { listMessages } from "./webhooks.queries";
 import {
@@ -97,7 +102,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointWithSecretPayload, { description: "Registers an endpoint. Needs `webhooks:manage`." })
   createWebhookEndpoint(@Arg("input", () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => createWebhookEndpoint(ctx, input),
+      () => createWebhookEndpoint(ctx, parseInput(createWebhookEndpointSchema, input), ctx.services.keyCrypto, ctx.services.webhookTargets),
       (created) => created,
     );
   }
@@ -105,7 +110,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointPayload, { description: "Changes an endpoint's URL, description or event types." })
   updateWebhookEndpoint(@Arg("input", () => UpdateWebhookEndpointInput) input: UpdateWebhookEndpointInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => updateWebhookEndpoint(ctx, input),
+      () => updateWebhookEndpoint(ctx, parseInput(updateWebhookEndpointSchema, input), ctx.services.webhookTargets),
       (endpoint) => ({ endpoint }),
     );
   }
@@ -113,7 +118,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointPayload, { description: "Pauses an endpoint: events are kept and sent when it is resumed." })
   pauseWebhookEndpoint(@Arg("input", () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => pauseWebhookEndpoint(ctx, input),
+      () => pauseWebhookEndpoint(ctx, parseInput(webhookEndpointIdSchema, input)),
       (endpoint) => ({ endpoint }),
     );
   }
@@ -121,7 +126,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointPayload, { description: "Resumes a paused or disabled endpoint; kept messages go out now." })
   resumeWebhookEndpoint(@Arg("input", () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => resumeWebhookEndpoint(ctx, input),
+      () => resumeWebhookEndpoint(ctx, parseInput(webhookEndpointIdSchema, input), ctx.services.webhookTargets),
       (endpoint) => ({ endpoint }),
     );
   }
@@ -130,7 +135,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointWithSecretPayload, { description: "A new signing secret; the old one also signs for 24 hours." })
   rotateWebhookSecret(@Arg("input", () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => rotateWebhookSecret(ctx, input),
+      () => rotateWebhookSecret(ctx, parseInput(webhookEndpointIdSchema, input), ctx.services.keyCrypto),
       (rotated) => rotated,
     );
   }
@@ -138,7 +143,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => DeleteWebhookEndpointPayload, { description: "Deletes an endpoint with its delivery log." })
   deleteWebhookEndpoint(@Arg("input", () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => deleteWebhookEndpoint(ctx, input),
+      () => deleteWebhookEndpoint(ctx, parseInput(webhookEndpointIdSchema, input)),
       (deletedEndpointId) => ({ deletedEndpointId }),
     );
   }
@@ -146,7 +151,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => WebhookEndpointPayload, { description: "Sends a `webhook.test` event to this endpoint only." })
   sendTestWebhook(@Arg("input", () => WebhookEndpointIdInput) input: WebhookEndpointIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => sendTestWebhook(ctx, input),
+      () => sendTestWebhook(ctx, parseInput(webhookEndpointIdSchema, input)),
       (endpoint) => ({ endpoint }),
     );
   }
@@ -154,7 +159,7 @@ export class WebhookEndpointResolver {
   @Mutation(() => RecoverWebhookMessagesPayload, { description: "Sends again every message that failed or was cancelled since a time." })
   recoverWebhookMessages(@Arg("input", () => RecoverWebhookMessagesInput) input: RecoverWebhookMessagesInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => recoverWebhookMessages(ctx, input),
+      () => recoverWebhookMessages(ctx, parseInput(recoverWebhookMessagesSchema, input)),
       (recovered) => recovered,
     );
   }
