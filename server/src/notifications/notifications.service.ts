@@ -6,12 +6,15 @@ import type { RequestContext } from "../graphql/context";
 import { findPage } from "../graphql/paged-query";
 import { globalIdOf, parseInput } from "../graphql/validate";
 import type { ApiKey } from "../keys/api-key.entity";
+import { factsOfKey, keyOwnerIds } from "../keys/key-visibility";
 import { Notification } from "./notification.entity";
 
-/** Notifies the people responsible for a key (its mapped user and its creator) of an event about it. */
+/**
+ * Notifies the people who own a key (its mapped user and its creator: keys/key-visibility.ts) of an
+ * event about it. `data` keeps the event's payload as stored, with database IDs; readers see global IDs.
+ */
 export function notifyKeyPeople(em: EntityManager, key: ApiKey, event: DomainEvent, message: string): void {
-  const people = new Set([key.mappedUser.id, key.createdBy?.id].filter((id): id is string => !!id));
-  for (const userId of people) {
+  for (const userId of keyOwnerIds(factsOfKey(key))) {
     em.persist(
       em.create(Notification, {
         user: userId,
