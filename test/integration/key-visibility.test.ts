@@ -170,8 +170,9 @@ async function observeEveryPath() {
     // Later news each remaining listener may see: once heard, whatever came before was decided.
     await marker("Marker south", { locationId: south }, team.owner.token, ["location-scoped (another location)"]);
     await marker("Marker other", {}, other.token, ["other member"]);
+    // Those expected to hear the warning are waited for; one that never does shows up in its row.
     for (const actor of Object.keys(actors)) {
-      if (EXPECTED[actor]?.keyEvents) await hears(actor, key.id, "key.expiring");
+      if (EXPECTED[actor]?.keyEvents) await hears(actor, key.id, "key.expiring")?.catch(() => undefined);
     }
     // Both events fanned out and sent where they go: every message of an event is made in one transaction.
     await receiver.waitFor(
