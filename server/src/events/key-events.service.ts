@@ -8,11 +8,8 @@ import { findPage } from "../graphql/paged-query";
 import { keyFactsOfEvent } from "../keys/key-events";
 import { type KeyFact, keyVisibilityFilter, seesKey, viewerReach } from "../keys/key-visibility";
 import { DomainEvent } from "./domain-event.entity";
-import { EventType } from "./events";
-import type { KeyEvent } from "./key-event.type";
+import { KEY_EVENT_TYPES, type KeyEvent } from "./key-event.type";
 import { publicEventData } from "./public-payload";
-
-export const KEY_EVENT_TYPES: readonly string[] = Object.values(EventType).filter((type) => type.startsWith("key."));
 
 /** A stored key event as clients see it, with global IDs. */
 export function toKeyEvent(event: DomainEvent): KeyEvent {

@@ -25,7 +25,6 @@ const NOT_YET_PAIRED = new Set([
   "AddMemberInput",
   "ChangeMemberRoleInput",
   "RemoveMemberInput",
-  "MarkNotificationsReadInput",
   "CreateOrganizationInput",
   "OrganizationSettingsInput",
   "UpdateOrganizationInput",

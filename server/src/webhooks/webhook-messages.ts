@@ -84,7 +84,7 @@ export async function claimMessages(em: EntityManager, messageIds: string[], lea
   const date = (value: Date | string | null) => (value === null ? null : new Date(value));
   return rows.map((row) => ({
     ...row,
-    occurred_at: date(row.occurred_at)!,
+    occurred_at: new Date(row.occurred_at),
     previous_secret_expires_at: date(row.previous_secret_expires_at),
     failing_since: date(row.failing_since),
   }));
