@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEY_DEADLINES_TASK } from "../../server/src/expiry/scheduler";
 import { graphql, graphqlData, signUp } from "../support/graphql-client";
+import { databaseId } from "../support/ids";
 import { acceptAgreement, keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { sql } from "../support/sql";
@@ -227,5 +228,36 @@ async function observeEveryPath() {
 describe("who may read a key: one rule on every path", () => {
   it.each(Object.keys(EXPECTED))("%s", (actor) => {
     expect(observed[actor]).toEqual(EXPECTED[actor]);
+  });
+});
+
+describe("key events stored before payloads carried database IDs", () => {
+  it("are shown, as before, to whoever may read the key, with the same public data", async () => {
+    const team = await keyTeam(server, "Legacy Motors");
+    const holder = await team.addMember("Legacy Holder", "Developer");
+    const other = await team.addMember("Legacy Other", "Developer");
+    const { key } = await team.createKey({ name: "Old news", mappedUserId: holder.userId });
+    // As keyEventPayload wrote them before: global IDs, no creator.
+    const stored = {
+      keyId: key.id,
+      name: "Old news",
+      kind: "SECRET",
+      state: "ACTIVE",
+      organizationId: team.organization.id,
+      locationId: null,
+      mappedUserId: holder.userId,
+      expiresAt: null,
+    };
+    await sql(
+      server.databaseUrl,
+      "insert into domain_events (id, type, organization_id, subject_id, payload) values (gen_random_uuid(), 'key.leaked', $1, $2, $3::jsonb)",
+      [databaseId(team.organization.id), databaseId(key.id), JSON.stringify(stored)],
+    );
+    const LEAKS = `query($id: ID!) { organization(id: $id) { keyEvents(types: ["key.leaked"]) { nodes { keyId data } } } }`;
+    const leaksSeenBy = async (token: string) =>
+      (await graphqlData(server, LEAKS, { id: team.organization.id }, token)).organization.keyEvents.nodes;
+    expect(await leaksSeenBy(holder.token)).toEqual([{ keyId: key.id, data: stored }]);
+    expect(await leaksSeenBy(team.owner.token)).toEqual([{ keyId: key.id, data: stored }]);
+    expect(await leaksSeenBy(other.token)).toEqual([]);
   });
 });

@@ -2,7 +2,6 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { EventType, publishEvent } from "../events/events";
-import { toGlobalId } from "../graphql/global-id";
 import { Notification } from "../notifications/notification.entity";
 import { cancelPendingOf } from "./webhook-messages";
 
@@ -22,7 +21,7 @@ export async function disableEndpoint(tx: EntityManager, endpointId: string, rea
   if (!endpoint) return;
   await cancelPendingOf(tx, endpointId);
   // Not the URL: other members' endpoints hear of this, and URLs often carry credentials.
-  const payload = { endpointId: toGlobalId("WebhookEndpoint", endpointId), reason };
+  const payload = { endpointId, reason };
   const event = publishEvent(tx, {
     type: EventType.WEBHOOK_DISABLED,
     organizationId: endpoint.organization_id,
