@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KEY_DEADLINES_TASK } from "../../server/src/expiry/scheduler";
 import { graphql, graphqlData, signUp } from "../support/graphql-client";
@@ -15,25 +17,96 @@ import { wsClient, wsCollect } from "../support/ws-client";
  * an admin to another member, at a location. News of it after the re-map: the `key.updated` of the
  * re-map, and a `key.expiring` warning from the expiry sweep.
  */
-type Path = "keys" | "node" | "keyEvents" | "catchUp" | "webhook" | "notified";
+type Path = "keys" | "badge" | "node" | "keyEvents" | "keyExpiring" | "catchUp" | "webhook" | "notified";
 type Row = Record<Path, boolean | null | "partly">;
 
 // null: the path answers this actor nothing at all, whatever the key: a key-authenticated request owns
 // no webhook endpoints and reads no notifications; `organization(id:)`, under which the key list and
 // catch-up sit, is null for an outsider and for a location key (which reaches one location only).
 const EXPECTED: Record<string, Row> = {
-  "owner (the key is mapped to them)": { keys: true, node: true, keyEvents: true, catchUp: true, webhook: true, notified: true },
-  "creator, no longer mapped after a re-map": { keys: true, node: true, keyEvents: true, catchUp: true, webhook: true, notified: true },
-  "admin with keys:read:all": { keys: true, node: true, keyEvents: true, catchUp: true, webhook: true, notified: false },
-  "location-scoped (the key's location)": { keys: null, node: true, keyEvents: true, catchUp: null, webhook: true, notified: null },
-  "location-scoped (another location)": { keys: null, node: false, keyEvents: false, catchUp: null, webhook: false, notified: null },
-  "other member": { keys: false, node: false, keyEvents: false, catchUp: false, webhook: false, notified: false },
-  "ORG_READ key acting for the key's owner": { keys: false, node: false, keyEvents: false, catchUp: false, webhook: null, notified: null },
-  outsider: { keys: null, node: false, keyEvents: false, catchUp: null, webhook: false, notified: false },
+  "owner (the key is mapped to them)": {
+    keys: true,
+    badge: true,
+    node: true,
+    keyEvents: true,
+    keyExpiring: true,
+    catchUp: true,
+    webhook: true,
+    notified: true,
+  },
+  "creator, no longer mapped after a re-map": {
+    keys: true,
+    badge: true,
+    node: true,
+    keyEvents: true,
+    keyExpiring: true,
+    catchUp: true,
+    webhook: true,
+    notified: true,
+  },
+  "admin with keys:read:all": {
+    keys: true,
+    badge: true,
+    node: true,
+    keyEvents: true,
+    keyExpiring: true,
+    catchUp: true,
+    webhook: true,
+    notified: false,
+  },
+  "location-scoped (the key's location)": {
+    keys: null,
+    badge: null,
+    node: true,
+    keyEvents: true,
+    keyExpiring: true,
+    catchUp: null,
+    webhook: true,
+    notified: null,
+  },
+  "location-scoped (another location)": {
+    keys: null,
+    badge: null,
+    node: false,
+    keyEvents: false,
+    keyExpiring: false,
+    catchUp: null,
+    webhook: false,
+    notified: null,
+  },
+  "other member": {
+    keys: false,
+    badge: false,
+    node: false,
+    keyEvents: false,
+    keyExpiring: false,
+    catchUp: false,
+    webhook: false,
+    notified: false,
+  },
+  "ORG_READ key acting for the key's owner": {
+    keys: false,
+    badge: false,
+    node: false,
+    keyEvents: false,
+    keyExpiring: false,
+    catchUp: false,
+    webhook: null,
+    notified: null,
+  },
+  outsider: { keys: null, badge: null, node: false, keyEvents: false, keyExpiring: false, catchUp: null, webhook: false, notified: false },
 };
 
 const KEY_EVENTS = `subscription($organizationId: ID!) { keyEvents(organizationId: $organizationId) { type keyId } }`;
 const KEYS = `query($id: ID!) { organization(id: $id) { keys(first: 100) { nodes { id } } } }`;
+const KEY_EXPIRING = `subscription($organizationId: ID!) { keyExpiring(organizationId: $organizationId) { type keyId } }`;
+/** The extension's badge query itself, read from its source: it counts the keys due soon that you may see. */
+const BADGE_KEYS = (() => {
+  const source = readFileSync(path.resolve(__dirname, "../../extension/lib/graphql/operations.ts"), "utf8");
+  const query = /BadgeKeys = graphql\(`([^`]*)`/.exec(source)?.[1];
+  if (!query) throw new Error("The extension's BadgeKeys query was not found in extension/lib/graphql/operations.ts");
+  return query;
+})();
 const NODE = `query($id: ID!) { node(id: $id) { id } }`;
 const CATCH_UP = `query($id: ID!) { organization(id: $id) { keyEvents(first: 100) { nodes { type keyId } } } }`;
 const NOTIFICATIONS = `{ viewer { notifications(first: 50) { nodes { type data } } } }`;
@@ -120,6 +193,10 @@ async function observeEveryPath() {
   // Live subscriptions, each known to be listening once it hears a key it may see ("warm-up").
   const clients = Object.fromEntries(Object.entries(actors).map(([name, actor]) => [name, wsClient(server, `Bearer ${actor.auth}`)]));
   try {
+    // Opened before `keyEvents` on the same socket, so listening once `keyEvents` hears its warm-up.
+    const expiring = Object.fromEntries(
+      Object.entries(clients).map(([name, client]) => [name, wsCollect(client, KEY_EXPIRING, { organizationId })]),
+    );
     const streams = Object.fromEntries(
       Object.entries(clients).map(([name, client]) => [name, wsCollect(client, KEY_EVENTS, { organizationId })]),
     );
@@ -174,6 +251,10 @@ async function observeEveryPath() {
     // Those expected to hear the warning are waited for; one that never does shows up in its row.
     for (const actor of Object.keys(actors)) {
       if (EXPECTED[actor]?.keyEvents) await hears(actor, key.id, "key.expiring")?.catch(() => undefined);
+      if (EXPECTED[actor]?.keyExpiring)
+        await expiring[actor]
+          ?.until((items) => items.some((item) => item.data?.keyExpiring.keyId === key.id), 5_000)
+          .catch(() => undefined);
     }
     // Both events fanned out and sent where they go: every message of an event is made in one transaction.
     await receiver.waitFor(
@@ -186,6 +267,7 @@ async function observeEveryPath() {
 
     for (const [name, actor] of Object.entries(actors)) {
       const keys = await graphql(server, KEYS, { id: organizationId }, actor.auth);
+      const badge = await graphql(server, BADGE_KEYS, { organizationId, after: null }, actor.auth);
       const node = await graphql(server, NODE, { id: key.id }, actor.auth);
       const catchUp = await graphql(server, CATCH_UP, { id: organizationId }, actor.auth);
       const newsOf = (events: Array<{ type: string; keyId: string }>) =>
@@ -213,8 +295,13 @@ async function observeEveryPath() {
       }
       observed[name] = {
         keys: keys.data?.organization ? keys.data.organization.keys.nodes.some((node: { id: string }) => node.id === key.id) : null,
+        // The only key of the organisation with an expiry.
+        badge: badge.data?.organization
+          ? badge.data.organization.keys.nodes.some((node: { expiresAt: string | null }) => node.expiresAt === key.expiresAt)
+          : null,
         node: node.data?.node?.id === key.id,
         keyEvents: all(live),
+        keyExpiring: (expiring[name]?.received ?? []).some((item) => item.data?.keyExpiring.keyId === key.id),
         catchUp: catchUp.data?.organization ? all(caughtUp) : null,
         webhook,
         notified,
