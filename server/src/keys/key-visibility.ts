@@ -100,9 +100,9 @@ export function isKeyOwner(ownerId: string | null, key: KeyFacts): boolean {
   return ownedRule(ownerId, factsAlgebra(key));
 }
 
-/** The people who own a key: its mapped user and its creator (once each). */
+/** The people who own a key (its mapped user and its creator, once each): those the ownership rule accepts. */
 export function keyOwnerIds(key: KeyFacts): string[] {
-  return [...new Set([key.mappedUserId, key.createdById])].filter((id): id is string => id !== null && isKeyOwner(id, key));
+  return [...new Set([key.mappedUserId, key.createdById])].filter((id): id is string => isKeyOwner(id, key));
 }
 
 /**
