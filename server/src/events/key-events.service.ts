@@ -54,8 +54,7 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
       ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
     }
-    const key = keyFactsOfEvent(event.payload);
-    return !!key && seesKey(await viewerReach(ctx, organizationId), key);
+    return seesKey(await viewerReach(ctx, organizationId), keyFactsOfEvent(organizationId, event.payload));
   };
 }
 

@@ -23,17 +23,14 @@ export function keyEventPayload(key: ApiKey, extra: Record<string, unknown> = {}
 }
 
 /**
- * The key's facts as a stored key event tells them, or null for a payload that names no key. Events
- * stored before payloads carried the creator (or database IDs) give no creator and are read as global IDs.
+ * The facts of the key a stored event of `organizationId` is about. Events stored before payloads
+ * carried the creator give none, and their IDs are global IDs (read too).
  */
-export function keyFactsOfEvent(payload: Readonly<Record<string, unknown>>): KeyFacts | null {
-  const organizationId = storedId(payload.organizationId, "Organization");
-  const mappedUserId = storedId(payload.mappedUserId, "User");
-  if (!organizationId || !mappedUserId) return null;
+export function keyFactsOfEvent(organizationId: string, payload: Readonly<Record<string, unknown>>): KeyFacts {
   return {
     organizationId,
     locationId: storedId(payload.locationId, "Location"),
-    mappedUserId,
+    mappedUserId: storedId(payload.mappedUserId, "User"),
     createdById: storedId(payload.createdById, "User"),
   };
 }

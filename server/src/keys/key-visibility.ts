@@ -16,11 +16,11 @@ import type { ApiKey } from "./api-key.entity";
  * for one key, `keyVisibilityFilter` turns it into a where-clause for lists filtered in SQL.
  */
 
-/** The facts of a key that decide who may read it. Database IDs. */
+/** The facts of a key that decide who may read it. Database IDs; null where unknown (only those who see every key see it then). */
 export interface KeyFacts {
   organizationId: string;
   locationId: string | null;
-  mappedUserId: string;
+  mappedUserId: string | null;
   createdById: string | null;
 }
 

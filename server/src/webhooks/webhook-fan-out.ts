@@ -80,9 +80,9 @@ function ownerMaySee(endpoint: EndpointRow, event: EventRow): boolean {
   const may = (permission: Permission) => endpoint.owner_permissions.includes(permission);
   if (!endpoint.created_by_id || !may(Permission.WEBHOOKS_MANAGE)) return false;
   if (event.type.startsWith("key.")) {
-    const key = keyFactsOfEvent(event.payload);
     const viewer = { personId: endpoint.created_by_id, locationId: endpoint.location_id };
-    return !!key && seesKey(keyReach(viewer, event.organization_id, endpoint.owner_permissions), key);
+    const reach = keyReach(viewer, event.organization_id, endpoint.owner_permissions);
+    return seesKey(reach, keyFactsOfEvent(event.organization_id, event.payload));
   }
   if (endpoint.location_id) return false;
   if (event.type.startsWith("webhook.")) return may(Permission.ORG_MANAGE);
