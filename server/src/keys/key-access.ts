@@ -13,11 +13,16 @@ export function ownsKey(ctx: Pick<ServiceContext, "actor">, key: ApiKey): boolea
   return isKeyOwner(ownerOf(ctx.actor), factsOfKey(key));
 }
 
-/** A key the actor may read (the one rule of keys/key-visibility.ts). Others get null, as if it did not exist. */
+/** Whether the actor may read the key: the one rule of keys/key-visibility.ts. */
+export async function mayReadKey(ctx: ServiceContext, key: ApiKey): Promise<boolean> {
+  return seesKey(await viewerReach(ctx, key.organization.id), factsOfKey(key));
+}
+
+/** A key the actor may read; others get null, as if it did not exist. */
 export async function readableKey(ctx: ServiceContext, id: string): Promise<ApiKey | null> {
   const key = await ctx.loaders.keys.byId.load(id);
   if (!key) return null;
-  return seesKey(await viewerReach(ctx, key.organization.id), factsOfKey(key)) ? key : null;
+  return (await mayReadKey(ctx, key)) ? key : null;
 }
 
 /**
