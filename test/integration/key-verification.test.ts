@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSecret, SecretKind } from "../../server/src/keys/key-format";
 import { graphql, graphqlData } from "../support/graphql-client";
+import { databaseId } from "../support/ids";
 import { graphqlWithHeaders, keyTeam } from "../support/keys";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
 import { sql } from "../support/sql";
@@ -144,7 +145,7 @@ describe("POST /v1/keys/report-leak", () => {
     expect(await miss.json()).toEqual({ received: 2 });
     expect((await verify(server, { key: leaked.secret })).body).toMatchObject({ valid: false, code: "REVOKED" });
     const [event] = await sql(server.databaseUrl, "select type from domain_events where type = 'key.leaked' and payload->>'keyId' = $1", [
-      leaked.key.id,
+      databaseId(leaked.key.id),
     ]);
     expect(event).toEqual({ type: "key.leaked" });
     const tooMany = await report(Array.from({ length: 1001 }, () => leaked.secret));

@@ -1,5 +1,9 @@
 import { GraphQLDateTimeISO, GraphQLJSONObject } from "graphql-scalars";
 import { Field, ID, ObjectType } from "type-graphql";
+import { EventType } from "./events";
+
+/** Every type of key event, as subscriptions and catch-up accept them. */
+export const KEY_EVENT_TYPES: readonly string[] = Object.values(EventType).filter((type) => type.startsWith("key."));
 
 /** A key event as subscribers and catch-up readers see it. */
 @ObjectType({ description: "Something that happened to an API key." })
@@ -7,9 +11,7 @@ export class KeyEvent {
   @Field(() => String, { description: "Position in the event stream: pass it as `after` to catch up from here." })
   cursor!: string;
 
-  @Field(() => String, {
-    description: "`key.created`, `key.updated`, `key.revealed`, `key.rotated`, `key.revoked`, `key.deleted` or `key.leaked`.",
-  })
+  @Field(() => String, { description: `One of ${KEY_EVENT_TYPES.map((type) => `\`${type}\``).join(", ")}.` })
   type!: string;
 
   @Field(() => ID, { description: "The key concerned (it may since have been deleted)." })

@@ -1,23 +1,25 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import { Permission } from "../auth/permission";
+import type { ServiceContext } from "../core/service-context";
 import { encodeCursor, type PageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
-import { idOfType, toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../graphql/global-id";
 import { findPage } from "../graphql/paged-query";
+import { keyFactsOfEvent } from "../keys/key-events";
+import { type KeyFact, keyVisibilityFilter, seesKey, viewerReach } from "../keys/key-visibility";
 import { DomainEvent } from "./domain-event.entity";
-import { EventType } from "./events";
-import type { KeyEvent } from "./key-event.type";
+import { KEY_EVENT_TYPES, type KeyEvent } from "./key-event.type";
+import { publicEventData } from "./public-payload";
 
-export const KEY_EVENT_TYPES: readonly string[] = Object.values(EventType).filter((type) => type.startsWith("key."));
-
+/** A stored key event as clients see it, with global IDs. */
 export function toKeyEvent(event: DomainEvent): KeyEvent {
+  const data = publicEventData(event.payload);
   return {
     cursor: encodeCursor(event.id),
     type: event.type,
-    keyId: String(event.payload.keyId),
+    keyId: String(data.keyId),
     occurredAt: event.occurredAt,
-    data: event.payload,
+    data,
   };
 }
 
@@ -31,17 +33,16 @@ function requireKnownTypes(types: readonly string[] | null | undefined): readonl
 }
 
 /**
- * Who sees a key event: members with `keys:read:all` see every key's events, others only those of
- * keys acting for them; a location key only its location's. The same rule as reading the key.
+ * Who sees a key event: whoever may read the key, as the event tells its facts (keys/key-visibility.ts):
+ * with `keys:read:all` every key's events, as a person those of keys mapped to or created by them; a
+ * location key only its location's.
  */
 export async function keyEventFilter(ctx: RequestContext, organizationId: string, types?: readonly string[] | null) {
   const actor = ctx.authz.requireActor();
   const wanted = requireKnownTypes(types);
-  const ownLocation = actor.key?.locationId ?? null;
-  if (!(await ctx.authz.can(organizationId, Permission.ORG_READ, ownLocation))) {
+  if (!(await viewerReach(ctx, organizationId))) {
     throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["organizationId"]);
   }
-  const viewer = toGlobalId("User", actor.userId);
   let checkedAt = Date.now();
   return async (event: DomainEvent): Promise<boolean> => {
     if (event.organizationId !== organizationId || !wanted.includes(event.type)) return false;
@@ -53,28 +54,40 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
       ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
     }
-    const locationId = typeof event.payload.locationId === "string" ? idOfType(event.payload.locationId, "Location") : null;
-    const permissions = await ctx.authz.permissionsIn(organizationId, locationId);
-    if (!permissions.has(Permission.ORG_READ)) return false;
-    return permissions.has(Permission.KEYS_READ_ALL) || event.payload.mappedUserId === viewer;
+    return seesKey(await viewerReach(ctx, organizationId), keyFactsOfEvent(organizationId, event.payload));
   };
 }
 
 const CREDENTIAL_RECHECK_MS = 5_000;
 
+/**
+ * How the visibility rule reads a fact of the key in a stored key event: the organisation is the
+ * event's own column, the rest are payload fields, which events stored before payloads carried database
+ * IDs hold as global IDs (both are matched).
+ */
+function eventColumn(fact: KeyFact, id: string | null): FilterQuery<DomainEvent> {
+  switch (fact) {
+    case "organizationId":
+      return { organizationId: id };
+    case "locationId":
+      return { payload: { locationId: id && { $in: [id, toGlobalId("Location", id)] } } };
+    case "mappedUserId":
+      return { payload: { mappedUserId: id && { $in: [id, toGlobalId("User", id)] } } };
+    case "createdById":
+      return { payload: { createdById: id } };
+  }
+}
+
 /** Key events after a cursor, oldest first: how integrators catch up after being disconnected. */
 export async function keyEventsAfter(
-  ctx: RequestContext,
+  ctx: ServiceContext,
   organizationId: string,
   types: readonly string[] | null | undefined,
   page: PageRequest,
 ) {
-  const actor = ctx.authz.requireActor();
-  const ownLocation = actor.key?.locationId ?? null;
-  const permissions = await ctx.authz.permissionsIn(organizationId, ownLocation);
-  if (!permissions.has(Permission.ORG_READ)) return null;
-  const where: FilterQuery<DomainEvent>[] = [{ organizationId }, { type: { $in: [...requireKnownTypes(types)] } }];
-  if (!permissions.has(Permission.KEYS_READ_ALL)) where.push({ payload: { mappedUserId: toGlobalId("User", actor.userId) } });
-  if (ownLocation) where.push({ payload: { locationId: toGlobalId("Location", ownLocation) } });
+  ctx.authz.requireActor();
+  const reach = await viewerReach(ctx, organizationId);
+  if (!reach) return null;
+  const where: FilterQuery<DomainEvent>[] = [{ type: { $in: [...requireKnownTypes(types)] } }, keyVisibilityFilter(reach, eventColumn)];
   return findPage(ctx.em, DomainEvent, { $and: where }, page);
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { graphqlData } from "../../../test/support/graphql-client";
+import { databaseId } from "../../../test/support/ids";
 import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
@@ -29,7 +30,7 @@ async function eventsOf(keyId: string) {
   const rows = await sql(
     server.databaseUrl,
     "select type, payload from domain_events where payload->>'keyId' = $1 and type <> 'key.created' order by id",
-    [keyId],
+    [databaseId(keyId)],
   );
   return rows.map((row): Record<string, unknown> => ({ type: row.type as string, ...(row.payload as Record<string, unknown>) }));
 }

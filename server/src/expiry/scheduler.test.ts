@@ -1,6 +1,7 @@
 import { quickAddJob } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlData } from "../../../test/support/graphql-client";
+import { databaseId } from "../../../test/support/ids";
 import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
@@ -35,7 +36,7 @@ describe("the scheduler on the PostgreSQL job queue", () => {
       [{ type } = { type: undefined }] = await sql<{ type: string }>(
         server.databaseUrl,
         "select type from domain_events where type = 'key.expired' and payload->>'keyId' = $1",
-        [key.id],
+        [databaseId(key.id)],
       );
     }
     expect(type).toBe("key.expired");

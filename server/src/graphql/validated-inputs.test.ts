@@ -15,7 +15,7 @@ function objectShape(schema: z.ZodTypeAny): Record<string, z.ZodTypeAny> | null 
 }
 
 /** Inputs still validated inside their services; being moved to `@ValidatedBy` (issue 11). Must end empty. */
-const NOT_YET_PAIRED = new Set(["MarkNotificationsReadInput"]);
+const NOT_YET_PAIRED = new Set<string>([]);
 
 describe("every GraphQL input type and its validation agree", async () => {
   await latchkeySchema();

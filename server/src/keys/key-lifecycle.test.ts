@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { graphqlData } from "../../../test/support/graphql-client";
+import { databaseId } from "../../../test/support/ids";
 import { acceptAgreement, graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { rowCounts, sql } from "../../../test/support/sql";
@@ -233,7 +234,9 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
     expect((await graphqlWithHeaders(server, WHO, bearer(secret))).status).toBe(401);
     const log = await auditLog(server, team.owner.token, team.organization.id, { targetId: key.id });
     expect(log.nodes.map((entry) => entry.action)).toEqual(["KEY_DELETED", "KEY_UPDATED", "KEY_CREATED"]);
-    const events = await sql(server.databaseUrl, "select type from domain_events where payload->>'keyId' = $1 order by id", [key.id]);
+    const events = await sql(server.databaseUrl, "select type from domain_events where payload->>'keyId' = $1 order by id", [
+      databaseId(key.id),
+    ]);
     expect(events.map((event) => event.type)).toEqual(["key.created", "key.updated", "key.deleted"]);
   });
 });
@@ -258,7 +261,7 @@ describe("keys of deleted locations", () => {
     const events = await sql(
       server.databaseUrl,
       "select type, payload->>'reason' as reason from domain_events where payload->>'keyId' = $1 order by id",
-      [key.id],
+      [databaseId(key.id)],
     );
     expect(events).toEqual([
       { type: "key.created", reason: null },

@@ -1,11 +1,12 @@
 import type { FilterQuery } from "@mikro-orm/core";
 import { Permission } from "../auth/permission";
+import type { ServiceContext } from "../core/service-context";
 import type { PageRequest } from "../graphql/connection";
-import type { RequestContext } from "../graphql/context";
 import { findPage } from "../graphql/paged-query";
 import type { User } from "../users/user.entity";
 import { ApiKey } from "./api-key.entity";
 import { type KeyKind, KeyState } from "./key-enums";
+import { type KeyFact, keyVisibilityFilter, viewerReach } from "./key-visibility";
 
 export interface KeyFilter {
   locationId?: string | null;
@@ -30,25 +31,32 @@ function stateCondition(states: KeyState[], now: Date): FilterQuery<ApiKey> {
   return { $or: conditions };
 }
 
-/**
- * An organisation's keys that the caller may see: everyone's with `keys:read:all`, otherwise their
- * own. A location key sees only its location's keys. Null when the caller cannot read the organisation.
- */
-export async function listKeys(ctx: RequestContext, organizationId: string, filter: KeyFilter, page: PageRequest) {
-  const keyActor = ctx.actor?.key;
-  const scopeLocation = keyActor?.locationId ?? null;
-  const permissions = await ctx.authz.permissionsIn(organizationId, scopeLocation);
-  if (!permissions.has(Permission.ORG_READ)) return null;
-  const where: FilterQuery<ApiKey>[] = [{ organization: organizationId }];
-  if (scopeLocation) where.push({ location: scopeLocation });
-  if (!permissions.has(Permission.KEYS_READ_ALL)) {
-    const userId = ctx.actor!.userId;
-    where.push({ $or: [{ mappedUser: userId }, { createdBy: userId }] });
+/** How the visibility rule reads a fact of a key in `api_keys`. */
+function keyColumn(fact: KeyFact, id: string | null): FilterQuery<ApiKey> {
+  switch (fact) {
+    case "organizationId":
+      return { organization: id };
+    case "locationId":
+      return { location: id };
+    case "mappedUserId":
+      return { mappedUser: id };
+    case "createdById":
+      return { createdBy: id };
   }
+}
+
+/**
+ * An organisation's keys that the caller may see (keys/key-visibility.ts), filtered in SQL. Null
+ * when the caller cannot read the organisation.
+ */
+export async function listKeys(ctx: ServiceContext, organizationId: string, filter: KeyFilter, page: PageRequest) {
+  const reach = await viewerReach(ctx, organizationId);
+  if (!reach) return null;
+  const where: FilterQuery<ApiKey>[] = [keyVisibilityFilter(reach, keyColumn)];
   if (filter.locationId) where.push({ location: filter.locationId });
   if (filter.organizationLevelOnly) where.push({ location: null });
   if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
-  if (filter.states?.length) where.push(stateCondition(filter.states, new Date()));
+  if (filter.states?.length) where.push(stateCondition(filter.states, ctx.clock.now()));
   if (filter.mappedUserId) where.push({ mappedUser: filter.mappedUserId });
   if (filter.expiringBefore) where.push({ expiresAt: { $lt: filter.expiringBefore } });
   if (filter.search?.trim()) where.push({ name: { $ilike: `%${filter.search.trim().replace(/[\\%_]/g, "\\$&")}%` } });
@@ -77,11 +85,11 @@ const SHOWN_ACTIVE_KEYS = `
   select id from ranked where nth <= ? and first_key in (select first_key from holders)`;
 
 /**
- * Crelate's API Management view: the members who hold active keys, each with those keys.
+ * The API Management view: the members who hold active keys, each with those keys.
  * Needs `keys:read:all`; null otherwise.
  */
 export async function keyHolders(
-  ctx: RequestContext,
+  ctx: ServiceContext,
   organizationId: string,
 ): Promise<Array<{ organizationId: string; user: User; keys: ApiKey[] }> | null> {
   if (!(await ctx.authz.can(organizationId, Permission.KEYS_READ_ALL))) return null;

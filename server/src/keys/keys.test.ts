@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { graphqlData } from "../../../test/support/graphql-client";
+import { databaseId } from "../../../test/support/ids";
 import { acceptAgreement, CONTACT, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { rowCounts, sql } from "../../../test/support/sql";
@@ -149,8 +150,13 @@ describe("creating keys", () => {
   it("writes an audit entry and a key.created event in the same transaction", async () => {
     const team = await keyTeam(server);
     const { key } = await team.createKey({ name: "Evented" });
-    const [event] = await sql(server.databaseUrl, "select type, payload from domain_events where payload->>'keyId' = $1", [key.id]);
-    expect(event).toMatchObject({ type: "key.created", payload: { keyId: key.id, name: "Evented", kind: "SECRET", state: "ACTIVE" } });
+    const [event] = await sql(server.databaseUrl, "select type, payload from domain_events where payload->>'keyId' = $1", [
+      databaseId(key.id),
+    ]);
+    expect(event).toMatchObject({
+      type: "key.created",
+      payload: { keyId: databaseId(key.id), name: "Evented", kind: "SECRET", state: "ACTIVE" },
+    });
     const [entry] = (await auditLog(server, team.owner.token, team.organization.id, { targetId: key.id })).nodes;
     expect(entry).toMatchObject({ action: "KEY_CREATED", actor: { email: team.owner.email } });
   });

@@ -7,7 +7,6 @@ import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
 import { EventType } from "../events/events";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { toGlobalId } from "../graphql/global-id";
 import { BuiltInRole } from "../roles/built-in-roles";
 import type { Role } from "../roles/role.entity";
 import { requireHeldPermissions } from "../roles/roles.service";
@@ -156,9 +155,9 @@ function memberChange(
     event: {
       type: change.type,
       payload: {
-        membershipId: toGlobalId("Membership", membership.id),
-        organizationId: toGlobalId("Organization", organizationId),
-        userId: toGlobalId("User", membership.user.id),
+        membershipId: membership.id,
+        organizationId,
+        userId: membership.user.id,
         ...change.details,
       },
     },

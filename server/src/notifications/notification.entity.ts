@@ -2,6 +2,7 @@ import { Entity, Index, ManyToOne, Property, Unique } from "@mikro-orm/core";
 import { GraphQLDateTimeISO, GraphQLJSONObject } from "graphql-scalars";
 import { Field, ObjectType } from "type-graphql";
 import { BaseEntity } from "../db/base.entity";
+import { publicEventData } from "../events/public-payload";
 import { Node } from "../graphql/node";
 import { User } from "../users/user.entity";
 
@@ -26,9 +27,17 @@ export class Notification extends BaseEntity {
   @Property({ type: "text" })
   message!: string;
 
-  @Field(() => GraphQLJSONObject, { description: "The event's data: the key's public facts and, for warnings, the days left." })
+  /** The event's payload as stored, with database IDs. */
   @Property({ type: "jsonb" })
   data: Record<string, unknown> = {};
+
+  @Field(() => GraphQLJSONObject, {
+    name: "data",
+    description: "The event's data: the key's public facts and, for warnings, the days left.",
+  })
+  get publicData(): Record<string, unknown> {
+    return publicEventData(this.data);
+  }
 
   @Field(() => GraphQLDateTimeISO, { nullable: true })
   @Property({ type: "timestamptz", nullable: true })

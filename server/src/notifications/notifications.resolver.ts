@@ -1,24 +1,17 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, Resolver, Root } from "type-graphql";
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { User } from "../users/user.entity";
 import { Notification } from "./notification.entity";
+import { MarkNotificationsReadInput, markNotificationsReadSchema } from "./notifications.inputs";
 import { listNotifications, markNotificationsRead } from "./notifications.service";
 
 @ArgsType()
 class NotificationArgs extends ConnectionArgs {
   @Field(() => Boolean, { nullable: true, description: "Only unread notifications." })
   unreadOnly?: boolean | null;
-}
-
-@InputType({ description: "Which notifications to mark read: some by ID, or all." })
-class MarkNotificationsReadInput {
-  @Field(() => [ID], { nullable: true })
-  ids?: string[] | null;
-
-  @Field(() => Boolean, { nullable: true })
-  all?: boolean | null;
 }
 
 const NotificationConnection = Connection("Notification", () => Notification, "Notifications, newest first.");
@@ -43,7 +36,7 @@ export class NotificationsResolver {
   @Mutation(() => MarkReadPayload, { description: "Marks your notifications read." })
   markNotificationsRead(@Arg("input", () => MarkNotificationsReadInput) input: MarkNotificationsReadInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => markNotificationsRead(ctx, input),
+      () => markNotificationsRead(ctx, parseInput(markNotificationsReadSchema, input)),
       (markedCount) => ({ markedCount }),
     );
   }

@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { v7 as uuidv7 } from "uuid";
 import type { WebhookConfig } from "../config";
 import { serviceContext } from "../core/service-context";
+import { publicEventData } from "../events/public-payload";
 import type { KeyCrypto } from "../keys/key-crypto";
 import { WebhookAttemptTrigger } from "./webhook-enums";
 import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
@@ -11,9 +12,9 @@ import { type SendResult, sendWebhook } from "./webhook-sender";
 import { signatureHeader } from "./webhook-signing";
 import type { WebhookTargets } from "./webhook-targets";
 
-/** The JSON body of every webhook: the Standard Webhooks shape. */
+/** The JSON body of every webhook: the Standard Webhooks shape, with the event's public data (global IDs). */
 export function webhookBody(event: { type: string; occurred_at: Date; payload: Record<string, unknown> }): string {
-  return JSON.stringify({ type: event.type, timestamp: event.occurred_at.toISOString(), data: event.payload });
+  return JSON.stringify({ type: event.type, timestamp: event.occurred_at.toISOString(), data: publicEventData(event.payload) });
 }
 
 /** The `webhook-id` of a message: the same on every attempt, so receivers can drop duplicates. */

@@ -3,7 +3,6 @@ import { AuditAction } from "../audit/audit-action";
 import { recordChange } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
 import { EventType } from "../events/events";
-import { toGlobalId } from "../graphql/global-id";
 import { Notification } from "../notifications/notification.entity";
 import { cancelPendingOf } from "./webhook-messages";
 
@@ -26,7 +25,7 @@ export async function disableEndpoint(
   if (!endpoint) return;
   await cancelPendingOf(tx, endpointId);
   // Not the URL: other members' endpoints hear of this, and URLs often carry credentials.
-  const payload = { endpointId: toGlobalId("WebhookEndpoint", endpointId), reason };
+  const payload = { endpointId, reason };
   const event = recordChange(tx, ctx, {
     action: AuditAction.WEBHOOK_DISABLED,
     organizationId: endpoint.organization_id,

@@ -2,7 +2,6 @@ import type { WebhookConfig } from "../config";
 import { recordEvent } from "../core/record-change";
 import { jobOrigin, type ServiceContext } from "../core/service-context";
 import { EventType } from "../events/events";
-import { toGlobalId } from "../graphql/global-id";
 import { disableEndpoint } from "./webhook-disable";
 import { WebhookEndpointStatus, WebhookMessageStatus } from "./webhook-enums";
 import { enqueueDeliveries } from "./webhook-jobs";
@@ -57,8 +56,8 @@ export async function recordFailure(
         organizationId: message.organization_id,
         subjectId: message.endpoint_id,
         payload: {
-          endpointId: toGlobalId("WebhookEndpoint", message.endpoint_id),
-          messageId: toGlobalId("WebhookMessage", message.id),
+          endpointId: message.endpoint_id,
+          messageId: message.id,
           eventType: message.type,
           attempts,
         },

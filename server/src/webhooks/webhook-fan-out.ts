@@ -1,7 +1,8 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Permission } from "../auth/permission";
 import { EventType } from "../events/events";
-import { idOfType, toGlobalId } from "../graphql/global-id";
+import { keyFactsOfEvent } from "../keys/key-events";
+import { keyReach, seesKey } from "../keys/key-visibility";
 import { listensTo } from "./webhook-event-types";
 import { enqueueDeliveries, PARALLEL_DELIVERIES } from "./webhook-jobs";
 import { createMessages, pendingMessagesOf } from "./webhook-messages";
@@ -65,23 +66,25 @@ function receives(endpoint: EndpointRow, event: EventRow): boolean {
   // A test goes to the endpoint it tests only; news about an endpoint goes to the others only.
   if (event.type === EventType.WEBHOOK_TEST) return event.subject_id === endpoint.id;
   if (event.type.startsWith("webhook.") && event.subject_id === endpoint.id) return false;
-  if (!listensTo(endpoint.event_types, event.type) || !ownerMaySee(endpoint, event)) return false;
-  if (!endpoint.location_id) return true;
-  const locationId = typeof event.payload.locationId === "string" ? idOfType(event.payload.locationId, "Location") : null;
-  return locationId === endpoint.location_id;
+  return listensTo(endpoint.event_types, event.type) && ownerMaySee(endpoint, event);
 }
 
 /**
  * An endpoint hears only what whoever registered it may see now, as if they read it through the
- * API: nothing once they left the organisation or lost `webhooks:manage`; other members' key events
- * only with `keys:read:all`; news of other endpoints only with `org:manage` (the admins who see them).
+ * API: nothing once they left the organisation or lost `webhooks:manage`; key events only of keys
+ * they may read (keys/key-visibility.ts, the endpoint's location narrowing it as a location key's
+ * request); news of other endpoints only with `org:manage` (the admins who see them). A location's
+ * endpoint hears only its location's key events.
  */
 function ownerMaySee(endpoint: EndpointRow, event: EventRow): boolean {
   const may = (permission: Permission) => endpoint.owner_permissions.includes(permission);
   if (!endpoint.created_by_id || !may(Permission.WEBHOOKS_MANAGE)) return false;
   if (event.type.startsWith("key.")) {
-    return may(Permission.KEYS_READ_ALL) || event.payload.mappedUserId === toGlobalId("User", endpoint.created_by_id);
+    const viewer = { personId: endpoint.created_by_id, locationId: endpoint.location_id };
+    const reach = keyReach(viewer, event.organization_id, endpoint.owner_permissions);
+    return seesKey(reach, keyFactsOfEvent(event.organization_id, event.payload));
   }
+  if (endpoint.location_id) return false;
   if (event.type.startsWith("webhook.")) return may(Permission.ORG_MANAGE);
   return may(Permission.ORG_READ);
 }

@@ -4,7 +4,6 @@ import { commitChange, type Recorder } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
 import { EventType } from "../events/events";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { toGlobalId } from "../graphql/global-id";
 import type { KeyCrypto } from "../keys/key-crypto";
 import { manageableEndpoint, requireEnabledEndpoint } from "./webhook-access";
 import { WebhookEndpoint } from "./webhook-endpoint.entity";
@@ -198,7 +197,7 @@ export async function sendTestWebhook(ctx: ServiceContext, { id }: WebhookEndpoi
       {},
       {
         type: EventType.WEBHOOK_TEST,
-        payload: { endpointId: toGlobalId("WebhookEndpoint", endpoint.id), message: "A test event from Latchkey." },
+        payload: { endpointId: endpoint.id, message: "A test event from Latchkey." },
       },
     );
   });
