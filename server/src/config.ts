@@ -43,6 +43,11 @@ const schema = z.object({
   KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** How often key usage (`lastUsedAt`) is written, in one batch. */
   KEY_USAGE_FLUSH_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  /**
+   * How often a long-lived subscription makes sure the credential it was opened with still stands
+   * (checked when an event arrives); 0 checks on every event.
+   */
+  SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   /** Run the job-queue worker (expiry sweeps) in this process. */
   SCHEDULER_ENABLED: z
     .enum(["true", "false"])
@@ -223,6 +228,8 @@ export interface Config {
   previousMasterKeys: string[];
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
+  /** How often a subscription re-checks its credential, in milliseconds (`SUBSCRIPTION_RECHECK_SECONDS`). */
+  subscriptionRecheckMs: number;
   trustProxy: TrustProxySetting;
   authLimits: { signUpsPerHour: number; signInsPerMinute: number };
   schedulerEnabled: boolean;
@@ -287,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     previousMasterKeys: values.LATCHKEY_PREVIOUS_MASTER_KEYS,
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
+    subscriptionRecheckMs: values.SUBSCRIPTION_RECHECK_SECONDS * 1000,
     trustProxy: values.TRUST_PROXY,
     authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },
     schedulerEnabled: values.SCHEDULER_ENABLED,

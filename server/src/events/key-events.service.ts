@@ -45,9 +45,9 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
   let checkedAt = Date.now();
   return async (event: DomainEvent): Promise<boolean> => {
     if (event.organizationId !== organizationId || !wanted.includes(event.type)) return false;
-    // A subscription lives long: every few seconds, forget cached memberships and make sure the
+    // A subscription lives long: every SUBSCRIPTION_RECHECK_SECONDS, forget cached memberships and make sure the
     // credential it was opened with still stands, so a removed member or revoked key stops hearing.
-    if (Date.now() - checkedAt > CREDENTIAL_RECHECK_MS) {
+    if (Date.now() - checkedAt >= ctx.config.subscriptionRecheckMs) {
       checkedAt = Date.now();
       const fresh = await ctx.services.credentialChecks.check(actor, ctx.origin.ipAddress);
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
@@ -59,8 +59,6 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
     return permissions.has(Permission.KEYS_READ_ALL) || event.payload.mappedUserId === viewer;
   };
 }
-
-const CREDENTIAL_RECHECK_MS = 5_000;
 
 /** Key events after a cursor, oldest first: how integrators catch up after being disconnected. */
 export async function keyEventsAfter(
