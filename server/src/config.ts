@@ -48,6 +48,11 @@ const schema = z.object({
    * (checked when an event arrives); 0 checks on every event.
    */
   SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /**
+   * How often the job worker looks for jobs that have come due (webhook retries, for one): new jobs
+   * it hears of at once.
+   */
+  JOB_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(60).default(1),
   /** Run the job-queue worker (expiry sweeps) in this process. */
   SCHEDULER_ENABLED: z
     .enum(["true", "false"])
@@ -233,6 +238,8 @@ export interface Config {
   trustProxy: TrustProxySetting;
   authLimits: { signUpsPerHour: number; signInsPerMinute: number };
   schedulerEnabled: boolean;
+  /** How often the job worker polls for due jobs, in milliseconds (`JOB_POLL_INTERVAL_SECONDS`). */
+  jobPollIntervalMs: number;
   webhooks: WebhookConfig;
   /** The OAuth issuer; unset outside production means the listen address (`http://HOST:PORT`). */
   publicUrl: string | undefined;
@@ -298,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     trustProxy: values.TRUST_PROXY,
     authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },
     schedulerEnabled: values.SCHEDULER_ENABLED,
+    jobPollIntervalMs: values.JOB_POLL_INTERVAL_SECONDS * 1000,
     webhooks: {
       allowedTargets: values.WEBHOOK_ALLOWED_TARGETS,
       egress: values.WEBHOOK_EGRESS,

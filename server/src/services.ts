@@ -66,6 +66,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
         log,
         webhookDelivery: new WebhookDelivery(em, keyCrypto, webhookTargets, config.webhooks),
         webhookLeaseMs: deliveryLeaseMs(config.webhooks.timeoutMs),
+        pollIntervalMs: config.jobPollIntervalMs,
       });
   } catch (error) {
     await events.close();

@@ -18,7 +18,12 @@ let receiver: Receiver;
 const DISABLE_AFTER_MS = 4_000;
 
 beforeAll(async () => {
-  server = await startTestServer({ ...WEBHOOK_TEST_ENV, WEBHOOK_DISABLE_AFTER_SECONDS: String(DISABLE_AFTER_MS / 1000) });
+  // Retries come quickly, so that four attempts end well before the endpoint counts as failing for long.
+  server = await startTestServer({
+    ...WEBHOOK_TEST_ENV,
+    WEBHOOK_RETRY_SCHEDULE: "0.1,0.1,0.1",
+    WEBHOOK_DISABLE_AFTER_SECONDS: String(DISABLE_AFTER_MS / 1000),
+  });
   receiver = await startReceiver(usualAnswer);
 });
 afterAll(async () => {

@@ -3,9 +3,10 @@ import { graphqlData } from "./graphql-client";
 import type { TestServer } from "./server";
 import { sql } from "./sql";
 
-/** A server that runs the job queue and may deliver to 127.0.0.1, with a short retry schedule. */
+/** A server that runs the job queue and may deliver to 127.0.0.1, with a short retry schedule picked up promptly. */
 export const WEBHOOK_TEST_ENV = {
   SCHEDULER_ENABLED: "true",
+  JOB_POLL_INTERVAL_SECONDS: "0.2",
   LOG_LEVEL: "warn",
   WEBHOOK_ALLOWED_TARGETS: "127.0.0.1/32",
   WEBHOOK_TIMEOUT_SECONDS: "2",
