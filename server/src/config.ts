@@ -43,6 +43,16 @@ const schema = z.object({
   KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** How often key usage (`lastUsedAt`) is written, in one batch. */
   KEY_USAGE_FLUSH_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  /**
+   * How often a long-lived subscription makes sure the credential it was opened with still stands
+   * (checked when an event arrives); 0 checks on every event.
+   */
+  SUBSCRIPTION_RECHECK_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /**
+   * How often the job worker looks for jobs that have come due (webhook retries, for one): new jobs
+   * it hears of at once.
+   */
+  JOB_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(60).default(1),
   /** Run the job-queue worker (expiry sweeps) in this process. */
   SCHEDULER_ENABLED: z
     .enum(["true", "false"])
@@ -223,9 +233,13 @@ export interface Config {
   previousMasterKeys: string[];
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
+  /** How often a subscription re-checks its credential, in milliseconds (`SUBSCRIPTION_RECHECK_SECONDS`). */
+  subscriptionRecheckMs: number;
   trustProxy: TrustProxySetting;
   authLimits: { signUpsPerHour: number; signInsPerMinute: number };
   schedulerEnabled: boolean;
+  /** How often the job worker polls for due jobs, in milliseconds (`JOB_POLL_INTERVAL_SECONDS`). */
+  jobPollIntervalMs: number;
   webhooks: WebhookConfig;
   /** The OAuth issuer; unset outside production means the listen address (`http://HOST:PORT`). */
   publicUrl: string | undefined;
@@ -287,9 +301,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     previousMasterKeys: values.LATCHKEY_PREVIOUS_MASTER_KEYS,
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
+    subscriptionRecheckMs: values.SUBSCRIPTION_RECHECK_SECONDS * 1000,
     trustProxy: values.TRUST_PROXY,
     authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },
     schedulerEnabled: values.SCHEDULER_ENABLED,
+    jobPollIntervalMs: values.JOB_POLL_INTERVAL_SECONDS * 1000,
     webhooks: {
       allowedTargets: values.WEBHOOK_ALLOWED_TARGETS,
       egress: values.WEBHOOK_EGRESS,

@@ -6,7 +6,7 @@ import { type Database, openDatabase } from "./db/database";
 import { latchkeySchema } from "./graphql/schema";
 import { createHttpApp } from "./http/app";
 import type { Logger } from "./observability/logger";
-import { createMetrics, observeEventListener } from "./observability/metrics";
+import { createMetrics, observeEventBus, observeEventListener } from "./observability/metrics";
 import { createServices } from "./services";
 
 export interface RunningLatchkey {
@@ -32,6 +32,7 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
     running = await createServices(config, log, em, database.url);
     const { eventListener } = running;
     observeEventListener(metrics, eventListener);
+    observeEventBus(metrics, running.services.eventBus);
     const app = await createHttpApp({
       services: running.services,
       config,

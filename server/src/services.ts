@@ -38,7 +38,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);
-  const credentialChecks = new CredentialChecks(em, keyVerifier);
+  const credentialChecks = new CredentialChecks(em, keyVerifier, config.subscriptionRecheckMs);
   const webhookTargets = new WebhookTargets(config.webhooks);
   const services: AppServices = {
     keyCrypto,
@@ -66,6 +66,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
         log,
         webhookDelivery: new WebhookDelivery(em, keyCrypto, webhookTargets, config.webhooks),
         webhookLeaseMs: deliveryLeaseMs(config.webhooks.timeoutMs),
+        pollIntervalMs: config.jobPollIntervalMs,
       });
   } catch (error) {
     await events.close();

@@ -2,8 +2,10 @@ import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTestDatabase } from "../support/database";
+import { eventually } from "../support/eventually";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
+import { metricValue } from "../support/metrics";
 import { type Spawned, spawnLatchkey } from "./processes";
 import { report } from "./report";
 
@@ -77,8 +79,10 @@ describe("subscriptions at scale", () => {
       );
     }
     const connectSeconds = (performance.now() - connectStarted) / 1000;
-    // Let the last subscriptions register on the server before raising the event.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Raise the event once the server has registered every subscription.
+    await eventually(async () => expect(await metricValue(latchkey, "latchkey_event_subscriptions_total")).toBe(subscribed), {
+      timeoutMs: 60_000,
+    });
 
     const raisedAt = performance.now();
     await graphqlData(
@@ -87,8 +91,8 @@ describe("subscriptions at scale", () => {
       { input: { organizationId: organization.id, name: "Broadcast", kind: "SECRET", contact: CONTACT } },
       owner.token,
     );
-    const deadline = raisedAt + 10_000;
-    while (receivedAt.length < SUBSCRIBERS && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Whoever has not heard it within 10 s shows in the figures as missing.
+    await eventually(() => expect(receivedAt.length).toBe(SUBSCRIBERS), { timeoutMs: 10_000, intervalMs: 20 }).catch(() => undefined);
 
     const latencies = receivedAt.map((at) => at - raisedAt).sort((a, b) => a - b);
     const figures = {

@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/src/db/embedded-postgres";
 import { endCli, isRunning, MAIN, postmasterPid, spawnCli, startCli } from "../support/cli";
+import { eventually } from "../support/eventually";
 import { graphqlData, signUp } from "../support/graphql-client";
-import { waitUntil } from "../support/webhooks";
 
 const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }`;
 
@@ -62,7 +62,7 @@ describe("`latchkey start` and its embedded PostgreSQL across crashes and signal
     const first = await startCli(dataDir, port);
     const postmaster = runningPostmaster(dataDir);
     expect(await endCli(first, "SIGTERM")).toEqual({ code: 0, signal: null });
-    await waitUntil(async () => !isRunning(postmaster), "the postmaster to exit");
+    await eventually(() => expect(isRunning(postmaster), "the postmaster is still running").toBe(false));
     expect(postmasterPid(dataDir)).toBeNull();
 
     // As after a crash of the whole machine: the lock file survives, and its PID now belongs to
@@ -104,7 +104,9 @@ describe("`latchkey start` and its embedded PostgreSQL across crashes and signal
     const dataDir = await newDataDir();
     const starting = spawnCli(dataDir, await freePort());
     // The lock file appears once PostgreSQL runs; migrations and the rest of start-up follow.
-    await waitUntil(async () => postmasterPid(dataDir) !== null || starting.child.exitCode !== null, "PostgreSQL to start", 45_000);
+    await eventually(() => expect(postmasterPid(dataDir) !== null || starting.child.exitCode !== null, "PostgreSQL started").toBe(true), {
+      timeoutMs: 45_000,
+    });
     const postmaster = runningPostmaster(dataDir);
     expect(await endCli(starting, "SIGTERM")).toEqual({ code: 0, signal: null });
     expect(isRunning(postmaster)).toBe(false);

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Spawned, spawnLatchkey } from "../bench/processes";
 import { createTestDatabase } from "../support/database";
+import { eventually } from "../support/eventually";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
-import { createEndpoint, endpointMessages, waitUntil } from "../support/webhooks";
+import { createEndpoint, endpointMessages } from "../support/webhooks";
 
 const keyMaterial = { LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"), LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64") };
 const workerEnv = { ...keyMaterial, SCHEDULER_ENABLED: "true", WEBHOOK_ALLOWED_TARGETS: "127.0.0.1", WEBHOOK_TIMEOUT_SECONDS: "2" };
@@ -44,13 +45,13 @@ it("loses nothing when the worker process is killed mid-delivery: another instan
   await new Promise((resolve) => workers[0].child.once("exit", resolve));
   workers.push(await spawnLatchkey(database.url, "crash-b", workerEnv));
 
-  const settled = await waitUntil(
+  const settled = await eventually(
     async () => {
       const found = await endpointMessages(api, team.owner.token, endpoint!.id);
-      return found.messages.totalCount === 5 && found.messages.nodes.every((message) => message.status === "SUCCEEDED") && found;
+      expect(found.messages.nodes.map((message) => message.status)).toEqual(Array(5).fill("SUCCEEDED"));
+      return found;
     },
-    "every message delivered",
-    40_000,
+    { timeoutMs: 40_000 },
   );
   const names = settled.messages.nodes.map((message) => JSON.parse(message.body).data.name).sort();
   expect(names).toEqual(["Five", "Four", "One", "Three", "Two"]);

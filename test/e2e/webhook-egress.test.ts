@@ -3,9 +3,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Spawned, spawnLatchkey } from "../bench/processes";
 import { createTestDatabase } from "../support/database";
 import { PUBLIC_LOOKING_ADDRESS } from "../support/egress";
+import { eventually } from "../support/eventually";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
-import { createEndpoint, endpointMessages, endpointMutation, waitUntil } from "../support/webhooks";
+import { createEndpoint, endpointMessages, endpointMutation } from "../support/webhooks";
 
 const keyMaterial = { LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"), LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64") };
 
@@ -39,10 +40,11 @@ it("a server process a test spawns refuses to deliver to a public address, whate
   expect(created.userErrors).toEqual([]);
   const id = created.endpoint?.id as string;
   await endpointMutation(api, team.owner.token, "sendTestWebhook", id);
-  const attempt = await waitUntil(async () => {
-    const found = await endpointMessages(api, team.owner.token, id);
-    return found.messages.nodes[0]?.attempts[0];
-  }, "the refused attempt");
+  const attempt = await eventually(async () => {
+    const [attempted] = (await endpointMessages(api, team.owner.token, id)).messages.nodes[0]?.attempts ?? [];
+    expect(attempted, "the refused attempt").toBeDefined();
+    return attempted;
+  });
   expect(attempt).toMatchObject({
     url,
     responseStatus: null,

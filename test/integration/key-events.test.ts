@@ -3,33 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlData } from "../support/graphql-client";
 import { acceptAgreement, keyTeam } from "../support/keys";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
-import { wsClient, wsCollect } from "../support/ws-client";
+import { wsClient, wsCollect, wsSubscribed } from "../support/ws-client";
 
 const keyMaterial = { LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"), LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64") };
+/** Subscriptions re-check their credential on every event, so a test sees a revocation take effect at its next event. */
+const env = { ...keyMaterial, SUBSCRIPTION_RECHECK_SECONDS: "0" };
 const KEY_EVENTS = `subscription($organizationId: ID!, $types: [String!]) { keyEvents(organizationId: $organizationId, types: $types) { cursor type keyId data } }`;
 const REVOKE = `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`;
 
 let server: TestServer;
 let second: TestServer;
 beforeAll(async () => {
-  server = await startTestServer(keyMaterial);
-  second = await startSecondInstance(server, keyMaterial);
+  server = await startTestServer(env);
+  second = await startSecondInstance(server, env);
 });
 afterAll(async () => {
   await second?.stop();
   await server?.stop();
 });
 
-/** Gives a fresh subscription a moment to be registered before the test acts. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
-
 describe("keyEvents subscription", () => {
   it("streams an organisation's key events as they happen, from any instance", async () => {
     const team = await keyTeam(server);
     const client = wsClient(second, `Bearer ${team.owner.token}`);
     try {
-      const stream = wsCollect(client, KEY_EVENTS, { organizationId: team.organization.id });
-      await settle();
+      const stream = await wsSubscribed(second, client, KEY_EVENTS, { organizationId: team.organization.id });
       const { key } = await team.createKey({ name: "Streamed" });
       await graphqlData(server, REVOKE, { input: { id: key.id, reason: "done" } }, team.owner.token);
       const events = await stream.until((items) => items.length >= 2);
@@ -52,21 +50,22 @@ describe("keyEvents subscription", () => {
     const developerClient = wsClient(server, `Bearer ${developer.token}`);
     const outsiderClient = wsClient(server, `Bearer ${outsider.owner.token}`);
     try {
-      const all = wsCollect(ownerClient, KEY_EVENTS, { organizationId: team.organization.id, types: ["key.created"] });
-      const own = wsCollect(developerClient, KEY_EVENTS, { organizationId: team.organization.id });
       const foreign = wsCollect(outsiderClient, KEY_EVENTS, { organizationId: team.organization.id });
       await foreign.until(() => foreign.failure !== null);
       expect(foreign.failure).toEqual([expect.objectContaining({ message: expect.stringContaining("Organization not found.") })]);
-      await settle();
+      const all = await wsSubscribed(server, ownerClient, KEY_EVENTS, { organizationId: team.organization.id, types: ["key.created"] });
+      const own = await wsSubscribed(server, developerClient, KEY_EVENTS, { organizationId: team.organization.id });
       const adminKey = await team.createKey({ name: "Admin's" });
       const devKey = await team.createKey({ name: "Developer's", personal: true, contact: null }, developer.token);
       await graphqlData(server, REVOKE, { input: { id: adminKey.key.id, reason: "x" } }, team.owner.token);
-      await all.until((items) => items.length >= 2);
-      await own.until((items) => items.length >= 1);
-      await settle();
-      expect(all.received.map((event) => event.data.keyEvents.data.name)).toEqual(["Admin's", "Developer's"]);
+      // Both subscribers hear this last event, so by then they have been sent everything before it.
+      const barrier = await team.createKey({ name: "Barrier", personal: true, contact: null }, developer.token);
+      await all.until((items) => items.some((event) => event.data.keyEvents.keyId === barrier.key.id));
+      await own.until((items) => items.some((event) => event.data.keyEvents.keyId === barrier.key.id));
+      expect(all.received.map((event) => event.data.keyEvents.data.name)).toEqual(["Admin's", "Developer's", "Barrier"]);
       expect(own.received.map((event) => [event.data.keyEvents.type, event.data.keyEvents.keyId])).toEqual([
         ["key.created", devKey.key.id],
+        ["key.created", barrier.key.id],
       ]);
     } finally {
       await Promise.all([ownerClient.dispose(), developerClient.dispose(), outsiderClient.dispose()]);
@@ -94,12 +93,11 @@ describe("long-lived subscriptions", () => {
     });
     const client = wsClient(server, `Bearer ${signIn.token}`);
     try {
-      const stream = wsCollect(client, KEY_EVENTS, { organizationId: team.organization.id });
-      await settle();
+      const stream = await wsSubscribed(server, client, KEY_EVENTS, { organizationId: team.organization.id });
       await team.createKey({ name: "Heard" });
       await stream.until((items) => items.length === 1);
       await graphqlData(server, `mutation { signOut { signedOut } }`, {}, signIn.token);
-      await new Promise((resolve) => setTimeout(resolve, 5_200));
+      // The next event makes the subscription check its credential (at once here: SUBSCRIPTION_RECHECK_SECONDS=0).
       await team.createKey({ name: "Not heard" });
       await stream.until(() => stream.failure !== null);
       expect(stream.failure).toEqual([
@@ -116,8 +114,7 @@ describe("catching up after a disconnection", () => {
   it("returns the events after a cursor, oldest first", async () => {
     const team = await keyTeam(server);
     const client = wsClient(server, `Bearer ${team.owner.token}`);
-    const stream = wsCollect(client, KEY_EVENTS, { organizationId: team.organization.id });
-    await settle();
+    const stream = await wsSubscribed(server, client, KEY_EVENTS, { organizationId: team.organization.id });
     const first = await team.createKey({ name: "Before the outage" });
     const [seen] = await stream.until((items) => items.length >= 1);
     await client.dispose();

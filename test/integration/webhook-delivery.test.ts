@@ -1,11 +1,13 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deferred } from "../support/deferred";
+import { eventually } from "../support/eventually";
 import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { sql } from "../support/sql";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
-import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV, waitUntil } from "../support/webhooks";
+import { createEndpoint, endpointMessages, endpointMutation, queuedDeliveries, WEBHOOK_TEST_ENV } from "../support/webhooks";
 
 let server: TestServer;
 let receiver: Receiver;
@@ -19,18 +21,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Every event fanned out: no fan-out job left on the queue. */
+/**
+ * Every event fanned out: no fan-out job left on the queue. A fan-out job makes each message's first
+ * attempt before it completes, so after this, whatever those attempts delivered has arrived.
+ */
 const fannedOut = () =>
-  waitUntil(
-    async () =>
-      (
-        await sql(
-          server.databaseUrl,
-          "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'latchkey_webhook_fan_out'",
-        )
-      )[0].n === 0,
-    "fan-out",
-  );
+  eventually(async () => {
+    const [{ n }] = await sql(
+      server.databaseUrl,
+      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'latchkey_webhook_fan_out'",
+    );
+    expect(n, "fan-out jobs on the queue").toBe(0);
+  });
 
 describe("webhook delivery", () => {
   it("delivers a key event signed so that the standardwebhooks verifier accepts it, and logs the attempt", async () => {
@@ -52,10 +54,11 @@ describe("webhook delivery", () => {
     expect(request.body).not.toContain("lk_");
     expect(() => new Webhook(`whsec_${Buffer.alloc(24, 1).toString("base64")}`).verify(request.body, request.headers as never)).toThrow();
 
-    const endpoint = await waitUntil(async () => {
+    const endpoint = await eventually(async () => {
       const found = await endpointMessages(server, team.owner.token, created.endpoint!.id);
-      return found.messages.nodes[0]?.status === "SUCCEEDED" && found;
-    }, "the message to be marked delivered");
+      expect(found.messages.nodes[0]?.status).toBe("SUCCEEDED");
+      return found;
+    });
     const [message] = endpoint.messages.nodes;
     // When the attempt was made, as the receiver saw it (to the second).
     expect(Math.abs(Date.parse(message.attempts[0].createdAt) - request.receivedAt)).toBeLessThan(2_000);
@@ -132,9 +135,10 @@ describe("webhook delivery", () => {
     expect(paused.endpoint?.status).toBe("PAUSED");
     await team.createKey({ name: "While paused" });
     await fannedOut();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(receiver.received.filter((r) => r.path === "/paused")).toEqual([]);
-    expect((await endpointMessages(server, team.owner.token, endpoint!.id)).messages.nodes.map((m) => m.status)).toEqual(["PENDING"]);
+    const [kept] = (await endpointMessages(server, team.owner.token, endpoint!.id)).messages.nodes;
+    expect(kept.status).toBe("PENDING");
+    expect(await queuedDeliveries(server, kept.id), "deliveries queued while paused").toBe(0);
 
     const resumed = await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint!.id);
     expect(resumed.endpoint?.status).toBe("ENABLED");
@@ -147,7 +151,14 @@ describe("webhook delivery", () => {
 
   it("retries failures on the schedule with the same webhook-id, honours Retry-After, and stops at the first 2xx", async () => {
     const team = await keyTeam(server, "Retry Motors");
-    const answers = [{ status: 500 }, { status: 503, headers: { "retry-after": "2" } }, { status: 204 }];
+    // The 2nd and 3rd requests (the retries) are answered only once the test has read the message
+    // as it stood when they were sent: scheduled by the previous failure.
+    const retries = [deferred(), deferred()];
+    const answers = [
+      { status: 500 },
+      { status: 503, headers: { "retry-after": "1" }, until: retries[0].promise },
+      { status: 204, until: retries[1].promise },
+    ];
     receiver.answer((request) => (request.path === "/flaky" ? (answers.shift() ?? { status: 200 }) : { status: 200 }));
     const { endpoint } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
@@ -155,22 +166,34 @@ describe("webhook delivery", () => {
     });
     await team.createKey({ name: "Flaky" });
 
-    const requests = await receiver.waitFor(3, (r) => r.path === "/flaky");
-    expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
-    // The schedule says 0.5 s (±20% jitter); Retry-After says at least 2 s.
-    expect(requests[1].receivedAt - requests[0].receivedAt).toBeGreaterThanOrEqual(350);
-    expect(requests[2].receivedAt - requests[1].receivedAt).toBeGreaterThanOrEqual(1_900);
-    const found = await waitUntil(async () => {
+    /** How long after the latest attempt began its retry was scheduled, read while that retry is being sent. */
+    const scheduledDelayOfRetry = async (retry: number) => {
+      await receiver.waitFor(retry + 1, (r) => r.path === "/flaky");
+      const [message] = (await endpointMessages(server, team.owner.token, endpoint!.id)).messages.nodes;
+      retries[retry - 1].resolve();
+      expect(message.attempts).toHaveLength(retry);
+      return Date.parse(message.nextAttemptAt) - Date.parse(message.attempts[retry - 1].createdAt);
+    };
+    // The schedule says 0.5 s (±20% jitter); the receiver's Retry-After says 1 s.
+    expect(await scheduledDelayOfRetry(1)).toBeGreaterThanOrEqual(400);
+    expect(await scheduledDelayOfRetry(2)).toBeGreaterThanOrEqual(1_000);
+
+    const found = await eventually(async () => {
       const messages = await endpointMessages(server, team.owner.token, endpoint!.id);
-      return messages.messages.nodes[0]?.status === "SUCCEEDED" && messages;
-    }, "success");
-    expect(found.messages.nodes[0].attempts.map((a: any) => [a.responseStatus, a.error])).toEqual([
+      expect(messages.messages.nodes[0]?.status).toBe("SUCCEEDED");
+      return messages;
+    });
+    const [message] = found.messages.nodes;
+    expect(message.attempts.map((a: any) => [a.responseStatus, a.error])).toEqual([
       [500, "HTTP 500"],
       [503, "HTTP 503"],
       [204, null],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(receiver.received.filter((r) => r.path === "/flaky")).toHaveLength(3);
+    const requests = receiver.received.filter((r) => r.path === "/flaky");
+    expect(new Set(requests.map((r) => r.headers["webhook-id"]))).toEqual(new Set([message.webhookId]));
+    // Delivered: no retry is left on the queue, so the three requests are all there will be.
+    expect(await queuedDeliveries(server, message.id)).toBe(0);
+    expect(requests).toHaveLength(3);
     expect(found.status).toBe("ENABLED");
   });
 
@@ -185,10 +208,11 @@ describe("webhook delivery", () => {
     });
     await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint!.id);
     await receiver.waitFor(1, (r) => r.path === "/moved");
-    const messages = await waitUntil(async () => {
+    const messages = await eventually(async () => {
       const found = await endpointMessages(server, team.owner.token, endpoint!.id);
-      return found.messages.nodes[0]?.attempts.length > 0 && found;
-    }, "the attempt");
+      expect(found.messages.nodes[0]?.attempts.length).toBeGreaterThan(0);
+      return found;
+    });
     expect(messages.messages.nodes[0].eventType).toBe("webhook.test");
     expect(messages.messages.nodes[0].attempts[0]).toMatchObject({ responseStatus: 302, error: "HTTP 302: redirects are not followed" });
     expect(receiver.received.filter((r) => r.path === "/elsewhere")).toEqual([]);
@@ -237,8 +261,8 @@ describe("webhook delivery", () => {
       team.owner.token,
     );
     await team.createKey({ name: "After leaving", mappedUserId: team.owner.userId });
+    // Its fan-out done, anything it was going to send has arrived.
     await fannedOut();
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(
       receiver.received.filter((r) => r.path === "/developer-keys").map((r) => JSON.parse(r.body).data.name ?? JSON.parse(r.body).type),
     ).toEqual(["Developer's key"]);

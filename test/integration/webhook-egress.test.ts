@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { PUBLIC_LOOKING_ADDRESS, PUBLIC_LOOKING_HOST, watchConnectionAttempts } from "../support/egress";
+import { eventually } from "../support/eventually";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { type Receiver, startReceiver } from "../support/webhook-receiver";
-import { createEndpoint, endpointMessages, endpointMutation, waitUntil } from "../support/webhooks";
+import { createEndpoint, endpointMessages, endpointMutation } from "../support/webhooks";
 
 let server: TestServer;
 let receiver: Receiver;
@@ -38,11 +39,12 @@ it("never contacts a saved public URL: with a worker running, its deliveries are
     await team.createKey({ name: "Egress key" });
     await endpointMutation(server, team.owner.token, "sendTestWebhook", id);
 
-    const messages = await waitUntil(async () => {
+    const messages = await eventually(async () => {
       const found = await endpointMessages(server, team.owner.token, id);
       const attempted = found.messages.nodes.filter((message) => message.attempts.length > 0);
-      return attempted.length === 2 && attempted;
-    }, "both deliveries attempted");
+      expect(attempted, "both deliveries attempted").toHaveLength(2);
+      return attempted;
+    });
     expect(messages.map((message) => message.eventType).sort()).toEqual(["key.created", "webhook.test"]);
     for (const message of messages) {
       expect(message.attempts).toEqual([

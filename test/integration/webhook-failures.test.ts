@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
+import { eventually } from "../support/eventually";
 import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { type ReceivedWebhook, type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
-import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV, waitUntil } from "../support/webhooks";
+import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV } from "../support/webhooks";
 
 let server: TestServer;
 /** Paths under /down always fail, /gone answers 410 Gone, everything else succeeds. */
@@ -13,9 +14,16 @@ const usualAnswer = (request: ReceivedWebhook) => ({
 });
 let receiver: Receiver;
 
+/** Endpoints failing for 4 s stand in for 5 days. */
+const DISABLE_AFTER_MS = 4_000;
+
 beforeAll(async () => {
-  // Endpoints failing for 4 s stand in for 5 days.
-  server = await startTestServer({ ...WEBHOOK_TEST_ENV, WEBHOOK_DISABLE_AFTER_SECONDS: "4" });
+  // Retries come quickly, so that four attempts end well before the endpoint counts as failing for long.
+  server = await startTestServer({
+    ...WEBHOOK_TEST_ENV,
+    WEBHOOK_RETRY_SCHEDULE: "0.1,0.1,0.1",
+    WEBHOOK_DISABLE_AFTER_SECONDS: String(DISABLE_AFTER_MS / 1000),
+  });
   receiver = await startReceiver(usualAnswer);
 });
 afterAll(async () => {
@@ -23,11 +31,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const messagesOf = async (token: string, id: string, settled: (status: string) => boolean) =>
-  waitUntil(async () => {
-    const found = await endpointMessages(server, token, id);
-    return found.messages.nodes.length > 0 && found.messages.nodes.every((message) => settled(message.status)) && found;
-  }, "messages to settle");
+const messagesOf = (token: string, id: string, settled: (status: string) => boolean) =>
+  eventually(
+    async () => {
+      const found = await endpointMessages(server, token, id);
+      const statuses = found.messages.nodes.map((message) => message.status);
+      expect(statuses.length > 0 && statuses.every(settled), `messages settled: ${statuses}`).toBe(true);
+      return found;
+    },
+    { timeoutMs: 20_000 },
+  );
 
 async function notifications(token: string) {
   const { viewer } = await graphqlData(server, `{ viewer { notifications(first: 20) { nodes { type message } } } }`, {}, token);
@@ -126,13 +139,26 @@ describe("webhook failures", () => {
     const since = new Date();
     await team.createKey({ name: "One" });
     await messagesOf(team.owner.token, endpoint!.id, (status) => status === "FAILED");
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Time must pass here (the rule reads the system clock): until the endpoint has been failing for
+    // the configured time, so that the next failure disables it.
+    const { node } = await graphqlData(
+      server,
+      `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { failingSince } } }`,
+      { id: endpoint!.id },
+      team.owner.token,
+    );
+    const failingFor = () => Date.now() - Date.parse(node.failingSince);
+    await eventually(() => expect(failingFor()).toBeGreaterThanOrEqual(DISABLE_AFTER_MS), { timeoutMs: DISABLE_AFTER_MS, intervalMs: 100 });
     await team.createKey({ name: "Two" });
 
-    const disabled = await waitUntil(async () => {
-      const found = await endpointMessages(server, team.owner.token, endpoint!.id);
-      return found.status === "DISABLED" && found;
-    }, "the endpoint to be disabled");
+    const disabled = await eventually(
+      async () => {
+        const found = await endpointMessages(server, team.owner.token, endpoint!.id);
+        expect(found.status).toBe("DISABLED");
+        return found;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(disabled.disabledReason).toMatch(/^Every delivery failed since /);
     const entries = await auditLog(server, team.owner.token, team.organization.id, { actions: ["WEBHOOK_DISABLED"] });
     expect(entries.nodes.map((entry) => entry.reason)).toEqual([disabled.disabledReason]);

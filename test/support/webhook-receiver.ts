@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { eventually } from "./eventually";
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
@@ -13,6 +14,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Hold the response this long (or until the receiver closes, with `Infinity`). */
   delayMs?: number;
+  /** Hold the response until this settles: the test looks at the server while it waits for the answer. */
+  until?: Promise<unknown>;
 }
 
 /**
@@ -21,7 +24,6 @@ export interface Reply {
  */
 export async function startReceiver(reply: (request: ReceivedWebhook, index: number) => Reply = () => ({ status: 200 })) {
   const received: ReceivedWebhook[] = [];
-  const waiters = new Set<() => void>();
   let respond = reply;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -34,14 +36,14 @@ export async function startReceiver(reply: (request: ReceivedWebhook, index: num
         receivedAt: Date.now(),
       };
       received.push(record);
-      for (const wake of waiters) wake();
       const answer = respond(record, received.length - 1);
       const send = () => {
         response.writeHead(answer.status, answer.headers ?? {});
         response.end("ok");
       };
       if (answer.delayMs === Number.POSITIVE_INFINITY) return;
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      if (answer.until) void answer.until.finally(send);
+      else if (answer.delayMs) setTimeout(send, answer.delayMs);
       else send();
     });
   });
@@ -56,21 +58,15 @@ export async function startReceiver(reply: (request: ReceivedWebhook, index: num
       respond = next;
     },
     /** Resolves once `count` requests matching `filter` arrived, or fails after `timeoutMs`. */
-    async waitFor(count: number, filter: (request: ReceivedWebhook) => boolean = () => true, timeoutMs = 20_000) {
-      const matching = () => received.filter(filter);
-      const deadline = Date.now() + timeoutMs;
-      while (matching().length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} webhook requests, got ${matching().length} in ${timeoutMs} ms`);
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            waiters.delete(wake);
-            resolve();
-          };
-          waiters.add(wake);
-          setTimeout(wake, 200);
-        });
-      }
-      return matching();
+    waitFor(count: number, filter: (request: ReceivedWebhook) => boolean = () => true, timeoutMs = 20_000) {
+      return eventually(
+        () => {
+          const matching = received.filter(filter);
+          if (matching.length < count) throw new Error(`expected ${count} webhook requests, got ${matching.length}`);
+          return matching;
+        },
+        { timeoutMs },
+      );
     },
     close() {
       server.closeAllConnections();

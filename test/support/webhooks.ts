@@ -1,9 +1,12 @@
+import { idOfType } from "../../server/src/graphql/global-id";
 import { graphqlData } from "./graphql-client";
 import type { TestServer } from "./server";
+import { sql } from "./sql";
 
-/** A server that runs the job queue and may deliver to 127.0.0.1, with a short retry schedule. */
+/** A server that runs the job queue and may deliver to 127.0.0.1, with a short retry schedule picked up promptly. */
 export const WEBHOOK_TEST_ENV = {
   SCHEDULER_ENABLED: "true",
+  JOB_POLL_INTERVAL_SECONDS: "0.2",
   LOG_LEVEL: "warn",
   WEBHOOK_ALLOWED_TARGETS: "127.0.0.1/32",
   WEBHOOK_TIMEOUT_SECONDS: "2",
@@ -39,7 +42,7 @@ export async function endpointMessages(server: TestServer, token: string, id: st
   const { node } = await graphqlData(
     server,
     `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { status disabledReason messages(first: 100) { totalCount nodes {
-      id webhookId eventType status attemptCount body attempts { createdAt trigger url requestHeaders responseStatus latencyMs error }
+      id webhookId eventType status attemptCount nextAttemptAt body attempts { createdAt trigger url requestHeaders responseStatus latencyMs error }
     } } } } }`,
     { id },
     token,
@@ -47,12 +50,12 @@ export async function endpointMessages(server: TestServer, token: string, id: st
   return node as { status: string; disabledReason: string | null; messages: { totalCount: number; nodes: Array<Record<string, any>> } };
 }
 
-export async function waitUntil<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+/** Delivery jobs queued for one message (by its global ID; the job key names it): none means nothing will send it again unless asked. */
+export async function queuedDeliveries(server: TestServer, messageId: string): Promise<number> {
+  const [{ n }] = await sql<{ n: number }>(
+    server.databaseUrl,
+    "select count(*)::int as n from graphile_worker.jobs where key = 'webhook_message:' || $1",
+    [idOfType(messageId, "WebhookMessage")],
+  );
+  return n;
 }

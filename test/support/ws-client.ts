@@ -1,5 +1,7 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
+import { eventually } from "./eventually";
+import { metricValue } from "./metrics";
 import type { TestServer } from "./server";
 
 /**
@@ -56,14 +58,37 @@ export function wsCollect(client: Client, query: string, variables: Record<strin
       return failure;
     },
     unsubscribe,
-    async until(predicate: (items: typeof received) => boolean, timeoutMs = 5000) {
-      const started = Date.now();
-      while (!predicate(received)) {
-        if (failure) throw failure;
-        if (Date.now() - started > timeoutMs) throw new Error(`timed out; received ${JSON.stringify(received)}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      return received;
+    until(predicate: (items: typeof received) => boolean, timeoutMs = 5000) {
+      return eventually(
+        () => {
+          if (predicate(received)) return received;
+          throw failure ?? new Error(`the predicate does not hold; received ${JSON.stringify(received)}`);
+        },
+        { timeoutMs },
+      );
     },
   };
+}
+
+/** Subscriptions the server has registered with its event bus since it started (a counter, never down). */
+const SUBSCRIPTIONS_OPENED = "latchkey_event_subscriptions_total";
+
+/**
+ * `wsCollect`, resolved once `server` has registered the subscription, so that every event committed
+ * afterwards reaches it. graphql-ws acknowledges a connection, not a subscription; the server's
+ * counter of registered subscriptions is the signal. Open one subscription at a time on a server.
+ */
+export async function wsSubscribed(
+  server: Pick<TestServer, "url">,
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<ReturnType<typeof wsCollect>> {
+  const before = await metricValue(server, SUBSCRIPTIONS_OPENED);
+  const stream = wsCollect(client, query, variables);
+  await eventually(async () => {
+    if (stream.failure) throw stream.failure;
+    if ((await metricValue(server, SUBSCRIPTIONS_OPENED)) <= before) throw new Error("the subscription is not registered yet");
+  });
+  return stream;
 }

@@ -8,8 +8,6 @@ export interface CredentialCheck {
   memberships: Membership[];
 }
 
-const RECHECK_MS = 5_000;
-
 /**
  * Re-checks the credentials of long-lived subscriptions, shared across them: however many
  * subscriptions one session or key holds open, each check is one pair of queries per interval.
@@ -20,12 +18,14 @@ export class CredentialChecks {
   constructor(
     private readonly em: EntityManager,
     private readonly keys: KeyVerifier,
+    /** How long a check's result stands (`SUBSCRIPTION_RECHECK_SECONDS`). */
+    private readonly recheckMs: number,
   ) {}
 
   check(actor: Actor, clientAddress: string | null): Promise<CredentialCheck> {
     const id = actor.key ? `key:${actor.key.keyId}` : `session:${actor.sessionId}`;
     const cached = this.results.get(id);
-    if (cached && Date.now() - cached.at < RECHECK_MS) return cached.result;
+    if (cached && Date.now() - cached.at < this.recheckMs) return cached.result;
     if (this.results.size > 10_000) this.prune();
     const result = this.run(actor, clientAddress);
     this.results.set(id, { at: Date.now(), result });
@@ -48,6 +48,6 @@ export class CredentialChecks {
 
   private prune() {
     const now = Date.now();
-    for (const [id, entry] of this.results) if (now - entry.at >= RECHECK_MS) this.results.delete(id);
+    for (const [id, entry] of this.results) if (now - entry.at >= this.recheckMs) this.results.delete(id);
   }
 }

@@ -57,6 +57,7 @@ class EventQueue implements AsyncIterableIterator<DomainEvent> {
  */
 export class EventBus {
   private readonly queues = new Set<EventQueue>();
+  private subscriptionsOpened = 0;
   /** IDs of events lately handed to subscribers, oldest first, so a catch-up sends none twice. */
   private readonly delivered = new Set<string>();
 
@@ -112,10 +113,16 @@ export class EventBus {
   listen(): AsyncIterableIterator<DomainEvent> {
     const queue: EventQueue = new EventQueue(() => this.queues.delete(queue));
     this.queues.add(queue);
+    this.subscriptionsOpened++;
     return queue;
   }
 
   get subscriberCount(): number {
     return this.queues.size;
+  }
+
+  /** Subscribers registered since start: from here on they hear every committed event. Never goes down. */
+  get openedCount(): number {
+    return this.subscriptionsOpened;
   }
 }

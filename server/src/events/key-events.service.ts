@@ -46,9 +46,9 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
   let checkedAt = Date.now();
   return async (event: DomainEvent): Promise<boolean> => {
     if (event.organizationId !== organizationId || !wanted.includes(event.type)) return false;
-    // A subscription lives long: every few seconds, forget cached memberships and make sure the
+    // A subscription lives long: every SUBSCRIPTION_RECHECK_SECONDS, forget cached memberships and make sure the
     // credential it was opened with still stands, so a removed member or revoked key stops hearing.
-    if (Date.now() - checkedAt > CREDENTIAL_RECHECK_MS) {
+    if (Date.now() - checkedAt >= ctx.config.subscriptionRecheckMs) {
       checkedAt = Date.now();
       const fresh = await ctx.services.credentialChecks.check(actor, ctx.origin.ipAddress);
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
@@ -57,8 +57,6 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
     return seesKey(await viewerReach(ctx, organizationId), keyFactsOfEvent(organizationId, event.payload));
   };
 }
-
-const CREDENTIAL_RECHECK_MS = 5_000;
 
 /**
  * How the visibility rule reads a fact of the key in a stored key event: the organisation is the

@@ -5,7 +5,7 @@ import { databaseId } from "../../../test/support/ids";
 import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
-import { wsClient, wsCollect } from "../../../test/support/ws-client";
+import { wsClient, wsSubscribed } from "../../../test/support/ws-client";
 import { serviceContext } from "../core/service-context";
 import { type Orm, openOrm } from "../db/orm";
 import { EXPIRY_SWEEP_ORIGIN, sweepKeyDeadlines } from "./expiry-sweep";
@@ -183,14 +183,21 @@ describe("keyExpiring subscription", () => {
     await team.createKey({ name: "Later", expiresAt: new Date(start + 12 * DAY).toISOString() });
     const client = wsClient(server, `Bearer ${team.owner.token}`);
     try {
-      const stream = wsCollect(client, `subscription($id: ID!) { keyExpiring(organizationId: $id, withinDays: 7) { type keyId data } }`, {
-        id: team.organization.id,
-      });
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      const stream = await wsSubscribed(
+        server,
+        client,
+        `subscription($id: ID!) { keyExpiring(organizationId: $id, withinDays: 7) { type keyId data } }`,
+        { id: team.organization.id },
+      );
+      // Warns of "Soon" (3 days left) and of "Later" (12 days left, beyond what was asked).
       await sweepAt(0, start);
-      await stream.until((items) => items.length >= 1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(stream.received.map((item) => [item.data.keyExpiring.keyId, item.data.keyExpiring.data.daysLeft])).toEqual([[soon.key.id, 3]]);
+      // A later warning that must arrive: once it has, the earlier one of "Later" would have too.
+      await sweepAt(2.5, start);
+      await stream.until((items) => items.length >= 2);
+      expect(stream.received.map((item) => [item.data.keyExpiring.keyId, item.data.keyExpiring.data.daysLeft])).toEqual([
+        [soon.key.id, 3],
+        [soon.key.id, 1],
+      ]);
     } finally {
       await client.dispose();
     }

@@ -1,5 +1,6 @@
 import { quickAddJob } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../../test/support/eventually";
 import { graphqlData } from "../../../test/support/graphql-client";
 import { databaseId } from "../../../test/support/ids";
 import { keyTeam } from "../../../test/support/keys";
@@ -30,16 +31,13 @@ describe("the scheduler on the PostgreSQL job queue", () => {
       key.maskedSecret,
     ]);
     await quickAddJob({ connectionString: server.databaseUrl }, KEY_DEADLINES_TASK, {});
-    let type: string | undefined;
-    for (let attempt = 0; attempt < 100 && type !== "key.expired"; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      [{ type } = { type: undefined }] = await sql<{ type: string }>(
-        server.databaseUrl,
-        "select type from domain_events where type = 'key.expired' and payload->>'keyId' = $1",
-        [databaseId(key.id)],
-      );
-    }
-    expect(type).toBe("key.expired");
+    // The job's work is done once its event is committed.
+    await eventually(async () => {
+      const events = await sql(server.databaseUrl, "select type from domain_events where type = 'key.expired' and payload->>'keyId' = $1", [
+        databaseId(key.id),
+      ]);
+      expect(events).toEqual([{ type: "key.expired" }]);
+    });
     const { node } = await graphqlData(
       server,
       `query($id: ID!) { node(id: $id) { ... on ApiKey { state } } }`,

@@ -25,13 +25,15 @@ export async function startScheduler(options: {
   log: Logger;
   webhookDelivery: WebhookDelivery;
   webhookLeaseMs: number;
+  /** How often to look for jobs that have come due (`JOB_POLL_INTERVAL_SECONDS`). */
+  pollIntervalMs: number;
 }): Promise<{ stop(): Promise<void> }> {
   const log = options.log.child({ component: "scheduler" });
   const runner: Runner = await run({
     connectionString: options.databaseUrl,
     concurrency: 16,
     noHandleSignals: true,
-    pollInterval: 1_000,
+    pollInterval: options.pollIntervalMs,
     logger: new WorkerLogger(() => workerLogFunction(log)),
     taskList: {
       [KEY_DEADLINES_TASK]: async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
+import { eventually } from "../../../test/support/eventually";
 import { graphqlData } from "../../../test/support/graphql-client";
 import { basic, graphqlWithHeaders, keyTeam, mistyped } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
@@ -142,12 +143,13 @@ describe("authenticating with keys", () => {
     const before = Date.now();
     await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${secret}` }, { id: team.organization.id });
     const KEY = `query($id: ID!) { node(id: $id) { ... on ApiKey { lastUsedAt } } }`;
-    let lastUsedAt: string | null = null;
-    for (let attempt = 0; attempt < 50 && !lastUsedAt; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      lastUsedAt = (await graphqlData(server, KEY, { id: key.id }, team.owner.token)).node.lastUsedAt;
-    }
-    expect(new Date(lastUsedAt!).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    // Written within KEY_USAGE_FLUSH_SECONDS (0.2 s here).
+    const lastUsedAt = await eventually(async () => {
+      const { node } = await graphqlData(server, KEY, { id: key.id }, team.owner.token);
+      expect(node.lastUsedAt).not.toBeNull();
+      return node.lastUsedAt as string;
+    });
+    expect(new Date(lastUsedAt).getTime()).toBeGreaterThanOrEqual(before - 1000);
   });
 
   it("authenticates graphql-ws connections with a key in connection_init", async () => {

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { EventBus } from "../events/event-bus";
 import type { EventListener } from "../events/event-listener";
 
 /** Prometheus metrics of one server instance, in their own registry (tests run several servers per process). */
@@ -68,4 +69,28 @@ export function observeEventListener(metrics: Metrics, listener: EventListener):
   });
   listener.onReconnect(() => reconnects.inc());
   listener.onReconnectFailure(() => failures.inc());
+}
+
+/**
+ * Subscribers to the event bus: how many listen now, and how many were registered since start. The
+ * counter is also how a client (or a test) learns that its subscription is in place.
+ */
+export function observeEventBus(metrics: Metrics, bus: EventBus): void {
+  new Gauge({
+    name: "latchkey_event_subscribers",
+    help: "Subscriptions currently listening for events on this instance.",
+    registers: [metrics.registry],
+    collect() {
+      this.set(bus.subscriberCount);
+    },
+  });
+  new Counter({
+    name: "latchkey_event_subscriptions_total",
+    help: "Subscriptions registered on this instance since it started; each hears every event committed after it.",
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(bus.openedCount);
+    },
+  });
 }
