@@ -18,14 +18,37 @@ function scopeOf(key: ApiKey) {
   return { organizationId: key.organization.id, locationId: key.location?.id ?? null };
 }
 
-/** Members see their own keys; `keys:read:all` sees everyone's. Others get null, as if it did not exist. */
+/** Members see their own keys; `keys:read:all` sees everyone's. */
+export async function mayReadKey(ctx: RequestContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  const permissions = await ctx.authz.permissionsIn(organizationId, locationId);
+  if (!permissions.has(Permission.ORG_READ)) return false;
+  return permissions.has(Permission.KEYS_READ_ALL) || ownsKey(ctx, key);
+}
+
+/** Changing a key (rotate, revoke, disable, enable, update, delete): its owner, or `keys:manage:all`. Assumes `mayReadKey`. */
+export async function mayManageKey(ctx: RequestContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  return ownsKey(ctx, key) || ctx.authz.can(organizationId, Permission.KEYS_MANAGE_ALL, locationId);
+}
+
+/** Revealing a key's secret: its owner, or `keys:reveal`. Assumes `mayReadKey`; the policy and state are checked apart. */
+export async function mayRevealKey(ctx: RequestContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  return ownsKey(ctx, key) || ctx.authz.can(organizationId, Permission.KEYS_REVEAL, locationId);
+}
+
+/** Approving a pending key: `keys:manage:all` only, never the key's own creator. */
+export async function mayApproveKey(ctx: RequestContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  return ctx.authz.can(organizationId, Permission.KEYS_MANAGE_ALL, locationId);
+}
+
+/** Others get null, as if the key did not exist. */
 export async function readableKey(ctx: RequestContext, id: string): Promise<ApiKey | null> {
   const key = await ctx.loaders.keys.byId.load(id);
   if (!key) return null;
-  const { organizationId, locationId } = scopeOf(key);
-  const permissions = await ctx.authz.permissionsIn(organizationId, locationId);
-  if (!permissions.has(Permission.ORG_READ)) return null;
-  return permissions.has(Permission.KEYS_READ_ALL) || ownsKey(ctx, key) ? key : null;
+  return (await mayReadKey(ctx, key)) ? key : null;
 }
 
 /**
@@ -36,8 +59,7 @@ export async function manageableKey(ctx: RequestContext, id: string): Promise<Ap
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
-  const { organizationId, locationId } = scopeOf(key);
-  if (!ownsKey(ctx, key) && !(await ctx.authz.can(organizationId, Permission.KEYS_MANAGE_ALL, locationId))) {
+  if (!(await mayManageKey(ctx, key))) {
     throw userError(UserErrorCode.FORBIDDEN, "Only the key's owner or a member with `keys:manage:all` may change it.");
   }
   return key;
