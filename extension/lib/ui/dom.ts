@@ -25,6 +25,13 @@ export function showStatus(target: HTMLElement, text: string, kind: "info" | "fa
   else delete target.dataset.code;
 }
 
+/** Empties a status line, so no earlier outcome is read as the current one. */
+export function clearStatus(target: HTMLElement): void {
+  target.textContent = "";
+  target.className = "status";
+  delete target.dataset.code;
+}
+
 /** Runs an action, showing its failure in `status` instead of losing it. */
 export async function withStatus<T>(status: HTMLElement, action: () => Promise<T>): Promise<T | undefined> {
   try {
