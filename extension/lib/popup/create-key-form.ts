@@ -84,11 +84,19 @@ export function renderCreateKeyForm(
   }
 
   const errorSlots = new Map<string, HTMLElement>();
+  /** A labelled control; its hint and its error (empty until there is one) describe it, outside its name. */
   const field = (path: string, label: string, control: HTMLElement, hint?: string) => {
-    const slot = h("span", { class: "field-error", id: `error-${path.replace(".", "-")}` });
+    const id = path.replace(".", "-");
+    const slot = h("span", { class: "field-error", id: `error-${id}` });
     errorSlots.set(path, slot);
-    control.setAttribute("aria-describedby", slot.id);
-    return h("label", {}, label, hint ? h("span", { class: "hint" }, hint) : null, control, slot);
+    control.setAttribute("aria-describedby", hint ? `error-${id} hint-${id}` : slot.id);
+    return h(
+      "div",
+      { class: "field" },
+      h("label", {}, label, control),
+      hint ? h("span", { class: "hint", id: `hint-${id}` }, hint) : null,
+      slot,
+    );
   };
 
   const name = h("input", { type: "text", name: "name", autocomplete: "off" });
@@ -151,7 +159,7 @@ export function renderCreateKeyForm(
         continue;
       }
       slot.textContent = [slot.textContent, plainWords(error)].filter(Boolean).join(" ");
-      const control = form.querySelector<HTMLElement>(`[aria-describedby="${slot.id}"]`);
+      const control = form.querySelector<HTMLElement>(`[aria-describedby~="${slot.id}"]`);
       control?.setAttribute("aria-invalid", "true");
       first ??= control;
     }
