@@ -300,8 +300,10 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     const secret = (await created.locator(".secret-value").textContent()) ?? "";
     expect(accessKeyId).toMatch(/^lkak_/);
     expect(secret).toMatch(/^lk_kp_/);
+    // The public half is not secret: copied as is, and left on the clipboard.
     await created.getByRole("button", { name: "Copy the access key ID of Partner portal" }).click();
-    await poll(() => clipboardText(popup)).toBe(accessKeyId);
+    await poll(() => popup.locator(".result").getByRole("status").textContent()).toBe("Copied the access key ID.");
+    expect(await clipboardText(popup)).toBe(accessKeyId);
     await created.getByRole("button", { name: "Copy the secret key of Partner portal" }).click();
     await poll(() => clipboardText(popup)).toBe(secret);
 
