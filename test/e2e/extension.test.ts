@@ -70,7 +70,10 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await options.getByLabel("Email").fill(team.owner.email);
     await options.getByLabel("Password").fill(team.owner.password);
     await options.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect.poll(() => options.locator(".account").textContent()).toContain(`Signed in as ${team.owner.email}`);
+    // Password hashing (argon2id) takes its time on a busy machine.
+    await expect
+      .poll(() => options.locator(".account").textContent(), { timeout: 10_000 })
+      .toContain(`Signed in as ${team.owner.email}`);
     await options.getByLabel("Clear copied secrets after (seconds)").fill("3");
     await options.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => options.getByRole("status").textContent()).toBe("Saved.");
@@ -303,7 +306,7 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await options.getByLabel("Password").fill(team.owner.password);
     await options.getByLabel("Email").fill(team.owner.email);
     await options.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect.poll(() => options.getByRole("status").textContent()).toBe("Signed in.");
+    await expect.poll(() => options.getByRole("status").textContent(), { timeout: 10_000 }).toBe("Signed in.");
     const token = await storedToken();
     expect((await graphql(server, `{ viewer { email } }`, {}, token)).status).toBe(200);
 
@@ -320,7 +323,7 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await options.getByLabel("Email").fill(team.owner.email);
     await options.getByLabel("Password").fill(team.owner.password);
     await options.getByRole("button", { name: "Sign in", exact: true }).click();
-    await expect.poll(() => options.getByRole("status").textContent()).toBe("Signed in.");
+    await expect.poll(() => options.getByRole("status").textContent(), { timeout: 10_000 }).toBe("Signed in.");
     await server.stop();
     serverStopped = true;
     await popup.reload();
