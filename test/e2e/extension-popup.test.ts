@@ -224,7 +224,7 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     await crmRow.getByRole("button", { name: "Copy the secret of CRM sync" }).click();
     await poll(() => crmRow.getByRole("status").textContent()).toContain("Copied the secret");
     const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: crm.key.id });
-    expect(log.nodes.map((entry: { reason: string }) => entry.reason)).toEqual(["Configuring the CRM webhook", "Configuring the CRM webhook"]);
+    expect(log.nodes.map((entry) => entry.reason)).toEqual(["Configuring the CRM webhook", "Configuring the CRM webhook"]);
     // It hides itself after the configured time.
     await poll(() => crmRow.locator(".secret-value").count(), { timeout: (REVEAL_HIDE_SECONDS + 5) * 1000 }).toBe(0);
     expect(await crmRow.getByRole("status").textContent()).toBe("Hidden.");
@@ -387,7 +387,10 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
       const keyRow = row(name ?? "");
       expect(await keyRow.getByRole("button", { name: /^Copy secret/ }).count(), name ?? "").toBe(0);
       const items = await menuItems(keyRow, name ?? "");
-      expect(items.filter((item) => /^(Reveal|Rotate|Revoke)/.test(item)), name ?? "").toEqual([]);
+      expect(
+        items.filter((item) => /^(Reveal|Rotate|Revoke)/.test(item)),
+        name ?? "",
+      ).toEqual([]);
       await closeMenu();
     }
     // It may not create keys either, and says why.

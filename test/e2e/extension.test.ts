@@ -71,9 +71,7 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await options.getByLabel("Password").fill(team.owner.password);
     await options.getByRole("button", { name: "Sign in", exact: true }).click();
     // Password hashing (argon2id) takes its time on a busy machine.
-    await expect
-      .poll(() => options.locator(".account").textContent(), { timeout: 10_000 })
-      .toContain(`Signed in as ${team.owner.email}`);
+    await expect.poll(() => options.locator(".account").textContent(), { timeout: 10_000 }).toContain(`Signed in as ${team.owner.email}`);
     await options.getByLabel("Clear copied secrets after (seconds)").fill("3");
     await options.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => options.getByRole("status").textContent()).toBe("Saved.");
@@ -232,7 +230,10 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await form.getByLabel("Contact phone").fill("+44 20 7946 0001");
     await form.getByRole("button", { name: "Create key" }).click();
     await expect.poll(() => popup.locator(".result").getByRole("status").textContent()).toBe("Created “Partner portal”.");
-    const secret = (await popup.getByRole("region", { name: /^Created “Partner portal”/ }).locator(".secret-value").textContent())!;
+    const secret = (await popup
+      .getByRole("region", { name: /^Created “Partner portal”/ })
+      .locator(".secret-value")
+      .textContent())!;
     const verified = await fetch(`${server.url}/v1/keys/verify`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 
-const require = createRequire(import.meta.url);
 let source: string | undefined;
 
 export interface AxeViolation {
