@@ -188,7 +188,7 @@ export const PopupOrganizationKeys = graphql(
     organization(id: $organizationId) {
       id
       viewerPermissions
-      settings { inactivityDays revealPolicy }
+      settings { inactivityDays revealPolicy agreementText }
       viewerCan { createKey createKeyRefusal }
       viewerApiAgreement { accepted currentVersion }
       keys(first: 100, search: $search, states: $states, kinds: $kinds, locationId: $locationId, after: $after) {

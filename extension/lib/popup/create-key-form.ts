@@ -44,6 +44,7 @@ export interface CreatedKey {
 export function renderCreateKeyForm(
   organization: OrganizationView,
   done: { created(result: CreatedKey): void; closed(): void },
+  agreementText: string | null = null,
 ): HTMLElement {
   const container = h("section", { class: "create-key", "aria-label": "Create a key" });
   const status = h("div", { class: "status", role: "status" });
@@ -64,7 +65,7 @@ export function renderCreateKeyForm(
       const result = await withStatus(status, () => ask("acceptAgreement", { organizationId: organization.id }));
       if (result?.accepted) {
         organization.viewerApiAgreement = { ...agreement, accepted: true };
-        const form = renderCreateKeyForm(organization, done);
+        const form = renderCreateKeyForm(organization, done, agreementText);
         container.replaceWith(form);
         form.querySelector<HTMLElement>("input")?.focus();
       }
@@ -73,10 +74,18 @@ export function renderCreateKeyForm(
       h("h2", {}, "API agreement"),
       h(
         "p",
-        { class: "agreement" },
-        `Before creating keys in ${organization.name}, accept its API agreement (version ${agreement.currentVersion}). `,
-        "Your organization's admins publish its terms; Latchkey records that you accepted them.",
+        {},
+        `Before creating keys in ${organization.name}, read and accept its API agreement (version ${agreement.currentVersion}). `,
+        "Latchkey records that you accepted it.",
       ),
+      agreementText
+        ? // Scrollable, so it is focusable: keyboard users can scroll it too.
+          h(
+            "div",
+            { class: "agreement-text", role: "region", tabindex: 0, "aria-label": `API agreement of ${organization.name}` },
+            agreementText,
+          )
+        : h("p", { class: "note" }, "Your organization has not published the agreement's text in Latchkey; ask its admins for it."),
       h("div", { class: "buttons" }, accept, h("button", { type: "button", class: "secondary", onclick: done.closed }, "Cancel")),
       status,
     );

@@ -164,7 +164,8 @@ export async function mountPopupPage(root: HTMLElement): Promise<void> {
         if (createArea.childElementCount) return closeCreate();
         const organization = selectedOrganization();
         if (list?.organization.viewerApiAgreement) organization.viewerApiAgreement = list.organization.viewerApiAgreement;
-        createArea.replaceChildren(renderCreateKeyForm(organization, { created: showCreated, closed: () => closeCreate() }));
+        const agreementText = list?.organization.settings.agreementText ?? null;
+        createArea.replaceChildren(renderCreateKeyForm(organization, { created: showCreated, closed: () => closeCreate() }, agreementText));
         createArea.querySelector<HTMLElement>("input, button")?.focus();
       });
       createSlot.replaceChildren(button);

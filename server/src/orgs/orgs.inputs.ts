@@ -15,6 +15,13 @@ export class OrganizationSettingsInput {
   @Field(() => Int, { nullable: true, description: "Raise it to require every member to accept the new API agreement." })
   agreementVersion?: number | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The agreement's terms, plain text up to 20,000 characters; an explicit null removes them. Raise `agreementVersion` too, to have members accept the new terms.",
+  })
+  agreementText?: string | null;
+
   @Field(() => RevealPolicy, { nullable: true })
   revealPolicy?: RevealPolicy | null;
 

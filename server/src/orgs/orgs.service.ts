@@ -16,6 +16,12 @@ const settingsSchema = z
   .object({
     apiAccessForNonAdmins: z.boolean().nullish(),
     agreementVersion: z.number().int().min(1).max(1_000_000).nullish(),
+    agreementText: z
+      .string()
+      .trim()
+      .min(1, "must not be empty (send null to remove it)")
+      .max(20_000, "must be at most 20,000 characters")
+      .nullish(),
     revealPolicy: z.nativeEnum(RevealPolicy).nullish(),
     inactivityDays: z.number().int().min(1, "must be at least 1 day").max(3650, "must be at most 3650 days").nullish(),
     expiryWarningDays: z
@@ -31,7 +37,7 @@ const settingsSchema = z
   .strict();
 
 /** Settings where null is a value (no limit) rather than "leave as is". */
-const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays"]);
+const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays", "agreementText"]);
 
 const createSchema = z.object({ name: nameSchema });
 const updateSchema = z.object({ id: globalIdOf("Organization"), name: nameSchema.nullish(), settings: settingsSchema.nullish() });
