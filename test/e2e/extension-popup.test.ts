@@ -270,6 +270,25 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     await crmRow.getByRole("button", { name: "Done" }).click();
   });
 
+  it("shows the API agreement's text before accepting it", async () => {
+    const terms = "Keys are for Popup Motors' integrations only. Never share a secret by email.";
+    await team.updateSettings({ agreementText: terms, agreementVersion: 2 });
+    await popup.reload();
+    await popup.getByRole("button", { name: "New key" }).click();
+    const agreement = popup.getByRole("region", { name: "API agreement of Popup Motors" });
+    expect(await agreement.textContent()).toBe(terms);
+    await popup.getByRole("button", { name: "Accept the agreement (version 2)" }).click();
+    await popup.getByRole("region", { name: "Create a key" }).getByLabel("Name", { exact: true }).waitFor();
+    const { organization } = await graphqlData(
+      server,
+      `query($id: ID!) { organization(id: $id) { viewerApiAgreement { accepted acceptedVersion } } }`,
+      { id: team.organization.id },
+      team.owner.token,
+    );
+    expect(organization.viewerApiAgreement).toEqual({ accepted: true, acceptedVersion: 2 });
+    await popup.getByRole("region", { name: "Create a key" }).getByRole("button", { name: "Cancel" }).click();
+  });
+
   it("creates a key pair: errors next to their fields, every part shown once with copy buttons, form reset and closed (broken item 7)", async () => {
     await popup.getByRole("button", { name: "New key" }).click();
     const form = popup.getByRole("region", { name: "Create a key" });

@@ -163,7 +163,10 @@ export async function mountPopupPage(root: HTMLElement): Promise<void> {
       button.addEventListener("click", () => {
         if (createArea.childElementCount) return closeCreate();
         const organization = selectedOrganization();
-        if (list?.organization.viewerApiAgreement) organization.viewerApiAgreement = list.organization.viewerApiAgreement;
+        // The list's answer is the newer one, unless the viewer accepted that same version since it loaded.
+        const fresh = list?.organization.viewerApiAgreement;
+        const known = organization.viewerApiAgreement;
+        if (fresh && !(known?.accepted && known.currentVersion === fresh.currentVersion)) organization.viewerApiAgreement = fresh;
         const agreementText = list?.organization.settings.agreementText ?? null;
         createArea.replaceChildren(renderCreateKeyForm(organization, { created: showCreated, closed: () => closeCreate() }, agreementText));
         createArea.querySelector<HTMLElement>("input, button")?.focus();
