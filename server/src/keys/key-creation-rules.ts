@@ -1,5 +1,5 @@
 import { Permission } from "../auth/permission";
-import type { RequestContext } from "../graphql/context";
+import type { ServiceContext } from "../core/service-context";
 import { UserErrorCode, type UserErrorsException, userError } from "../graphql/errors";
 import type { Organization } from "../orgs/organization.entity";
 
@@ -9,7 +9,7 @@ import type { Organization } from "../orgs/organization.entity";
  * exists once. The API agreement is not part of it: the viewer can accept that themselves.
  */
 export async function keyCreationRefusal(
-  ctx: RequestContext,
+  ctx: ServiceContext,
   organization: Organization,
   locationId: string | null = null,
 ): Promise<UserErrorsException | null> {
