@@ -32,7 +32,7 @@ export async function listKeys(filter: KeyFilter): Promise<KeyView[]> {
   let after: string | null = null;
   do {
     const { organization }: Awaited<ReturnType<typeof fetchPage>> = await fetchPage(after);
-    if (!organization?.keys) throw new LatchkeyFailure(FailureCode.PERMISSION_DENIED, "You may not see this organisation's keys.");
+    if (!organization?.keys) throw new LatchkeyFailure(FailureCode.PERMISSION_DENIED, "You may not see this organization's keys.");
     keys.push(...organization.keys.nodes);
     after = organization.keys.pageInfo.hasNextPage ? organization.keys.pageInfo.endCursor : null;
   } while (after);
