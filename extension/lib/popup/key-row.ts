@@ -212,13 +212,29 @@ export function renderKeyRow(initial: PopupKeyView, context: KeyRowContext): HTM
     );
     const menu = renderMenu({ label: `More actions for ${key.name}`, items });
     line.replaceChildren(
-      h("span", { class: "name-cell" }, h("span", { class: "name" }, key.name), h("code", { class: "masked" }, key.maskedSecret)),
-      h("span", { class: "kind" }, KIND_LABELS[key.kind]),
-      h("span", { class: "where" }, where),
-      h("span", { class: `expiry${context.expiringSoon ? " soon" : ""}` }, expiry),
+      h(
+        "span",
+        { class: "name-cell" },
+        h("span", { class: "name", title: key.name }, key.name),
+        h(
+          "span",
+          { class: "sub", title: `${KIND_LABELS[key.kind]} · ${where} · ${key.maskedSecret}` },
+          h("span", { class: "kind" }, KIND_LABELS[key.kind]),
+          " · ",
+          h("span", { class: "where" }, where),
+          " · ",
+          h("code", { class: "masked" }, key.maskedSecret),
+        ),
+      ),
+      h("span", { class: `expiry${context.expiringSoon ? " soon" : ""}`, title: expiry }, expiry),
       h("span", { class: `state ${key.state.toLowerCase()}` }, STATE_LABELS[key.state]),
       main
-        ? h("button", { type: "button", class: "main small", "aria-label": `${main[0]} of ${key.name}`, onclick: main[1] }, main[0])
+        ? h(
+            "button",
+            { type: "button", class: "main small", "aria-label": `${main[0]} of ${key.name}`, onclick: main[1] },
+            // Short on screen ("Copy secret"); the accessible name says which part of which key.
+            main[0].startsWith("Copy secret") ? "Copy secret" : main[0],
+          )
         : h("span", { class: "main-placeholder" }),
       menu,
     );
