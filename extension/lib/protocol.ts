@@ -1,5 +1,5 @@
-import type { KeyKind, KeyState } from "./graphql/enums";
-import type { KeyView, OrganizationView } from "./graphql/operations";
+import type { KeyKind, KeyState, Permission } from "./graphql/enums";
+import type { KeyView, OrganizationView, PopupKeyView, PopupOrganizationResult } from "./graphql/operations";
 
 /** What extension pages show about the sign-in, never the credential itself. */
 export interface Status {
@@ -34,6 +34,21 @@ export interface CreateKeyRequest {
   personal: boolean;
   expiresAt?: string;
   contact?: { name: string; email: string; phone: string };
+  /** Beyond `ORG_READ`, which every key holds; only permissions the creator holds. */
+  scopes?: Permission[];
+}
+
+/** A mutation's expected failure, kept with the input field it is about so the form can show it there. */
+export interface FieldError {
+  field: string[] | null;
+  message: string;
+  code: string;
+}
+
+/** The popup's list: one organization's keys with what the viewer may do there. */
+export interface PopupKeyList {
+  organization: Omit<PopupOrganizationResult, "keys">;
+  keys: PopupKeyView[];
 }
 
 /**
@@ -48,12 +63,13 @@ export interface BackgroundProtocol {
   setClipboardClearSeconds: { params: { seconds: number }; result: Status };
   listOrganizations: { params: undefined; result: { viewerId: string; organizations: OrganizationView[] } };
   listKeys: { params: KeyFilter; result: KeyView[] };
+  loadPopupKeys: { params: KeyFilter; result: PopupKeyList };
   revealSecret: { params: { keyId: string; reason: string }; result: { secret: string } };
   copySecret: { params: { keyId: string; reason: string }; result: { clearsAfterSeconds: number } };
   copyText: { params: { text: string; sensitive: boolean }; result: { clearsAfterSeconds: number } };
-  rotateKey: { params: { keyId: string }; result: { key: KeyView; secret: string | null } };
+  rotateKey: { params: { keyId: string; gracePeriodHours?: number }; result: { key: KeyView; secret: string | null } };
   revokeKey: { params: { keyId: string; reason: string }; result: { key: KeyView } };
-  createKey: { params: CreateKeyRequest; result: { key: KeyView; secret: string | null } };
+  createKey: { params: CreateKeyRequest; result: { key: PopupKeyView | null; secret: string | null; fieldErrors: FieldError[] } };
   acceptAgreement: { params: { organizationId: string }; result: { accepted: boolean } };
   searchPaletteKeys: { params: { search: string }; result: PaletteKey[] };
   revealForInsertion: { params: { keyId: string; reason: string }; result: { secret: string } };

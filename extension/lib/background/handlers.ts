@@ -1,4 +1,6 @@
 import { FailureCode, LatchkeyFailure } from "../failures";
+import { request } from "../graphql/client";
+import { SignOut } from "../graphql/operations";
 import type { Handlers, RequestSender } from "../messaging";
 import type { Status } from "../protocol";
 import { signInWithApiKey, signInWithPassword, signOut } from "../session";
@@ -26,6 +28,22 @@ export async function readStatus(): Promise<Status> {
   return { serverUrl, signedIn: credential ? { email: credential.email, kind: credential.kind } : null, clipboardClearSeconds };
 }
 
+/** The session this browser holds now, if any: a new sign-in ends it on the server once it succeeds. */
+async function currentSession(): Promise<{ serverUrl: string; token: string } | null> {
+  const [serverUrl, credential] = await Promise.all([serverUrlItem.getValue(), credentialItem.getValue()]);
+  return credential?.kind === "session" ? { serverUrl, token: credential.secret } : null;
+}
+
+/**
+ * Ends a session the browser no longer uses, so a token left behind cannot be used by anyone. An
+ * API key is not a session (it is simply forgotten), and a server that cannot be reached lets the
+ * token run out on its own.
+ */
+async function endSession(session: { serverUrl: string; token: string } | null): Promise<void> {
+  if (!session) return;
+  await request({ serverUrl: session.serverUrl, credential: session.token }, SignOut, {}).catch(() => undefined);
+}
+
 /** The background's answers to every request, over the services it was given. */
 export function createHandlers(services: BackgroundServices): Handlers {
   const copyWithClear = async (text: string) => {
@@ -47,13 +65,17 @@ export function createHandlers(services: BackgroundServices): Handlers {
     getStatus: readStatus,
     async signIn({ serverUrl, email, password }) {
       await services.ensureHostPermission(serverUrl);
+      const previous = await currentSession();
       await signInWithPassword(serverUrl, email, password);
+      await endSession(previous);
       await services.credentialChanged();
       return readStatus();
     },
     async signInWithApiKey({ serverUrl, apiKey }) {
       await services.ensureHostPermission(serverUrl);
+      const previous = await currentSession();
       await signInWithApiKey(serverUrl, apiKey);
+      await endSession(previous);
       await services.credentialChanged();
       return readStatus();
     },
@@ -71,6 +93,7 @@ export function createHandlers(services: BackgroundServices): Handlers {
     },
     listOrganizations: () => keys.listOrganizations(),
     listKeys: (filter) => keys.listKeys(filter),
+    loadPopupKeys: (filter) => keys.loadPopupKeys(filter),
     revealSecret: async ({ keyId, reason }) => ({ secret: await keys.revealSecret(keyId, reason) }),
     // The secret goes from the server to the clipboard without passing through the caller.
     copySecret: async ({ keyId, reason }, sender) =>
@@ -82,7 +105,7 @@ export function createHandlers(services: BackgroundServices): Handlers {
       await services.copy(text, 0);
       return { clearsAfterSeconds: 0 };
     },
-    rotateKey: ({ keyId }) => keys.rotateKey(keyId),
+    rotateKey: ({ keyId, gracePeriodHours }) => keys.rotateKey(keyId, gracePeriodHours),
     revokeKey: ({ keyId, reason }) => keys.revokeKey(keyId, reason),
     createKey: (input) => keys.createKey(input),
     acceptAgreement: ({ organizationId }) => keys.acceptAgreement(organizationId),

@@ -2,16 +2,18 @@ import { FailureCode, failureFromUserErrors, LatchkeyFailure } from "../failures
 import { request } from "../graphql/client";
 import {
   AcceptApiAgreement,
-  CreateKey,
   type KeyView,
   OrganizationKeys,
   type OrganizationView,
+  PopupCreateKey,
+  type PopupKeyView,
+  PopupOrganizationKeys,
   RevealKeySecret,
   RevokeKey,
   RotateKey,
   Viewer,
 } from "../graphql/operations";
-import type { CreateKeyRequest, KeyFilter, PaletteKey } from "../protocol";
+import type { CreateKeyRequest, FieldError, KeyFilter, PaletteKey, PopupKeyList } from "../protocol";
 import { currentConnection } from "../session";
 
 /** The organisations the signed-in user belongs to, with their locations. */
@@ -30,7 +32,7 @@ export async function listKeys(filter: KeyFilter): Promise<KeyView[]> {
   let after: string | null = null;
   do {
     const { organization }: Awaited<ReturnType<typeof fetchPage>> = await fetchPage(after);
-    if (!organization?.keys) throw new LatchkeyFailure(FailureCode.PERMISSION_DENIED, "You may not see this organisation's keys.");
+    if (!organization?.keys) throw new LatchkeyFailure(FailureCode.PERMISSION_DENIED, "You may not see this organization's keys.");
     keys.push(...organization.keys.nodes);
     after = organization.keys.pageInfo.hasNextPage ? organization.keys.pageInfo.endCursor : null;
   } while (after);
@@ -38,6 +40,35 @@ export async function listKeys(filter: KeyFilter): Promise<KeyView[]> {
 
   function fetchPage(cursor: string | null) {
     return request(connection, OrganizationKeys, {
+      organizationId: filter.organizationId,
+      search: filter.search?.trim() || null,
+      states: filter.states?.length ? filter.states : null,
+      kinds: filter.kinds?.length ? filter.kinds : null,
+      locationId: filter.locationId || null,
+      after: cursor,
+    });
+  }
+}
+
+/** The popup's list: keys with what the viewer may do with each, and what they may do in the organization. */
+export async function loadPopupKeys(filter: KeyFilter): Promise<PopupKeyList> {
+  const connection = await currentConnection();
+  const keys: PopupKeyView[] = [];
+  let after: string | null = null;
+  let organization: PopupKeyList["organization"] | null = null;
+  do {
+    const page: Awaited<ReturnType<typeof fetchPage>> = await fetchPage(after);
+    if (!page.organization?.keys) throw new LatchkeyFailure(FailureCode.PERMISSION_DENIED, "You may not see this organization's keys.");
+    const { keys: connectionPage, ...rest } = page.organization;
+    organization ??= rest;
+    keys.push(...connectionPage.nodes);
+    after = connectionPage.pageInfo.hasNextPage ? connectionPage.pageInfo.endCursor : null;
+  } while (after);
+  if (!organization) throw new LatchkeyFailure(FailureCode.UNEXPECTED);
+  return { organization, keys };
+
+  function fetchPage(cursor: string | null) {
+    return request(connection, PopupOrganizationKeys, {
       organizationId: filter.organizationId,
       search: filter.search?.trim() || null,
       states: filter.states?.length ? filter.states : null,
@@ -56,8 +87,9 @@ export async function revealSecret(keyId: string, reason: string): Promise<strin
   return revealKeySecret.secret;
 }
 
-export async function rotateKey(keyId: string): Promise<{ key: KeyView; secret: string | null }> {
-  const { rotateKey } = await request(await currentConnection(), RotateKey, { input: { id: keyId } });
+/** A new secret; the old one keeps working for `gracePeriodHours` (0: stops now). */
+export async function rotateKey(keyId: string, gracePeriodHours = 0): Promise<{ key: KeyView; secret: string | null }> {
+  const { rotateKey } = await request(await currentConnection(), RotateKey, { input: { id: keyId, gracePeriodHours } });
   if (rotateKey.userErrors.length || !rotateKey.key) throw failureFromUserErrors(rotateKey.userErrors);
   return { key: rotateKey.key, secret: rotateKey.secret };
 }
@@ -69,8 +101,11 @@ export async function revokeKey(keyId: string, reason: string): Promise<{ key: K
   return { key: revokeKey.key };
 }
 
-export async function createKey(input: CreateKeyRequest): Promise<{ key: KeyView; secret: string | null }> {
-  const { createKey } = await request(await currentConnection(), CreateKey, {
+/** Creates a key; expected failures come back with their fields, for the form to show next to them. */
+export async function createKey(
+  input: CreateKeyRequest,
+): Promise<{ key: PopupKeyView | null; secret: string | null; fieldErrors: FieldError[] }> {
+  const { createKey } = await request(await currentConnection(), PopupCreateKey, {
     input: {
       organizationId: input.organizationId,
       locationId: input.locationId || null,
@@ -78,12 +113,20 @@ export async function createKey(input: CreateKeyRequest): Promise<{ key: KeyView
       kind: input.kind,
       personal: input.personal,
       expiresAt: input.expiresAt || null,
+      scopes: input.scopes?.length ? input.scopes : null,
       // Organisation keys need someone to contact about them; personal keys do not.
       contact: input.personal ? null : (input.contact ?? null),
     },
   });
-  if (createKey.userErrors.length || !createKey.key) throw failureFromUserErrors(createKey.userErrors);
-  return { key: createKey.key, secret: createKey.secret };
+  if (createKey.userErrors.length || !createKey.key) {
+    const fieldErrors = createKey.userErrors.map(({ field, message, code }) => ({ field: field ?? null, message, code }));
+    // Refusals that no field can fix (rights, agreement) fail as a whole, as the other requests do.
+    if (!fieldErrors.length || fieldErrors.some((error) => error.code !== "INVALID_INPUT" && error.code !== "NOT_FOUND")) {
+      throw failureFromUserErrors(createKey.userErrors);
+    }
+    return { key: null, secret: null, fieldErrors };
+  }
+  return { key: createKey.key, secret: createKey.secret, fieldErrors: [] };
 }
 
 export async function acceptAgreement(organizationId: string): Promise<{ accepted: boolean }> {

@@ -156,3 +156,68 @@ export const KeyEventsSubscription = graphql(`
 export type KeyView = ResultOf<typeof KeyFields>;
 export type ViewerResult = ResultOf<typeof Viewer>["viewer"];
 export type OrganizationView = NonNullable<ViewerResult["memberships"][number]["organization"]>;
+
+/**
+ * A key as the popup lists it: what a row shows (the fields of `KeyFields`, spelled out since
+ * fragments are not nested here), the badge's inputs, and what the viewer may do.
+ */
+export const PopupKeyFields = graphql(`
+  fragment PopupKeyFields on ApiKey {
+    id
+    name
+    kind
+    state
+    scopes
+    maskedSecret
+    publicId
+    personal
+    expiresAt
+    lastUsedAt
+    revokedReason
+    location { id name }
+    mappedUser { id email }
+    createdAt
+    viewerCan { reveal copy rotate revoke disable enable approve update }
+  }
+`);
+
+/** One organization's keys for the popup, with what the viewer may do there and the badge's inactivity clock. */
+export const PopupOrganizationKeys = graphql(
+  `
+  query PopupOrganizationKeys($organizationId: ID!, $search: String, $states: [KeyState!], $kinds: [KeyKind!], $locationId: ID, $after: String) {
+    organization(id: $organizationId) {
+      id
+      viewerPermissions
+      settings { inactivityDays revealPolicy agreementText }
+      viewerCan { createKey createKeyRefusal }
+      viewerApiAgreement { accepted currentVersion }
+      keys(first: 100, search: $search, states: $states, kinds: $kinds, locationId: $locationId, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...PopupKeyFields }
+      }
+    }
+  }
+`,
+  [PopupKeyFields],
+);
+
+export const PopupRotateKey = graphql(
+  `
+  mutation PopupRotateKey($input: RotateKeyInput!) {
+    rotateKey(input: $input) { secret key { ...PopupKeyFields } userErrors { code message field } }
+  }
+`,
+  [PopupKeyFields],
+);
+
+export const PopupCreateKey = graphql(
+  `
+  mutation PopupCreateKey($input: CreateKeyInput!) {
+    createKey(input: $input) { secret key { ...PopupKeyFields } userErrors { code message field } }
+  }
+`,
+  [PopupKeyFields],
+);
+
+export type PopupKeyView = ResultOf<typeof PopupKeyFields>;
+export type PopupOrganizationResult = NonNullable<ResultOf<typeof PopupOrganizationKeys>["organization"]>;

@@ -3,7 +3,7 @@ import { serverOrigins } from "../background/host-permission";
 import { FailureCode, LatchkeyFailure } from "../failures";
 import { sendToBackground } from "../messaging";
 import type { Status } from "../protocol";
-import { h, showStatus, withStatus } from "../ui/dom";
+import { clearStatus, h, showStatus, withStatus } from "../ui/dom";
 
 /**
  * A server other than the local ones needs an optional host permission. The request must run in
@@ -98,6 +98,21 @@ export function mountOptionsPage(root: HTMLElement): void {
     h("label", {}, "Clear copied secrets after (seconds, 0 = never)", clearSeconds),
     h("button", { type: "submit", class: "secondary" }, "Save"),
   );
+
+  // A status line speaks of the last thing done: editing a field, or the browser refusing a value,
+  // makes "Saved." or "Signed in." stale, so it goes.
+  for (const form of [passwordForm, apiKeyForm, clipboardForm]) {
+    form.addEventListener("input", () => clearStatus(status));
+    form.addEventListener(
+      "invalid",
+      (event) => {
+        const field = event.target as HTMLInputElement;
+        showStatus(status, `Not saved: ${field.getAttribute("aria-label") ?? field.name}: ${field.validationMessage}`, "failure");
+      },
+      true,
+    );
+  }
+  serverUrl.addEventListener("input", () => clearStatus(status));
 
   root.append(
     h("h1", {}, "Latchkey"),

@@ -20,9 +20,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 /** Shows a failure (or a confirmation) in a status element that screen readers announce. */
 export function showStatus(target: HTMLElement, text: string, kind: "info" | "failure" = "info", code?: string): void {
   target.textContent = text;
-  target.className = `status ${kind}`;
+  // Only the outcome's classes change: a status line may carry classes of its own.
+  target.classList.remove("info", "failure", "loading");
+  target.classList.add("status", kind);
   if (code) target.dataset.code = code;
   else delete target.dataset.code;
+}
+
+/** Empties a status line, so no earlier outcome is read as the current one. */
+export function clearStatus(target: HTMLElement): void {
+  target.textContent = "";
+  target.classList.remove("info", "failure", "loading");
+  delete target.dataset.code;
 }
 
 /** Runs an action, showing its failure in `status` instead of losing it. */

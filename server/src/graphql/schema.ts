@@ -4,12 +4,14 @@ import { buildSchema } from "type-graphql";
 import { AuditEntryResolver, OrganizationAuditResolver } from "../audit/audit.resolver";
 import { AuthResolver } from "../auth/auth.resolver";
 import { KeyEventsResolver, KeyExpiringResolver, OrganizationKeyEventsResolver } from "../events/key-events.resolver";
+import { KeyViewerCanResolver } from "../keys/key-viewer-can.resolver";
 import { ApiKeyResolver } from "../keys/keys.resolver";
 import { OrganizationKeysResolver } from "../keys/org-keys.resolver";
 import { VerifyKeyResolver } from "../keys/verify.resolver";
 import { MembershipResolver } from "../members/members.resolver";
 import { NotificationsResolver } from "../notifications/notifications.resolver";
 import { LocationResolver } from "../orgs/locations.resolver";
+import { OrganizationViewerCanResolver } from "../orgs/organization-viewer-can.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
 import { RoleResolver } from "../roles/roles.resolver";
 import { UserResolver } from "../users/user.resolver";
@@ -32,6 +34,8 @@ export const RESOLVERS = [
   ApiKeyResolver,
   OrganizationKeysResolver,
   VerifyKeyResolver,
+  KeyViewerCanResolver,
+  OrganizationViewerCanResolver,
   KeyEventsResolver,
   KeyExpiringResolver,
   OrganizationKeyEventsResolver,

@@ -14,8 +14,30 @@ export function ownsKey(ctx: Pick<ServiceContext, "actor">, key: ApiKey): boolea
 }
 
 /** Whether the actor may read the key: the one rule of keys/key-visibility.ts. */
+function scopeOf(key: ApiKey) {
+  return { organizationId: key.organization.id, locationId: key.location?.id ?? null };
+}
+
 export async function mayReadKey(ctx: ServiceContext, key: ApiKey): Promise<boolean> {
   return seesKey(await viewerReach(ctx, key.organization.id), factsOfKey(key));
+}
+
+/** Changing a key (rotate, revoke, disable, enable, update, delete): its owner, or `keys:manage:all`. Assumes `mayReadKey`. */
+export async function mayManageKey(ctx: ServiceContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  return ownsKey(ctx, key) || ctx.authz.can(organizationId, Permission.KEYS_MANAGE_ALL, locationId);
+}
+
+/** Revealing a key's secret: its owner, or `keys:reveal`. Assumes `mayReadKey`; the policy and state are checked apart. */
+export async function mayRevealKey(ctx: ServiceContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  return ownsKey(ctx, key) || ctx.authz.can(organizationId, Permission.KEYS_REVEAL, locationId);
+}
+
+/** Approving a pending key: `keys:manage:all` only, never the key's own creator. */
+export async function mayApproveKey(ctx: ServiceContext, key: ApiKey): Promise<boolean> {
+  const { organizationId, locationId } = scopeOf(key);
+  return ctx.authz.can(organizationId, Permission.KEYS_MANAGE_ALL, locationId);
 }
 
 /** A key the actor may read; others get null, as if it did not exist. */
@@ -33,7 +55,7 @@ export async function manageableKey(ctx: ServiceContext, id: string): Promise<Ap
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
-  if (!ownsKey(ctx, key) && !(await ctx.authz.can(key.organization.id, Permission.KEYS_MANAGE_ALL, key.location?.id ?? null))) {
+  if (!(await mayManageKey(ctx, key))) {
     throw userError(UserErrorCode.FORBIDDEN, "Only the key's owner or a member with `keys:manage:all` may change it.");
   }
   return key;

@@ -8,7 +8,7 @@ import { EventType } from "../events/events";
 import { loadOrFail } from "../graphql/by-id-loader";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { ApiKey } from "./api-key.entity";
-import { manageableKey, ownsKey, readableKey } from "./key-access";
+import { manageableKey, mayRevealKey, readableKey } from "./key-access";
 import type { KeyCrypto } from "./key-crypto";
 import { KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
@@ -53,22 +53,22 @@ export async function changeKey<T>(
   });
 }
 
-function requireNotRevoked(key: ApiKey) {
+export function requireNotRevoked(key: ApiKey) {
   if (key.state === KeyState.REVOKED) throw userError(UserErrorCode.KEY_REVOKED, "This key is already revoked.", ["id"]);
 }
 
-function requirePending(key: ApiKey) {
+export function requirePending(key: ApiKey) {
   if (key.state !== KeyState.PENDING) throw userError(UserErrorCode.INVALID_STATE, "Only keys pending approval can be approved.", ["id"]);
 }
 
-function requireState(from: KeyState, verb: string) {
+export function requireState(from: KeyState, verb: string) {
   return (key: ApiKey) => {
     requireUsable(key);
     if (key.state !== from) throw userError(UserErrorCode.INVALID_STATE, `Only ${from.toLowerCase()} keys can be ${verb}.`, ["id"]);
   };
 }
 
-function requireUsable(key: ApiKey) {
+export function requireUsable(key: ApiKey) {
   const state = key.effectiveState();
   if (state === KeyState.REVOKED || state === KeyState.EXPIRED) {
     const code = state === KeyState.REVOKED ? UserErrorCode.KEY_REVOKED : UserErrorCode.KEY_EXPIRED;
@@ -89,7 +89,7 @@ export async function revealKeySecret(
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
-  if (!ownsKey(ctx, key) && !(await ctx.authz.can(key.organization.id, Permission.KEYS_REVEAL, key.location?.id ?? null))) {
+  if (!(await mayRevealKey(ctx, key))) {
     throw userError(UserErrorCode.FORBIDDEN, "Revealing another member's key needs `keys:reveal`.");
   }
   requireUsable(key);

@@ -10,6 +10,7 @@ import { User } from "../users/user.entity";
 import { requireCurrentAgreement } from "./agreement.service";
 import { ApiKey } from "./api-key.entity";
 import { manageableKey } from "./key-access";
+import { keyCreationRefusal } from "./key-creation-rules";
 import type { KeyCrypto } from "./key-crypto";
 import { KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
@@ -38,17 +39,16 @@ export async function createKey(ctx: ServiceContext, input: CreateKey, keyCrypto
   const actor = ctx.authz.requireActor();
   const { organizationId } = input;
   const locationId = input.locationId ?? null;
-  await ctx.authz.require(organizationId, Permission.KEYS_CREATE, "Organization", locationId);
-  const organization = await loadOrFail(ctx.loaders.orgs.byId, organizationId);
+  const organization = await ctx.loaders.orgs.byId.load(organizationId);
+  if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.");
+  const refusal = await keyCreationRefusal(ctx, organization, locationId);
+  if (refusal) throw refusal;
   if (locationId) {
     const location = await ctx.loaders.orgs.locationById.load(locationId);
     if (!location || location.organization.id !== organizationId)
       throw userError(UserErrorCode.NOT_FOUND, "Location not found.", ["locationId"]);
   }
   const isAdmin = await ctx.authz.can(organizationId, Permission.KEYS_MANAGE_ALL, locationId);
-  if (!isAdmin && !organization.settings.apiAccessForNonAdmins) {
-    throw userError(UserErrorCode.API_ACCESS_DISABLED, "In this organization only admins can create API keys.");
-  }
   await requireCurrentAgreement(ctx, actor.userId, organization);
 
   const personal = input.personal ?? false;

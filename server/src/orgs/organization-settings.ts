@@ -29,6 +29,13 @@ export class OrganizationSettings {
   @Property({ type: "integer", default: 1 })
   agreementVersion = 1;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "The API agreement's terms, plain text, shown to members before they accept; null when none is published here.",
+  })
+  @Property({ type: "text", nullable: true })
+  agreementText: string | null = null;
+
   @Field(() => RevealPolicy)
   @Enum({ items: () => RevealPolicy, default: RevealPolicy.REVEALABLE })
   revealPolicy: RevealPolicy = RevealPolicy.REVEALABLE;

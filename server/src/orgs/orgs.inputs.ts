@@ -20,6 +20,12 @@ export const organizationSettingsSchema = z
   .object({
     apiAccessForNonAdmins: z.boolean().nullish(),
     agreementVersion: z.number().int().min(1).max(1_000_000).nullish(),
+    agreementText: z
+      .string()
+      .trim()
+      .min(1, "must not be empty (send null to remove it)")
+      .max(20_000, "must be at most 20,000 characters")
+      .nullish(),
     revealPolicy: z.nativeEnum(RevealPolicy).nullish(),
     inactivityDays: daysSchema(3650).nullish(),
     expiryWarningDays: z
@@ -43,6 +49,13 @@ export class OrganizationSettingsInput {
 
   @Field(() => Int, { nullable: true, description: "Raise it to require every member to accept the new API agreement." })
   agreementVersion?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The agreement's terms, plain text up to 20,000 characters; an explicit null removes them. Raise `agreementVersion` too, to have members accept the new terms.",
+  })
+  agreementText?: string | null;
 
   @Field(() => RevealPolicy, { nullable: true })
   revealPolicy?: RevealPolicy | null;

@@ -12,7 +12,7 @@ import type { OrganizationSettings } from "./organization-settings";
 import type { CreateOrganization, DeleteOrganization, OrganizationSettingsChanges, UpdateOrganization } from "./orgs.inputs";
 
 /** Settings where null is a value (no limit) rather than "leave as is". */
-const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays"]);
+const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays", "agreementText"]);
 
 /** The organisation, if the caller may read it; otherwise null, exactly as if it did not exist. */
 export async function readableOrganization(ctx: ServiceContext, id: string): Promise<Organization | null> {
