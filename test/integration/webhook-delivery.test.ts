@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEBHOOK_FAN_OUT_TASK } from "../../server/src/jobs/task-names";
 import { graphqlData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
@@ -24,10 +25,9 @@ const fannedOut = () =>
   waitUntil(
     async () =>
       (
-        await sql(
-          server.databaseUrl,
-          "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'latchkey_webhook_fan_out'",
-        )
+        await sql(server.databaseUrl, "select count(*)::int as n from graphile_worker.jobs where task_identifier = $1", [
+          WEBHOOK_FAN_OUT_TASK,
+        ])
       )[0].n === 0,
     "fan-out",
   );
