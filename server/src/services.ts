@@ -5,7 +5,7 @@ import type { Config } from "./config";
 import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
-import { KEY_INVALIDATING_EVENTS } from "./events/events";
+import { invalidatesKey } from "./events/events";
 import type { AppServices } from "./graphql/context";
 import { type JobWorker, startJobWorker } from "./jobs/worker";
 import { FailedAttempts } from "./keys/failed-attempts";
@@ -53,7 +53,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   };
 
   events.onEvent((notice) => {
-    if (notice.subjectId && KEY_INVALIDATING_EVENTS.has(notice.type)) keyVerifier.evict(notice.subjectId);
+    if (notice.subjectId && invalidatesKey(notice.type)) keyVerifier.evict(notice.subjectId);
   });
   events.onReconnect(() => keyVerifier.clear());
   let jobWorker: JobWorker | null = null;

@@ -21,7 +21,7 @@ export interface AuditRecord {
  * Adds an entry to the audit log through `em`, which should be the transaction of the change it
  * records: the entry and the change commit together or not at all.
  */
-export function recordAudit(em: EntityManager, ctx: Pick<RequestContext, "actor" | "request">, record: AuditRecord): void {
+export function recordAudit(em: EntityManager, ctx: Pick<RequestContext, "actor" | "origin">, record: AuditRecord): void {
   em.persist(
     em.create(AuditEntry, {
       action: record.action,
@@ -32,9 +32,9 @@ export function recordAudit(em: EntityManager, ctx: Pick<RequestContext, "actor"
       metadata: record.metadata ?? {},
       actorUserId: record.actorUserId !== undefined ? record.actorUserId : (ctx.actor?.userId ?? null),
       actorKeyId: ctx.actor?.key?.keyId ?? null,
-      ipAddress: ctx.request.ipAddress,
-      userAgent: ctx.request.userAgent,
-      requestId: ctx.request.requestId,
+      ipAddress: ctx.origin.ipAddress,
+      userAgent: ctx.origin.userAgent,
+      requestId: ctx.origin.requestId,
       occurredAt: new Date(),
     }),
   );

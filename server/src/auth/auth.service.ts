@@ -37,8 +37,8 @@ async function openSession(em: EntityManager, ctx: RequestContext, user: User): 
       user,
       tokenHash: hashSessionToken(token),
       expiresAt,
-      ipAddress: ctx.request.ipAddress,
-      userAgent: ctx.request.userAgent,
+      ipAddress: ctx.origin.ipAddress,
+      userAgent: ctx.origin.userAgent,
       createdAt: new Date(),
       revokedAt: null,
     }),
@@ -48,7 +48,7 @@ async function openSession(em: EntityManager, ctx: RequestContext, user: User): 
 
 export async function signUp(ctx: RequestContext, input: unknown): Promise<SignedIn> {
   const { email, name, password } = parseInput(signUpSchema, input);
-  const refusal = ctx.services.authLimits.admitSignUp(ctx.request.ipAddress);
+  const refusal = ctx.services.authLimits.admitSignUp(ctx.origin.ipAddress);
   if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
   const passwordHash = await hashPassword(password);
   const duplicate = "An account with this email already exists.";
@@ -78,7 +78,7 @@ export async function signIn(ctx: RequestContext, input: unknown): Promise<Signe
   const { email, password } = parseInput(signInSchema, input);
   // Checked before hashing (see AuthLimits for the rule).
   const { authLimits } = ctx.services;
-  const address = ctx.request.ipAddress;
+  const address = ctx.origin.ipAddress;
   const refusal = authLimits.admitSignIn(address, email);
   if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
   const user = await ctx.em.findOne(User, { email }, { populate: ["passwordHash"] });

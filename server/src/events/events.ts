@@ -24,7 +24,7 @@ export enum EventType {
 }
 
 /** Key events after which a cached verification result may be wrong. */
-export const KEY_INVALIDATING_EVENTS: ReadonlySet<string> = new Set([
+const KEY_INVALIDATING_EVENTS: ReadonlySet<string> = new Set([
   EventType.KEY_UPDATED,
   EventType.KEY_ROTATED,
   EventType.KEY_REVOKED,
@@ -34,6 +34,14 @@ export const KEY_INVALIDATING_EVENTS: ReadonlySet<string> = new Set([
   EventType.KEY_DISABLED_FOR_INACTIVITY,
   EventType.KEY_DELETED_FOR_INACTIVITY,
 ]);
+
+/**
+ * Whether an event of this type may make a cached verification of its subject key wrong. The one rule
+ * for both the instance that commits the change (`commitChange`) and every instance that hears it.
+ */
+export function invalidatesKey(type: string): boolean {
+  return KEY_INVALIDATING_EVENTS.has(type);
+}
 
 export interface EventRecord {
   type: EventType;

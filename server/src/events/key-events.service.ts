@@ -49,7 +49,7 @@ export async function keyEventFilter(ctx: RequestContext, organizationId: string
     // credential it was opened with still stands, so a removed member or revoked key stops hearing.
     if (Date.now() - checkedAt > CREDENTIAL_RECHECK_MS) {
       checkedAt = Date.now();
-      const fresh = await ctx.services.credentialChecks.check(actor, ctx.request.ipAddress);
+      const fresh = await ctx.services.credentialChecks.check(actor, ctx.origin.ipAddress);
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
       ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
     }

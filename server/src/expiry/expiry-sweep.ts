@@ -20,7 +20,7 @@ export interface SweepResult {
   deleted: number;
 }
 
-const SYSTEM = { actor: null, request: { requestId: "expiry-sweep", ipAddress: null, userAgent: null } };
+const SYSTEM = { actor: null, origin: { requestId: "expiry-sweep", ipAddress: null, userAgent: null } };
 
 /** Loads keys for event payloads, in the sweep's transaction. */
 function keysById(em: EntityManager, ids: string[]) {

@@ -10,3 +10,13 @@ export function byIdLoader<T extends { id: string }>(em: EntityManager, entity: 
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
+
+/**
+ * Loads a row the caller knows exists (a foreign key's target, read in the same request); its absence
+ * is a bug, reported as one rather than hidden behind a non-null assertion.
+ */
+export async function loadOrFail<K, T>(loader: DataLoader<K, T | null>, id: K): Promise<T> {
+  const row = await loader.load(id);
+  if (row == null) throw new Error(`Expected row ${String(id)} to exist`);
+  return row;
+}

@@ -2,8 +2,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor, RequestInfo } from "../auth/actor";
 import type { AuthLimits } from "../auth/auth-limits";
 import type { Authenticator } from "../auth/authenticate";
-import { Authorizer } from "../auth/authorizer";
 import type { Config } from "../config";
+import { type ServiceContext, serviceContext } from "../core/service-context";
 import type { CredentialChecks } from "../events/credential-checks";
 import type { EventBus } from "../events/event-bus";
 import type { FailedAttempts } from "../keys/failed-attempts";
@@ -12,7 +12,6 @@ import type { KeyVerifier } from "../keys/key-verifier";
 import type { AccessTokens } from "../oauth/access-tokens";
 import type { Logger } from "../observability/logger";
 import type { WebhookTargets } from "../webhooks/webhook-targets";
-import { createLoaders, type Loaders } from "./loaders";
 
 /** Process-wide services that requests use. */
 export interface AppServices {
@@ -30,14 +29,12 @@ export interface AppServices {
   webhookTargets: WebhookTargets;
 }
 
-/** Everything a resolver or service needs for one request (or one WebSocket operation). */
-export interface RequestContext {
+/**
+ * Everything a resolver needs for one request (or one WebSocket operation): a service context (the
+ * request is its origin) plus the process's services, configuration and log.
+ */
+export interface RequestContext extends ServiceContext {
   services: AppServices;
-  em: EntityManager;
-  actor: Actor | null;
-  authz: Authorizer;
-  loaders: Loaders;
-  request: RequestInfo;
   config: Config;
   log: Logger;
 }
@@ -45,12 +42,16 @@ export interface RequestContext {
 export function buildContext(options: {
   em: EntityManager;
   actor: Actor | null;
-  request: RequestInfo;
+  origin: RequestInfo;
   config: Config;
   log: Logger;
   services: AppServices;
 }): RequestContext {
-  const em = options.em.fork();
-  const loaders = createLoaders(em);
-  return { ...options, em, loaders, authz: new Authorizer(options.actor, loaders) };
+  const { em, actor, origin, config, log, services } = options;
+  return {
+    ...serviceContext(em, { actor, origin, keyCache: services.keyVerifier }),
+    services,
+    config,
+    log,
+  };
 }

@@ -134,7 +134,7 @@ export async function createHttpApp(options: {
         services,
         config,
         log: request.log as Logger,
-        request: { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers["user-agent"] ?? null },
+        origin: { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers["user-agent"] ?? null },
       });
     },
   });

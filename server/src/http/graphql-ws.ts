@@ -81,7 +81,7 @@ export function serveGraphqlOverWebSocket(options: {
           actor: state?.actor ?? null,
           config: options.config,
           log: options.log,
-          request: {
+          origin: {
             requestId: state?.requestId ?? crypto.randomUUID(),
             ipAddress: state ? state.clientAddress : options.addressOf(ctx.extra.request),
             userAgent: ctx.extra.request.headers["user-agent"] ?? null,

@@ -13,7 +13,7 @@ import { keyEventPayload } from "./key-events";
  */
 export async function announceCascadedKeyDeletions(
   em: EntityManager,
-  ctx: Pick<RequestContext, "actor" | "request">,
+  ctx: Pick<RequestContext, "actor" | "origin">,
   scope: { organizationId: string } | { locationId: string },
   reason: string,
 ): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { Permission } from "../auth/permission";
-import type { RequestContext } from "../graphql/context";
+import type { ServiceContext } from "../core/service-context";
 import { UserErrorCode, userError } from "../graphql/errors";
 import type { ApiKey } from "./api-key.entity";
 
@@ -8,7 +8,7 @@ import type { ApiKey } from "./api-key.entity";
  * their own keys. A request authenticated by a key is never an owner, or a read-only key could
  * widen itself or reveal its user's other keys; it needs the `keys:*:all` scopes instead.
  */
-export function ownsKey(ctx: RequestContext, key: ApiKey): boolean {
+export function ownsKey(ctx: ServiceContext, key: ApiKey): boolean {
   if (ctx.actor?.key) return false;
   const userId = ctx.actor?.userId;
   return !!userId && (key.mappedUser.id === userId || key.createdBy?.id === userId);
@@ -19,7 +19,7 @@ function scopeOf(key: ApiKey) {
 }
 
 /** Members see their own keys; `keys:read:all` sees everyone's. Others get null, as if it did not exist. */
-export async function readableKey(ctx: RequestContext, id: string): Promise<ApiKey | null> {
+export async function readableKey(ctx: ServiceContext, id: string): Promise<ApiKey | null> {
   const key = await ctx.loaders.keys.byId.load(id);
   if (!key) return null;
   const { organizationId, locationId } = scopeOf(key);
@@ -32,7 +32,7 @@ export async function readableKey(ctx: RequestContext, id: string): Promise<ApiK
  * A key the actor may change: their own, or any with `keys:manage:all`. A key the actor cannot even
  * see is "not found"; one they can see but not manage is "forbidden".
  */
-export async function manageableKey(ctx: RequestContext, id: string): Promise<ApiKey> {
+export async function manageableKey(ctx: ServiceContext, id: string): Promise<ApiKey> {
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);

@@ -1,62 +1,56 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { z } from "zod";
-import { recordAudit } from "../audit/audit.service";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
-import { EventType, publishEvent } from "../events/events";
-import type { RequestContext } from "../graphql/context";
+import { commitChange, type Recorder } from "../core/record-change";
+import type { ServiceContext } from "../core/service-context";
+import { EventType } from "../events/events";
+import { loadOrFail } from "../graphql/by-id-loader";
 import { UserErrorCode, userError } from "../graphql/errors";
-import { globalIdOf, parseInput } from "../graphql/validate";
 import { ApiKey } from "./api-key.entity";
 import { manageableKey, ownsKey, readableKey } from "./key-access";
+import type { KeyCrypto } from "./key-crypto";
 import { KeyState } from "./key-enums";
 import { keyEventPayload } from "./key-events";
 import { isRevealable, issueSecret } from "./key-issuance";
 import { KeySecret } from "./key-secret.entity";
+import type { KeyId, RevealKeySecret, RevokeKey, RotateKey } from "./keys.inputs";
 import type { IssuedKey } from "./keys.service";
 
-const MAX_GRACE_HOURS = 7 * 24;
-const reasonSchema = z.string().trim().min(1, "must not be empty: say why").max(500, "must be at most 500 characters");
-const idSchema = z.object({ id: globalIdOf("ApiKey") });
-const revealSchema = z.object({ id: globalIdOf("ApiKey"), reason: reasonSchema });
-const revokeSchema = z.object({ id: globalIdOf("ApiKey"), reason: reasonSchema });
-const rotateSchema = z.object({
-  id: globalIdOf("ApiKey"),
-  gracePeriodHours: z.number().int().min(0).max(MAX_GRACE_HOURS, `must be at most ${MAX_GRACE_HOURS} hours (7 days)`).nullish(),
-});
-
-/** Records the audit entry and the domain event of a key change in the change's own transaction. */
-function announce(
-  em: EntityManager,
-  ctx: RequestContext,
+/** Records a key change's audit entry and, if any, its domain event. */
+function recordKeyChange(
+  record: Recorder,
   key: ApiKey,
   action: AuditAction,
   event: EventType | null,
   details: Record<string, unknown> = {},
   reason: string | null = null,
 ) {
-  const organizationId = key.organization.id;
-  recordAudit(em, ctx, { action, organizationId, targetType: "ApiKey", targetId: key.id, reason, metadata: details });
-  if (event) publishEvent(em, { type: event, organizationId, subjectId: key.id, payload: keyEventPayload(key, details) });
+  record.change({
+    action,
+    organizationId: key.organization.id,
+    targetType: "ApiKey",
+    targetId: key.id,
+    reason,
+    metadata: details,
+    event: event ? { type: event, payload: keyEventPayload(key, details) } : undefined,
+  });
 }
 
-/** Commits a key change, then drops this instance's cached verifications at once (others hear the NOTIFY). */
+/** Commits a change to one key under a row lock, with its audit entry and event (`commitChange`). */
 export async function changeKey<T>(
-  ctx: RequestContext,
+  ctx: ServiceContext,
   key: ApiKey,
-  change: (em: EntityManager) => Promise<T>,
+  change: (tx: EntityManager, record: Recorder) => Promise<T>,
   check: (key: ApiKey) => void = () => undefined,
 ): Promise<T> {
-  const result = await ctx.em.transactional(async (em) => {
+  return commitChange(ctx, async (tx, record) => {
     // Lock the row and read it again: a concurrent revoke, leak report or sweep may have changed the
     // state since it was loaded, and two rotations must not both leave a current secret.
-    await em.findOneOrFail(ApiKey, key.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    await tx.findOneOrFail(ApiKey, key.id, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
     check(key);
-    return change(em);
+    return change(tx, record);
   });
-  ctx.services.keyVerifier.evict(key.id);
-  return result;
 }
 
 function requireNotRevoked(key: ApiKey) {
@@ -87,8 +81,11 @@ function requireUsable(key: ApiKey) {
  * `keys:reveal` or owning the key, an organisation that keeps secrets revealable, and a kind
  * other than OAUTH_CLIENT.
  */
-export async function revealKeySecret(ctx: RequestContext, input: unknown): Promise<{ key: ApiKey; secret: string }> {
-  const { id, reason } = parseInput(revealSchema, input);
+export async function revealKeySecret(
+  ctx: ServiceContext,
+  { id, reason }: RevealKeySecret,
+  keyCrypto: KeyCrypto,
+): Promise<{ key: ApiKey; secret: string }> {
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
@@ -96,7 +93,7 @@ export async function revealKeySecret(ctx: RequestContext, input: unknown): Prom
     throw userError(UserErrorCode.FORBIDDEN, "Revealing another member's key needs `keys:reveal`.");
   }
   requireUsable(key);
-  const organization = (await ctx.loaders.orgs.byId.load(key.organization.id))!;
+  const organization = await loadOrFail(ctx.loaders.orgs.byId, key.organization.id);
   const current = await ctx.em.findOne(KeySecret, { key: key.id, expiresAt: null }, { populate: ["sealed"] });
   if (!isRevealable(key.kind, organization) || !current?.sealed) {
     throw userError(
@@ -104,8 +101,10 @@ export async function revealKeySecret(ctx: RequestContext, input: unknown): Prom
       "This secret was shown once, when it was created or rotated, and cannot be shown again. Rotate the key for a new one.",
     );
   }
-  const secret = ctx.services.keyCrypto.open(current.sealed);
-  await ctx.em.transactional(async (em) => announce(em, ctx, key, AuditAction.KEY_REVEALED, EventType.KEY_REVEALED, {}, reason));
+  const secret = keyCrypto.open(current.sealed);
+  await commitChange(ctx, async (_tx, record) =>
+    recordKeyChange(record, key, AuditAction.KEY_REVEALED, EventType.KEY_REVEALED, {}, reason),
+  );
   return { key, secret };
 }
 
@@ -113,26 +112,26 @@ export async function revealKeySecret(ctx: RequestContext, input: unknown): Prom
  * A new secret that keeps the key's name, scopes, mapped user and restrictions. The old secret stops
  * at once, or at the end of a grace period of up to 7 days (as Stripe's roll).
  */
-export async function rotateKey(ctx: RequestContext, input: unknown): Promise<IssuedKey> {
-  const { id, gracePeriodHours } = parseInput(rotateSchema, input);
+export async function rotateKey(ctx: ServiceContext, { id, gracePeriodHours }: RotateKey, keyCrypto: KeyCrypto): Promise<IssuedKey> {
   const key = await manageableKey(ctx, id);
   requireUsable(key);
-  const organization = (await ctx.loaders.orgs.byId.load(key.organization.id))!;
-  const graceEnds = new Date(Date.now() + (gracePeriodHours ?? 0) * 3_600_000);
+  const organization = await loadOrFail(ctx.loaders.orgs.byId, key.organization.id);
+  const now = ctx.clock.now();
+  const graceEnds = new Date(now.getTime() + (gracePeriodHours ?? 0) * 3_600_000);
   return changeKey(
     ctx,
     key,
-    async (em) => {
+    async (em, record) => {
       // Supersede before issuing: the new secret is inserted at flush, after these statements, so the
       // one-current-secret index (key_secrets_current_unique) holds at every step.
       // Earlier superseded secrets end now too: at most one old secret is ever still valid.
-      await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: new Date() } }, { expiresAt: new Date() });
+      await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: { $gt: now } }, { expiresAt: now });
       await em.nativeUpdate(KeySecret, { key: key.id, expiresAt: null }, { expiresAt: graceEnds });
-      const secret = issueSecret(em, ctx.services.keyCrypto, key, organization);
+      const secret = issueSecret(em, keyCrypto, key, organization);
       // Someone is looking after this key: rotating it restarts the inactivity clock.
-      key.lastUsedAt = new Date();
+      key.lastUsedAt = now;
       em.persist(key);
-      announce(em, ctx, key, AuditAction.KEY_ROTATED, EventType.KEY_ROTATED, { previousSecretValidUntil: graceEnds.toISOString() });
+      recordKeyChange(record, key, AuditAction.KEY_ROTATED, EventType.KEY_ROTATED, { previousSecretValidUntil: graceEnds.toISOString() });
       return { key, secret };
     },
     requireUsable,
@@ -140,19 +139,18 @@ export async function rotateKey(ctx: RequestContext, input: unknown): Promise<Is
 }
 
 /** Withdraws a key for good, with a reason (Crelate's "clear"). */
-export async function revokeKey(ctx: RequestContext, input: unknown): Promise<ApiKey> {
-  const { id, reason } = parseInput(revokeSchema, input);
+export async function revokeKey(ctx: ServiceContext, { id, reason }: RevokeKey): Promise<ApiKey> {
   const key = await manageableKey(ctx, id);
   requireNotRevoked(key);
   return changeKey(
     ctx,
     key,
-    async (em) => {
+    async (em, record) => {
       key.state = KeyState.REVOKED;
-      key.revokedAt = new Date();
+      key.revokedAt = ctx.clock.now();
       key.revokedReason = reason;
       em.persist(key);
-      announce(em, ctx, key, AuditAction.KEY_REVOKED, EventType.KEY_REVOKED, {}, reason);
+      recordKeyChange(record, key, AuditAction.KEY_REVOKED, EventType.KEY_REVOKED, {}, reason);
       return key;
     },
     requireNotRevoked,
@@ -160,18 +158,19 @@ export async function revokeKey(ctx: RequestContext, input: unknown): Promise<Ap
 }
 
 /** Switches a key off without deleting it, or back on. */
-export async function setKeyEnabled(ctx: RequestContext, input: unknown, enabled: boolean): Promise<ApiKey> {
-  const { id } = parseInput(idSchema, input);
+export async function setKeyEnabled(ctx: ServiceContext, { id }: KeyId, enabled: boolean): Promise<ApiKey> {
   const key = await manageableKey(ctx, id);
   const check = requireState(enabled ? KeyState.DISABLED : KeyState.ACTIVE, enabled ? "enabled" : "disabled");
   check(key);
   return changeKey(
     ctx,
     key,
-    async (em) => {
+    async (em, record) => {
       key.state = enabled ? KeyState.ACTIVE : KeyState.DISABLED;
       em.persist(key);
-      announce(em, ctx, key, enabled ? AuditAction.KEY_ENABLED : AuditAction.KEY_DISABLED, EventType.KEY_UPDATED, { state: key.state });
+      recordKeyChange(record, key, enabled ? AuditAction.KEY_ENABLED : AuditAction.KEY_DISABLED, EventType.KEY_UPDATED, {
+        state: key.state,
+      });
       return key;
     },
     check,
@@ -179,8 +178,7 @@ export async function setKeyEnabled(ctx: RequestContext, input: unknown, enabled
 }
 
 /** Approves a key that waits for an admin (GitHub's fine-grained token approval). */
-export async function approveKey(ctx: RequestContext, input: unknown): Promise<ApiKey> {
-  const { id } = parseInput(idSchema, input);
+export async function approveKey(ctx: ServiceContext, { id }: KeyId): Promise<ApiKey> {
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);
   if (!key) throw userError(UserErrorCode.NOT_FOUND, "Key not found.", ["id"]);
@@ -189,21 +187,20 @@ export async function approveKey(ctx: RequestContext, input: unknown): Promise<A
   return changeKey(
     ctx,
     key,
-    async (em) => {
+    async (em, record) => {
       key.state = KeyState.ACTIVE;
       em.persist(key);
-      announce(em, ctx, key, AuditAction.KEY_APPROVED, EventType.KEY_UPDATED, { state: key.state });
+      recordKeyChange(record, key, AuditAction.KEY_APPROVED, EventType.KEY_UPDATED, { state: key.state });
       return key;
     },
     requirePending,
   );
 }
 
-export async function deleteKey(ctx: RequestContext, input: unknown): Promise<string> {
-  const { id } = parseInput(idSchema, input);
+export async function deleteKey(ctx: ServiceContext, { id }: KeyId): Promise<string> {
   const key = await manageableKey(ctx, id);
-  await changeKey(ctx, key, async (em) => {
-    announce(em, ctx, key, AuditAction.KEY_DELETED, EventType.KEY_DELETED, { name: key.name });
+  await changeKey(ctx, key, async (em, record) => {
+    recordKeyChange(record, key, AuditAction.KEY_DELETED, EventType.KEY_DELETED, { name: key.name });
     await em.nativeDelete("ApiKey", { id: key.id });
   });
   return key.id;

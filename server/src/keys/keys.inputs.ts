@@ -1,6 +1,9 @@
 import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Field, ID, InputType, Int } from "type-graphql";
+import { z } from "zod";
 import { Permission } from "../auth/permission";
+import { globalIdOf } from "../graphql/validate";
+import { ValidatedBy } from "../graphql/validated-input";
 import { KeyKind } from "./key-enums";
 
 @InputType({ description: "Who to contact about a key. Required for organisation keys, optional for personal ones." })
@@ -72,12 +75,23 @@ export class UpdateKeyInput {
   allowedCidrs?: string[] | null;
 }
 
+const MAX_GRACE_HOURS = 7 * 24;
+const reasonSchema = z.string().trim().min(1, "must not be empty: say why").max(500, "must be at most 500 characters");
+
+export const keyIdSchema = z.object({ id: globalIdOf("ApiKey") });
+export type KeyId = z.output<typeof keyIdSchema>;
+
+@ValidatedBy(keyIdSchema)
 @InputType()
 export class KeyIdInput {
   @Field(() => ID)
   id!: string;
 }
 
+export const revealKeySecretSchema = z.object({ id: globalIdOf("ApiKey"), reason: reasonSchema });
+export type RevealKeySecret = z.output<typeof revealKeySecretSchema>;
+
+@ValidatedBy(revealKeySecretSchema)
 @InputType()
 export class RevealKeySecretInput {
   @Field(() => ID)
@@ -87,6 +101,13 @@ export class RevealKeySecretInput {
   reason!: string;
 }
 
+export const rotateKeySchema = z.object({
+  id: globalIdOf("ApiKey"),
+  gracePeriodHours: z.number().int().min(0).max(MAX_GRACE_HOURS, `must be at most ${MAX_GRACE_HOURS} hours (7 days)`).nullish(),
+});
+export type RotateKey = z.output<typeof rotateKeySchema>;
+
+@ValidatedBy(rotateKeySchema)
 @InputType()
 export class RotateKeyInput {
   @Field(() => ID)
@@ -96,6 +117,10 @@ export class RotateKeyInput {
   gracePeriodHours?: number | null;
 }
 
+export const revokeKeySchema = z.object({ id: globalIdOf("ApiKey"), reason: reasonSchema });
+export type RevokeKey = z.output<typeof revokeKeySchema>;
+
+@ValidatedBy(revokeKeySchema)
 @InputType()
 export class RevokeKeyInput {
   @Field(() => ID)

@@ -5,6 +5,7 @@ import { UserError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
 import { listMaximum } from "../graphql/operation-cost";
 import { MAX_USER_ERRORS, MutationPayload, toPayload } from "../graphql/payload";
+import { parseInput } from "../graphql/validate";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { readableOrganization } from "../orgs/orgs.service";
@@ -12,7 +13,18 @@ import { User } from "../users/user.entity";
 import { ApiKey } from "./api-key.entity";
 import { KeyState } from "./key-enums";
 import { approveKey, deleteKey, revealKeySecret, revokeKey, rotateKey, setKeyEnabled } from "./key-lifecycle.service";
-import { CreateKeyInput, KeyIdInput, RevealKeySecretInput, RevokeKeyInput, RotateKeyInput, UpdateKeyInput } from "./keys.inputs";
+import {
+  CreateKeyInput,
+  KeyIdInput,
+  keyIdSchema,
+  RevealKeySecretInput,
+  RevokeKeyInput,
+  RotateKeyInput,
+  revealKeySecretSchema,
+  revokeKeySchema,
+  rotateKeySchema,
+  UpdateKeyInput,
+} from "./keys.inputs";
 import { createKey, updateKey } from "./keys.service";
 
 @ObjectType({ description: "A key with its secret, shown only in this response. Store it now." })
@@ -81,7 +93,7 @@ export class ApiKeyResolver {
   @Mutation(() => KeyWithSecretPayload, { description: "Shows a key's secret again, with a reason that goes into the audit log." })
   revealKeySecret(@Arg("input", () => RevealKeySecretInput) input: RevealKeySecretInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => revealKeySecret(ctx, input),
+      () => revealKeySecret(ctx, parseInput(revealKeySecretSchema, input), ctx.services.keyCrypto),
       (revealed) => revealed,
     );
   }
@@ -92,7 +104,7 @@ export class ApiKeyResolver {
   })
   rotateKey(@Arg("input", () => RotateKeyInput) input: RotateKeyInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => rotateKey(ctx, input),
+      () => rotateKey(ctx, parseInput(rotateKeySchema, input), ctx.services.keyCrypto),
       (issued) => issued,
     );
   }
@@ -100,7 +112,7 @@ export class ApiKeyResolver {
   @Mutation(() => KeyPayload, { description: "Revokes a key for good, with a reason." })
   revokeKey(@Arg("input", () => RevokeKeyInput) input: RevokeKeyInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => revokeKey(ctx, input),
+      () => revokeKey(ctx, parseInput(revokeKeySchema, input)),
       (key) => ({ key }),
     );
   }
@@ -108,7 +120,7 @@ export class ApiKeyResolver {
   @Mutation(() => KeyPayload, { description: "Switches a key off without deleting it." })
   disableKey(@Arg("input", () => KeyIdInput) input: KeyIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => setKeyEnabled(ctx, input, false),
+      () => setKeyEnabled(ctx, parseInput(keyIdSchema, input), false),
       (key) => ({ key }),
     );
   }
@@ -116,7 +128,7 @@ export class ApiKeyResolver {
   @Mutation(() => KeyPayload, { description: "Switches a disabled key back on." })
   enableKey(@Arg("input", () => KeyIdInput) input: KeyIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => setKeyEnabled(ctx, input, true),
+      () => setKeyEnabled(ctx, parseInput(keyIdSchema, input), true),
       (key) => ({ key }),
     );
   }
@@ -124,7 +136,7 @@ export class ApiKeyResolver {
   @Mutation(() => KeyPayload, { description: "Approves a key that waits for approval. Needs `keys:manage:all`." })
   approveKey(@Arg("input", () => KeyIdInput) input: KeyIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => approveKey(ctx, input),
+      () => approveKey(ctx, parseInput(keyIdSchema, input)),
       (key) => ({ key }),
     );
   }
@@ -132,7 +144,7 @@ export class ApiKeyResolver {
   @Mutation(() => DeleteKeyPayload, { description: "Deletes a key. Its audit history stays." })
   deleteKey(@Arg("input", () => KeyIdInput) input: KeyIdInput, @Ctx() ctx: RequestContext) {
     return toPayload(
-      () => deleteKey(ctx, input),
+      () => deleteKey(ctx, parseInput(keyIdSchema, input)),
       (id) => ({ deletedKeyId: toGlobalId("ApiKey", id) }),
     );
   }

@@ -40,7 +40,7 @@ export async function reportLeakedSecrets(
       key.revokedReason = "Reported as leaked";
       recordAudit(
         tx,
-        { actor: null, request },
+        { actor: null, origin: request },
         {
           action: AuditAction.KEY_LEAKED,
           organizationId: key.organization.id,

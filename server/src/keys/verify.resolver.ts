@@ -16,7 +16,7 @@ export class VerifyKeyResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<KeyVerification> {
     const { failedAttempts, keyVerifier } = ctx.services;
-    const address = ctx.request.ipAddress;
+    const address = ctx.origin.ipAddress;
     const kinds = accessKey ? [KeyKind.KEY_PAIR, KeyKind.BASIC, KeyKind.OAUTH_CLIENT] : [KeyKind.SECRET];
     const verification = await keyVerifier.verify({ secret, publicId: accessKey, kinds }, address);
     // Only failing attempts are throttled: a valid key is answered whatever its address did before.

@@ -6,7 +6,7 @@ import { toGlobalId } from "../graphql/global-id";
 import { Notification } from "../notifications/notification.entity";
 import { cancelPendingOf } from "./webhook-messages";
 
-const SYSTEM = { actor: null, request: { requestId: "webhook-delivery", ipAddress: null, userAgent: null } };
+const SYSTEM = { actor: null, origin: { requestId: "webhook-delivery", ipAddress: null, userAgent: null } };
 
 /**
  * Latchkey switches an endpoint off (after `410 Gone`, or days of failures): its waiting messages are
