@@ -6,8 +6,8 @@ import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
 import { invalidatesKey } from "./events/events";
-import { startScheduler } from "./expiry/scheduler";
 import type { AppServices } from "./graphql/context";
+import { type JobWorker, startJobWorker } from "./jobs/worker";
 import { FailedAttempts } from "./keys/failed-attempts";
 import { loadKeyMaterial } from "./keys/key-material";
 import { KeyVerifier } from "./keys/key-verifier";
@@ -56,11 +56,11 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     if (notice.subjectId && invalidatesKey(notice.type)) keyVerifier.evict(notice.subjectId);
   });
   events.onReconnect(() => keyVerifier.clear());
-  let scheduler: { stop(): Promise<void> } | null = null;
+  let jobWorker: JobWorker | null = null;
   try {
     await events.start();
     if (config.schedulerEnabled)
-      scheduler = await startScheduler({
+      jobWorker = await startJobWorker({
         databaseUrl,
         em,
         log,
@@ -78,7 +78,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     services,
     eventListener: events,
     async close() {
-      await scheduler?.stop();
+      await jobWorker?.stop();
       await events.close();
       await keyVerifier.close();
       webhookTargets.close();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KEY_DEADLINES_TASK } from "../../server/src/expiry/scheduler";
+import { KEY_DEADLINES_TASK } from "../../server/src/jobs/task-names";
 import { graphql, graphqlData, signUp } from "../support/graphql-client";
 import { databaseId } from "../support/ids";
 import { acceptAgreement, keyTeam } from "../support/keys";

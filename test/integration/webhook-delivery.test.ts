@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEBHOOK_FAN_OUT_TASK } from "../../server/src/jobs/task-names";
 import { deferred } from "../support/deferred";
 import { eventually } from "../support/eventually";
 import { graphqlData } from "../support/graphql-client";
@@ -27,10 +28,9 @@ afterAll(async () => {
  */
 const fannedOut = () =>
   eventually(async () => {
-    const [{ n }] = await sql(
-      server.databaseUrl,
-      "select count(*)::int as n from graphile_worker.jobs where task_identifier = 'latchkey_webhook_fan_out'",
-    );
+    const [{ n }] = await sql(server.databaseUrl, "select count(*)::int as n from graphile_worker.jobs where task_identifier = $1", [
+      WEBHOOK_FAN_OUT_TASK,
+    ]);
     expect(n, "fan-out jobs on the queue").toBe(0);
   });
 

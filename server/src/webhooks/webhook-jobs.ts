@@ -1,7 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-
-export const FAN_OUT_TASK = "latchkey_webhook_fan_out";
-export const DELIVERY_TASK = "latchkey_webhook_delivery";
+import { WEBHOOK_DELIVERY_TASK } from "../jobs/task-names";
 
 /** How many requests one job has in flight at once; a fan-out job sends this many itself and queues the rest. */
 export const PARALLEL_DELIVERIES = 20;
@@ -9,6 +7,11 @@ export const PARALLEL_DELIVERIES = 20;
 /** How long one attempt may hold a message (or its job) before it is presumed lost with its process. */
 export function deliveryLeaseMs(timeoutMs: number): number {
   return timeoutMs * 2 + 5_000;
+}
+
+/** Job payload of a fan-out, as the `domain_events` trigger queues it. */
+export interface FanOutJob {
+  eventId: string;
 }
 
 /** Job payload of a delivery; `manual` marks a redelivery someone asked for. */
@@ -27,7 +30,7 @@ export async function enqueueDeliveries(em: EntityManager, messageIds: string[],
     `select graphile_worker.add_job(?, json_build_object('messageId', id, 'manual', ?::boolean),
        run_at := coalesce(?::timestamptz, now()), job_key := 'webhook_message:' || id, max_attempts := 25)
      from unnest(?::uuid[]) as id`,
-    [DELIVERY_TASK, manual, runAt, uuidArray(messageIds)],
+    [WEBHOOK_DELIVERY_TASK, manual, runAt, uuidArray(messageIds)],
   );
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { DELIVERY_TASK, enqueueDeliveries, FAN_OUT_TASK } from "./webhook-jobs";
+import { WEBHOOK_DELIVERY_TASK, WEBHOOK_FAN_OUT_TASK } from "../jobs/task-names";
+import { enqueueDeliveries } from "./webhook-jobs";
 import { overdueMessages } from "./webhook-messages";
 
 const BATCH = 1_000;
@@ -14,7 +15,7 @@ export async function rescueStalledWebhookJobs(em: EntityManager, leaseMs: numbe
   await em.execute(
     `select graphile_worker.force_unlock_workers(array_agg(distinct locked_by)) from graphile_worker.jobs
      where task_identifier in (?, ?) and locked_at < now() - ? * interval '1 millisecond'`,
-    [FAN_OUT_TASK, DELIVERY_TASK, leaseMs],
+    [WEBHOOK_FAN_OUT_TASK, WEBHOOK_DELIVERY_TASK, leaseMs],
   );
   await enqueueDeliveries(em, await overdueMessages(em, leaseMs, BATCH));
 }

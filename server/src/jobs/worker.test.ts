@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { quickAddJob } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../../test/support/eventually";
@@ -6,15 +7,27 @@ import { databaseId } from "../../../test/support/ids";
 import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
-import { KEY_DEADLINES_TASK } from "./scheduler";
+import { KEY_DEADLINES_TASK } from "./task-names";
 
 let server: TestServer;
+/** Warnings and errors logged while the server (and its worker) started. */
+let startWarnings: string[] = [];
 beforeAll(async () => {
-  server = await startTestServer({ SCHEDULER_ENABLED: "true" });
+  const logged: string[] = [];
+  // Key material given, as a configured deployment has it: generating it warns, rightly.
+  const keyMaterial = { LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"), LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64") };
+  server = await startTestServer({ SCHEDULER_ENABLED: "true", LOG_LEVEL: "warn", ...keyMaterial }, undefined, {
+    logDestination: { write: (line: string) => void logged.push(line) },
+  });
+  startWarnings = [...logged];
 });
 afterAll(() => server?.stop());
 
-describe("the scheduler on the PostgreSQL job queue", () => {
+describe("the job worker on the PostgreSQL job queue", () => {
+  it("starts without a warning (its connection pool is sized for its concurrency)", () => {
+    expect(startWarnings).toEqual([]);
+  });
+
   it("registers the sweep as a cron task and runs it from the queue", async () => {
     const crontabs = await sql(
       server.databaseUrl,
