@@ -22,6 +22,16 @@ export default defineConfig({
     // https (the password and the token must not travel unencrypted; see parseServerUrl).
     host_permissions: ["http://127.0.0.1/*", "http://localhost/*", "http://[::1]/*"],
     optional_host_permissions: ["https://*/*"],
+    // The palette's frame, drawn over pages so that they hear none of its key presses. Only that page:
+    // its scripts and styles load from the extension's own origin. Chromium serves it under a
+    // per-session ID, so a page cannot embed it (or detect the extension) by a guessable address.
+    web_accessible_resources: [
+      {
+        resources: ["palette-frame.html"],
+        matches: ["<all_urls>"],
+        ...(browser === "firefox" ? {} : { use_dynamic_url: true }),
+      },
+    ],
     commands: {
       "open-palette": {
         suggested_key: { default: "Alt+Shift+K" },
@@ -29,7 +39,16 @@ export default defineConfig({
       },
     },
     ...(browser === "firefox"
-      ? { browser_specific_settings: { gecko: { id: "extension@latchkey.dev", strict_min_version: "128.0" } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: "extension@latchkey.dev",
+              strict_min_version: "128.0",
+              // Nothing goes to us, the extension's authors: only to the Latchkey server the user names.
+              data_collection_permissions: { required: ["none"] },
+            },
+          },
+        }
       : // storage.local.setAccessLevel, which keeps the token out of content scripts' reach, came in Chrome 140.
         { minimum_chrome_version: "140" }),
   }),
