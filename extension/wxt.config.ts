@@ -23,15 +23,10 @@ export default defineConfig({
     host_permissions: ["http://127.0.0.1/*", "http://localhost/*", "http://[::1]/*"],
     optional_host_permissions: ["https://*/*"],
     // The palette's frame, drawn over pages so that they hear none of its key presses. Only that page:
-    // its scripts and styles load from the extension's own origin. Chromium serves it under a
-    // per-session ID, so a page cannot embed it (or detect the extension) by a guessable address.
-    web_accessible_resources: [
-      {
-        resources: ["palette-frame.html"],
-        matches: ["<all_urls>"],
-        ...(browser === "firefox" ? {} : { use_dynamic_url: true }),
-      },
-    ],
+    // its scripts and styles load from the extension's own origin. (Not `use_dynamic_url`: Chromium
+    // 156 still gives content scripts the static address, and then refuses the frame's own scripts.)
+    // A page that embeds the frame gets nothing from it: it needs an opening's ticket (palette-tickets.ts).
+    web_accessible_resources: [{ resources: ["palette-frame.html"], matches: ["<all_urls>"] }],
     commands: {
       "open-palette": {
         suggested_key: { default: "Alt+Shift+K" },
