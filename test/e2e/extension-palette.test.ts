@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
-import { type AxeFinding, axeScript } from "../support/axe";
+import { type AxeFinding, axeScript } from "../support/axe-script";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
