@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 
 /** axe-core's browser bundle, injected into the document under test (it needs no network). */
 export const AXE_SOURCE: string = (() => {
-  const require = createRequire(import.meta.url);
+  const require = createRequire(__filename);
   return (require("axe-core") as { source: string }).source;
 })();
 

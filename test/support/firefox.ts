@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -26,13 +27,26 @@ const INSTALL_HINT =
  * tests are skipped with a warning that says how to get them.
  */
 export function firefoxAvailability(): { run: boolean } {
-  const missing = [firefoxPath() ? null : (process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr"), virtualDisplayAvailable() ? null : "Xvfb/xdotool"].filter(
-    Boolean,
-  );
+  const missing = [
+    firefoxPath() ? null : (process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr"),
+    virtualDisplayAvailable() ? null : "Xvfb/xdotool",
+  ].filter(Boolean);
   if (!missing.length) return { run: true };
   if (process.env.CI) throw new Error(`${missing.join(" and ")} missing and CI is set. ${INSTALL_HINT}`);
   console.warn(`Skipping the extension's Firefox tests: ${missing.join(" and ")} not found. ${INSTALL_HINT}`);
   return { run: false };
+}
+
+/**
+ * Builds the Firefox target unless a build is there. Like `ensureExtensionBuilt` it does not check
+ * that the build is current: the root `test` script builds both targets first.
+ */
+export function ensureFirefoxExtensionBuilt(): void {
+  if (existsSync(path.join(FIREFOX_EXTENSION_DIR, "manifest.json"))) return;
+  execFileSync("npx", ["--yes", "pnpm@10", "--filter", "extension", "build:firefox"], {
+    cwd: path.resolve(__dirname, "../.."),
+    stdio: "inherit",
+  });
 }
 
 export interface FirefoxWithExtension {
