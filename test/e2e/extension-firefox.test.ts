@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from "../support/server";
 import { startTestPage } from "../support/test-page";
 
 const { run } = firefoxAvailability();
+/** A headed Firefox on a virtual display, beside every other test file on two cores: room for a slow moment. */
+const BROWSER_TEST_TIMEOUT_MS = 60_000;
 
 /**
  * Finds an element by its agreed `data-testid`, or else as a user would: an input by its label's
@@ -100,71 +102,87 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
     return page;
   };
 
-  it("signs in through the options page", async () => {
-    const options = await extensionPage("options");
-    // The page fills in what it has stored once it has asked the background; type after that.
-    await expect.poll(() => bodyText(options)).toMatch(/signed in/i);
-    await fill(await control(options, null, "sign-in-server", "Server URL", "input"), server.url);
-    await fill(await control(options, null, "sign-in-email", "Email", "input"), team.owner.email);
-    await fill(await control(options, null, "sign-in-password", "Password", "input"), team.owner.password);
-    await (await control(options, null, "sign-in-submit", "Sign in", "button")).click();
-    await expect.poll(() => bodyText(options), { timeout: 15_000 }).toContain(`Signed in as ${team.owner.email}`);
-    await options.close();
-  });
+  it(
+    "signs in through the options page",
+    async () => {
+      const options = await extensionPage("options");
+      // The page fills in what it has stored once it has asked the background; type after that.
+      await expect.poll(() => bodyText(options)).toMatch(/signed in/i);
+      await fill(await control(options, null, "sign-in-server", "Server URL", "input"), server.url);
+      await fill(await control(options, null, "sign-in-email", "Email", "input"), team.owner.email);
+      await fill(await control(options, null, "sign-in-password", "Password", "input"), team.owner.password);
+      await (await control(options, null, "sign-in-submit", "Sign in", "button")).click();
+      await expect.poll(() => bodyText(options), { timeout: 15_000 }).toContain(`Signed in as ${team.owner.email}`);
+      await options.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it("lists the user's keys in the popup, masked, with search", async () => {
-    popup = await extensionPage("popup");
-    const rows = () => popup.$$eval('[data-testid="key-row"], li.key', (found) => found.map((row) => row.getAttribute("data-key-id")));
-    await expect.poll(rows, { timeout: 15_000 }).toEqual(expect.arrayContaining([crm.key.id, billing.key.id]));
-    const text = await bodyText(popup);
-    expect(text).toContain(crm.key.maskedSecret);
-    expect(text).not.toContain(crm.secret);
-    await fill(await control(popup, null, "search", "Search keys", "input"), "billing");
-    await expect.poll(rows).toEqual([billing.key.id]);
-    await popup.evaluate(() => {
-      const search = (globalThis as any).document.querySelector('[data-testid="search"], input[type="search"]');
-      if (search) search.value = "";
-      search?.dispatchEvent(new Event("input", { bubbles: true }));
-    });
-    await expect.poll(rows).toEqual(expect.arrayContaining([crm.key.id, billing.key.id]));
-  });
+  it(
+    "lists the user's keys in the popup, masked, with search",
+    async () => {
+      popup = await extensionPage("popup");
+      const rows = () => popup.$$eval('[data-testid="key-row"], li.key', (found) => found.map((row) => row.getAttribute("data-key-id")));
+      await expect.poll(rows, { timeout: 15_000 }).toEqual(expect.arrayContaining([crm.key.id, billing.key.id]));
+      const text = await bodyText(popup);
+      expect(text).toContain(crm.key.maskedSecret);
+      expect(text).not.toContain(crm.secret);
+      await fill(await control(popup, null, "search", "Search keys", "input"), "billing");
+      await expect.poll(rows).toEqual([billing.key.id]);
+      await popup.evaluate(() => {
+        const search = (globalThis as any).document.querySelector('[data-testid="search"], input[type="search"]');
+        if (search) search.value = "";
+        search?.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+      await expect.poll(rows).toEqual(expect.arrayContaining([crm.key.id, billing.key.id]));
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it("reveals a secret for a reason the server writes into the audit log, and copies it", async () => {
-    const row = `[data-key-id="${crm.key.id}"]`;
-    await (await control(popup, row, "reveal", "Reveal", "button")).click();
-    const reason = await control(popup, row, "reason", "Why do you need the secret?", "input");
-    await reason.type("Configuring the CRM webhook in Firefox");
-    await reason.press("Enter");
-    await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent), { timeout: 10_000 }).toContain(crm.secret);
-    const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: crm.key.id });
-    expect(log.nodes[0]).toMatchObject({ reason: "Configuring the CRM webhook in Firefox", actor: { email: team.owner.email } });
+  it(
+    "reveals a secret for a reason the server writes into the audit log, and copies it",
+    async () => {
+      const row = `[data-key-id="${crm.key.id}"]`;
+      await (await control(popup, row, "reveal", "Reveal", "button")).click();
+      const reason = await control(popup, row, "reason", "Why do you need the secret?", "input");
+      await reason.type("Configuring the CRM webhook in Firefox");
+      await reason.press("Enter");
+      await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent), { timeout: 10_000 }).toContain(crm.secret);
+      const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: crm.key.id });
+      expect(log.nodes[0]).toMatchObject({ reason: "Configuring the CRM webhook in Firefox", actor: { email: team.owner.email } });
 
-    await (await control(popup, row, "copy", "Copy secret", "button")).click();
-    await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent)).toMatch(/Copied/);
-    expect(await popup.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(crm.secret);
-  });
+      await (await control(popup, row, "copy", "Copy secret", "button")).click();
+      await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent)).toMatch(/Copied/);
+      expect(await popup.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(crm.secret);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it("opens the palette with Alt+Shift+K and inserts the chosen key; the page hears none of the typing", async () => {
-    const page = await firefox.browser.newPage();
-    await page.goto(testPage.url);
-    await page.bringToFront();
-    await page.click("#api-key");
-    firefox.keyboard.press("Provider settings", "alt+shift+k");
-    await page.waitForSelector("latchkey-palette", { timeout: 10_000 });
-    // The palette's search has the focus once its frame has attached; the page then holds only the frame's host.
-    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.localName)).toBe("latchkey-palette");
-    await page.evaluate(() => {
-      (globalThis as any).heardEvents = [];
-    });
-    firefox.keyboard.type("Provider settings", "Billing");
-    expect(await page.evaluate(() => (globalThis as any).heardEvents)).toEqual([]);
-    firefox.keyboard.press("Provider settings", "Return");
-    await expect.poll(() => page.$eval("#api-key", (input) => (input as any).value), { timeout: 10_000 }).toBe(billing.secret);
-    await page.waitForSelector("latchkey-palette", { hidden: true });
-    // By now every key typed in the palette has been handled: still none reached the page, only the fill's input event.
-    const heard: { type: string; target: string | null }[] = await page.evaluate(() => (globalThis as any).heardEvents);
-    expect(heard.filter((event) => event.type !== "input" || event.target !== "api-key")).toEqual([]);
-    const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: billing.key.id });
-    expect(log.nodes[0]?.reason).toBe(`Fill into ${new URL(testPage.url).host}`);
-  });
+  it(
+    "opens the palette with Alt+Shift+K and inserts the chosen key; the page hears none of the typing",
+    async () => {
+      const page = await firefox.browser.newPage();
+      await page.goto(testPage.url);
+      await page.bringToFront();
+      await page.click("#api-key");
+      firefox.keyboard.press("Provider settings", "alt+shift+k");
+      await page.waitForSelector("latchkey-palette", { timeout: 10_000 });
+      // The palette's search has the focus once its frame has attached; the page then holds only the frame's host.
+      await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.localName)).toBe("latchkey-palette");
+      await page.evaluate(() => {
+        (globalThis as any).heardEvents = [];
+      });
+      firefox.keyboard.type("Provider settings", "Billing");
+      expect(await page.evaluate(() => (globalThis as any).heardEvents)).toEqual([]);
+      firefox.keyboard.press("Provider settings", "Return");
+      await expect.poll(() => page.$eval("#api-key", (input) => (input as any).value), { timeout: 10_000 }).toBe(billing.secret);
+      await page.waitForSelector("latchkey-palette", { hidden: true });
+      // By now every key typed in the palette has been handled: still none reached the page, only the fill's input event.
+      const heard: { type: string; target: string | null }[] = await page.evaluate(() => (globalThis as any).heardEvents);
+      expect(heard.filter((event) => event.type !== "input" || event.target !== "api-key")).toEqual([]);
+      const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: billing.key.id });
+      expect(log.nodes[0]?.reason).toBe(`Fill into ${new URL(testPage.url).host}`);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });
