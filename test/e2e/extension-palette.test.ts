@@ -51,6 +51,8 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
     await options.getByText("Signed in", { exact: false }).first().waitFor({ timeout: 15_000 });
     await options.close();
     page = await browser.context.newPage();
+    // A locator that finds nothing fails the test in good time, rather than waiting for the test's own timeout.
+    page.setDefaultTimeout(10_000);
     await page.goto(testPage.url);
   }, 120_000);
 
@@ -77,8 +79,10 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
         return frame?.url();
       })
       .toBeTruthy();
-    // Focus is in the palette's search box once it has attached to its opening.
+    // Focus is in the palette's search box once it has attached to its opening, and the page's focus
+    // is on the palette's frame (its host), so key presses go there and not to the page's field.
     await expect.poll(() => frame!.evaluate(() => (globalThis as any).document.activeElement?.dataset?.testid)).toBe("palette-search");
+    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.localName)).toBe("latchkey-palette");
     return frame!;
   };
   const focused = (frame: Frame) => frame.evaluate(() => (globalThis as any).document.activeElement?.textContent as string);
