@@ -28,7 +28,13 @@ export function mountPaletteFrame(container: HTMLElement): void {
       });
       palette.focus();
     } catch {
-      close();
+      // Expired, or opened again elsewhere: say so. Without a ticket the background will not tell the
+      // host anything for this frame, so a click outside (which the host hears) closes it.
+      const note = document.createElement("p");
+      note.className = "status failure";
+      note.setAttribute("role", "alert");
+      note.textContent = "This palette has closed or expired. Click outside it, then open it again.";
+      container.replaceChildren(note);
     }
   };
   window.addEventListener("message", (event) => void hello(event));
