@@ -19,7 +19,23 @@ const BROWSER_TEST_TIMEOUT_MS = 60_000;
  * Finds an element by its agreed `data-testid`, or else as a user would: an input by its label's
  * text, a button by its accessible name. Evaluated in the page, so it works alike over WebDriver BiDi.
  */
-async function control(scope: Page, within: string | null, testId: string, name: string, kind: "input" | "button") {
+async function control(scope: Page, within: string | null, testId: string, name: string, kind: "input" | "button"): Promise<ElementHandle> {
+  // It may be about to appear (a prompt opening): look again for a while, as a user would.
+  let found: ElementHandle | null = null;
+  for (let attempt = 0; attempt < 50 && !found; attempt += 1) {
+    found = await find(scope, within, testId, name, kind);
+    if (!found) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!found) throw new Error(`No ${kind} "${name}" (data-testid "${testId}")${within ? ` in ${within}` : ""}`);
+  // An action in a closed menu: open the menu first, with its button, as a user would.
+  await found.evaluate((element: any) => {
+    const menu = element.closest("[role=menu][hidden]");
+    menu?.parentElement?.querySelector("button[aria-haspopup], button")?.click();
+  });
+  return found;
+}
+
+async function find(scope: Page, within: string | null, testId: string, name: string, kind: "input" | "button") {
   const handle = await scope.evaluateHandle(
     (within, testId, name, kind) => {
       const page = (globalThis as any).document;
@@ -28,10 +44,16 @@ async function control(scope: Page, within: string | null, testId: string, name:
       if (byTestId.length) return byTestId[byTestId.length - 1];
       const text = (element: any) => (element.getAttribute("aria-label") ?? element.textContent ?? "").trim();
       if (kind === "button") {
-        const buttons = [...root.querySelectorAll("button")].filter((button) => text(button) === name && !button.hidden);
-        return buttons[buttons.length - 1] ?? null;
+        // By its text or accessible name ("Reveal", or "Reveal of CRM sync"), also as an item of a menu.
+        const matches = (button: any) =>
+          text(button) === name || text(button).startsWith(`${name} of `) || button.textContent.trim() === name;
+        const buttons = [...root.querySelectorAll("button, [role=menuitem]")].filter((button) => matches(button) && !button.hidden);
+        const visible = buttons.filter((button) => !button.closest("[hidden]"));
+        return visible[visible.length - 1] ?? buttons[buttons.length - 1] ?? null;
       }
-      const named = [...root.querySelectorAll("input, textarea, select")].find((input) => input.getAttribute("aria-label") === name);
+      const named = [...root.querySelectorAll("input, textarea, select")].find((input) =>
+        input.getAttribute("aria-label")?.startsWith(name),
+      );
       const labels = [...root.querySelectorAll("label")];
       const label =
         labels.find((candidate) => candidate.textContent?.trim() === name) ??
@@ -43,9 +65,7 @@ async function control(scope: Page, within: string | null, testId: string, name:
     name,
     kind,
   );
-  const element = handle.asElement() as ElementHandle | null;
-  if (!element) throw new Error(`No ${kind} "${name}" (data-testid "${testId}")${within ? ` in ${within}` : ""}`);
-  return element;
+  return handle.asElement() as ElementHandle | null;
 }
 
 const bodyText = (page: Page) => page.evaluate(() => (globalThis as any).document.body.textContent);
@@ -144,7 +164,7 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
     async () => {
       const row = `[data-key-id="${crm.key.id}"]`;
       await (await control(popup, row, "reveal", "Reveal", "button")).click();
-      const reason = await control(popup, row, "reason", "Why do you need the secret?", "input");
+      const reason = await control(popup, row, "reason", "Why do you need the secret", "input");
       await reason.type("Configuring the CRM webhook in Firefox");
       await reason.press("Enter");
       await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent), { timeout: 10_000 }).toContain(crm.secret);
