@@ -61,7 +61,15 @@ describe("messaging between extension surfaces and the background", () => {
   it("refuses a web page's content script anything but the palette's requests", async () => {
     let signedOut = false;
     const found = [
-      { id: "k1", name: "CRM sync", kind: "SECRET" as const, maskedSecret: "lk_sk_…1k1a", organizationName: "Acme", locationName: null },
+      {
+        id: "k1",
+        name: "CRM sync",
+        kind: "SECRET" as const,
+        maskedSecret: "lk_sk_…1k1a",
+        publicId: null,
+        organizationName: "Acme",
+        locationName: null,
+      },
     ];
     handleBackgroundRequests(
       handlers({

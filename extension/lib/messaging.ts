@@ -20,8 +20,14 @@ export interface MessageSender {
   documentId?: string;
 }
 
-/** Extension pages (popup, options, even opened in a tab) may ask anything; content scripts only the palette's requests. */
-export type SenderKind = "extensionPage" | "contentScript";
+/**
+ * Extension pages (popup, options, even opened in a tab) may ask anything; content scripts and the
+ * palette's frame only the palette's requests.
+ */
+export type SenderKind = "extensionPage" | "contentScript" | "paletteFrame";
+
+/** The palette's frame: an extension page, but web-accessible, so any page could embed it. */
+export const PALETTE_FRAME_PATH = "/palette-frame.html";
 
 export interface RequestSender extends MessageSender {
   kind: SenderKind;
@@ -50,7 +56,9 @@ export async function sendToBackground<T extends RequestType>(
  */
 export function senderKind(sender: MessageSender): SenderKind | null {
   if (sender.id !== browser.runtime.id) return null;
-  if (sender.url?.startsWith(browser.runtime.getURL(""))) return "extensionPage";
+  if (sender.url?.startsWith(browser.runtime.getURL(""))) {
+    return new URL(sender.url).pathname === PALETTE_FRAME_PATH ? "paletteFrame" : "extensionPage";
+  }
   if (sender.tab?.id !== undefined) return "contentScript";
   return null;
 }
@@ -62,7 +70,7 @@ export function handleBackgroundRequests(handlers: Handlers): () => void {
   const answer = async (message: BackgroundMessage, sender: MessageSender): Promise<Reply<unknown>> => {
     const kind = senderKind(sender);
     if (!kind) return refusal("Only this extension may ask for this.");
-    if (kind === "contentScript" && !PAGE_FACING_REQUESTS.has(message.type)) return refusal("Web pages cannot ask for this.");
+    if (kind !== "extensionPage" && !PAGE_FACING_REQUESTS.has(message.type)) return refusal("Web pages cannot ask for this.");
     const handler = Object.hasOwn(handlers, message.type)
       ? (handlers[message.type] as (params: unknown, sender: RequestSender) => Promise<unknown>)
       : undefined;

@@ -22,8 +22,21 @@ export interface PaletteKey {
   name: string;
   kind: KeyKind;
   maskedSecret: string;
+  /** The half of a KEY_PAIR, BASIC or OAUTH_CLIENT key that is not secret (access key ID, username, client ID). */
+  publicId: string | null;
   organizationName: string;
   locationName: string | null;
+}
+
+/** Which half of a credential the palette inserts or copies: the public ID, or the secret. */
+export type CredentialPart = "public" | "secret";
+
+/** What the palette's frame learns about the page it was opened on: never the page's content. */
+export interface PaletteOpening {
+  hasField: boolean;
+  /** The half the focused field asks for, from its type and name, when it says. */
+  partHint: CredentialPart | null;
+  defaultReason: string;
 }
 
 export interface CreateKeyRequest {
@@ -71,8 +84,11 @@ export interface BackgroundProtocol {
   revokeKey: { params: { keyId: string; reason: string }; result: { key: KeyView } };
   createKey: { params: CreateKeyRequest; result: { key: PopupKeyView | null; secret: string | null; fieldErrors: FieldError[] } };
   acceptAgreement: { params: { organizationId: string }; result: { accepted: boolean } };
+  openPaletteFrame: { params: { hasField: boolean; partHint: CredentialPart | null }; result: { openingId: string } };
+  attachPaletteFrame: { params: { openingId: string }; result: PaletteOpening };
   searchPaletteKeys: { params: { search: string }; result: PaletteKey[] };
-  revealForInsertion: { params: { keyId: string; reason: string }; result: { secret: string } };
+  insertIntoPage: { params: { keyId: string; part: CredentialPart; reason: string }; result: { inserted: true } };
+  copyFromPalette: { params: { keyId: string; part: CredentialPart; reason: string }; result: { clearsAfterSeconds: number } };
   closePalette: { params: undefined; result: { closed: true } };
 }
 
@@ -81,14 +97,17 @@ export type Params<T extends RequestType> = BackgroundProtocol[T]["params"];
 export type Result<T extends RequestType> = BackgroundProtocol[T]["result"];
 
 /**
- * Requests the palette's content script may make, each only with the ticket the background issued
- * when it opened the palette in that frame: search masked keys, get the one secret the user chose
- * to insert or copy, and give the ticket back on closing. Sign-in, the credential and everything
- * else stay with extension pages.
+ * Requests the palette may make, each only with the ticket the background issued when it opened the
+ * palette in that frame. The content script asks for the palette's frame and may close it; the frame
+ * (an extension page, but one any web page could embed) searches masked keys, inserts or copies the
+ * one secret the user chose (it never holds it: the background hands it to the content script), and
+ * closes. Sign-in, the credential and everything else stay with the extension's own pages.
  */
 export const PAGE_FACING_REQUESTS: ReadonlySet<RequestType> = new Set([
+  "openPaletteFrame",
+  "attachPaletteFrame",
   "searchPaletteKeys",
-  "revealForInsertion",
-  "copySecret",
+  "insertIntoPage",
+  "copyFromPalette",
   "closePalette",
 ]);

@@ -11,6 +11,8 @@ export interface VirtualDisplay {
   display: string;
   /** Presses keys (xdotool syntax, e.g. `alt+shift+k`) in the window whose title contains `windowTitle`. */
   press(windowTitle: string, keys: string): void;
+  /** Types text, key by key, into whatever has the focus in that window. */
+  type(windowTitle: string, text: string): void;
   stop(): void;
 }
 
@@ -52,6 +54,10 @@ export async function startVirtualDisplay(): Promise<VirtualDisplay> {
       // Focus the page's own window first: key presses go to whichever window has the focus.
       execFileSync("/usr/bin/xdotool", ["search", "--sync", "--onlyvisible", "--name", windowTitle, "windowfocus", "--sync"], { env });
       execFileSync("/usr/bin/xdotool", ["key", "--clearmodifiers", keys], { env });
+    },
+    type(windowTitle, text) {
+      execFileSync("/usr/bin/xdotool", ["search", "--sync", "--onlyvisible", "--name", windowTitle, "windowfocus", "--sync"], { env });
+      execFileSync("/usr/bin/xdotool", ["type", "--clearmodifiers", "--delay", "20", text], { env });
     },
     stop() {
       server.kill();

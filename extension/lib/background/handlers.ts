@@ -1,11 +1,12 @@
 import { FailureCode, LatchkeyFailure } from "../failures";
 import { request } from "../graphql/client";
 import { SignOut } from "../graphql/operations";
-import type { Handlers, RequestSender } from "../messaging";
+import type { Handlers } from "../messaging";
 import type { Status } from "../protocol";
 import { signInWithApiKey, signInWithPassword, signOut } from "../session";
 import { clipboardClearSecondsItem, credentialItem, serverUrlItem } from "../storage";
 import * as keys from "./key-actions";
+import { createPaletteHandlers } from "./palette-handlers";
 import type { PaletteTickets } from "./palette-tickets";
 
 export interface BackgroundServices {
@@ -51,17 +52,13 @@ export function createHandlers(services: BackgroundServices): Handlers {
     await services.copy(text, seconds * 1000);
     return { clearsAfterSeconds: seconds };
   };
-  /** Reveals one secret for the palette, using up its ticket unless the reveal fails. */
-  const revealForPalette = async (sender: RequestSender, keyId: string, reason: string) => {
-    const ticket = await services.paletteTickets.take(sender);
-    try {
-      return await keys.revealSecret(keyId, reason);
-    } catch (error) {
-      await services.paletteTickets.restore(ticket);
-      throw error;
-    }
+  const copyText = async (text: string, sensitive: boolean) => {
+    if (sensitive) return copyWithClear(text);
+    await services.copy(text, 0);
+    return { clearsAfterSeconds: 0 };
   };
   return {
+    ...createPaletteHandlers({ paletteTickets: services.paletteTickets, copy: copyText }),
     getStatus: readStatus,
     async signIn({ serverUrl, email, password }) {
       await services.ensureHostPermission(serverUrl);
@@ -96,27 +93,11 @@ export function createHandlers(services: BackgroundServices): Handlers {
     loadPopupKeys: (filter) => keys.loadPopupKeys(filter),
     revealSecret: async ({ keyId, reason }) => ({ secret: await keys.revealSecret(keyId, reason) }),
     // The secret goes from the server to the clipboard without passing through the caller.
-    copySecret: async ({ keyId, reason }, sender) =>
-      copyWithClear(
-        sender.kind === "contentScript" ? await revealForPalette(sender, keyId, reason) : await keys.revealSecret(keyId, reason),
-      ),
-    async copyText({ text, sensitive }) {
-      if (sensitive) return copyWithClear(text);
-      await services.copy(text, 0);
-      return { clearsAfterSeconds: 0 };
-    },
+    copySecret: async ({ keyId, reason }) => copyWithClear(await keys.revealSecret(keyId, reason)),
+    copyText: ({ text, sensitive }) => copyText(text, sensitive),
     rotateKey: ({ keyId, gracePeriodHours }) => keys.rotateKey(keyId, gracePeriodHours),
     revokeKey: ({ keyId, reason }) => keys.revokeKey(keyId, reason),
     createKey: (input) => keys.createKey(input),
     acceptAgreement: ({ organizationId }) => keys.acceptAgreement(organizationId),
-    async searchPaletteKeys({ search }, sender) {
-      await services.paletteTickets.admit(sender);
-      return keys.searchPaletteKeys(search);
-    },
-    revealForInsertion: async ({ keyId, reason }, sender) => ({ secret: await revealForPalette(sender, keyId, reason) }),
-    async closePalette(_params, sender) {
-      await services.paletteTickets.cancel(sender);
-      return { closed: true };
-    },
   };
 }

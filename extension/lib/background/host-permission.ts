@@ -2,9 +2,14 @@ import { browser } from "wxt/browser";
 import { FailureCode, LatchkeyFailure } from "../failures";
 import { parseServerUrl } from "../session";
 
-/** The permission pattern for one server, as the options page requests it and the background checks it. */
+/**
+ * The permission pattern for one server, as the options page requests it and the background checks
+ * it. Without the port: match patterns have none in Firefox, which refuses `http://127.0.0.1:4000/*`
+ * as "not declared in the manifest"; a port-less pattern covers every port in both browsers.
+ */
 export function serverOrigins(serverUrlInput: string): string[] {
-  return [`${parseServerUrl(serverUrlInput)}/*`];
+  const { protocol, hostname } = new URL(parseServerUrl(serverUrlInput));
+  return [`${protocol}//${hostname}/*`];
 }
 
 /**

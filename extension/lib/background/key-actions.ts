@@ -146,6 +146,7 @@ export async function searchPaletteKeys(search: string): Promise<PaletteKey[]> {
         name: key.name,
         kind: key.kind,
         maskedSecret: key.maskedSecret,
+        publicId: key.publicId ?? null,
         organizationName: organization.name,
         locationName: key.location?.name ?? null,
       }));

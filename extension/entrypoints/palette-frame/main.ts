@@ -1,0 +1,4 @@
+import "@/lib/palette/palette.css";
+import { mountPaletteFrame } from "@/lib/palette/palette-frame";
+
+mountPaletteFrame(document.querySelector<HTMLElement>("#palette")!);
