@@ -187,7 +187,7 @@ function allowedTargets(value: string | undefined, context: z.RefinementCtx): st
  * read one way here and another way elsewhere. IPv6 zone indices (`fe80::1%eth0`) are refused too.
  */
 export function canonicalTarget(entry: string): string | null {
-  const [address, bits, ...rest] = entry.split("/");
+  const [address = "", bits, ...rest] = entry.split("/");
   if (rest.length > 0 || address.includes("%")) return null;
   const kind = ipaddr.IPv4.isValidFourPartDecimal(address) ? ipaddr.IPv4 : ipaddr.IPv6.isValid(address) ? ipaddr.IPv6 : null;
   if (!kind) return null;

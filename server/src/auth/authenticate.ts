@@ -15,14 +15,14 @@ export interface CredentialHeaders {
 
 export function bearerToken(header: string | undefined | null): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  return match ? match[1] : null;
+  return match?.[1] ?? null;
 }
 
 /** `Basic base64(user:password)` → its parts, or null. */
 export function basicCredentials(header: string | undefined | null): { username: string; password: string } | null {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
-  if (!match) return null;
-  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "")?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
 }

@@ -75,17 +75,18 @@ function guardedLookup({ resolve, guard }: ConnectRule) {
     resolve(hostname)
       .then((found) => {
         const addresses = found.filter((entry) => !family || entry.family === family);
-        if (addresses.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+        const [first] = addresses;
+        if (!first) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
         for (const { address } of addresses) {
           const reason = guard(address);
           if (reason) throw new ConnectionRefused(reason);
         }
-        return addresses;
+        return { addresses, first };
       })
       .then(
         // Out of the promise chain, so that nothing the socket does in the callback comes back here.
-        (addresses) =>
-          process.nextTick(() => (options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family))),
+        ({ addresses, first }) =>
+          process.nextTick(() => (options.all ? callback(null, addresses) : callback(null, first.address, first.family))),
         (error: Error) => process.nextTick(() => callback(error, "")),
       );
   };

@@ -104,8 +104,9 @@ export class WebhookTargets {
         return `is an IPv4-mapped IPv6 address; use the IPv4 address (${(literal as ipaddr.IPv6).toIPv4Address().toString()})`;
       }
       const embedded = literal.kind() === "ipv6" ? embeddedIPv4(literal as ipaddr.IPv6) : [];
-      if (embedded.length > 0 && !this.allows(host) && embedded.every((ipv4) => isPublicAddress(ipv4))) {
-        return `embeds an IPv4 address in an IPv6 address; use the IPv4 address (${embedded[embedded.length - 1].toString()})`;
+      const lastEmbedded = embedded.at(-1);
+      if (lastEmbedded && !this.allows(host) && embedded.every((ipv4) => isPublicAddress(ipv4))) {
+        return `embeds an IPv4 address in an IPv6 address; use the IPv4 address (${lastEmbedded.toString()})`;
       }
       addresses = [host];
     } else {
