@@ -62,7 +62,7 @@ const schema = z.object({
   /** Where deliveries may connect at all: `public` (the SSRF rule alone), `loopback` or `none`. */
   WEBHOOK_EGRESS: z.enum(["public", "loopback", "none"]).default("public"),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
-  /** Seconds between a failed delivery and its next retry (Standard Webhooks' and Svix's schedule). */
+  /** Seconds between a failed delivery and its next retry: by default seven retries over about 28 hours. */
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
     .default("5,300,1800,7200,18000,36000,36000")

@@ -36,7 +36,7 @@ async function restart(ctx: RequestContext, endpoint: WebhookEndpoint, which: Pa
   });
 }
 
-/** Sends one message again, whatever became of it before (Svix's resend). */
+/** Sends one message again, whatever became of it before. */
 export async function redeliverWebhookMessage(ctx: RequestContext, input: unknown): Promise<WebhookMessage> {
   const { id } = parseInput(redeliverSchema, input);
   ctx.authz.requireActor();
@@ -51,7 +51,7 @@ export async function redeliverWebhookMessage(ctx: RequestContext, input: unknow
   return message;
 }
 
-/** Sends again every message of an endpoint that failed or was cancelled since a given time (Svix's recover). */
+/** Sends again every message of an endpoint that failed or was cancelled since a given time. */
 export async function recoverWebhookMessages(ctx: RequestContext, input: unknown): Promise<{ endpoint: WebhookEndpoint; count: number }> {
   const { id, since } = parseInput(recoverSchema, input);
   const endpoint = await manageableEndpoint(ctx, id);

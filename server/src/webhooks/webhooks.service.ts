@@ -130,7 +130,7 @@ export async function updateWebhookEndpoint(ctx: RequestContext, input: unknown)
   });
 }
 
-/** Pause (Crelate's pause): events are kept, not sent, until resumed. */
+/** Pause: events are kept, not sent, until resumed. */
 export async function pauseWebhookEndpoint(ctx: RequestContext, input: unknown): Promise<WebhookEndpoint> {
   const endpoint = await manageableEndpoint(ctx, parseInput(idSchema, input).id);
   if (endpoint.status !== WebhookEndpointStatus.ENABLED) {
