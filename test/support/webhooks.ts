@@ -1,4 +1,4 @@
-import { graphqlData } from "./graphql-client";
+import { graphqlData, type UntypedData, type UserErrorData } from "./graphql-client";
 import type { TestServer } from "./server";
 
 /** A server that runs the job queue and may deliver to 127.0.0.1, with a short retry schedule. */
@@ -21,7 +21,7 @@ export async function createEndpoint(server: TestServer, token: string, input: R
     { input: { eventTypes: ["*"], ...input } },
     token,
   );
-  return createWebhookEndpoint as { signingSecret: string | null; endpoint: Record<string, any> | null; userErrors: any[] };
+  return createWebhookEndpoint as { signingSecret: string | null; endpoint: UntypedData | null; userErrors: UserErrorData[] };
 }
 
 /** Runs one of the endpoint mutations that take `{ id }` and return `{ endpoint }`. */
@@ -32,7 +32,7 @@ export async function endpointMutation(server: TestServer, token: string, mutati
     { input: { id } },
     token,
   );
-  return result[mutation] as { endpoint: Record<string, any> | null; userErrors: any[] };
+  return result[mutation] as { endpoint: UntypedData | null; userErrors: UserErrorData[] };
 }
 
 export async function endpointMessages(server: TestServer, token: string, id: string) {
@@ -44,7 +44,7 @@ export async function endpointMessages(server: TestServer, token: string, id: st
     { id },
     token,
   );
-  return node as { status: string; disabledReason: string | null; messages: { totalCount: number; nodes: Array<Record<string, any>> } };
+  return node as { status: string; disabledReason: string | null; messages: { totalCount: number; nodes: Array<UntypedData> } };
 }
 
 export async function waitUntil<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {

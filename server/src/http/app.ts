@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config";
 import { isDatabaseUnavailable } from "../db/unavailable";
