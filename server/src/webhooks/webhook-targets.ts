@@ -1,8 +1,9 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 import { canonicalTarget, type HostResolver, type WebhookConfig, type WebhookEgress } from "../config";
-import { type ConnectRule, GuardedHttpAgent, GuardedHttpsAgent } from "./guarded-agents";
+import { type ConnectRule, type FilteringAgent, guardedAgent } from "./guarded-agents";
 import { embeddedIPv4, type IPAddress, isLoopbackAddress, isPublicAddress, parseAddress } from "./target-addresses";
 
 /**
@@ -41,8 +42,8 @@ export class WebhookTargets {
   private readonly allowed: Array<[IPAddress, number]>;
   private readonly egress: WebhookEgress;
   private readonly resolve: HostResolver;
-  private readonly httpAgent: GuardedHttpAgent;
-  private readonly httpsAgent: GuardedHttpsAgent;
+  private readonly httpAgent: RequestFilteringHttpAgent;
+  private readonly httpsAgent: RequestFilteringHttpsAgent;
 
   /** `allowedTargets`: canonical CIDR strings, as the configuration reads `WEBHOOK_ALLOWED_TARGETS`. */
   constructor({ allowedTargets, egress = "public", resolve }: Pick<WebhookConfig, "allowedTargets"> & Partial<WebhookConfig>) {
@@ -58,8 +59,8 @@ export class WebhookTargets {
     // requests in flight, and a capped pool would queue them behind the per-attempt deadline.
     const options = { allowIPAddressList: [...allowedTargets], keepAlive: true };
     const rule: ConnectRule = { guard: (address) => this.connectRefusal(address), resolve: this.resolve };
-    this.httpAgent = new GuardedHttpAgent(options, rule);
-    this.httpsAgent = new GuardedHttpsAgent(options, rule);
+    this.httpAgent = guardedAgent(RequestFilteringHttpAgent, options, rule);
+    this.httpsAgent = guardedAgent(RequestFilteringHttpsAgent, options, rule);
   }
 
   /**
@@ -143,7 +144,7 @@ export class WebhookTargets {
   }
 
   /** The agent for a delivery: it refuses, before connecting, addresses `connectRefusal` refuses. */
-  agentFor(url: URL): GuardedHttpAgent | GuardedHttpsAgent {
+  agentFor(url: URL): FilteringAgent {
     return url.protocol === "https:" ? this.httpsAgent : this.httpAgent;
   }
 
