@@ -46,8 +46,8 @@ function decoded(text: string): string {
 /** Whether the URL's query string names a credential parameter or holds something that looks like a secret. */
 export function urlCarriesCredentials(url: string | undefined): boolean {
   const start = url?.indexOf("?") ?? -1;
-  if (start === -1) return false;
-  const query = (url as string).slice(start + 1);
+  if (!url || start === -1) return false;
+  const query = url.slice(start + 1);
   if (SECRET_VALUE.test(query) || SECRET_VALUE.test(decoded(query))) return true;
   return query.split("&").some((pair) => CREDENTIAL_PARAMETERS.has(normalised(decoded(parameterName(pair)))));
 }
