@@ -55,10 +55,6 @@ export class LatchkeyFailure extends Error {
   }
 }
 
-export function failureHeadline(code: FailureCode): string {
-  return HEADLINES[code];
-}
-
 export function toFailure(error: unknown): Failure {
   if (error instanceof LatchkeyFailure) return error.toFailure();
   return { code: FailureCode.UNEXPECTED, message: HEADLINES.UNEXPECTED };

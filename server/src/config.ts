@@ -72,7 +72,7 @@ const schema = z.object({
   /** Where deliveries may connect at all: `public` (the SSRF rule alone), `loopback` or `none`. */
   WEBHOOK_EGRESS: z.enum(["public", "loopback", "none"]).default("public"),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
-  /** Seconds between a failed delivery and its next retry (Standard Webhooks' and Svix's schedule). */
+  /** Seconds between a failed delivery and its next retry: by default seven retries over about 28 hours. */
   WEBHOOK_RETRY_SCHEDULE: z
     .string()
     .default("5,300,1800,7200,18000,36000,36000")
@@ -197,7 +197,7 @@ function allowedTargets(value: string | undefined, context: z.RefinementCtx): st
  * read one way here and another way elsewhere. IPv6 zone indices (`fe80::1%eth0`) are refused too.
  */
 export function canonicalTarget(entry: string): string | null {
-  const [address, bits, ...rest] = entry.split("/");
+  const [address = "", bits, ...rest] = entry.split("/");
   if (rest.length > 0 || address.includes("%")) return null;
   const kind = ipaddr.IPv4.isValidFourPartDecimal(address) ? ipaddr.IPv4 : ipaddr.IPv6.isValid(address) ? ipaddr.IPv6 : null;
   if (!kind) return null;

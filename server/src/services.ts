@@ -22,7 +22,7 @@ import { WebhookTargets } from "./webhooks/webhook-targets";
 export async function createServices(config: Config, log: Logger, em: EntityManager, databaseUrl: string) {
   const { keyCrypto, masterKeys } = await loadKeyMaterial(config, log);
   const signingKeys = await Promise.all(masterKeys.map(deriveSigningKey));
-  const accessTokens = new AccessTokens(signingKeys[0], signingKeys);
+  const accessTokens = new AccessTokens(signingKeys);
   const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts);

@@ -14,8 +14,8 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 1_000_000);
 let orm: Orm;
 let drop: () => Promise<void>;
 
-const run = (text: string, bindings: Record<string, unknown> = {}) =>
-  orm.em.getConnection().execute(orm.em.getKnex().raw(text, bindings)) as Promise<Array<Record<string, any>>>;
+const run = <Row = Record<string, unknown>>(text: string, bindings: Record<string, unknown> = {}) =>
+  orm.em.getConnection().execute(orm.em.getKnex().raw(text, bindings)) as Promise<Row[]>;
 
 beforeAll(async () => {
   const database = await createTestDatabase();
@@ -59,9 +59,9 @@ describe("expiry sweep at scale", () => {
     const started = performance.now();
     for (const [name, [text, values]] of Object.entries(queries)) {
       const begin = performance.now();
-      const [{ count }] = await run(`select count(*)::int as count from (${text}) as due`, values);
+      const [{ count }] = await run<{ count: number }>(`select count(*)::int as count from (${text}) as due`, values);
       const milliseconds = performance.now() - begin;
-      const plan = (await run(`explain ${text}`, values)).map((row) => row["QUERY PLAN"]).join("\n");
+      const plan = (await run<{ "QUERY PLAN": string }>(`explain ${text}`, values)).map((row) => row["QUERY PLAN"]).join("\n");
       found[name] = { rows: count, milliseconds: Math.round(milliseconds), plan };
     }
     const findMilliseconds = performance.now() - started;

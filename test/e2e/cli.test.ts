@@ -29,8 +29,8 @@ async function start(dataDir: string, args: string[]): Promise<Started> {
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [MAIN, "start", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
   const graphqlUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`start timed out:\n${output}`)), 45_000);
     const check = () => {
@@ -40,7 +40,7 @@ async function start(dataDir: string, args: string[]): Promise<Started> {
         resolve(match[1]);
       }
     };
-    child.stdout!.on("data", check);
+    child.stdout.on("data", check);
     child.on("exit", (code) => reject(new Error(`start exited with ${code}:\n${output}`)));
   });
   return { child, output: () => output, graphqlUrl };
@@ -63,7 +63,8 @@ describe("`latchkey start` on a fresh machine", () => {
 
   it("brings up embedded PostgreSQL, migrates, seeds a demo, serves GraphQL, stops cleanly on SIGTERM and keeps its data", async () => {
     const first = await start(dataDir, ["--demo"]);
-    const password = /OWNER\s+owner@demo\.latchkey\.test\s+password: (\S+)/.exec(first.output())![1];
+    const password = /OWNER\s+owner@demo\.latchkey\.test\s+password: (\S+)/.exec(first.output())?.[1];
+    expect(password, "the demo owner's password is printed").toBeDefined();
     const server = { graphqlUrl: first.graphqlUrl };
     const SIGN_IN = `mutation($input: SignInInput!) { signIn(input: $input) { token userErrors { code } } }`;
     const { signIn } = await graphqlData(server, SIGN_IN, { input: { email: "owner@demo.latchkey.test", password } });

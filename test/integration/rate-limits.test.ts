@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSecret, SecretKind } from "../../server/src/keys/key-format";
+import type { UntypedData } from "../support/graphql-client";
 import { basic, graphqlWithHeaders, keyTeam, mistyped } from "../support/keys";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
 import { rowCounts } from "../support/sql";
@@ -38,7 +39,7 @@ async function verifyFrom(address: string, body: unknown, contentType = "applica
     headers: { "content-type": contentType, "x-forwarded-for": address },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as UntypedData };
 }
 
 function graphqlFrom(

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { newSecret, SecretKind } from "../../server/src/keys/key-format";
+import type { UntypedData } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -93,7 +94,7 @@ describe("the verify fast path", () => {
     return {
       status: response.status,
       requestId: response.headers.get("x-request-id"),
-      body: (await response.json()) as Record<string, any>,
+      body: (await response.json()) as UntypedData,
     };
   }
 

@@ -1,4 +1,4 @@
-import { graphqlData } from "./graphql-client";
+import { graphqlData, type UntypedData } from "./graphql-client";
 import type { TestServer } from "./server";
 
 /** The organisation's audit log as its auditors see it through GraphQL, newest first. */
@@ -22,7 +22,7 @@ export async function auditLog(server: TestServer, token: string, organizationId
       action: string;
       targetId: string;
       reason: string | null;
-      metadata: Record<string, any>;
+      metadata: UntypedData;
       actor: { email: string } | null;
       ipAddress: string | null;
       requestId: string | null;

@@ -61,8 +61,10 @@ export interface ExtensionBrowser {
 export async function launchWithExtension(): Promise<ExtensionBrowser> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), "latchkey-chromium-"));
   const keyboard = virtualDisplayAvailable() ? await startVirtualDisplay() : null;
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error(`Chromium was not found. ${INSTALL_HINT}`);
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath()!,
+    executablePath,
     viewport: { width: 1100, height: 760 },
     headless: !keyboard,
     env: keyboard ? { ...process.env, DISPLAY: keyboard.display } : process.env,

@@ -1,13 +1,38 @@
 import type { TestServer } from "./server";
 
-export interface GraphQLResponse<T = Record<string, any>> {
+/**
+ * A GraphQL value a test has not typed. Tests read a response by the path their query asked for and
+ * assert on what they find, so a wrong path fails the test's assertion; typing every query here would
+ * repeat the schema. The one `any` the tests keep; everything else names this type.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: untyped GraphQL data, read by path (see above)
+export type Untyped = any;
+
+/** A GraphQL object a test has not typed (see `Untyped`). */
+export type UntypedData = Record<string, Untyped>;
+
+/** An error in a GraphQL response: Latchkey puts a `code` in every error's `extensions`. */
+export interface ResponseError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions: { code?: string } & Record<string, unknown>;
+}
+
+/** A mutation payload's `userErrors` entry. */
+export interface UserErrorData {
+  field: string[] | null;
+  message: string;
+  code: string;
+}
+
+export interface GraphQLResponse<T = UntypedData> {
   status: number;
   data?: T;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  errors?: ResponseError[];
 }
 
 /** Posts a GraphQL operation over real HTTP, as any client would. */
-export async function graphql<T = Record<string, any>>(
+export async function graphql<T = UntypedData>(
   server: Pick<TestServer, "graphqlUrl">,
   query: string,
   variables: Record<string, unknown> = {},
@@ -22,7 +47,7 @@ export async function graphql<T = Record<string, any>>(
 }
 
 /** Like `graphql`, but fails the test on any GraphQL error and returns `data`. */
-export async function graphqlData<T = Record<string, any>>(
+export async function graphqlData<T = UntypedData>(
   server: Pick<TestServer, "graphqlUrl">,
   query: string,
   variables: Record<string, unknown> = {},

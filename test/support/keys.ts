@@ -1,4 +1,4 @@
-import { createOrganization, graphql, graphqlData, signUp } from "./graphql-client";
+import { createOrganization, graphql, graphqlData, type ResponseError, signUp, type Untyped, type UntypedData } from "./graphql-client";
 import type { TestServer } from "./server";
 
 export const CONTACT = { name: "Integration Owner", email: "integrations@example.test", phone: "+44 20 7946 0000" };
@@ -32,7 +32,7 @@ export async function keyTeam(server: TestServer, name = "Claire Dealer") {
   const createKey = async (input: Record<string, unknown> = {}, token = owner.token) => {
     const result = await tryCreateKey(input, token);
     if (result.userErrors.length) throw new Error(JSON.stringify(result.userErrors));
-    return result as { secret: string; key: Record<string, any> };
+    return result as { secret: string; key: UntypedData };
   };
   const tryCreateKey = async (input: Record<string, unknown> = {}, token = owner.token) => {
     const { createKey } = await graphqlData(
@@ -76,7 +76,7 @@ export async function graphqlWithHeaders(
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, ...((await response.json()) as { data?: any; errors?: any[] }) };
+  return { status: response.status, ...((await response.json()) as { data?: Untyped; errors?: ResponseError[] }) };
 }
 
 export const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;

@@ -1,5 +1,5 @@
 import { idOfType } from "../../server/src/graphql/global-id";
-import { graphqlData } from "./graphql-client";
+import { graphqlData, type UntypedData, type UserErrorData } from "./graphql-client";
 import type { TestServer } from "./server";
 import { sql } from "./sql";
 
@@ -24,7 +24,7 @@ export async function createEndpoint(server: TestServer, token: string, input: R
     { input: { eventTypes: ["*"], ...input } },
     token,
   );
-  return createWebhookEndpoint as { signingSecret: string | null; endpoint: Record<string, any> | null; userErrors: any[] };
+  return createWebhookEndpoint as { signingSecret: string | null; endpoint: UntypedData | null; userErrors: UserErrorData[] };
 }
 
 /** Runs one of the endpoint mutations that take `{ id }` and return `{ endpoint }`. */
@@ -35,7 +35,7 @@ export async function endpointMutation(server: TestServer, token: string, mutati
     { input: { id } },
     token,
   );
-  return result[mutation] as { endpoint: Record<string, any> | null; userErrors: any[] };
+  return result[mutation] as { endpoint: UntypedData | null; userErrors: UserErrorData[] };
 }
 
 export async function endpointMessages(server: TestServer, token: string, id: string) {
@@ -47,7 +47,7 @@ export async function endpointMessages(server: TestServer, token: string, id: st
     { id },
     token,
   );
-  return node as { status: string; disabledReason: string | null; messages: { totalCount: number; nodes: Array<Record<string, any>> } };
+  return node as { status: string; disabledReason: string | null; messages: { totalCount: number; nodes: Array<UntypedData> } };
 }
 
 /** Delivery jobs queued for one message (by its global ID; the job key names it): none means nothing will send it again unless asked. */

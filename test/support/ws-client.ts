@@ -1,8 +1,12 @@
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { eventually } from "./eventually";
+import type { ResponseError, Untyped } from "./graphql-client";
 import { metricValue } from "./metrics";
 import type { TestServer } from "./server";
+
+/** One result of an operation over the socket. */
+type ExecutionResult = { data?: Untyped; errors?: ResponseError[] };
 
 /**
  * A graphql-ws client over a real WebSocket to the server's GraphQL path. `upgradeHeaders` go on
@@ -35,8 +39,8 @@ export function wsClient(
 
 /** Runs one query or mutation over the socket and returns its single result. */
 export function wsExecute(client: Client, query: string, variables: Record<string, unknown> = {}) {
-  return new Promise<{ data?: any; errors?: any[] }>((resolve, reject) => {
-    let result: { data?: any; errors?: any[] } | undefined;
+  return new Promise<ExecutionResult>((resolve, reject) => {
+    let result: ExecutionResult | undefined;
     client.subscribe(
       { query, variables },
       { next: (value) => (result = value as typeof result), error: reject, complete: () => resolve(result ?? {}) },
@@ -46,11 +50,11 @@ export function wsExecute(client: Client, query: string, variables: Record<strin
 
 /** Subscribes and collects what arrives; `until` resolves once the predicate holds (or rejects after a timeout). */
 export function wsCollect(client: Client, query: string, variables: Record<string, unknown> = {}) {
-  const received: Array<{ data?: any; errors?: any[] }> = [];
+  const received: Array<ExecutionResult> = [];
   let failure: unknown = null;
   const unsubscribe = client.subscribe(
     { query, variables },
-    { next: (value) => received.push(value as { data?: any }), error: (error) => (failure = error), complete: () => undefined },
+    { next: (value) => received.push(value as ExecutionResult), error: (error) => (failure = error), complete: () => undefined },
   );
   return {
     received,

@@ -2,4 +2,6 @@ import "@/lib/ui/pages.css";
 import "./options.css";
 import { mountOptionsPage } from "@/lib/options/options-page";
 
-mountOptionsPage(document.querySelector<HTMLElement>("#app")!);
+const app = document.querySelector<HTMLElement>("#app");
+if (!app) throw new Error("The options page has no #app element.");
+mountOptionsPage(app);

@@ -1,39 +1,10 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { GraphQLError } from "graphql";
-import { GraphQLErrorCode } from "../graphql/errors";
+import { CredentialRefused, TooManyFailures } from "../graphql/errors";
 import type { FailedAttempts } from "../keys/failed-attempts";
 import { KeyKind } from "../keys/key-enums";
 import type { KeyVerifier, Verification } from "../keys/key-verifier";
 import type { Actor } from "./actor";
 import { authenticateSessionToken } from "./auth.service";
-
-/** A presented credential was refused. The message never says which part was wrong, or whether a key exists. */
-export class CredentialRefused extends GraphQLError {
-  constructor() {
-    super("The credential sent is invalid, expired or revoked.", {
-      extensions: { code: GraphQLErrorCode.UNAUTHENTICATED, http: { status: 401 } },
-    });
-  }
-}
-
-/** A limit was reached: HTTP 429 with Retry-After, `extensions.code` RATE_LIMITED. */
-export class RateLimited extends GraphQLError {
-  constructor(reason: string, retryAfterSeconds: number) {
-    super(`${reason}; try again in ${retryAfterSeconds} s.`, {
-      extensions: {
-        code: GraphQLErrorCode.RATE_LIMITED,
-        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
-      },
-    });
-  }
-}
-
-/** Too many failed attempts from this address (or with this public ID): it must wait before failing again. */
-export class TooManyFailures extends RateLimited {
-  constructor(retryAfterSeconds: number) {
-    super("Too many failed attempts from this address or with this credential", retryAfterSeconds);
-  }
-}
 
 /** The headers a credential can arrive in. */
 export interface CredentialHeaders {
@@ -44,14 +15,14 @@ export interface CredentialHeaders {
 
 export function bearerToken(header: string | undefined | null): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  return match ? match[1] : null;
+  return match?.[1] ?? null;
 }
 
 /** `Basic base64(user:password)` → its parts, or null. */
 export function basicCredentials(header: string | undefined | null): { username: string; password: string } | null {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
-  if (!match) return null;
-  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "")?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
 }

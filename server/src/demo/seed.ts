@@ -23,18 +23,21 @@ const PEOPLE = [
  */
 export async function seedDemo(em: EntityManager, _config: Config): Promise<string[]> {
   const credentials = PEOPLE.map((person) => ({ ...person, password: randomBytes(12).toString("base64url") }));
-  const hashes = await Promise.all(credentials.map((person) => hashPassword(person.password)));
+  const people = await Promise.all(credentials.map(async (person) => ({ ...person, passwordHash: await hashPassword(person.password) })));
   await em.transactional(async (tx) => {
     let organization = await tx.findOne(Organization, { name: DEMO_ORG });
     const fresh = !organization;
     organization ??= tx.create(Organization, { name: DEMO_ORG, createdAt: new Date() });
     const roles = fresh ? seedBuiltInRoles(tx, organization) : null;
     if (fresh) tx.create(Location, { organization, name: "Downtown showroom", address: "1 Main Street", createdAt: new Date() });
-    for (const [index, person] of credentials.entries()) {
-      let user = await tx.findOne(User, { email: person.email });
-      if (user) user.passwordHash = hashes[index];
-      else user = tx.create(User, { email: person.email, name: person.name, passwordHash: hashes[index], createdAt: new Date() });
-      if (roles) tx.create(Membership, { user, organization, role: roles.get(person.role)!, createdAt: new Date() });
+    for (const { email, name, role, passwordHash } of people) {
+      let user = await tx.findOne(User, { email });
+      if (user) user.passwordHash = passwordHash;
+      else user = tx.create(User, { email, name, passwordHash, createdAt: new Date() });
+      if (!roles) continue;
+      const builtIn = roles.get(role);
+      if (!builtIn) throw new Error(`The built-in role ${role} was not seeded.`);
+      tx.create(Membership, { user, organization, role: builtIn, createdAt: new Date() });
     }
   });
   return [

@@ -40,7 +40,7 @@ export class CredentialChecks {
         (
           await em
             .getConnection()
-            .execute("select 1 from sessions where id = ? and revoked_at is null and expires_at > now()", [actor.sessionId])
+            .execute<unknown[]>("select 1 from sessions where id = ? and revoked_at is null and expires_at > now()", [actor.sessionId])
         ).length > 0;
     const memberships = valid ? await em.find(Membership, { user: actor.userId }, { populate: ["role"], orderBy: { id: "asc" } }) : [];
     return { valid, memberships };

@@ -31,7 +31,8 @@ class EventQueue implements AsyncIterableIterator<DomainEvent> {
   }
 
   next(): Promise<IteratorResult<DomainEvent>> {
-    if (this.buffered.length) return Promise.resolve({ value: this.buffered.shift()!, done: false });
+    const next = this.buffered.shift();
+    if (next) return Promise.resolve({ value: next, done: false });
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }

@@ -88,6 +88,34 @@ export function zodUserErrors(error: ZodError): UserErrorsException {
   );
 }
 
+/** A presented credential was refused. The message never says which part was wrong, or whether a key exists. */
+export class CredentialRefused extends GraphQLError {
+  constructor() {
+    super("The credential sent is invalid, expired or revoked.", {
+      extensions: { code: GraphQLErrorCode.UNAUTHENTICATED, http: { status: 401 } },
+    });
+  }
+}
+
+/** A limit was reached: HTTP 429 with Retry-After, `extensions.code` RATE_LIMITED. */
+export class RateLimited extends GraphQLError {
+  constructor(reason: string, retryAfterSeconds: number) {
+    super(`${reason}; try again in ${retryAfterSeconds} s.`, {
+      extensions: {
+        code: GraphQLErrorCode.RATE_LIMITED,
+        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+      },
+    });
+  }
+}
+
+/** Too many failed attempts from this address (or with this public ID): it must wait before failing again. */
+export class TooManyFailures extends RateLimited {
+  constructor(retryAfterSeconds: number) {
+    super("Too many failed attempts from this address or with this credential", retryAfterSeconds);
+  }
+}
+
 export function unauthenticated(message = "Sign in, or send a valid session token as `Authorization: Bearer <token>`.") {
   return new GraphQLError(message, { extensions: { code: GraphQLErrorCode.UNAUTHENTICATED } });
 }

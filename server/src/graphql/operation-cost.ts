@@ -46,7 +46,7 @@ type AnyField = GraphQLField<unknown, unknown>;
 const CONNECTION_LIST_FIELDS = new Set(["nodes", "edges"]);
 
 /**
- * Worst-case cost, before anything runs, the way GitHub and Shopify count it: every object the
+ * Worst-case cost, before anything runs: every object the
  * response can hold costs 1 (scalars are free), and a list multiplies what it holds by the most
  * items it can return. A connection holds `first` items (20 when absent, 100 when a variable sets
  * it, since its value is not known while validating); a plain list holds its declared maximum;

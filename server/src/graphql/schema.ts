@@ -52,7 +52,7 @@ export const RESOLVERS = [
  */
 const NO_TOPIC_PUBSUB = {
   publish(): never {
-    throw new Error("Publish domain events through the outbox (commitChange / recordEvent in core/record-change.ts), not a PubSub topic.");
+    throw new Error("Record domain events through the outbox (commitChange or recordEvent in core/record-change), not a PubSub topic.");
   },
   subscribe(): never {
     throw new Error("Subscriptions use their own `subscribe` over the EventBus.");

@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin
 import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config";
 import { isDatabaseUnavailable } from "../db/unavailable";
@@ -93,8 +93,10 @@ export async function createHttpApp(options: {
   // Before any route is registered: routes take the error handler in force when they are added.
   fastify.setErrorHandler(databaseUnavailableErrorHandler);
 
-  // Echo the request ID so a user reporting a problem can quote the ID that is in our logs.
-  // A callback hook, not an async one: it runs on every request, the verify path included.
+  // Echo the request ID so a user reporting a problem can quote the ID that is in our logs. This
+  // covers what Fastify serves; the verify path and the refusal of credentials in a URL never reach
+  // Fastify and set the header themselves (verify-handler, request-logging). A callback hook: it
+  // does no I/O, so it needs no promise.
   fastify.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);
     done();

@@ -57,7 +57,10 @@ export function serveGraphqlOverWebSocket(options: {
       },
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
-        const text = (name: string) => (typeof params[name] === "string" ? (params[name] as string) : null);
+        const text = (name: string) => {
+          const value = params[name];
+          return typeof value === "string" ? value : null;
+        };
         const clientAddress = options.addressOf(ctx.extra.request);
         try {
           const actor = await options.services.authenticator.authenticate(

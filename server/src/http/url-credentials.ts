@@ -32,6 +32,9 @@ const SECRET_VALUE = /lk_(?:sk|kp|bk|cs|session)_|whsec_|eyJ[\w-]{8,}\.eyJ[\w-]{
 
 const normalised = (name: string) => name.toLowerCase().replace(/[-_]/g, "");
 
+/** The name of a `name=value` pair of a query string, as written. */
+const parameterName = (pair: string) => pair.split("=", 1)[0] ?? "";
+
 function decoded(text: string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, " "));
@@ -43,10 +46,10 @@ function decoded(text: string): string {
 /** Whether the URL's query string names a credential parameter or holds something that looks like a secret. */
 export function urlCarriesCredentials(url: string | undefined): boolean {
   const start = url?.indexOf("?") ?? -1;
-  if (start === -1) return false;
-  const query = (url as string).slice(start + 1);
+  if (!url || start === -1) return false;
+  const query = url.slice(start + 1);
   if (SECRET_VALUE.test(query) || SECRET_VALUE.test(decoded(query))) return true;
-  return query.split("&").some((pair) => CREDENTIAL_PARAMETERS.has(normalised(decoded(pair.split("=")[0]))));
+  return query.split("&").some((pair) => CREDENTIAL_PARAMETERS.has(normalised(decoded(parameterName(pair)))));
 }
 
 /** A parameter name worth keeping in logs: a plain identifier, not something pasted in its place. */
@@ -66,7 +69,7 @@ export function redactedUrl(url: string | undefined): string {
     .split("&")
     .filter(Boolean)
     .map((pair) => {
-      const name = pair.split("=")[0];
+      const name = parameterName(pair);
       return `${PLAIN_NAME.test(name) && !SECRET_VALUE.test(name) ? name : "[redacted]"}=[redacted]`;
     });
   return `${path}?${names.join("&")}`;

@@ -20,8 +20,9 @@ const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 
 /** The path of a request URL, without its query string. */
 export function pathOf(url: string | undefined): string {
-  const query = url?.indexOf("?") ?? -1;
-  return query === -1 ? (url ?? "") : (url as string).slice(0, query);
+  if (!url) return "";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /** Valid answers rendered once per cached key record: the record object lives until it is evicted. */

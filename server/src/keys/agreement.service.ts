@@ -21,7 +21,7 @@ export async function acceptedAgreementVersion(
   return latest?.version ?? null;
 }
 
-/** Key creation is refused until the current version is accepted (Claire's API agreement). */
+/** Key creation is refused until the current version of the organisation's API agreement is accepted. */
 export async function requireCurrentAgreement(ctx: Pick<ServiceContext, "em">, userId: string, organization: Organization) {
   const accepted = await acceptedAgreementVersion(ctx, userId, organization.id);
   const current = organization.settings.agreementVersion;

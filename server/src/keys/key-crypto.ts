@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 
 /**
  * Secrets at rest. Lookup uses an HMAC-SHA256 digest under a server-side pepper: keys carry 256
@@ -11,26 +11,20 @@ export class KeyCrypto {
   private readonly current: { id: string; key: Buffer };
   private readonly byId: Map<string, Buffer>;
 
+  /** `masterKeys`: the current master key first, then previous ones that may still have sealed rows. */
   constructor(
     private readonly pepper: Buffer,
     masterKeys: Buffer[],
   ) {
     if (pepper.length < 32) throw new Error("The key pepper must be at least 32 bytes.");
-    if (!masterKeys.length || masterKeys.some((key) => key.length !== 32)) throw new Error("Master keys must be 32 bytes each.");
-    const entries = masterKeys.map((key) => ({ id: fingerprint(key), key }));
-    this.current = entries[0];
-    this.byId = new Map(entries.map((entry) => [entry.id, entry.key]));
+    const [current] = masterKeys;
+    if (!current || masterKeys.some((key) => key.length !== 32)) throw new Error("Master keys must be 32 bytes each.");
+    this.current = { id: fingerprint(current), key: current };
+    this.byId = new Map(masterKeys.map((key) => [fingerprint(key), key]));
   }
 
   digest(secret: string): string {
     return createHmac("sha256", this.pepper).update(secret).digest("hex");
-  }
-
-  /** Constant-time comparison of two digests. */
-  static sameDigest(a: string, b: string): boolean {
-    const left = Buffer.from(a, "hex");
-    const right = Buffer.from(b, "hex");
-    return left.length === right.length && timingSafeEqual(left, right);
   }
 
   seal(secret: string): string {
@@ -42,8 +36,9 @@ export class KeyCrypto {
 
   open(sealed: string): string {
     const [version, keyId, iv, tag, ciphertext] = sealed.split(":");
-    const key = this.byId.get(keyId);
-    if (version !== "v1" || !key) throw new Error("Sealed with an unknown master key.");
+    const key = keyId === undefined ? undefined : this.byId.get(keyId);
+    if (version !== "v1" || !key || iv === undefined || tag === undefined || ciphertext === undefined)
+      throw new Error("Sealed with an unknown master key.");
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
     decipher.setAuthTag(Buffer.from(tag, "base64"));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64")), decipher.final()]).toString("utf8");

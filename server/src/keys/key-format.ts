@@ -3,7 +3,7 @@ import { crc32 } from "node:zlib";
 import baseX from "base-x";
 
 /**
- * Latchkey's key format, after GitHub's token format:
+ * Latchkey's key format:
  *
  *   lk_<kind>_<43 base62 characters: 256 random bits><6 base62 characters: CRC32 of what precedes>
  *

@@ -77,7 +77,7 @@ export function requireUsable(key: ApiKey) {
 }
 
 /**
- * Shows a stored secret again, for a stated reason that goes into the audit log (Claire). Needs
+ * Shows a stored secret again, for a stated reason that goes into the audit log. Needs
  * `keys:reveal` or owning the key, an organisation that keeps secrets revealable, and a kind
  * other than OAUTH_CLIENT.
  */
@@ -110,7 +110,7 @@ export async function revealKeySecret(
 
 /**
  * A new secret that keeps the key's name, scopes, mapped user and restrictions. The old secret stops
- * at once, or at the end of a grace period of up to 7 days (as Stripe's roll).
+ * at once, or at the end of a grace period of up to 7 days, so its clients can switch over first.
  */
 export async function rotateKey(ctx: ServiceContext, { id, gracePeriodHours }: RotateKey, keyCrypto: KeyCrypto): Promise<IssuedKey> {
   const key = await manageableKey(ctx, id);
@@ -138,7 +138,7 @@ export async function rotateKey(ctx: ServiceContext, { id, gracePeriodHours }: R
   );
 }
 
-/** Withdraws a key for good, with a reason (Crelate's "clear"). */
+/** Withdraws a key for good, with a reason. */
 export async function revokeKey(ctx: ServiceContext, { id, reason }: RevokeKey): Promise<ApiKey> {
   const key = await manageableKey(ctx, id);
   requireNotRevoked(key);
@@ -177,7 +177,7 @@ export async function setKeyEnabled(ctx: ServiceContext, { id }: KeyId, enabled:
   );
 }
 
-/** Approves a key that waits for an admin (GitHub's fine-grained token approval). */
+/** Approves a key that waits for an admin's approval. */
 export async function approveKey(ctx: ServiceContext, { id }: KeyId): Promise<ApiKey> {
   ctx.authz.requireActor();
   const key = await readableKey(ctx, id);

@@ -34,15 +34,22 @@ async function storedMaterial(dataDir: string, log: Logger): Promise<StoredMater
   }
 }
 
+/** The configured pepper and master key; the data directory's file is read (or created) only for what is not configured. */
+async function configuredMaterial(config: Config, log: Logger): Promise<StoredMaterial> {
+  if (config.keyPepper && config.masterKey) return { pepper: config.keyPepper, masterKey: config.masterKey };
+  const stored = await storedMaterial(config.dataDir, log);
+  return { pepper: config.keyPepper ?? stored.pepper, masterKey: config.masterKey ?? stored.masterKey };
+}
+
 /**
  * The pepper and master keys from configuration, or generated into the data directory on first run.
  * `LATCHKEY_PREVIOUS_MASTER_KEYS` lists retired master keys that can still open old ciphertexts
  * until `latchkey rotate-master-key` has re-sealed them.
  */
 export async function loadKeyMaterial(config: Config, log: Logger): Promise<{ keyCrypto: KeyCrypto; masterKeys: Buffer[] }> {
-  const stored = config.keyPepper && config.masterKey ? null : await storedMaterial(config.dataDir, log);
-  const pepper = Buffer.from(config.keyPepper ?? stored!.pepper, "base64");
-  const master = Buffer.from(config.masterKey ?? stored!.masterKey, "base64");
+  const material = await configuredMaterial(config, log);
+  const pepper = Buffer.from(material.pepper, "base64");
+  const master = Buffer.from(material.masterKey, "base64");
   const previous = config.previousMasterKeys.map((key) => Buffer.from(key, "base64"));
   const masterKeys = [master, ...previous];
   return { keyCrypto: new KeyCrypto(pepper, masterKeys), masterKeys };

@@ -23,27 +23,64 @@ export enum VerifyCode {
 
 registerEnumType(VerifyCode, { name: "VerifyCode", description: "The outcome of verifying a key." });
 
-/** A key's standing for credentials derived from it; cached per key. */
-interface KeyGrant {
+/**
+ * What a key may do now, read the same way by both lookups: the mapped user's current role comes
+ * along, since a key is worth nothing once its user has left the organisation, and never more than
+ * that user's role allows.
+ */
+interface KeyStanding {
   state: KeyState;
   expiresAt: Date | null;
   allowedCidrs: string[];
-  /** Null when the mapped user has left the organisation. */
+  /** The key's scopes within its user's current role; null when the user has left the organisation. */
   scopes: Permission[] | null;
+}
+
+/** The columns of `api_keys` (and the mapped user's role) that make a key's standing. */
+interface StandingRow {
+  state: KeyState;
+  expires_at: Date | string | null;
+  allowed_cidrs: string[];
+  scopes: Permission[];
+  /** Null when the mapped user is no longer a member. */
+  role_permissions: Permission[] | null;
+}
+
+/** The SQL that reads a `StandingRow` from `api_keys k`. */
+const STANDING_COLUMNS = "k.state, k.expires_at, k.allowed_cidrs, k.scopes, r.permissions as role_permissions";
+const MAPPED_USER_ROLE = `
+  left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
+  left join roles r on r.id = m.role_id`;
+
+function standingOf(row: StandingRow): KeyStanding {
+  const rolePermissions = row.role_permissions;
+  return {
+    state: row.state,
+    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+    allowedCidrs: row.allowed_cidrs,
+    scopes: rolePermissions ? row.scopes.filter((scope) => rolePermissions.includes(scope)) : null,
+  };
+}
+
+/** A key's standing for credentials derived from it; cached per key. */
+interface KeyGrant extends KeyStanding {
   /** Each secret of the key with the end of its validity: null for the current one, a time for one in grace. */
   secrets: Map<string, Date | null>;
 }
 
+interface GrantRow extends StandingRow {
+  /** `[secret id, expires_at]` pairs, as JSON. */
+  secrets: Array<[string, string | null]>;
+}
+
 const GRANT_LOOKUP = `
-  select k.state, k.expires_at, k.allowed_cidrs, k.scopes, r.permissions as role_permissions,
+  select ${STANDING_COLUMNS},
          (select coalesce(json_agg(json_build_array(s.id, s.expires_at)), '[]') from key_secrets s where s.key_id = k.id) as secrets
-  from api_keys k
-  left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
-  left join roles r on r.id = m.role_id
+  from api_keys k ${MAPPED_USER_ROLE}
   where k.id = ?`;
 
 /** The facts of a key that verification needs; cached per secret digest. */
-interface KeyRecord {
+interface KeyRecord extends Omit<KeyStanding, "scopes"> {
   id: string;
   /** The presented secret's own row: credentials it earns (OAuth access tokens) are bound to it. */
   secretId: string;
@@ -52,11 +89,9 @@ interface KeyRecord {
   mappedUserId: string;
   name: string;
   kind: KeyKind;
-  state: KeyState;
   publicId: string | null;
+  /** Empty when the mapped user has left the organisation. */
   scopes: Permission[];
-  allowedCidrs: string[];
-  expiresAt: Date | null;
   secretExpiresAt: Date | null;
   /** False when the mapped user has left the organisation. */
   ownerIsMember: boolean;
@@ -79,15 +114,23 @@ const KIND_OF: Record<SecretKind, KeyKind> = {
   [SecretKind.OAUTH_CLIENT]: KeyKind.OAUTH_CLIENT,
 };
 
-// The mapped user's current role comes along: a key is worth nothing once its user has left the
-// organisation, and never more than that user's role allows.
+interface RecordRow extends StandingRow {
+  id: string;
+  secret_id: string;
+  organization_id: string;
+  location_id: string | null;
+  mapped_user_id: string;
+  name: string;
+  kind: KeyKind;
+  public_id: string | null;
+  secret_expires_at: Date | string | null;
+}
+
 const LOOKUP = `
-  select k.id, s.id as secret_id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind, k.state, k.public_id,
-         k.scopes, k.allowed_cidrs, k.expires_at, s.expires_at as secret_expires_at, r.permissions as role_permissions
+  select ${STANDING_COLUMNS}, k.id, s.id as secret_id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind,
+         k.public_id, s.expires_at as secret_expires_at
   from key_secrets s
-  join api_keys k on k.id = s.key_id
-  left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
-  left join roles r on r.id = m.role_id
+  join api_keys k on k.id = s.key_id ${MAPPED_USER_ROLE}
   where s.digest = ?`;
 
 /**
@@ -165,10 +208,11 @@ export class KeyVerifier {
     const cached = this.cache.get(digest);
     if (cached && cached.until > Date.now()) return cached.record;
     const generation = this.generation;
-    const rows: Array<Record<string, any>> = await this.em.getConnection().execute(LOOKUP, [digest]);
-    if (!rows.length) return null;
-    const row = rows[0];
+    const [row] = await this.em.getConnection().execute<RecordRow[]>(LOOKUP, [digest]);
+    if (!row) return null;
+    const { scopes, ...standing } = standingOf(row);
     const record: KeyRecord = {
+      ...standing,
       id: row.id,
       secretId: row.secret_id,
       organizationId: row.organization_id,
@@ -176,14 +220,10 @@ export class KeyVerifier {
       mappedUserId: row.mapped_user_id,
       name: row.name,
       kind: row.kind,
-      state: row.state,
       publicId: row.public_id,
-      // What the key may do now: its scopes within its user's current role.
-      scopes: row.role_permissions ? (row.scopes as Permission[]).filter((scope) => row.role_permissions.includes(scope)) : [],
-      allowedCidrs: row.allowed_cidrs,
-      expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+      scopes: scopes ?? [],
       secretExpiresAt: row.secret_expires_at ? new Date(row.secret_expires_at) : null,
-      ownerIsMember: row.role_permissions !== null,
+      ownerIsMember: scopes !== null,
     };
     if (this.cacheMilliseconds > 0 && generation === this.generation) {
       this.cache.set(digest, { record, until: Date.now() + this.cacheMilliseconds });
@@ -207,18 +247,9 @@ export class KeyVerifier {
     let cached = this.grantsById.get(keyId);
     if (!cached || cached.until <= Date.now()) {
       const generation = this.generation;
-      const rows: Array<Record<string, any>> = await this.em.getConnection().execute(GRANT_LOOKUP, [keyId]);
-      const row = rows[0];
+      const [row] = await this.em.getConnection().execute<GrantRow[]>(GRANT_LOOKUP, [keyId]);
       const grant: KeyGrant | null = row
-        ? {
-            state: row.state,
-            expiresAt: row.expires_at ? new Date(row.expires_at) : null,
-            allowedCidrs: row.allowed_cidrs,
-            scopes: row.role_permissions ? (row.scopes as Permission[]).filter((scope) => row.role_permissions.includes(scope)) : null,
-            secrets: new Map(
-              (row.secrets as Array<[string, string | null]>).map(([id, expiresAt]) => [id, expiresAt ? new Date(expiresAt) : null]),
-            ),
-          }
+        ? { ...standingOf(row), secrets: new Map(row.secrets.map(([id, expiresAt]) => [id, expiresAt ? new Date(expiresAt) : null])) }
         : null;
       cached = { grant, until: Date.now() + this.cacheMilliseconds };
       if (this.cacheMilliseconds > 0 && generation === this.generation) this.grantsById.set(keyId, cached);

@@ -85,7 +85,7 @@ const SHOWN_ACTIVE_KEYS = `
   select id from ranked where nth <= ? and first_key in (select first_key from holders)`;
 
 /**
- * The API Management view: the members who hold active keys, each with those keys.
+ * Who holds keys, for admins: the members who hold active keys, each with those keys.
  * Needs `keys:read:all`; null otherwise.
  */
 export async function keyHolders(

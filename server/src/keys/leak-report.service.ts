@@ -14,7 +14,7 @@ export const MAX_REPORTED_SECRETS = 1000;
 const LEAKED = "Reported as leaked";
 
 /**
- * GitHub's token revocation API for Latchkey keys: anyone who finds keys (a scanner, a stranger)
+ * Revocation of leaked Latchkey keys: anyone who finds keys (a scanner, a stranger)
  * reports them, every matching key not yet revoked is revoked with a `key.leaked` event, and the reporter
  * learns nothing about which matched. Strings that fail the checksum cost no database work. The
  * reporter is nobody: `ctx` has no actor, only the request's origin.

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Query, Resolver } from "type-graphql";
-import { TooManyFailures } from "../auth/authenticate";
 import type { RequestContext } from "../graphql/context";
+import { TooManyFailures } from "../graphql/errors";
 import { KeyKind } from "./key-enums";
 import { KeyVerification, verificationView } from "./verification-view";
 

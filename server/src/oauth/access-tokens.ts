@@ -39,12 +39,14 @@ export interface TokenSubject {
  */
 export class AccessTokens {
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+  private readonly current: SigningKey;
   private publicUrl: string | undefined;
 
-  constructor(
-    private readonly current: SigningKey,
-    private readonly all: SigningKey[],
-  ) {
+  /** `all`: the current master key's signing key first (it signs), then those of previous master keys (still published). */
+  constructor(private readonly all: SigningKey[]) {
+    const [current] = all;
+    if (!current) throw new Error("At least one signing key is needed.");
+    this.current = current;
     this.keySet = createLocalJWKSet(this.jwks());
   }
 

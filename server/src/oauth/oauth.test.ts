@@ -33,7 +33,7 @@ describe("OAuth 2.0 client credentials", () => {
     const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: server.url, audience: "latchkey-api" });
     expect(protectedHeader).toMatchObject({ alg: "ES256", typ: "at+jwt" });
     expect(payload).toMatchObject({ sub: key.publicId, scope: "org:read audit:read", org: team.organization.id, key_id: key.id });
-    expect(payload.exp! - payload.iat!).toBe(600);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(600);
 
     const answer = await graphqlWithHeaders(server, ORG, { authorization: `Bearer ${tokens.access_token}` }, { id: team.organization.id });
     expect(answer.data.organization.name).toBe("Claire Dealer");

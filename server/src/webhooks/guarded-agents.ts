@@ -1,7 +1,7 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import net, { type TcpNetConnectOpts } from "node:net";
 import type { Duplex } from "node:stream";
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
+import type { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 import type { HostResolver } from "../config";
 
 /** Why a connection to this IP address may not be opened, or null when it may. */
@@ -20,36 +20,26 @@ export class ConnectionRefused extends Error {
 type ConnectionCallback = (error: Error | null, socket: Duplex) => void;
 type AgentOptions = ConstructorParameters<typeof RequestFilteringHttpAgent>[0];
 
+/** One of `request-filtering-agent`'s agents: HTTP or HTTPS. */
+export type FilteringAgent = RequestFilteringHttpAgent | RequestFilteringHttpsAgent;
+
 /**
- * `request-filtering-agent`'s agents, with our own rule in front of theirs, decided on the address
- * each connection is about to open: an IP address in the URL before anything else happens, a name
- * once resolved and before any socket connects (every address it has must pass). Their own check
- * then runs on the same addresses, so a connection needs both to agree.
+ * A `request-filtering-agent` agent (`RequestFilteringHttpAgent` or `RequestFilteringHttpsAgent`),
+ * with our own rule in front of theirs, decided on the address each connection is about to open: an
+ * IP address in the URL before anything else happens, a name once resolved and before any socket
+ * connects (every address it has must pass). Their own check then runs on the same addresses, so a
+ * connection needs both to agree.
  */
-export class GuardedHttpAgent extends RequestFilteringHttpAgent {
-  constructor(
-    options: AgentOptions,
-    private readonly rule: ConnectRule,
-  ) {
-    super(options);
-  }
-
-  override createConnection(options: TcpNetConnectOpts, callback?: ConnectionCallback) {
-    return refusal(this.rule, options, callback) ?? super.createConnection({ ...options, lookup: guardedLookup(this.rule) }, callback);
-  }
-}
-
-export class GuardedHttpsAgent extends RequestFilteringHttpsAgent {
-  constructor(
-    options: AgentOptions,
-    private readonly rule: ConnectRule,
-  ) {
-    super(options);
-  }
-
-  override createConnection(options: TcpNetConnectOpts, callback?: ConnectionCallback) {
-    return refusal(this.rule, options, callback) ?? super.createConnection({ ...options, lookup: guardedLookup(this.rule) }, callback);
-  }
+export function guardedAgent<Agent extends FilteringAgent>(
+  FilteringAgentClass: new (options: AgentOptions) => Agent,
+  options: AgentOptions,
+  rule: ConnectRule,
+): Agent {
+  const agent = new FilteringAgentClass(options);
+  const connect = agent.createConnection.bind(agent);
+  agent.createConnection = (connectOptions: TcpNetConnectOpts, callback?: ConnectionCallback) =>
+    refusal(rule, connectOptions, callback) ?? connect({ ...connectOptions, lookup: guardedLookup(rule) }, callback);
+  return agent;
 }
 
 /** A socket that failed already, when the URL names an address the guard refuses (no lookup happens then). */
@@ -75,17 +65,18 @@ function guardedLookup({ resolve, guard }: ConnectRule) {
     resolve(hostname)
       .then((found) => {
         const addresses = found.filter((entry) => !family || entry.family === family);
-        if (addresses.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
+        const [first] = addresses;
+        if (!first) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" });
         for (const { address } of addresses) {
           const reason = guard(address);
           if (reason) throw new ConnectionRefused(reason);
         }
-        return addresses;
+        return { addresses, first };
       })
       .then(
         // Out of the promise chain, so that nothing the socket does in the callback comes back here.
-        (addresses) =>
-          process.nextTick(() => (options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family))),
+        ({ addresses, first }) =>
+          process.nextTick(() => (options.all ? callback(null, addresses) : callback(null, first.address, first.family))),
         (error: Error) => process.nextTick(() => callback(error, "")),
       );
   };

@@ -38,7 +38,7 @@ export class OrganizationWebhooksResolver {
 export class KeyHolderWebhooksResolver {
   @FieldResolver(() => [WebhookEndpoint], {
     nullable: true,
-    description: `The endpoints this member registered (Crelate's API Management), oldest first: at most ${MAX_ENDPOINTS_PER_HOLDER}. For admins with \`webhooks:manage\` and \`org:manage\`.`,
+    description: `The endpoints this member registered, oldest first: at most ${MAX_ENDPOINTS_PER_HOLDER}. For admins with \`webhooks:manage\` and \`org:manage\`.`,
   })
   @Extensions(listMaximum(MAX_ENDPOINTS_PER_HOLDER))
   async webhookEndpoints(@Root() holder: KeyHolder, @Ctx() ctx: RequestContext) {

@@ -29,7 +29,7 @@ async function restart(ctx: ServiceContext, endpoint: WebhookEndpoint, which: Pa
   });
 }
 
-/** Sends one message again, whatever became of it before (Svix's resend). */
+/** Sends one message again, whatever became of it before. */
 export async function redeliverWebhookMessage(ctx: ServiceContext, { id }: RedeliverWebhookMessage): Promise<WebhookMessage> {
   ctx.authz.requireActor();
   const message = await ctx.em.findOne(WebhookMessage, id, { populate: ["endpoint"] });
@@ -43,7 +43,7 @@ export async function redeliverWebhookMessage(ctx: ServiceContext, { id }: Redel
   return message;
 }
 
-/** Sends again every message of an endpoint that failed or was cancelled since a given time (Svix's recover). */
+/** Sends again every message of an endpoint that failed or was cancelled since a given time. */
 export async function recoverWebhookMessages(
   ctx: ServiceContext,
   { id, since }: RecoverWebhookMessages,

@@ -1,8 +1,9 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
 import { canonicalTarget, type HostResolver, type WebhookConfig, type WebhookEgress } from "../config";
-import { type ConnectRule, GuardedHttpAgent, GuardedHttpsAgent } from "./guarded-agents";
+import { type ConnectRule, type FilteringAgent, guardedAgent } from "./guarded-agents";
 import { embeddedIPv4, type IPAddress, isLoopbackAddress, isPublicAddress, parseAddress } from "./target-addresses";
 
 /**
@@ -41,8 +42,8 @@ export class WebhookTargets {
   private readonly allowed: Array<[IPAddress, number]>;
   private readonly egress: WebhookEgress;
   private readonly resolve: HostResolver;
-  private readonly httpAgent: GuardedHttpAgent;
-  private readonly httpsAgent: GuardedHttpsAgent;
+  private readonly httpAgent: RequestFilteringHttpAgent;
+  private readonly httpsAgent: RequestFilteringHttpsAgent;
 
   /** `allowedTargets`: canonical CIDR strings, as the configuration reads `WEBHOOK_ALLOWED_TARGETS`. */
   constructor({ allowedTargets, egress = "public", resolve }: Pick<WebhookConfig, "allowedTargets"> & Partial<WebhookConfig>) {
@@ -58,8 +59,8 @@ export class WebhookTargets {
     // requests in flight, and a capped pool would queue them behind the per-attempt deadline.
     const options = { allowIPAddressList: [...allowedTargets], keepAlive: true };
     const rule: ConnectRule = { guard: (address) => this.connectRefusal(address), resolve: this.resolve };
-    this.httpAgent = new GuardedHttpAgent(options, rule);
-    this.httpsAgent = new GuardedHttpsAgent(options, rule);
+    this.httpAgent = guardedAgent(RequestFilteringHttpAgent, options, rule);
+    this.httpsAgent = guardedAgent(RequestFilteringHttpsAgent, options, rule);
   }
 
   /**
@@ -104,8 +105,9 @@ export class WebhookTargets {
         return `is an IPv4-mapped IPv6 address; use the IPv4 address (${(literal as ipaddr.IPv6).toIPv4Address().toString()})`;
       }
       const embedded = literal.kind() === "ipv6" ? embeddedIPv4(literal as ipaddr.IPv6) : [];
-      if (embedded.length > 0 && !this.allows(host) && embedded.every((ipv4) => isPublicAddress(ipv4))) {
-        return `embeds an IPv4 address in an IPv6 address; use the IPv4 address (${embedded[embedded.length - 1].toString()})`;
+      const lastEmbedded = embedded.at(-1);
+      if (lastEmbedded && !this.allows(host) && embedded.every((ipv4) => isPublicAddress(ipv4))) {
+        return `embeds an IPv4 address in an IPv6 address; use the IPv4 address (${lastEmbedded.toString()})`;
       }
       addresses = [host];
     } else {
@@ -142,7 +144,7 @@ export class WebhookTargets {
   }
 
   /** The agent for a delivery: it refuses, before connecting, addresses `connectRefusal` refuses. */
-  agentFor(url: URL): GuardedHttpAgent | GuardedHttpsAgent {
+  agentFor(url: URL): FilteringAgent {
     return url.protocol === "https:" ? this.httpsAgent : this.httpAgent;
   }
 

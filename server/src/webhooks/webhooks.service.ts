@@ -111,7 +111,7 @@ export async function updateWebhookEndpoint(
   });
 }
 
-/** Pause (Crelate's pause): events are kept, not sent, until resumed. */
+/** Pause: events are kept, not sent, until resumed. */
 export async function pauseWebhookEndpoint(ctx: ServiceContext, { id }: WebhookEndpointId): Promise<WebhookEndpoint> {
   const endpoint = await manageableEndpoint(ctx, id);
   if (endpoint.status !== WebhookEndpointStatus.ENABLED) {
