@@ -7,6 +7,8 @@ import {
   firefoxAvailability,
   launchFirefoxWithExtension,
 } from "../support/firefox";
+import type { UntypedData } from "../support/graphql-client";
+import type { InPage, PageElement } from "../support/in-page";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { startTestPage } from "../support/test-page";
@@ -28,7 +30,8 @@ async function control(scope: Page, within: string | null, testId: string, name:
   }
   if (!found) throw new Error(`No ${kind} "${name}" (data-testid "${testId}")${within ? ` in ${within}` : ""}`);
   // An action in a closed menu: open the menu first, with its button, as a user would.
-  await found.evaluate((element: any) => {
+  await found.evaluate((handle) => {
+    const element = handle as unknown as PageElement;
     const menu = element.closest("[role=menu][hidden]");
     menu?.parentElement?.querySelector("button[aria-haspopup], button")?.click();
   });
@@ -38,15 +41,15 @@ async function control(scope: Page, within: string | null, testId: string, name:
 async function find(scope: Page, within: string | null, testId: string, name: string, kind: "input" | "button") {
   const handle = await scope.evaluateHandle(
     (within, testId, name, kind) => {
-      const page = (globalThis as any).document;
+      const page = (globalThis as unknown as InPage).document;
       const root = (within ? page.querySelector(within) : page) ?? page;
       const byTestId = root.querySelectorAll(`[data-testid="${testId}"]`);
       if (byTestId.length) return byTestId[byTestId.length - 1];
-      const text = (element: any) => (element.getAttribute("aria-label") ?? element.textContent ?? "").trim();
+      const text = (element: PageElement) => (element.getAttribute("aria-label") ?? element.textContent ?? "").trim();
       if (kind === "button") {
         // By its text or accessible name ("Reveal", or "Reveal of CRM sync"), also as an item of a menu.
-        const matches = (button: any) =>
-          text(button) === name || text(button).startsWith(`${name} of `) || button.textContent.trim() === name;
+        const matches = (button: PageElement) =>
+          text(button) === name || text(button).startsWith(`${name} of `) || button.textContent?.trim() === name;
         const buttons = [...root.querySelectorAll("button, [role=menuitem]")].filter((button) => matches(button) && !button.hidden);
         const visible = buttons.filter((button) => !button.closest("[hidden]"));
         return visible[visible.length - 1] ?? buttons[buttons.length - 1] ?? null;
@@ -68,12 +71,12 @@ async function find(scope: Page, within: string | null, testId: string, name: st
   return handle.asElement() as ElementHandle | null;
 }
 
-const bodyText = (page: Page) => page.evaluate(() => (globalThis as any).document.body.textContent);
+const bodyText = (page: Page) => page.evaluate(() => (globalThis as unknown as InPage).document.body.textContent);
 
 /** Empties a field, then types into it key by key, as a user would. */
 async function fill(field: ElementHandle, text: string) {
   await field.evaluate((input) => {
-    (input as any).value = "";
+    (input as unknown as PageElement).value = "";
   });
   await field.type(text);
 }
@@ -84,8 +87,8 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
   let firefox: FirefoxWithExtension;
   let testPage: Awaited<ReturnType<typeof startTestPage>>;
   let team: Awaited<ReturnType<typeof keyTeam>>;
-  let crm: { secret: string; key: Record<string, any> };
-  let billing: { secret: string; key: Record<string, any> };
+  let crm: { secret: string; key: UntypedData };
+  let billing: { secret: string; key: UntypedData };
   let popup: Page;
 
   beforeAll(async () => {
@@ -110,13 +113,13 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
   const extensionPage = async (name: string): Promise<Page> => {
     const page = await firefox.browser.newPage();
     await page.goto(testPage.url);
-    const at = () => page.evaluate(() => (globalThis as any).location.href).catch(() => "");
+    const at = () => page.evaluate(() => (globalThis as unknown as InPage).location.href).catch(() => "");
     await page.evaluate((url) => {
-      (globalThis as any).location.href = url;
+      (globalThis as unknown as InPage).location.href = url;
     }, `${firefox.extensionOrigin}/palette-frame.html`);
     await expect.poll(at).toBe(`${firefox.extensionOrigin}/palette-frame.html`);
     await page.evaluate((path) => {
-      (globalThis as any).location.href = path;
+      (globalThis as unknown as InPage).location.href = path;
     }, `/${name}.html`);
     await expect.poll(at).toBe(`${firefox.extensionOrigin}/${name}.html`);
     return page;
@@ -150,7 +153,7 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
       await fill(await control(popup, null, "search", "Search keys", "input"), "billing");
       await expect.poll(rows).toEqual([billing.key.id]);
       await popup.evaluate(() => {
-        const search = (globalThis as any).document.querySelector('[data-testid="search"], input[type="search"]');
+        const search = (globalThis as unknown as InPage).document.querySelector('[data-testid="search"], input[type="search"]');
         if (search) search.value = "";
         search?.dispatchEvent(new Event("input", { bubbles: true }));
       });
@@ -167,13 +170,15 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
       const reason = await control(popup, row, "reason", "Why do you need the secret", "input");
       await reason.type("Configuring the CRM webhook in Firefox");
       await reason.press("Enter");
-      await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent), { timeout: 10_000 }).toContain(crm.secret);
+      await expect
+        .poll(() => popup.$eval(row, (element) => (element as unknown as PageElement).textContent), { timeout: 10_000 })
+        .toContain(crm.secret);
       const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: crm.key.id });
       expect(log.nodes[0]).toMatchObject({ reason: "Configuring the CRM webhook in Firefox", actor: { email: team.owner.email } });
 
       await (await control(popup, row, "copy", "Copy secret", "button")).click();
-      await expect.poll(() => popup.$eval(row, (element) => (element as any).textContent)).toMatch(/Copied/);
-      expect(await popup.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(crm.secret);
+      await expect.poll(() => popup.$eval(row, (element) => (element as unknown as PageElement).textContent)).toMatch(/Copied/);
+      expect(await popup.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText())).toBe(crm.secret);
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
@@ -188,17 +193,21 @@ describe.runIf(run)("the browser extension in Firefox, against a real Latchkey",
       firefox.keyboard.press("Provider settings", "alt+shift+k");
       await page.waitForSelector("latchkey-palette", { timeout: 10_000 });
       // The palette's search has the focus once its frame has attached; the page then holds only the frame's host.
-      await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.localName)).toBe("latchkey-palette");
+      await expect
+        .poll(() => page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.localName))
+        .toBe("latchkey-palette");
       await page.evaluate(() => {
-        (globalThis as any).heardEvents = [];
+        (globalThis as unknown as InPage).heardEvents = [];
       });
       firefox.keyboard.type("Provider settings", "Billing");
-      expect(await page.evaluate(() => (globalThis as any).heardEvents)).toEqual([]);
+      expect(await page.evaluate(() => (globalThis as unknown as InPage).heardEvents)).toEqual([]);
       firefox.keyboard.press("Provider settings", "Return");
-      await expect.poll(() => page.$eval("#api-key", (input) => (input as any).value), { timeout: 10_000 }).toBe(billing.secret);
+      await expect
+        .poll(() => page.$eval("#api-key", (input) => (input as unknown as PageElement).value), { timeout: 10_000 })
+        .toBe(billing.secret);
       await page.waitForSelector("latchkey-palette", { hidden: true });
       // By now every key typed in the palette has been handled: still none reached the page, only the fill's input event.
-      const heard: { type: string; target: string | null }[] = await page.evaluate(() => (globalThis as any).heardEvents);
+      const heard: { type: string; target: string | null }[] = await page.evaluate(() => (globalThis as unknown as InPage).heardEvents);
       expect(heard.filter((event) => event.type !== "input" || event.target !== "api-key")).toEqual([]);
       const log = await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: billing.key.id });
       expect(log.nodes[0]?.reason).toBe(`Fill into ${new URL(testPage.url).host}`);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { type AxeFinding, axeScript } from "../support/axe-script";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
+import type { UntypedData } from "../support/graphql-client";
+import type { HeardEvent, InExtensionWorker, InPage } from "../support/in-page";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 import { startTestPage } from "../support/test-page";
@@ -15,12 +17,6 @@ const { run, realKeyboard } = chromiumAvailability();
 /** A headed browser on a virtual display, beside every other test file on two cores: room for a slow moment. */
 const BROWSER_TEST_TIMEOUT_MS = 60_000;
 
-interface HeardEvent {
-  type: string;
-  key: string | null;
-  target: string | null;
-}
-
 /**
  * The Alt+Shift+K palette in Chromium, pressed with real keys (Xvfb and xdotool): it is drawn in the
  * extension's own frame, so the page hears none of its typing, and it fills the page's field.
@@ -30,8 +26,8 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
   let browser: ExtensionBrowser;
   let testPage: Awaited<ReturnType<typeof startTestPage>>;
   let team: Awaited<ReturnType<typeof keyTeam>>;
-  let billing: { secret: string; key: Record<string, any> };
-  let partner: { secret: string; key: Record<string, any> };
+  let billing: { secret: string; key: UntypedData };
+  let partner: { secret: string; key: UntypedData };
   let page: Page;
 
   beforeAll(async () => {
@@ -61,8 +57,8 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
     await Promise.all([server?.stop(), testPage?.stop()]);
   });
 
-  const heard = (): Promise<HeardEvent[]> => page.evaluate(() => (globalThis as any).heardEvents);
-  const forget = () => page.evaluate(() => ((globalThis as any).heardEvents = []));
+  const heard = (): Promise<HeardEvent[]> => page.evaluate(() => (globalThis as unknown as InPage).heardEvents);
+  const forget = () => page.evaluate(() => ((globalThis as unknown as InPage).heardEvents = []));
   const host = () => page.locator("latchkey-palette");
   const reveals = async (keyId: string) =>
     (await auditLog(server, team.owner.token, team.organization.id, { actions: ["KEY_REVEALED"], targetId: keyId })).nodes;
@@ -70,35 +66,37 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
   /** Presses Alt+Shift+K on the browser window, as a user's keyboard does, and waits for the palette's frame. */
   const openPalette = async (): Promise<Frame> => {
     await page.bringToFront();
-    browser.keyboard!.press("Provider settings", "alt+shift+k");
+    if (!browser.keyboard) throw new Error("The palette tests press real keys: they need the virtual display (Xvfb and xdotool)");
+    browser.keyboard.press("Provider settings", "alt+shift+k");
     await host().waitFor({ state: "attached", timeout: 10_000 });
-    let frame: Frame | undefined;
-    await expect
-      .poll(() => {
-        frame = page.frames().find((candidate) => candidate.url().endsWith("/palette-frame.html"));
-        return frame?.url();
-      })
-      .toBeTruthy();
+    const paletteFrame = () => page.frames().find((candidate) => candidate.url().endsWith("/palette-frame.html"));
+    await expect.poll(() => paletteFrame()?.url()).toBeTruthy();
+    const frame = paletteFrame();
+    if (!frame) throw new Error("The palette's frame detached as soon as it attached");
     // Focus is in the palette's search box once it has attached to its opening, and the page's focus
     // is on the palette's frame (its host), so key presses go there and not to the page's field.
-    await expect.poll(() => frame!.evaluate(() => (globalThis as any).document.activeElement?.dataset?.testid)).toBe("palette-search");
-    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.localName)).toBe("latchkey-palette");
-    return frame!;
+    await expect
+      .poll(() => frame.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.dataset?.testid))
+      .toBe("palette-search");
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.localName))
+      .toBe("latchkey-palette");
+    return frame;
   };
-  const focused = (frame: Frame) => frame.evaluate(() => (globalThis as any).document.activeElement?.textContent as string);
+  const focused = (frame: Frame) => frame.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.textContent as string);
   const axe = async (frame: Frame): Promise<AxeFinding[]> => frame.evaluate(axeScript());
 
   it(
     "draws the palette in an extension frame: typing in its search and reason reaches none of the page's listeners, and Enter fills the field",
     async () => {
-      const commands = await browser.serviceWorker.evaluate(() => (globalThis as any).chrome.commands.getAll());
+      const commands = await browser.serviceWorker.evaluate(() => (globalThis as unknown as InExtensionWorker).chrome.commands.getAll());
       expect(commands).toContainEqual(expect.objectContaining({ name: "open-palette", shortcut: "Alt+Shift+K" }));
       await page.getByLabel("API key").click();
       const frame = await openPalette();
       // From here on the user types in the palette (the shortcut's own key presses were on the page).
       await forget();
       // The page is told nothing but that focus left its field.
-      expect(await page.evaluate(() => (globalThis as any).document.activeElement.localName)).toBe("latchkey-palette");
+      expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.localName)).toBe("latchkey-palette");
       await page.keyboard.type("Billing");
       await expect.poll(() => frame.getByRole("option", { selected: true }).textContent()).toContain("Billing webhook");
       expect(await frame.getByRole("option", { selected: true }).textContent()).toContain("Secret key");
@@ -112,7 +110,7 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
       await page.keyboard.press("Enter");
       await expect.poll(() => page.getByLabel("API key").inputValue()).toBe(billing.secret);
       await host().waitFor({ state: "detached" });
-      expect(await page.evaluate(() => (globalThis as any).document.activeElement.id)).toBe("api-key");
+      expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe("api-key");
       // The fill announces itself to the page's framework (input), as typing would; no key event ever reached it.
       expect((await heard()).filter((event) => event.type !== "input" || event.target !== "api-key")).toEqual([]);
       expect((await reveals(billing.key.id))[0]?.reason).toBe("Setting up the billing webhook");
@@ -156,11 +154,11 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
       expect(await reveals(billing.key.id)).toHaveLength(before + 1);
       expect(await page.getByLabel("API key").inputValue()).toBe("");
       // Still in the palette, on the same button.
-      expect(await page.evaluate(() => (globalThis as any).document.activeElement.localName)).toBe("latchkey-palette");
+      expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.localName)).toBe("latchkey-palette");
       expect(await focused(frame)).toBe("Copy");
       await page.keyboard.press("Escape");
       await host().waitFor({ state: "detached" });
-      expect(await page.evaluate(() => (globalThis as any).document.activeElement.id)).toBe("api-key");
+      expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe("api-key");
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
@@ -185,7 +183,7 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
     async () => {
       await page.getByLabel("API key").fill("");
       await page.getByRole("heading", { name: "Webhook settings" }).click();
-      expect(await page.evaluate(() => (globalThis as any).document.activeElement.localName)).toBe("body");
+      expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.localName)).toBe("body");
       const frame = await openPalette();
       expect(await frame.getByRole("button", { name: "Insert" }).count()).toBe(0);
       await page.keyboard.type("Billing");
@@ -211,7 +209,7 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
       await page.keyboard.press("Enter");
       await expect.poll(() => frame.getByTestId("palette-status").textContent()).toContain("choose which part");
       expect(await page.getByLabel("API key").inputValue()).toBe("");
-      expect(await frame.evaluate(() => (globalThis as any).document.activeElement?.value)).toBe("public");
+      expect(await frame.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.value)).toBe("public");
       // Arrows move between the halves (Username, Password), as in any radio group.
       await page.keyboard.press("ArrowDown");
       await page.keyboard.press("Enter");

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { axeViolations, describeViolations } from "../support/axe";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
-import { graphql, graphqlData } from "../support/graphql-client";
+import { graphql, graphqlData, type UntypedData } from "../support/graphql-client";
+import type { InExtensionWorker, InPage } from "../support/in-page";
 import { acceptAgreement, keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -52,9 +53,9 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
   let browser: ExtensionBrowser;
   let team: Awaited<ReturnType<typeof keyTeam>>;
   let developer: Awaited<ReturnType<Awaited<ReturnType<typeof keyTeam>>["addMember"]>>;
-  let crm: { secret: string; key: Record<string, any> };
-  let billing: { secret: string; key: Record<string, any> };
-  let robot: { secret: string; key: Record<string, any> };
+  let crm: { secret: string; key: UntypedData };
+  let billing: { secret: string; key: UntypedData };
+  let robot: { secret: string; key: UntypedData };
   let popup: Page;
 
   beforeAll(async () => {
@@ -72,7 +73,10 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     browser.context.setDefaultTimeout(8_000);
     await browser.serviceWorker.evaluate(
       ([timeout, hide]) =>
-        (globalThis as any).chrome.storage.local.set({ popupRequestTimeoutSeconds: timeout, popupRevealHideSeconds: hide }),
+        (globalThis as unknown as InExtensionWorker).chrome.storage.local.set({
+          popupRequestTimeoutSeconds: timeout,
+          popupRevealHideSeconds: hide,
+        }),
       [REQUEST_TIMEOUT_SECONDS, REVEAL_HIDE_SECONDS],
     );
   }, 120_000);
@@ -89,14 +93,21 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
   };
   const storedToken = () =>
     browser.serviceWorker.evaluate(
-      async () => (await (globalThis as any).chrome.storage.local.get("credential")).credential?.secret as string | undefined,
+      async () =>
+        (await (globalThis as unknown as InExtensionWorker).chrome.storage.local.get("credential")).credential?.secret as
+          | string
+          | undefined,
     );
   const setServerUrl = (url: string) =>
-    browser.serviceWorker.evaluate((serverUrl) => (globalThis as any).chrome.storage.local.set({ serverUrl }), url);
+    browser.serviceWorker.evaluate(
+      (serverUrl) => (globalThis as unknown as InExtensionWorker).chrome.storage.local.set({ serverUrl }),
+      url,
+    );
   const popupStatus = () => popup.locator('[aria-live="polite"]');
   const row = (name: string) => popup.locator(`li.key[data-key-name="${name}"]`);
   const rowNames = () => popup.locator("li.key").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-key-name")));
-  const clipboardText = (page: Page) => page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
+  const clipboardText = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText() as Promise<string>);
   /** The row's overflow menu, opened; its items' texts. */
   const menuItems = async (keyRow: Locator, name: string) => {
     await keyRow.getByRole("button", { name: `More actions for ${name}` }).click();
@@ -150,7 +161,9 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
   it("opens with the search focused and shows one compact, readable line per key", async () => {
     await popup.reload();
     await poll(() => popup.locator("li.key").count()).toBe(3);
-    expect(await popup.evaluate(() => (globalThis as any).document.activeElement?.getAttribute("aria-label"))).toBe("Search keys");
+    expect(await popup.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.getAttribute("aria-label"))).toBe(
+      "Search keys",
+    );
     const billingRow = row("Billing webhook");
     expect(await billingRow.locator(".masked").textContent()).toBe(billing.key.maskedSecret);
     expect(await billingRow.locator(".state").textContent()).toBe("Active");
@@ -173,7 +186,7 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     await poll(rowNames).toEqual(["Billing webhook", "CRM sync", "Read-only robot"]);
     await popup.getByLabel("Sort").selectOption("expiring");
     expect((await rowNames())[0]).toBe("Billing webhook");
-    const badge = await browser.serviceWorker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({}));
+    const badge = await browser.serviceWorker.evaluate(() => (globalThis as unknown as InExtensionWorker).chrome.action.getBadgeText({}));
     const toggle = popup.getByRole("button", { name: /Expiring within 7 days/ });
     expect(await toggle.textContent()).toBe(`Expiring within 7 days (${badge})`);
     await toggle.click();
@@ -193,17 +206,17 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     await popup.getByLabel("Sort").selectOption("name");
     await popup.getByLabel("Search keys").focus();
     await popup.keyboard.press("ArrowDown");
-    const focusedKey = () => popup.evaluate(() => (globalThis as any).document.activeElement?.dataset?.keyName ?? null);
+    const focusedKey = () => popup.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.dataset?.keyName ?? null);
     expect(await focusedKey()).toBe("Billing webhook");
     await popup.keyboard.press("ArrowDown");
     expect(await focusedKey()).toBe("CRM sync");
     await popup.keyboard.press("Enter");
     const reason = row("CRM sync").getByLabel("Why do you need the secret of CRM sync?");
-    await poll(() => reason.evaluate((input) => input === (globalThis as any).document.activeElement)).toBe(true);
+    await poll(() => reason.evaluate((input) => input === (globalThis as unknown as InPage).document.activeElement)).toBe(true);
     await popup.keyboard.press("Escape");
     expect(await reason.count()).toBe(0);
     // Focus comes back to the key, not to the page.
-    expect(await popup.evaluate(() => (globalThis as any).document.activeElement?.getAttribute("aria-label"))).toBe(
+    expect(await popup.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.getAttribute("aria-label"))).toBe(
       "Copy secret of CRM sync",
     );
     await popup.keyboard.press("Enter");
@@ -254,7 +267,7 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     await crmRow.getByRole("menuitem", { name: "Rotate…" }).click();
     // The grace period has focus, never the confirm button.
     const grace = crmRow.getByLabel("The current secret of CRM sync");
-    expect(await grace.evaluate((select) => select === (globalThis as any).document.activeElement)).toBe(true);
+    expect(await grace.evaluate((select) => select === (globalThis as unknown as InPage).document.activeElement)).toBe(true);
     await grace.selectOption("1");
     await crmRow.getByRole("button", { name: "Rotate CRM sync" }).click();
     await poll(() => crmRow.getByRole("status").textContent()).toContain("Rotated");

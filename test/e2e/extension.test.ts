@@ -7,7 +7,8 @@ import { openOrm } from "../../server/src/db/orm";
 import { EXPIRY_SWEEP_ORIGIN, sweepKeyDeadlines } from "../../server/src/expiry/expiry-sweep";
 import { auditLog } from "../support/audit";
 import { chromiumAvailability, type ExtensionBrowser, ensureExtensionBuilt, launchWithExtension } from "../support/chromium";
-import { graphql, graphqlData } from "../support/graphql-client";
+import { graphql, graphqlData, type UntypedData } from "../support/graphql-client";
+import type { InExtensionWorker, InPage } from "../support/in-page";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -21,9 +22,9 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
   let server: TestServer;
   let browser: ExtensionBrowser;
   let team: Awaited<ReturnType<typeof keyTeam>>;
-  let crm: { secret: string; key: Record<string, any> };
-  let billing: { secret: string; key: Record<string, any> };
-  let analytics: { secret: string; key: Record<string, any> };
+  let crm: { secret: string; key: UntypedData };
+  let billing: { secret: string; key: UntypedData };
+  let analytics: { secret: string; key: UntypedData };
   let serverStopped = false;
   let popup: Page;
 
@@ -53,14 +54,17 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
   /** The token the extension keeps, read where only the extension can: its own storage. */
   const storedToken = () =>
     browser.serviceWorker.evaluate(
-      async () => (await (globalThis as any).chrome.storage.local.get("credential")).credential?.secret as string,
+      async () => (await (globalThis as unknown as InExtensionWorker).chrome.storage.local.get("credential")).credential?.secret as string,
     );
   const popupStatus = () => popup.locator('[aria-live="polite"]');
 
   const shownNotifications = () =>
-    browser.serviceWorker.evaluate(async () => Object.keys(await (globalThis as any).chrome.notifications.getAll()).sort());
+    browser.serviceWorker.evaluate(async () =>
+      Object.keys(await (globalThis as unknown as InExtensionWorker).chrome.notifications.getAll()).sort(),
+    );
 
-  const clipboardText = (page: Page) => page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
+  const clipboardText = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText() as Promise<string>);
 
   it("signs in through the options page, and clears copied secrets after the delay set there", async () => {
     const options = await extensionPage("options");
@@ -78,7 +82,9 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
 
   it("shows a badge counting the keys that expire within 7 days", async () => {
     await expect
-      .poll(() => browser.serviceWorker.evaluate(() => (globalThis as any).chrome.action.getBadgeText({})), { timeout: 10_000 })
+      .poll(() => browser.serviceWorker.evaluate(() => (globalThis as unknown as InExtensionWorker).chrome.action.getBadgeText({})), {
+        timeout: 10_000,
+      })
       .toBe("1");
   });
 
@@ -146,15 +152,20 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     const prefix = `latchkey-expiring-${billing.key.id}-`;
     const cursor = shown?.slice(prefix.length);
     // The user dismisses the warning; the catch-up reads past it and must not bring it back.
-    await browser.serviceWorker.evaluate((id) => (globalThis as any).chrome.notifications.clear(id), shown);
+    await browser.serviceWorker.evaluate((id) => (globalThis as unknown as InExtensionWorker).chrome.notifications.clear(id), shown);
     // Fire the hourly alarm now (an unpacked extension's alarms have no minimum delay).
     await browser.serviceWorker.evaluate(() =>
-      (globalThis as any).chrome.alarms.create("latchkey-badge-refresh", { when: Date.now(), periodInMinutes: 60 }),
+      (globalThis as unknown as InExtensionWorker).chrome.alarms.create("latchkey-badge-refresh", {
+        when: Date.now(),
+        periodInMinutes: 60,
+      }),
     );
     const storedCursor = () =>
       browser.serviceWorker.evaluate(
         async (organizationId) =>
-          (await (globalThis as any).chrome.storage.local.get("keyWarningCursors")).keyWarningCursors?.[organizationId] as string,
+          (await (globalThis as unknown as InExtensionWorker).chrome.storage.local.get("keyWarningCursors")).keyWarningCursors?.[
+            organizationId
+          ] as string,
         team.organization.id as string,
       );
     await expect.poll(storedCursor, { timeout: 10_000 }).toBe(cursor);
@@ -174,10 +185,10 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await form.getByLabel("Contact phone").fill("+44 20 7946 0001");
     await form.getByRole("button", { name: "Create key" }).click();
     await expect.poll(() => popup.locator(".result").getByRole("status").textContent()).toBe("Created “Partner portal”.");
-    const secret = (await popup
+    const secret = await popup
       .getByRole("region", { name: /^Created “Partner portal”/ })
       .locator(".secret-value")
-      .textContent())!;
+      .textContent();
     const verified = await fetch(`${server.url}/v1/keys/verify`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -196,7 +207,8 @@ describe.runIf(run)("the browser extension in Chromium, against a real Latchkey"
     await expect
       .poll(() => row.getByRole("status").textContent())
       .toBe("Rotated. Store the new secret now; the old one has stopped working.");
-    const rotated = (await row.locator(".secret-value").textContent())!;
+    const rotated = await row.locator(".secret-value").textContent();
+    if (rotated === null) throw new Error("The rotated key's secret is not shown");
     expect(rotated).toMatch(/^lk_sk_/);
     expect(rotated).not.toBe(crm.secret);
     crm = { ...crm, secret: rotated };

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
+import type { InPage } from "./in-page";
 
 let source: string | undefined;
 
@@ -19,16 +20,17 @@ export async function axeViolations(page: Page, scheme: "light" | "dark"): Promi
   await page.emulateMedia({ colorScheme: scheme });
   await page.evaluate(source);
   const violations: AxeViolation[] = await page.evaluate(async () => {
-    const axe = (globalThis as any).axe;
-    const result = await axe.run((globalThis as any).document, {
+    const inPage = globalThis as unknown as InPage;
+    if (!inPage.axe) throw new Error("axe-core did not load in the page");
+    const result = await inPage.axe.run(inPage.document, {
       runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
       resultTypes: ["violations"],
     });
-    return result.violations.map((violation: any) => ({
+    return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
-      nodes: violation.nodes.map((node: any) => ({ target: node.target, failureSummary: node.failureSummary })),
+      nodes: violation.nodes.map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
     }));
   });
   return violations;

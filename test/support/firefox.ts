@@ -64,12 +64,14 @@ export interface FirefoxWithExtension {
  * pages have a known address without reading about:debugging.
  */
 export async function launchFirefoxWithExtension(): Promise<FirefoxWithExtension> {
+  const executablePath = firefoxPath();
+  if (!executablePath) throw new Error(`No Firefox at ${process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr"}. ${INSTALL_HINT}`);
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), "latchkey-firefox-"));
   const keyboard = await startVirtualDisplay();
   const uuid = randomUUID();
   const browser = await puppeteer.launch({
     browser: "firefox",
-    executablePath: firefoxPath()!,
+    executablePath,
     headless: false,
     userDataDir,
     env: { ...process.env, DISPLAY: keyboard.display },

@@ -1,4 +1,6 @@
 import "@/lib/palette/palette.css";
 import { mountPaletteFrame } from "@/lib/palette/palette-frame";
 
-mountPaletteFrame(document.querySelector<HTMLElement>("#palette")!);
+const palette = document.querySelector<HTMLElement>("#palette");
+if (!palette) throw new Error("The palette frame has no #palette element.");
+mountPaletteFrame(palette);

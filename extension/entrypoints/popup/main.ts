@@ -2,4 +2,6 @@ import "@/lib/ui/pages.css";
 import "./popup.css";
 import { mountPopupPage } from "@/lib/popup/popup-page";
 
-void mountPopupPage(document.querySelector<HTMLElement>("#app")!);
+const app = document.querySelector<HTMLElement>("#app");
+if (!app) throw new Error("The popup page has no #app element.");
+void mountPopupPage(app);

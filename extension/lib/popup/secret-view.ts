@@ -63,7 +63,7 @@ export function renderCredential(options: {
       "dl",
       {},
       ...options.parts.flatMap((part, index) => [
-        h("dt", {}, part.label[0]!.toUpperCase() + part.label.slice(1)),
+        h("dt", {}, part.label.charAt(0).toUpperCase() + part.label.slice(1)),
         h("dd", {}, h("code", { class: part.sensitive ? "secret-value" : "public-value" }, part.value), copyButtons[index]),
       ]),
     ),
