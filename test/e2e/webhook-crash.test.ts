@@ -38,6 +38,7 @@ it("loses nothing when the worker process is killed mid-delivery: another instan
     url: receiver.url("/crash"),
   });
   expect(userErrors).toEqual([]);
+  if (!endpoint) throw new Error("createWebhookEndpoint returned no endpoint");
   for (const name of ["One", "Two", "Three", "Four", "Five"]) await team.createKey({ name });
 
   const [inFlight] = await receiver.waitFor(1);
@@ -47,7 +48,7 @@ it("loses nothing when the worker process is killed mid-delivery: another instan
 
   const settled = await eventually(
     async () => {
-      const found = await endpointMessages(api, team.owner.token, endpoint!.id);
+      const found = await endpointMessages(api, team.owner.token, endpoint.id);
       expect(found.messages.nodes.map((message) => message.status)).toEqual(Array(5).fill("SUCCEEDED"));
       return found;
     },

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSecret, SecretKind } from "../../server/src/keys/key-format";
 import { eventually } from "../support/eventually";
-import { graphql, graphqlData } from "../support/graphql-client";
+import { graphql, graphqlData, type UntypedData } from "../support/graphql-client";
 import { databaseId } from "../support/ids";
 import { graphqlWithHeaders, keyTeam } from "../support/keys";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
@@ -22,7 +22,7 @@ async function verify(target: TestServer, body: unknown) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as UntypedData };
 }
 
 /** A well-formed key with a valid checksum that Latchkey never issued. */

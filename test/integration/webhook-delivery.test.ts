@@ -45,17 +45,21 @@ describe("webhook delivery", () => {
     });
     expect(created.userErrors).toEqual([]);
     expect(created.signingSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+    const { signingSecret, endpoint: createdEndpoint } = created;
+    if (!signingSecret || !createdEndpoint) throw new Error(`createWebhookEndpoint failed: ${JSON.stringify(created.userErrors)}`);
     const { key } = await team.createKey({ name: "Dealer feed" });
 
     const [request] = await receiver.waitFor(1, (r) => r.path === "/signed");
-    const payload = new Webhook(created.signingSecret!).verify(request.body, request.headers as Record<string, string>) as any;
+    const payload = new Webhook(signingSecret).verify(request.body, request.headers as Record<string, string>) as {
+      timestamp: string;
+    };
     expect(payload).toMatchObject({ type: "key.created", data: { keyId: key.id, name: "Dealer feed", kind: "SECRET" } });
     expect(Date.parse(payload.timestamp)).toBeGreaterThan(Date.now() - 60_000);
     expect(request.body).not.toContain("lk_");
     expect(() => new Webhook(`whsec_${Buffer.alloc(24, 1).toString("base64")}`).verify(request.body, request.headers as never)).toThrow();
 
     const endpoint = await eventually(async () => {
-      const found = await endpointMessages(server, team.owner.token, created.endpoint!.id);
+      const found = await endpointMessages(server, team.owner.token, createdEndpoint.id);
       expect(found.messages.nodes[0]?.status).toBe("SUCCEEDED");
       return found;
     });
@@ -127,24 +131,25 @@ describe("webhook delivery", () => {
 
   it("keeps events while an endpoint is paused and delivers them when it is resumed", async () => {
     const team = await keyTeam(server, "Paused Motors");
-    const { endpoint } = await createEndpoint(server, team.owner.token, {
+    const { endpoint, userErrors } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/paused"),
     });
-    const paused = await endpointMutation(server, team.owner.token, "pauseWebhookEndpoint", endpoint!.id);
+    if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint: ${JSON.stringify(userErrors)}`);
+    const paused = await endpointMutation(server, team.owner.token, "pauseWebhookEndpoint", endpoint.id);
     expect(paused.endpoint?.status).toBe("PAUSED");
     await team.createKey({ name: "While paused" });
     await fannedOut();
     expect(receiver.received.filter((r) => r.path === "/paused")).toEqual([]);
-    const [kept] = (await endpointMessages(server, team.owner.token, endpoint!.id)).messages.nodes;
+    const [kept] = (await endpointMessages(server, team.owner.token, endpoint.id)).messages.nodes;
     expect(kept.status).toBe("PENDING");
     expect(await queuedDeliveries(server, kept.id), "deliveries queued while paused").toBe(0);
 
-    const resumed = await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint!.id);
+    const resumed = await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint.id);
     expect(resumed.endpoint?.status).toBe("ENABLED");
     const [request] = await receiver.waitFor(1, (r) => r.path === "/paused");
     expect(JSON.parse(request.body).data.name).toBe("While paused");
-    expect((await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint!.id)).userErrors[0].code).toBe(
+    expect((await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint.id)).userErrors[0].code).toBe(
       "INVALID_STATE",
     );
   });
@@ -160,16 +165,17 @@ describe("webhook delivery", () => {
       { status: 204, until: retries[1].promise },
     ];
     receiver.answer((request) => (request.path === "/flaky" ? (answers.shift() ?? { status: 200 }) : { status: 200 }));
-    const { endpoint } = await createEndpoint(server, team.owner.token, {
+    const { endpoint, userErrors } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/flaky"),
     });
+    if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint: ${JSON.stringify(userErrors)}`);
     await team.createKey({ name: "Flaky" });
 
     /** How long after the latest attempt began its retry was scheduled, read while that retry is being sent. */
     const scheduledDelayOfRetry = async (retry: number) => {
       await receiver.waitFor(retry + 1, (r) => r.path === "/flaky");
-      const [message] = (await endpointMessages(server, team.owner.token, endpoint!.id)).messages.nodes;
+      const [message] = (await endpointMessages(server, team.owner.token, endpoint.id)).messages.nodes;
       retries[retry - 1].resolve();
       expect(message.attempts).toHaveLength(retry);
       return Date.parse(message.nextAttemptAt) - Date.parse(message.attempts[retry - 1].createdAt);
@@ -179,12 +185,12 @@ describe("webhook delivery", () => {
     expect(await scheduledDelayOfRetry(2)).toBeGreaterThanOrEqual(1_000);
 
     const found = await eventually(async () => {
-      const messages = await endpointMessages(server, team.owner.token, endpoint!.id);
+      const messages = await endpointMessages(server, team.owner.token, endpoint.id);
       expect(messages.messages.nodes[0]?.status).toBe("SUCCEEDED");
       return messages;
     });
     const [message] = found.messages.nodes;
-    expect(message.attempts.map((a: any) => [a.responseStatus, a.error])).toEqual([
+    expect(message.attempts.map((a: { responseStatus: number | null; error: string | null }) => [a.responseStatus, a.error])).toEqual([
       [500, "HTTP 500"],
       [503, "HTTP 503"],
       [204, null],
@@ -202,14 +208,15 @@ describe("webhook delivery", () => {
     receiver.answer((request) =>
       request.path === "/moved" ? { status: 302, headers: { location: receiver.url("/elsewhere") } } : { status: 200 },
     );
-    const { endpoint } = await createEndpoint(server, team.owner.token, {
+    const { endpoint, userErrors } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/moved"),
     });
-    await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint!.id);
+    if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint: ${JSON.stringify(userErrors)}`);
+    await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint.id);
     await receiver.waitFor(1, (r) => r.path === "/moved");
     const messages = await eventually(async () => {
-      const found = await endpointMessages(server, team.owner.token, endpoint!.id);
+      const found = await endpointMessages(server, team.owner.token, endpoint.id);
       expect(found.messages.nodes[0]?.attempts.length).toBeGreaterThan(0);
       return found;
     });
@@ -221,21 +228,23 @@ describe("webhook delivery", () => {
   it("signs with both secrets for a day after rotation, so receivers with either accept", async () => {
     const team = await keyTeam(server, "Rotation Motors");
     const created = await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: receiver.url("/rotated") });
+    const { signingSecret, endpoint } = created;
+    if (!signingSecret || !endpoint) throw new Error(`createWebhookEndpoint failed: ${JSON.stringify(created.userErrors)}`);
     const { rotateWebhookSecret } = await graphqlData(
       server,
       `mutation($input: WebhookEndpointIdInput!) { rotateWebhookSecret(input: $input) { signingSecret endpoint { previousSecretExpiresAt } userErrors { code } } }`,
-      { input: { id: created.endpoint!.id } },
+      { input: { id: endpoint.id } },
       team.owner.token,
     );
-    expect(rotateWebhookSecret.signingSecret).not.toBe(created.signingSecret);
+    expect(rotateWebhookSecret.signingSecret).not.toBe(signingSecret);
     const validFor = Date.parse(rotateWebhookSecret.endpoint.previousSecretExpiresAt) - Date.now();
     expect(validFor).toBeGreaterThan(23.9 * 3_600_000);
     expect(validFor).toBeLessThanOrEqual(24 * 3_600_000);
-    await endpointMutation(server, team.owner.token, "sendTestWebhook", created.endpoint!.id);
+    await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint.id);
 
     const [request] = await receiver.waitFor(1, (r) => r.path === "/rotated");
     expect(String(request.headers["webhook-signature"]).split(" ")).toHaveLength(2);
-    for (const secret of [created.signingSecret!, rotateWebhookSecret.signingSecret]) {
+    for (const secret of [signingSecret, rotateWebhookSecret.signingSecret]) {
       expect(new Webhook(secret).verify(request.body, request.headers as never)).toMatchObject({ type: "webhook.test" });
     }
   });

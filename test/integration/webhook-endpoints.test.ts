@@ -94,11 +94,13 @@ describe("webhook endpoints", () => {
     expect(byViewer.userErrors).toEqual([
       { field: null, code: "FORBIDDEN", message: "Your role does not grant `webhooks:manage` in this organization." },
     ]);
-    const ownersEndpoint = (await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: `${url}/owner` }))
-      .endpoint!;
-    const developersEndpoint = (
-      await createEndpoint(server, developer.token, { organizationId: team.organization.id, url: `${url}/developer` })
-    ).endpoint!;
+    const byOwner = await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url: `${url}/owner` });
+    const byDeveloper = await createEndpoint(server, developer.token, { organizationId: team.organization.id, url: `${url}/developer` });
+    const ownersEndpoint = byOwner.endpoint;
+    const developersEndpoint = byDeveloper.endpoint;
+    if (!ownersEndpoint || !developersEndpoint) {
+      throw new Error(`createWebhookEndpoint failed: ${JSON.stringify([byOwner.userErrors, byDeveloper.userErrors])}`);
+    }
     await team.createKey({ name: "Owner's key" });
 
     const developerView = await graphqlData(server, LIST, { id: team.organization.id }, developer.token);
@@ -141,9 +143,11 @@ describe("webhook endpoints", () => {
       for (const url of urls) {
         const created = await createEndpoint(lenient, team.owner.token, { organizationId: team.organization.id, url });
         expect(created.userErrors, url).toEqual([]);
-        await endpointMutation(lenient, team.owner.token, "sendTestWebhook", created.endpoint!.id);
+        const { endpoint } = created;
+        if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint for ${url}`);
+        await endpointMutation(lenient, team.owner.token, "sendTestWebhook", endpoint.id);
         const attempt = await eventually(async () => {
-          const [attempted] = (await endpointMessages(lenient, team.owner.token, created.endpoint!.id)).messages.nodes[0]?.attempts ?? [];
+          const [attempted] = (await endpointMessages(lenient, team.owner.token, endpoint.id)).messages.nodes[0]?.attempts ?? [];
           expect(attempted, `the refused attempt to ${url}`).toBeDefined();
           return attempted;
         });

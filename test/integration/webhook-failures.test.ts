@@ -50,11 +50,12 @@ async function notifications(token: string) {
 describe("webhook failures", () => {
   it("gives up after the last retry with webhook.attempt.exhausted, then redelivers on request", async () => {
     const team = await keyTeam(server, "Exhausted Motors");
-    const { endpoint } = await createEndpoint(server, team.owner.token, {
+    const { endpoint, userErrors } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/down-1"),
       eventTypes: ["key.*"],
     });
+    if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint: ${JSON.stringify(userErrors)}`);
     await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/ops"),
@@ -62,15 +63,15 @@ describe("webhook failures", () => {
     });
     await team.createKey({ name: "Never heard of" });
 
-    const found = await messagesOf(team.owner.token, endpoint!.id, (status) => status === "FAILED");
+    const found = await messagesOf(team.owner.token, endpoint.id, (status) => status === "FAILED");
     const [message] = found.messages.nodes;
     // At once, then the three retries of the test schedule.
     expect(message.attemptCount).toBe(4);
-    expect(message.attempts.map((attempt: any) => attempt.responseStatus)).toEqual([500, 500, 500, 500]);
+    expect(message.attempts.map((attempt: { responseStatus: number | null }) => attempt.responseStatus)).toEqual([500, 500, 500, 500]);
     const [exhausted] = await receiver.waitFor(1, (r) => r.path === "/ops");
     expect(JSON.parse(exhausted.body)).toMatchObject({
       type: "webhook.attempt.exhausted",
-      data: { endpointId: endpoint!.id, messageId: message.id, eventType: "key.created", attempts: 4 },
+      data: { endpointId: endpoint.id, messageId: message.id, eventType: "key.created", attempts: 4 },
     });
     expect(receiver.received.filter((r) => r.path === "/down-1").map(typeOf)).toEqual(Array(4).fill("key.created"));
 
@@ -83,7 +84,7 @@ describe("webhook failures", () => {
         team.owner.token,
       );
       expect(redeliverWebhookMessage.userErrors).toEqual([]);
-      const redelivered = await messagesOf(team.owner.token, endpoint!.id, (status) => status === "SUCCEEDED");
+      const redelivered = await messagesOf(team.owner.token, endpoint.id, (status) => status === "SUCCEEDED");
       expect(redelivered.messages.nodes[0].attempts.at(-1)).toMatchObject({ trigger: "MANUAL", responseStatus: 200 });
       const requests = receiver.received.filter((r) => r.path === "/down-1");
       expect(requests).toHaveLength(5);
@@ -97,10 +98,11 @@ describe("webhook failures", () => {
 
   it("disables an endpoint that answers 410 Gone at once, and tells its owner", async () => {
     const team = await keyTeam(server, "Gone Motors");
-    const { endpoint } = await createEndpoint(server, team.owner.token, {
+    const { endpoint, userErrors } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/gone"),
     });
+    if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint: ${JSON.stringify(userErrors)}`);
     await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/gone-ops"),
@@ -111,16 +113,16 @@ describe("webhook failures", () => {
     const [notice] = await receiver.waitFor(1, (r) => r.path === "/gone-ops");
     expect(JSON.parse(notice.body)).toMatchObject({
       type: "webhook.disabled",
-      data: { endpointId: endpoint!.id, reason: "The endpoint answered 410 Gone." },
+      data: { endpointId: endpoint.id, reason: "The endpoint answered 410 Gone." },
     });
-    const found = await endpointMessages(server, team.owner.token, endpoint!.id);
+    const found = await endpointMessages(server, team.owner.token, endpoint.id);
     expect(found).toMatchObject({ status: "DISABLED", disabledReason: "The endpoint answered 410 Gone." });
     expect(found.messages.nodes.map((message) => [message.status, message.attemptCount])).toEqual([["FAILED", 1]]);
     expect(receiver.received.filter((r) => r.path === "/gone")).toHaveLength(1);
 
     // Nothing more goes to a disabled endpoint, and a test is refused until it is resumed.
     await team.createKey({ name: "Second" });
-    expect((await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint!.id)).userErrors[0].code).toBe("INVALID_STATE");
+    expect((await endpointMutation(server, team.owner.token, "sendTestWebhook", endpoint.id)).userErrors[0].code).toBe("INVALID_STATE");
     const entries = await auditLog(server, team.owner.token, team.organization.id, { actions: ["WEBHOOK_DISABLED"] });
     expect(entries.nodes).toHaveLength(1);
     expect(entries.nodes[0]).toMatchObject({ reason: "The endpoint answered 410 Gone.", actor: null });
@@ -132,19 +134,20 @@ describe("webhook failures", () => {
 
   it("disables an endpoint after it failed everything for the configured time, then recovers what failed", async () => {
     const team = await keyTeam(server, "Failing Motors");
-    const { endpoint } = await createEndpoint(server, team.owner.token, {
+    const { endpoint, userErrors } = await createEndpoint(server, team.owner.token, {
       organizationId: team.organization.id,
       url: receiver.url("/down-2"),
     });
+    if (!endpoint) throw new Error(`createWebhookEndpoint returned no endpoint: ${JSON.stringify(userErrors)}`);
     const since = new Date();
     await team.createKey({ name: "One" });
-    await messagesOf(team.owner.token, endpoint!.id, (status) => status === "FAILED");
+    await messagesOf(team.owner.token, endpoint.id, (status) => status === "FAILED");
     // Time must pass here (the rule reads the system clock): until the endpoint has been failing for
     // the configured time, so that the next failure disables it.
     const { node } = await graphqlData(
       server,
       `query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { failingSince } } }`,
-      { id: endpoint!.id },
+      { id: endpoint.id },
       team.owner.token,
     );
     const failingFor = () => Date.now() - Date.parse(node.failingSince);
@@ -153,18 +156,19 @@ describe("webhook failures", () => {
 
     const disabled = await eventually(
       async () => {
-        const found = await endpointMessages(server, team.owner.token, endpoint!.id);
+        const found = await endpointMessages(server, team.owner.token, endpoint.id);
         expect(found.status).toBe("DISABLED");
         return found;
       },
       { timeoutMs: 20_000 },
     );
+    if (disabled.disabledReason === null) throw new Error("The disabled endpoint has no disabledReason");
     expect(disabled.disabledReason).toMatch(/^Every delivery failed since /);
     const entries = await auditLog(server, team.owner.token, team.organization.id, { actions: ["WEBHOOK_DISABLED"] });
     expect(entries.nodes.map((entry) => entry.reason)).toEqual([disabled.disabledReason]);
     expect(await notifications(team.owner.token)).toContainEqual({
       type: "webhook.disabled",
-      message: expect.stringContaining(disabled.disabledReason!),
+      message: expect.stringContaining(disabled.disabledReason),
     });
 
     // Nobody from another organisation can send its messages again, or even learn they exist.
@@ -180,7 +184,7 @@ describe("webhook failures", () => {
     const nosyRecovery = await graphqlData(
       server,
       `mutation($input: RecoverWebhookMessagesInput!) { recoverWebhookMessages(input: $input) { count userErrors { code field } } }`,
-      { input: { id: endpoint!.id, since: since.toISOString() } },
+      { input: { id: endpoint.id, since: since.toISOString() } },
       other.owner.token,
     );
     expect(nosyRecovery.recoverWebhookMessages).toEqual({ count: null, userErrors: [{ code: "NOT_FOUND", field: ["id"] }] });
@@ -192,15 +196,15 @@ describe("webhook failures", () => {
     await graphqlData(
       server,
       `mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { userErrors { code } } }`,
-      { input: { id: endpoint!.id, url: receiver.url("/fixed") } },
+      { input: { id: endpoint.id, url: receiver.url("/fixed") } },
       team.owner.token,
     );
-    const resumed = await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint!.id);
+    const resumed = await endpointMutation(server, team.owner.token, "resumeWebhookEndpoint", endpoint.id);
     expect(resumed.endpoint).toMatchObject({ status: "ENABLED", disabledReason: null, failingSince: null });
     const { recoverWebhookMessages } = await graphqlData(
       server,
       `mutation($input: RecoverWebhookMessagesInput!) { recoverWebhookMessages(input: $input) { count userErrors { code field } } }`,
-      { input: { id: endpoint!.id, since: since.toISOString() } },
+      { input: { id: endpoint.id, since: since.toISOString() } },
       team.owner.token,
     );
     expect(recoverWebhookMessages).toEqual({ count: 2, userErrors: [] });

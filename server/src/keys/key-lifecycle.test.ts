@@ -5,7 +5,6 @@ import { databaseId } from "../../../test/support/ids";
 import { acceptAgreement, graphqlWithHeaders, keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { rowCounts, sql } from "../../../test/support/sql";
-import { fromGlobalId } from "../graphql/global-id";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -141,7 +140,7 @@ describe("rotating, revoking, disabling, approving, deleting", () => {
   it("has the database refuse a second current secret for a key, though superseded ones may pile up", async () => {
     const team = await keyTeam(server);
     const { key } = await team.createKey();
-    const keyId = fromGlobalId(key.id)!.id;
+    const keyId = databaseId(key.id);
     const insertSecret = (expiresAt: string | null) =>
       sql(
         server.databaseUrl,
