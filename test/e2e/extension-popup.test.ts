@@ -67,7 +67,9 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     await acceptAgreement(server, developer.token, team.organization.id);
     crm = await team.createKey({ name: "CRM sync" });
     billing = await team.createKey({ name: "Billing webhook", expiresAt: new Date(Date.now() + 3 * DAY).toISOString() });
-    robot = await team.createKey({ name: "Read-only robot", scopes: ["ORG_READ"] });
+    // Read-only: it may list every key (a key never counts as their owner, so without `keys:read:all` it would
+    // list none), but reveal, rotate and revoke nothing.
+    robot = await team.createKey({ name: "Read-only robot", scopes: ["ORG_READ", "KEYS_READ_ALL"] });
     browser = await launchWithExtension();
     // A missing element fails in seconds, not at the test's timeout.
     browser.context.setDefaultTimeout(8_000);
@@ -412,7 +414,7 @@ describe.runIf(run)("the popup in Chromium: compact, keyboard-first, honest, off
     expect((await graphql(server, `{ viewer { email } }`, {}, second)).status).toBe(401);
   });
 
-  it("with an ORG_READ-scoped key, offers no Reveal, Rotate or Revoke (broken item 3)", async () => {
+  it("with a read-only key (ORG_READ, KEYS_READ_ALL), offers no Reveal, Rotate or Revoke (broken item 3)", async () => {
     await openPopup();
     await poll(() => popup.locator("li.key").count()).toBeGreaterThan(0);
     for (const name of await rowNames()) {
