@@ -25,6 +25,17 @@ export async function listOrganizations(): Promise<{ viewerId: string; organizat
   };
 }
 
+/** A key filter as the keys query's variables: blank values mean "any". */
+function filterVariables(filter: KeyFilter) {
+  return {
+    organizationId: filter.organizationId,
+    search: filter.search?.trim() || null,
+    states: filter.states?.length ? filter.states : null,
+    kinds: filter.kinds?.length ? filter.kinds : null,
+    locationId: filter.locationId || null,
+  };
+}
+
 /** Keys the user may see in one organisation, filtered on the server, every page of them. */
 export async function listKeys(filter: KeyFilter): Promise<KeyView[]> {
   const connection = await currentConnection();
@@ -40,11 +51,7 @@ export async function listKeys(filter: KeyFilter): Promise<KeyView[]> {
 
   function fetchPage(cursor: string | null) {
     return request(connection, OrganizationKeys, {
-      organizationId: filter.organizationId,
-      search: filter.search?.trim() || null,
-      states: filter.states?.length ? filter.states : null,
-      kinds: filter.kinds?.length ? filter.kinds : null,
-      locationId: filter.locationId || null,
+      ...filterVariables(filter),
       after: cursor,
     });
   }
@@ -69,11 +76,7 @@ export async function loadPopupKeys(filter: KeyFilter): Promise<PopupKeyList> {
 
   function fetchPage(cursor: string | null) {
     return request(connection, PopupOrganizationKeys, {
-      organizationId: filter.organizationId,
-      search: filter.search?.trim() || null,
-      states: filter.states?.length ? filter.states : null,
-      kinds: filter.kinds?.length ? filter.kinds : null,
-      locationId: filter.locationId || null,
+      ...filterVariables(filter),
       after: cursor,
     });
   }

@@ -121,15 +121,6 @@ export const RevokeKey = graphql(
   [KeyFields],
 );
 
-export const CreateKey = graphql(
-  `
-  mutation CreateKey($input: CreateKeyInput!) {
-    createKey(input: $input) { secret key { ...KeyFields } userErrors { code message field } }
-  }
-`,
-  [KeyFields],
-);
-
 export const AcceptApiAgreement = graphql(`
   mutation AcceptApiAgreement($input: AcceptApiAgreementInput!) {
     acceptApiAgreement(input: $input) {
@@ -196,15 +187,6 @@ export const PopupOrganizationKeys = graphql(
         nodes { ...PopupKeyFields }
       }
     }
-  }
-`,
-  [PopupKeyFields],
-);
-
-export const PopupRotateKey = graphql(
-  `
-  mutation PopupRotateKey($input: RotateKeyInput!) {
-    rotateKey(input: $input) { secret key { ...PopupKeyFields } userErrors { code message field } }
   }
 `,
   [PopupKeyFields],
