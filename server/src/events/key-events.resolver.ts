@@ -32,7 +32,12 @@ async function* visibleEvents(
   organizationId: string,
   types: string[] | null | undefined,
 ): AsyncGenerator<DomainEvent> {
-  const visible = await orFail(() => keyEventFilter(ctx, organizationId, types));
+  const visible = await orFail(() =>
+    keyEventFilter(ctx, organizationId, types, {
+      credentialChecks: ctx.services.credentialChecks,
+      everyMs: ctx.config.subscriptionRecheckMs,
+    }),
+  );
   const events = ctx.services.eventBus.listen();
   try {
     for await (const event of events) if (await visible(event)) yield event;

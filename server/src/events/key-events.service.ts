@@ -1,12 +1,12 @@
 import type { FilterQuery } from "@mikro-orm/core";
 import type { ServiceContext } from "../core/service-context";
 import { encodeCursor, type PageRequest } from "../graphql/connection";
-import type { RequestContext } from "../graphql/context";
 import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
 import { findPage } from "../graphql/paged-query";
 import { keyFactsOfEvent } from "../keys/key-events";
 import { type KeyFact, keyVisibilityFilter, seesKey, viewerReach } from "../keys/key-visibility";
+import type { CredentialChecks } from "./credential-checks";
 import { DomainEvent } from "./domain-event.entity";
 import { KEY_EVENT_TYPES, type KeyEvent } from "./key-event.type";
 import { publicEventData } from "./public-payload";
@@ -37,20 +37,26 @@ function requireKnownTypes(types: readonly string[] | null | undefined): readonl
  * with `keys:read:all` every key's events, as a person those of keys mapped to or created by them; a
  * location key only its location's.
  */
-export async function keyEventFilter(ctx: RequestContext, organizationId: string, types?: readonly string[] | null) {
+export async function keyEventFilter(
+  ctx: ServiceContext,
+  organizationId: string,
+  types: readonly string[] | null | undefined,
+  recheck: { credentialChecks: CredentialChecks; everyMs: number },
+) {
   const actor = ctx.authz.requireActor();
   const wanted = requireKnownTypes(types);
   if (!(await viewerReach(ctx, organizationId))) {
     throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["organizationId"]);
   }
-  let checkedAt = Date.now();
+  let checkedAt = ctx.clock.now().getTime();
   return async (event: DomainEvent): Promise<boolean> => {
     if (event.organizationId !== organizationId || !wanted.includes(event.type)) return false;
     // A subscription lives long: every SUBSCRIPTION_RECHECK_SECONDS, forget cached memberships and make sure the
     // credential it was opened with still stands, so a removed member or revoked key stops hearing.
-    if (Date.now() - checkedAt >= ctx.config.subscriptionRecheckMs) {
-      checkedAt = Date.now();
-      const fresh = await ctx.services.credentialChecks.check(actor, ctx.origin.ipAddress);
+    const now = ctx.clock.now().getTime();
+    if (now - checkedAt >= recheck.everyMs) {
+      checkedAt = now;
+      const fresh = await recheck.credentialChecks.check(actor, ctx.origin.ipAddress);
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
       ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
     }
