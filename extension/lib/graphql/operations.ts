@@ -148,29 +148,17 @@ export type KeyView = ResultOf<typeof KeyFields>;
 export type ViewerResult = ResultOf<typeof Viewer>["viewer"];
 export type OrganizationView = NonNullable<ViewerResult["memberships"][number]["organization"]>;
 
-/**
- * A key as the popup lists it: what a row shows (the fields of `KeyFields`, spelled out since
- * fragments are not nested here), the badge's inputs, and what the viewer may do.
- */
-export const PopupKeyFields = graphql(`
+/** A key as the popup lists it: what a row shows, the badge's inputs, and what the viewer may do. */
+export const PopupKeyFields = graphql(
+  `
   fragment PopupKeyFields on ApiKey {
-    id
-    name
-    kind
-    state
-    scopes
-    maskedSecret
-    publicId
-    personal
-    expiresAt
-    lastUsedAt
-    revokedReason
-    location { id name }
-    mappedUser { id email }
+    ...KeyFields
     createdAt
     viewerCan { reveal copy rotate revoke disable enable approve update }
   }
-`);
+`,
+  [KeyFields],
+);
 
 /** One organization's keys for the popup, with what the viewer may do there and the badge's inactivity clock. */
 export const PopupOrganizationKeys = graphql(
