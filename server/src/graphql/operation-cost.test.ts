@@ -30,16 +30,25 @@ function refusals(source: string, env: Record<string, string> = {}): readonly Gr
   return validate(schema, parse(source, parseOptions), [...specifiedRules, ...operationLimits(config)]);
 }
 
-/** The extension's operations, read from its source, each with the fragments it spreads. */
+/** The extension's operations, read from its source, each with the fragments it spreads, directly or through another fragment. */
 function extensionOperations(): string[] {
   const source = readFileSync(path.resolve(__dirname, "../../../extension/lib/graphql/operations.ts"), "utf8");
-  const documents = [...source.matchAll(/graphql\(\s*`([^`]*)`/g)].map((match) => match[1]);
-  const fragments = documents.filter((document) => document.trim().startsWith("fragment"));
+  const documents = [...source.matchAll(/graphql\(\s*`([^`]*)`/g)].map((match) => match[1] ?? "");
+  const fragments = new Map(
+    documents
+      .filter((document) => document.trim().startsWith("fragment"))
+      .map((fragment) => [fragment.trim().split(/\s+/)[1] ?? "", fragment]),
+  );
+  const withFragments = (document: string, included = new Set<string>()): string[] =>
+    [...document.matchAll(/\.\.\.(\w+)/g)].flatMap(([, name = ""]) => {
+      const fragment = fragments.get(name);
+      if (!fragment || included.has(name)) return [];
+      included.add(name);
+      return [fragment, ...withFragments(fragment, included)];
+    });
   return documents
     .filter((document) => !document.trim().startsWith("fragment"))
-    .map((document) =>
-      [document, ...fragments.filter((fragment) => document.includes(`...${fragment.trim().split(/\s+/)[1]}`))].join("\n"),
-    );
+    .map((document) => [document, ...withFragments(document)].join("\n"));
 }
 
 const NESTED_MEMBERSHIPS =
