@@ -12,6 +12,7 @@ import { Organization } from "../orgs/organization.entity";
 import { OrganizationSettings } from "../orgs/organization-settings";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
+import { UserIdentity } from "../users/user-identity.entity";
 import { WebhookAttempt } from "../webhooks/webhook-attempt.entity";
 import { WebhookEndpoint } from "../webhooks/webhook-endpoint.entity";
 import { WebhookMessage } from "../webhooks/webhook-message.entity";
@@ -19,6 +20,7 @@ import { WebhookMessage } from "../webhooks/webhook-message.entity";
 /** Every entity, listed once: MikroORM discovers nothing by globbing folders. */
 export const ENTITIES = [
   User,
+  UserIdentity,
   Session,
   Organization,
   OrganizationSettings,

@@ -10,6 +10,7 @@ import { Organization } from "./organization.entity";
 })
 @Entity({ tableName: "locations" })
 @Unique({ properties: ["organization", "name"] })
+@Unique({ properties: ["organization", "externalId"] })
 export class Location extends BaseEntity {
   @ManyToOne(() => Organization, { deleteRule: "cascade" })
   @Index()
@@ -22,4 +23,8 @@ export class Location extends BaseEntity {
   @Field(() => String, { nullable: true, description: "Postal address, free text." })
   @Property({ type: "text", nullable: true })
   address: string | null = null;
+
+  @Field(() => String, { nullable: true, description: "The host product's own ID for this location, unique within its organisation." })
+  @Property({ type: "text", nullable: true })
+  externalId: string | null = null;
 }

@@ -1,4 +1,4 @@
-import { Embedded, Entity, OptionalProps, Property } from "@mikro-orm/core";
+import { Embedded, Entity, OptionalProps, Property, Unique } from "@mikro-orm/core";
 import { Field, ObjectType } from "type-graphql";
 import { BaseEntity } from "../db/base.entity";
 import { Node } from "../graphql/node";
@@ -10,11 +10,19 @@ import { OrganizationSettings } from "./organization-settings";
 })
 @Entity({ tableName: "organizations" })
 export class Organization extends BaseEntity {
-  [OptionalProps]?: "settings" | "createdAt";
+  [OptionalProps]?: "settings" | "createdAt" | "externalId";
 
   @Field(() => String)
   @Property({ type: "text" })
   name!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The host product's own ID for this organisation (its tenant ID), unique among organisations.",
+  })
+  @Property({ type: "text", nullable: true })
+  @Unique()
+  externalId: string | null = null;
 
   @Field(() => OrganizationSettings)
   @Embedded(() => OrganizationSettings, { prefix: false })

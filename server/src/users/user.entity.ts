@@ -16,7 +16,7 @@ export class User extends BaseEntity {
   @Property({ type: "text" })
   name!: string;
 
-  /** argon2id PHC string; never exposed. */
-  @Property({ type: "text", hidden: true, lazy: true })
-  passwordHash!: string;
+  /** argon2id PHC string; never exposed. Null for a user who signs in only through an identity provider. */
+  @Property({ type: "text", nullable: true, hidden: true, lazy: true })
+  passwordHash: string | null = null;
 }

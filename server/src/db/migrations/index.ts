@@ -8,6 +8,7 @@ import { Migration20261123050000KeySecretsCurrent } from "./Migration20261123050
 import { Migration20261123060000WebhookRescue } from "./Migration20261123060000WebhookRescue";
 import { Migration20261123070000WebhookRequestHeaders } from "./Migration20261123070000WebhookRequestHeaders";
 import { Migration20261203010000AgreementText } from "./Migration20261203010000AgreementText";
+import { Migration20261203020000ExternalIds } from "./Migration20261203020000ExternalIds";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261123060000WebhookRescue", class: Migration20261123060000WebhookRescue },
   { name: "Migration20261123070000WebhookRequestHeaders", class: Migration20261123070000WebhookRequestHeaders },
   { name: "Migration20261203010000AgreementText", class: Migration20261203010000AgreementText },
+  { name: "Migration20261203020000ExternalIds", class: Migration20261203020000ExternalIds },
 ];
