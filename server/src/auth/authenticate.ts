@@ -49,9 +49,11 @@ function keyActor(verification: Verification): Actor | null {
  * A key's check (verification, or an access token's `currentScopes`) has just read the mapped user's
  * role in the key's organisation and narrowed the scopes to it: that is all a key may ever use, so
  * the authorizer needs no statement of its own. Partial: it says nothing of other organisations.
+ * An actor without a key comes with no grants (the authorizer reads them).
  */
 function checkedKeyCaller(actor: Actor | null): Caller | null {
-  if (!actor?.key) return null;
+  if (!actor) return null;
+  if (!actor.key) return { actor, grants: null };
   const grant: Grant = { roleId: null, permissions: actor.key.scopes };
   return { actor, grants: { byOrganization: new Map([[actor.key.organizationId, grant]]), complete: false } };
 }
@@ -122,7 +124,7 @@ export class Authenticator {
     }
     const token = bearerToken(headers.authorization);
     if (!token) return null;
-    if (token.startsWith("lk_session_")) return identifySession(this.em.fork(), this.callers, token);
+    if (token.startsWith("lk_session_")) return identifySession(this.em, this.callers, token);
     if (token.startsWith("lk_")) {
       return checkedKeyCaller(keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress)));
     }
