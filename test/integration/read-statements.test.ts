@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually";
-import { graphqlData } from "../support/graphql-client";
+import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { graphqlWithHeaders, keyTeam } from "../support/keys";
 import { metricValue } from "../support/metrics";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
@@ -174,6 +174,33 @@ describe("a caller cached on one instance", () => {
       async () => {
         const after = await graphqlWithHeaders(second, WITH_PERMISSIONS, { authorization: `Bearer ${auditor.token}` }, { id });
         expect(after.data.organization.viewerPermissions).toEqual(["ORG_READ"]);
+      },
+      { timeoutMs: 1_000 },
+    );
+  });
+
+  it("sees an organisation within a second of being added to it on another instance", async () => {
+    const team = await keyTeam(server);
+    const newcomer = await signUp(server, "Newcomer");
+    const own = await createOrganization(server, newcomer.token, "Newcomer's own");
+    // Cached on the second instance as a member of their own organisation only.
+    await cachedOnSecond(READ, `Bearer ${newcomer.token}`, own.id);
+    const id = team.organization.id;
+    expect((await graphqlWithHeaders(second, READ, { authorization: `Bearer ${newcomer.token}` }, { id })).data).toEqual({
+      organization: null,
+    });
+
+    await graphqlData(
+      server,
+      `mutation($input: AddMemberInput!) { addMember(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: id, email: newcomer.email, roleId: team.organization.roles.Viewer } },
+      team.owner.token,
+    );
+
+    await eventually(
+      async () => {
+        const after = await graphqlWithHeaders(second, READ, { authorization: `Bearer ${newcomer.token}` }, { id });
+        expect(after.data.organization.name).toBe("Claire Dealer");
       },
       { timeoutMs: 1_000 },
     );
