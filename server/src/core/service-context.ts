@@ -1,6 +1,9 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor, RequestInfo } from "../auth/actor";
 import { Authorizer } from "../auth/authorizer";
+import type { CallerCache } from "../auth/caller-cache";
+import type { CallerGrants } from "../auth/caller-grants";
+import type { CallerChange } from "../events/events";
 import { createLoaders, type Loaders } from "../graphql/loaders";
 import { type Clock, systemClock } from "./clock";
 
@@ -10,6 +13,13 @@ export interface KeyCache {
 }
 
 const NO_KEY_CACHE: KeyCache = { evict: () => undefined };
+
+/** The caches of callers (sessions, grants; and key verifications, which read grants too) that must forget a committed change. */
+export interface CallerCacheEviction {
+  forget(change: CallerChange): void;
+}
+
+const NO_CALLER_CACHE: CallerCacheEviction = { forget: () => undefined };
 
 /**
  * What a service needs to act: the unit of work, who acts (and what they may do), where the action
@@ -25,6 +35,7 @@ export interface ServiceContext {
   origin: RequestInfo;
   clock: Clock;
   keyCache: KeyCache;
+  callerCache: CallerCacheEviction;
 }
 
 /** The origin of changes a job makes on its own: no client, and the job's name where a request ID would be. */
@@ -38,11 +49,21 @@ export function jobOrigin(jobName: string): RequestInfo {
  */
 export function serviceContext(
   em: EntityManager,
-  options: { actor?: Actor | null; origin: RequestInfo; clock?: Clock; keyCache?: KeyCache },
+  options: {
+    actor?: Actor | null;
+    origin: RequestInfo;
+    clock?: Clock;
+    keyCache?: KeyCache;
+    /** Where the authorizer finds users' grants before reading them, and what forgets them after a change. */
+    callers?: CallerCache;
+    /** What authentication already read about the actor's grants, for this request only. */
+    actorGrants?: CallerGrants | null;
+  },
 ): ServiceContext {
   const fork = em.fork();
-  const loaders = createLoaders(fork);
+  const loaders = createLoaders(fork, options.callers ?? null);
   const actor = options.actor ?? null;
+  if (actor && options.actorGrants) loaders.members.grantsOf.prime(actor.userId, options.actorGrants);
   return {
     em: fork,
     actor,
@@ -51,5 +72,6 @@ export function serviceContext(
     origin: options.origin,
     clock: options.clock ?? systemClock,
     keyCache: options.keyCache ?? NO_KEY_CACHE,
+    callerCache: options.callers ?? NO_CALLER_CACHE,
   };
 }
