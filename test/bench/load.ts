@@ -94,11 +94,7 @@ export async function compareAll<Name extends string>(options: {
 }
 
 /** A baseline and a candidate in alternating rounds (see `compareAll`), with the ratio of their median throughput. */
-export async function compare(options: {
-  baseline: Contender;
-  candidate: Contender;
-  rounds: number;
-}): Promise<{
+export async function compare(options: { baseline: Contender; candidate: Contender; rounds: number }): Promise<{
   baseline: LoadResult;
   candidate: LoadResult;
   ratio: number;
