@@ -14,6 +14,8 @@ import { report } from "./report";
  * - a plain Node handler answering the same JSON with one hand-written SQL statement over the same
  *   database (sql-ceiling-server.mjs): what a query compiler reduces the read to.
  * Every contender runs once per round, in turn, so drift on this shared machine spreads over all.
+ * Each round also reports the server's CPU time per request, which noise on a shared machine moves
+ * far less than throughput: it shows where a change to the request path helps.
  */
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -124,16 +126,18 @@ describe("GraphQL read benchmarks", () => {
       headers: { authorization: `Bearer ${bearer}` },
       connections: CONNECTIONS,
       seconds: SECONDS,
+      serverPid: latchkey.child.pid,
     });
     const typename: LoadOptions = {
       url: graphqlUrl,
       body: JSON.stringify({ query: "{ __typename }" }),
       connections: CONNECTIONS,
       seconds: SECONDS,
+      serverPid: latchkey.child.pid,
     };
     // An access token lives ten minutes, less than a full run: each round mints its own.
     const byToken = async () => read(await mintAccessToken());
-    const ceilingRead: LoadOptions = { ...read(secret), url: `${ceiling.url}/graphql` };
+    const ceilingRead: LoadOptions = { ...read(secret), url: `${ceiling.url}/graphql`, serverPid: ceiling.child.pid };
 
     // Every contender gives the same answer before any is loaded: a fast error is no result.
     const expected = { data: { organization: { name: "Bench Org", locations: { totalCount: LOCATIONS } } } };

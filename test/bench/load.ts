@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 export interface LoadResult {
@@ -6,6 +7,8 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** CPU time (user + system) the server process spent per answered request, when `serverPid` is given. */
+  cpuMicrosecondsPerRequest?: number;
 }
 
 export interface LoadOptions {
@@ -16,6 +19,22 @@ export interface LoadOptions {
   seconds: number;
   /** Offered load in requests per second over all connections; unset means as fast as it answers. */
   rate?: number;
+  /**
+   * The server's process ID, to measure its CPU time per request. On a shared, noisy machine CPU per
+   * request barely moves while throughput swings, so it shows where a change helps.
+   */
+  serverPid?: number;
+}
+
+/** Linux reports process times in clock ticks, 100 a second on every common configuration. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The CPU time (user + system) a process has used so far, in microseconds, from /proc/<pid>/stat. */
+function cpuMicroseconds(pid: number): number {
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const [userTicks, systemTicks] = [Number(fields[11]), Number(fields[12])];
+  return ((userTicks + systemTicks) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Runs autocannon against one endpoint: a warm-up, then the measured run. */
@@ -31,13 +50,16 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       ...(options.rate ? { overallRate: options.rate } : {}),
     });
   await run(2);
+  const cpuBefore = options.serverPid ? cpuMicroseconds(options.serverPid) : 0;
   const result = await run(options.seconds);
+  const cpu = options.serverPid ? cpuMicroseconds(options.serverPid) - cpuBefore : undefined;
   return {
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    ...(cpu === undefined ? {} : { cpuMicrosecondsPerRequest: Math.round(cpu / Math.max(result.requests.total, 1)) }),
   };
 }
 
@@ -46,10 +68,11 @@ export interface RoundFigures {
   requestsPerSecond: number;
   p50: number;
   p99: number;
+  cpuMicrosecondsPerRequest?: number;
 }
 
-function roundFigures({ requestsPerSecond, p50, p99 }: LoadResult): RoundFigures {
-  return { requestsPerSecond, p50, p99 };
+function roundFigures({ requestsPerSecond, p50, p99, cpuMicrosecondsPerRequest }: LoadResult): RoundFigures {
+  return { requestsPerSecond, p50, p99, ...(cpuMicrosecondsPerRequest === undefined ? {} : { cpuMicrosecondsPerRequest }) };
 }
 
 /** The round with the median throughput (its latencies with it), as the summary of several rounds. */
