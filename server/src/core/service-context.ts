@@ -35,19 +35,42 @@ export function jobOrigin(jobName: string): RequestInfo {
 /**
  * A context on its own fork of `em` with fresh loaders. Without an actor it is the system itself
  * (jobs), which the authorizer grants nothing: system code paths do not ask it.
+ *
+ * The fork, the loaders and the authorizer are made on first use: a GraphQL request that reads no
+ * data (`{ __typename }`, a refused operation) does not pay for them, and the fork is a tenth of
+ * such a request's CPU. Each is made once, so every reader of the context shares the same ones.
  */
 export function serviceContext(
   em: EntityManager,
   options: { actor?: Actor | null; origin: RequestInfo; clock?: Clock; keyCache?: KeyCache },
 ): ServiceContext {
-  const fork = em.fork();
-  const loaders = createLoaders(fork);
   const actor = options.actor ?? null;
+  // Which manager to fork (a transaction's, when called inside one) is settled now, as an eager
+  // fork would have settled it, not wherever the context happens to be first read.
+  const base = em.getContext(false);
+  let fork: EntityManager | undefined;
+  let loaders: Loaders | undefined;
+  let authz: Authorizer | undefined;
+  const forked = () => {
+    fork ??= base.fork({ disableContextResolution: true });
+    return fork;
+  };
+  const lazyLoaders = () => {
+    loaders ??= createLoaders(forked());
+    return loaders;
+  };
   return {
-    em: fork,
+    get em() {
+      return forked();
+    },
     actor,
-    authz: new Authorizer(actor, loaders),
-    loaders,
+    get authz() {
+      authz ??= new Authorizer(actor, lazyLoaders());
+      return authz;
+    },
+    get loaders() {
+      return lazyLoaders();
+    },
     origin: options.origin,
     clock: options.clock ?? systemClock,
     keyCache: options.keyCache ?? NO_KEY_CACHE,

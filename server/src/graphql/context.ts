@@ -48,10 +48,7 @@ export function buildContext(options: {
   services: AppServices;
 }): RequestContext {
   const { em, actor, origin, config, log, services } = options;
-  return {
-    ...serviceContext(em, { actor, origin, keyCache: services.keyVerifier }),
-    services,
-    config,
-    log,
-  };
+  // Assigned, not spread: a spread would call the context's getters and make its fork and loaders
+  // now, which serviceContext leaves until something reads them.
+  return Object.assign(serviceContext(em, { actor, origin, keyCache: services.keyVerifier }), { services, config, log });
 }
