@@ -51,6 +51,18 @@ describe("service context", () => {
     expect(forks).toHaveLength(1);
   });
 
+  it("stays lazy through the shallow copy Apollo Server makes of a request's context, and shares what it makes", () => {
+    const { em, forks } = countingEntityManager();
+    const ctx = serviceContext(em, { origin: jobOrigin("request") });
+    // What Apollo Server's executeOperation does with the context value before resolvers see it.
+    const copy: typeof ctx = Object.assign(Object.create(Object.getPrototypeOf(ctx)), ctx);
+    expect(forks).toHaveLength(0);
+    expect(copy.em).toBe(forks[0]);
+    expect(ctx.em).toBe(copy.em);
+    expect(ctx.loaders).toBe(copy.loaders);
+    expect(forks).toHaveLength(1);
+  });
+
   it("gives each context its own fork", () => {
     const { em, forks } = countingEntityManager();
     const first = serviceContext(em, { origin: jobOrigin("first") });

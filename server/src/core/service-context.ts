@@ -32,47 +32,64 @@ export function jobOrigin(jobName: string): RequestInfo {
   return { requestId: jobName, ipAddress: null, userAgent: null };
 }
 
+/** What a context makes on first use; one holder, shared by every shallow copy of the context. */
+interface MadeOnFirstUse {
+  fork?: EntityManager;
+  loaders?: Loaders;
+  authz?: Authorizer;
+}
+
 /**
- * A context on its own fork of `em` with fresh loaders. Without an actor it is the system itself
- * (jobs), which the authorizer grants nothing: system code paths do not ask it.
- *
  * The fork, the loaders and the authorizer are made on first use: a GraphQL request that reads no
- * data (`{ __typename }`, a refused operation) does not pay for them, and the fork is a tenth of
- * such a request's CPU. Each is made once, so every reader of the context shares the same ones.
+ * data (`{ __typename }`, a refused operation) does not pay for them; the fork alone was a tenth of
+ * such a request's CPU. The getters live on the prototype and what they make in one holder, because
+ * Apollo Server hands resolvers a shallow copy of the context (`Object.assign(Object.create(proto),
+ * context)`): own getters would be called by that copy, and own values would not be shared with it.
+ */
+class LazyServiceContext implements ServiceContext {
+  private readonly made: MadeOnFirstUse = {};
+
+  constructor(
+    /** The manager to fork; a transaction's when the context was made inside one. */
+    private readonly base: EntityManager,
+    readonly actor: Actor | null,
+    readonly origin: RequestInfo,
+    readonly clock: Clock,
+    readonly keyCache: KeyCache,
+  ) {}
+
+  get em(): EntityManager {
+    this.made.fork ??= this.base.fork({ disableContextResolution: true });
+    return this.made.fork;
+  }
+
+  get loaders(): Loaders {
+    this.made.loaders ??= createLoaders(this.em);
+    return this.made.loaders;
+  }
+
+  get authz(): Authorizer {
+    this.made.authz ??= new Authorizer(this.actor, this.loaders);
+    return this.made.authz;
+  }
+}
+
+/**
+ * A context on its own fork of `em` with fresh loaders, made on first use (see LazyServiceContext).
+ * Without an actor it is the system itself (jobs), which the authorizer grants nothing: system code
+ * paths do not ask it.
  */
 export function serviceContext(
   em: EntityManager,
   options: { actor?: Actor | null; origin: RequestInfo; clock?: Clock; keyCache?: KeyCache },
 ): ServiceContext {
-  const actor = options.actor ?? null;
   // Which manager to fork (a transaction's, when called inside one) is settled now, as an eager
   // fork would have settled it, not wherever the context happens to be first read.
-  const base = em.getContext(false);
-  let fork: EntityManager | undefined;
-  let loaders: Loaders | undefined;
-  let authz: Authorizer | undefined;
-  const forked = () => {
-    fork ??= base.fork({ disableContextResolution: true });
-    return fork;
-  };
-  const lazyLoaders = () => {
-    loaders ??= createLoaders(forked());
-    return loaders;
-  };
-  return {
-    get em() {
-      return forked();
-    },
-    actor,
-    get authz() {
-      authz ??= new Authorizer(actor, lazyLoaders());
-      return authz;
-    },
-    get loaders() {
-      return lazyLoaders();
-    },
-    origin: options.origin,
-    clock: options.clock ?? systemClock,
-    keyCache: options.keyCache ?? NO_KEY_CACHE,
-  };
+  return new LazyServiceContext(
+    em.getContext(false),
+    options.actor ?? null,
+    options.origin,
+    options.clock ?? systemClock,
+    options.keyCache ?? NO_KEY_CACHE,
+  );
 }

@@ -48,7 +48,7 @@ export function buildContext(options: {
   services: AppServices;
 }): RequestContext {
   const { em, actor, origin, config, log, services } = options;
-  // Assigned, not spread: a spread would call the context's getters and make its fork and loaders
-  // now, which serviceContext leaves until something reads them.
+  // Assigned, not spread: a spread would lose the context's prototype, whose getters make its fork
+  // and loaders on first use (see serviceContext).
   return Object.assign(serviceContext(em, { actor, origin, keyCache: services.keyVerifier }), { services, config, log });
 }
