@@ -43,9 +43,64 @@ export function jobOrigin(jobName: string): RequestInfo {
   return { requestId: jobName, ipAddress: null, userAgent: null };
 }
 
+/** What a context makes on first use; one holder, shared by every shallow copy of the context. */
+interface MadeOnFirstUse {
+  fork?: EntityManager;
+  loaders?: Loaders;
+  authz?: Authorizer;
+}
+
 /**
- * A context on its own fork of `em` with fresh loaders. Without an actor it is the system itself
- * (jobs), which the authorizer grants nothing: system code paths do not ask it.
+ * The fork, the loaders and the authorizer are made on first use: a GraphQL request that reads no
+ * data (`{ __typename }`, a refused operation) does not pay for them; the fork alone was a tenth of
+ * such a request's CPU. The getters live on the prototype and what they make in one holder, because
+ * Apollo Server hands resolvers a shallow copy of the context (`Object.assign(Object.create(proto),
+ * context)`): own getters would be called by that copy, and own values would not be shared with it.
+ */
+class LazyServiceContext implements ServiceContext {
+  private readonly made: MadeOnFirstUse = {};
+
+  constructor(
+    /** The manager to fork; a transaction's when the context was made inside one. */
+    private readonly base: EntityManager,
+    readonly actor: Actor | null,
+    readonly origin: RequestInfo,
+    readonly clock: Clock,
+    private readonly caches: { keyCache: KeyCache; callers: CallerCache | null; actorGrants: CallerGrants | null },
+  ) {}
+
+  get keyCache(): KeyCache {
+    return this.caches.keyCache;
+  }
+
+  get callerCache(): CallerCacheEviction {
+    return this.caches.callers ?? NO_CALLER_CACHE;
+  }
+
+  get em(): EntityManager {
+    this.made.fork ??= this.base.fork({ disableContextResolution: true });
+    return this.made.fork;
+  }
+
+  get loaders(): Loaders {
+    if (!this.made.loaders) {
+      this.made.loaders = createLoaders(this.em, this.caches.callers);
+      // What authentication already read about the actor's grants serves this request's checks.
+      if (this.actor && this.caches.actorGrants) this.made.loaders.members.grantsOf.prime(this.actor.userId, this.caches.actorGrants);
+    }
+    return this.made.loaders;
+  }
+
+  get authz(): Authorizer {
+    this.made.authz ??= new Authorizer(this.actor, this.loaders);
+    return this.made.authz;
+  }
+}
+
+/**
+ * A context on its own fork of `em` with fresh loaders, made on first use (see LazyServiceContext).
+ * Without an actor it is the system itself (jobs), which the authorizer grants nothing: system code
+ * paths do not ask it.
  */
 export function serviceContext(
   em: EntityManager,
@@ -60,18 +115,11 @@ export function serviceContext(
     actorGrants?: CallerGrants | null;
   },
 ): ServiceContext {
-  const fork = em.fork();
-  const loaders = createLoaders(fork, options.callers ?? null);
-  const actor = options.actor ?? null;
-  if (actor && options.actorGrants) loaders.members.grantsOf.prime(actor.userId, options.actorGrants);
-  return {
-    em: fork,
-    actor,
-    authz: new Authorizer(actor, loaders),
-    loaders,
-    origin: options.origin,
-    clock: options.clock ?? systemClock,
+  // Which manager to fork (a transaction's, when called inside one) is settled now, as an eager
+  // fork would have settled it, not wherever the context happens to be first read.
+  return new LazyServiceContext(em.getContext(false), options.actor ?? null, options.origin, options.clock ?? systemClock, {
     keyCache: options.keyCache ?? NO_KEY_CACHE,
-    callerCache: options.callers ?? NO_CALLER_CACHE,
-  };
+    callers: options.callers ?? null,
+    actorGrants: options.actorGrants ?? null,
+  });
 }

@@ -54,16 +54,16 @@ export function buildContext(options: {
   services: AppServices;
 }): RequestContext {
   const { em, actor, origin, config, log, services } = options;
-  return {
-    ...serviceContext(em, {
+  // Assigned, not spread: a spread would lose the context's prototype, whose getters make its fork
+  // and loaders on first use (see serviceContext).
+  return Object.assign(
+    serviceContext(em, {
       actor,
       origin,
       keyCache: services.keyVerifier,
       callers: services.callerCache,
       actorGrants: options.actorGrants,
     }),
-    services,
-    config,
-    log,
-  };
+    { services, config, log },
+  );
 }
