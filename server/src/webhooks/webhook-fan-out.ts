@@ -4,8 +4,8 @@ import { EventType } from "../events/events";
 import { keyFactsOfEvent } from "../keys/key-events";
 import { keyReach, seesKey } from "../keys/key-visibility";
 import { listensTo } from "./webhook-event-types";
-import { enqueueDeliveries, PARALLEL_DELIVERIES } from "./webhook-jobs";
-import { createMessages, pendingMessagesOf } from "./webhook-messages";
+import { uuidArray } from "./webhook-jobs";
+import { createMessages } from "./webhook-messages";
 
 interface EventRow {
   id: string;
@@ -17,6 +17,7 @@ interface EventRow {
 
 interface EndpointRow {
   id: string;
+  organization_id: string;
   location_id: string | null;
   event_types: string[];
   status: string;
@@ -26,40 +27,40 @@ interface EndpointRow {
 }
 
 /**
- * Turns one event into a message per endpoint that listens to it (and whose owner may see it), in
- * one transaction, and returns the first wave of messages of enabled endpoints waiting to go out,
- * queuing the rest (a paused endpoint's messages wait for it to resume). The caller sends the wave
- * at once; should it die first, those messages are due (`next_attempt_at`) and the rescue sweep
- * queues them. Run again for the same event, it adds nothing (a message is unique per endpoint and
- * event) and returns what is still pending.
+ * Turns events into a message per endpoint that listens to each (and whose owner may see it), and
+ * returns the messages of enabled endpoints waiting to go out, in event order (a paused endpoint's
+ * messages wait for it to resume). Three statements, however many events: their rows, their
+ * organisations' endpoints, and the messages (made and read back in one). The caller sends them
+ * at once; should it die first, they are due (`next_attempt_at`) and the rescue sweep queues them.
+ * Run again for the same events, it adds nothing (a message is unique per endpoint and event) and
+ * returns what is still pending.
  */
-export async function fanOutEvent(em: EntityManager, eventId: string): Promise<string[]> {
-  return em.transactional(async (tx) => {
-    const [event] = await tx.execute<EventRow[]>("select id, type, organization_id, subject_id, payload from domain_events where id = ?", [
-      eventId,
-    ]);
-    if (!event?.organization_id) return [];
-    const endpoints = await tx.execute<EndpointRow[]>(
-      `select e.id, e.location_id, e.event_types, e.status, e.created_by_id, coalesce(r.permissions, '{}') as owner_permissions
-       from webhook_endpoints e
-       left join memberships m on m.user_id = e.created_by_id and m.organization_id = e.organization_id
-       left join roles r on r.id = m.role_id
-       where e.organization_id = ? and e.status in ('ENABLED', 'PAUSED')`,
-      [event.organization_id],
-    );
-    const receivers = endpoints.filter((endpoint) => receives(endpoint, event));
-    if (!receivers.length) return [];
-    await createMessages(
-      tx,
-      event.id,
-      receivers.map((endpoint) => endpoint.id),
-    );
-    const enabled = receivers.filter((endpoint) => endpoint.status === "ENABLED").map((endpoint) => endpoint.id);
-    const ids = await pendingMessagesOf(tx, event.id, enabled);
-    // Send a wave now; queue the rest as jobs of their own, so that no job outlives its lease.
-    await enqueueDeliveries(tx, ids.slice(PARALLEL_DELIVERIES));
-    return ids.slice(0, PARALLEL_DELIVERIES);
-  });
+export async function fanOutEvents(em: EntityManager, eventIds: readonly string[]): Promise<string[]> {
+  if (!eventIds.length) return [];
+  const events = await em.execute<EventRow[]>(
+    "select id, type, organization_id, subject_id, payload from domain_events where id = any(?::uuid[]) and organization_id is not null order by id",
+    [uuidArray(eventIds)],
+  );
+  if (!events.length) return [];
+  const endpoints = await em.execute<EndpointRow[]>(
+    `select e.id, e.organization_id, e.location_id, e.event_types, e.status, e.created_by_id,
+       coalesce(r.permissions, '{}') as owner_permissions
+     from webhook_endpoints e
+     left join memberships m on m.user_id = e.created_by_id and m.organization_id = e.organization_id
+     left join roles r on r.id = m.role_id
+     where e.organization_id = any(?::uuid[]) and e.status in ('ENABLED', 'PAUSED')
+     order by e.id`,
+    [uuidArray([...new Set(events.map((event) => event.organization_id))])],
+  );
+  const endpointsOf = new Map<string, EndpointRow[]>();
+  for (const endpoint of endpoints)
+    endpointsOf.set(endpoint.organization_id, [...(endpointsOf.get(endpoint.organization_id) ?? []), endpoint]);
+  const messages = events.flatMap((event) =>
+    (endpointsOf.get(event.organization_id) ?? [])
+      .filter((endpoint) => receives(endpoint, event))
+      .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, sendsNow: endpoint.status === "ENABLED" })),
+  );
+  return createMessages(em, messages);
 }
 
 function receives(endpoint: EndpointRow, event: EventRow): boolean {

@@ -1,17 +1,19 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { WEBHOOK_DELIVERY_TASK } from "../jobs/task-names";
 
-/** How many requests one job has in flight at once; a fan-out job sends this many itself and queues the rest. */
-export const PARALLEL_DELIVERIES = 20;
-
 /** How long one attempt may hold a message (or its job) before it is presumed lost with its process. */
 export function deliveryLeaseMs(timeoutMs: number): number {
   return timeoutMs * 2 + 5_000;
 }
 
-/** Job payload of a fan-out, as the `domain_events` trigger queues it. */
-export interface FanOutJob {
-  eventId: string;
+/**
+ * Job payload of a fan-out, as the `domain_events` trigger queues it: the events one statement
+ * inserted, up to 20 (`eventId` alone is the shape of jobs queued before fan-outs were batched).
+ */
+export type FanOutJob = { eventIds: string[] } | { eventId: string };
+
+export function eventIdsOf(job: FanOutJob): string[] {
+  return "eventIds" in job ? job.eventIds : [job.eventId];
 }
 
 /** Job payload of a delivery; `manual` marks a redelivery someone asked for. */

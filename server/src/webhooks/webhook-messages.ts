@@ -44,21 +44,42 @@ export interface AttemptRow {
   lease_token: string;
 }
 
-/** New messages of an event, one per endpoint, due now; a message that exists already is left as it is. */
-export async function createMessages(tx: EntityManager, eventId: string, endpointIds: string[]): Promise<void> {
-  await tx.execute(
-    `insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at)
-     select id, endpoint_id, ?, now() from unnest(?::uuid[], ?::uuid[]) as message (id, endpoint_id)
-     on conflict (endpoint_id, event_id) do nothing`,
-    // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
-    [eventId, uuidArray(endpointIds.map(() => uuidv7())), uuidArray(endpointIds)],
-  );
+/** A message a fan-out makes: an event for an endpoint, and whether the endpoint sends now (not paused). */
+export interface NewMessage {
+  eventId: string;
+  endpointId: string;
+  sendsNow: boolean;
 }
 
-export async function pendingMessagesOf(tx: EntityManager, eventId: string, endpointIds: string[]): Promise<string[]> {
-  const rows = await tx.execute<Array<{ id: string }>>(
-    "select id from webhook_messages where event_id = ? and endpoint_id = any(?::uuid[]) and status = 'PENDING'",
-    [eventId, uuidArray(endpointIds)],
+/**
+ * New messages, one per event and endpoint, due now, in one statement; a message that exists
+ * already is left as it is. Returns every one of them still pending whose endpoint sends now, in
+ * event order: the new ones and, when a fan-out runs again, those it made before and never sent.
+ */
+export async function createMessages(em: EntityManager, messages: NewMessage[]): Promise<string[]> {
+  if (!messages.length) return [];
+  const rows = await em.execute<Array<{ id: string }>>(
+    `with wanted as (
+       select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[]) as wanted (id, endpoint_id, event_id, sends_now)
+     ), created as (
+       insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at)
+       select id, endpoint_id, event_id, now() from wanted
+       on conflict (endpoint_id, event_id) do nothing
+       returning id
+     )
+     select created.id from created join wanted on wanted.id = created.id where wanted.sends_now
+     union all
+     -- The statement's snapshot predates its own insert: this finds only messages made before.
+     select m.id from webhook_messages m join wanted on wanted.endpoint_id = m.endpoint_id and wanted.event_id = m.event_id
+     where wanted.sends_now and m.status = 'PENDING'
+     order by id`,
+    // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
+    [
+      uuidArray(messages.map(() => uuidv7())),
+      uuidArray(messages.map((message) => message.endpointId)),
+      uuidArray(messages.map((message) => message.eventId)),
+      `{${messages.map((message) => message.sendsNow).join(",")}}`,
+    ],
   );
   return rows.map((row) => row.id);
 }
