@@ -7,7 +7,8 @@ import type { KeyCrypto } from "../keys/key-crypto";
 import { DeliveryWaves } from "./delivery-waves";
 import { WebhookAttemptTrigger } from "./webhook-enums";
 import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
-import { deliveryLeaseMs } from "./webhook-jobs";
+import { fanOutEvents } from "./webhook-fan-out";
+import { deliveryLeaseMs, PARALLEL_WAVES, WAVE_SIZE } from "./webhook-jobs";
 import { type AttemptRow, type ClaimedMessage, claimMessages, settleSuccesses } from "./webhook-messages";
 import { type SendResult, sendWebhook } from "./webhook-sender";
 import { type Signer, signerFor } from "./webhook-signing";
@@ -23,20 +24,8 @@ export function webhookId(messageId: string): string {
   return `msg_${messageId}`;
 }
 
-/** The most messages one wave claims, sends side by side, and settles. */
-export const WAVE_SIZE = 100;
-
-/**
- * Waves one process runs at once: one can be claiming or settling while the others wait on
- * receivers. With {@link WAVE_SIZE} this bounds the requests in flight, and so the sockets the
- * keep-alive agents hold open to each origin.
- */
-export const PARALLEL_WAVES = 3;
-
-interface Delivery {
-  messageId: string;
-  trigger: WebhookAttemptTrigger;
-}
+/** A message to claim and send, or one claimed already (born claimed by a fan-out). */
+type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { claimed: ClaimedMessage };
 
 /**
  * Makes one attempt of each of some messages, in waves shared by every job of this process
@@ -60,14 +49,29 @@ export class WebhookDelivery {
     private readonly config: WebhookConfig,
   ) {}
 
+  /**
+   * Fans events out (`fanOutEvents`) and sends what that leaves to send: the messages born claimed,
+   * and any an earlier run made and never sent. Resolves once each was attempted.
+   */
+  async fanOut(eventIds: readonly string[]): Promise<void> {
+    const { claimed, pending } = await fanOutEvents(this.em.fork(), eventIds, deliveryLeaseMs(this.config.timeoutMs));
+    await Promise.all([this.waves.add(claimed.map((message) => ({ claimed: message }))), this.deliver(pending)]);
+  }
+
   /** Resolves once each message was attempted (or was not due, or was claimed elsewhere). */
   deliver(messageIds: readonly string[], trigger: WebhookAttemptTrigger = WebhookAttemptTrigger.SCHEDULED): Promise<void> {
     return this.waves.add(messageIds.map((messageId) => ({ messageId, trigger })));
   }
 
   private async deliverWave(deliveries: Delivery[]): Promise<void> {
-    const triggerOf = new Map(deliveries.map(({ messageId, trigger }) => [messageId, trigger]));
-    const claimed = await claimMessages(this.em.fork(), [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs));
+    const triggerOf = new Map<string, WebhookAttemptTrigger>();
+    const claimed: ClaimedMessage[] = [];
+    for (const delivery of deliveries) {
+      if ("claimed" in delivery) claimed.push(delivery.claimed);
+      else triggerOf.set(delivery.messageId, delivery.trigger);
+    }
+    if (triggerOf.size)
+      claimed.push(...(await claimMessages(this.em.fork(), [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
     const signers = new Map<string, Signer>();
     const outcomes = await Promise.all(claimed.map(async (message) => ({ message, ...(await this.send(message, signers)) })));
     const attempts = outcomes.map(({ message, result, headers }) => ({

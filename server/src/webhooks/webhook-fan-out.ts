@@ -1,11 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Permission } from "../auth/permission";
+import { boundRows } from "../db/bound-rows";
 import { EventType } from "../events/events";
 import { keyFactsOfEvent } from "../keys/key-events";
 import { keyReach, seesKey } from "../keys/key-visibility";
 import { listensTo } from "./webhook-event-types";
 import { uuidArray } from "./webhook-jobs";
-import { createMessages } from "./webhook-messages";
+import { type ClaimedMessage, createMessages } from "./webhook-messages";
 
 interface EventRow {
   id: string;
@@ -13,6 +14,7 @@ interface EventRow {
   organization_id: string;
   subject_id: string | null;
   payload: Record<string, unknown>;
+  occurred_at: string;
 }
 
 interface EndpointRow {
@@ -24,27 +26,42 @@ interface EndpointRow {
   created_by_id: string | null;
   /** What whoever registered the endpoint may do in the organisation now; empty once they left it. */
   owner_permissions: string[];
+  url: string;
+  sealed_secret: string;
+  previous_sealed_secret: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+}
+
+/** What a fan-out leaves to send: messages it claimed as it made them, and IDs of older ones still to claim. */
+export interface FannedOut {
+  claimed: ClaimedMessage[];
+  pending: string[];
 }
 
 /**
- * Turns events into a message per endpoint that listens to each (and whose owner may see it), and
- * returns the messages of enabled endpoints waiting to go out, in event order (a paused endpoint's
- * messages wait for it to resume). Three statements, however many events: their rows, their
- * organisations' endpoints, and the messages (made and read back in one). The caller sends them
- * at once; should it die first, they are due (`next_attempt_at`) and the rescue sweep queues them.
- * Run again for the same events, it adds nothing (a message is unique per endpoint and event) and
- * returns what is still pending.
+ * Turns events into a message per endpoint that listens to each (and whose owner may see it).
+ * Three statements, however many events: their rows, their organisations' endpoints, and the
+ * messages. Those of enabled endpoints are born claimed, under a lease of `leaseMs`, and come back
+ * with what sending them needs, in event order, for the caller to send at once; should it die
+ * first, the lease runs out and the rescue sweep queues them. A paused endpoint's messages wait for
+ * it to resume. Run again for the same events, it adds nothing (a message is unique per endpoint
+ * and event) and returns the IDs of those still pending.
  */
-export async function fanOutEvents(em: EntityManager, eventIds: readonly string[]): Promise<string[]> {
-  if (!eventIds.length) return [];
-  const events = await em.execute<EventRow[]>(
-    "select id, type, organization_id, subject_id, payload from domain_events where id = any(?::uuid[]) and organization_id is not null order by id",
+export async function fanOutEvents(em: EntityManager, eventIds: readonly string[], leaseMs: number): Promise<FannedOut> {
+  if (!eventIds.length) return { claimed: [], pending: [] };
+  const events = await boundRows<EventRow>(
+    em,
+    `select id, type, organization_id, subject_id, payload, occurred_at from domain_events
+     where id = any(?::uuid[]) and organization_id is not null order by id`,
     [uuidArray(eventIds)],
   );
-  if (!events.length) return [];
-  const endpoints = await em.execute<EndpointRow[]>(
+  if (!events.length) return { claimed: [], pending: [] };
+  const endpoints = await boundRows<EndpointRow>(
+    em,
     `select e.id, e.organization_id, e.location_id, e.event_types, e.status, e.created_by_id,
-       coalesce(r.permissions, '{}') as owner_permissions
+       coalesce(r.permissions, '{}') as owner_permissions, e.url, e.sealed_secret, e.previous_sealed_secret,
+       e.previous_secret_expires_at, e.failing_since
      from webhook_endpoints e
      left join memberships m on m.user_id = e.created_by_id and m.organization_id = e.organization_id
      left join roles r on r.id = m.role_id
@@ -60,7 +77,35 @@ export async function fanOutEvents(em: EntityManager, eventIds: readonly string[
       .filter((endpoint) => receives(endpoint, event))
       .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, sendsNow: endpoint.status === "ENABLED" })),
   );
-  return createMessages(em, messages);
+  const created = await createMessages(em, messages, leaseMs);
+  const eventById = new Map(events.map((event) => [event.id, event]));
+  const endpointById = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const claimed = created.claimed.flatMap(({ id, endpoint_id, event_id, lease_token }) => {
+    const event = eventById.get(event_id);
+    const endpoint = endpointById.get(endpoint_id);
+    return event && endpoint ? [claimedMessage(id, lease_token, event, endpoint)] : [];
+  });
+  return { claimed, pending: created.pending };
+}
+
+/** A message born claimed, as `claimMessages` would have returned it. */
+function claimedMessage(id: string, leaseToken: string, event: EventRow, endpoint: EndpointRow): ClaimedMessage {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return {
+    id,
+    attempt_count: 0,
+    lease_token: leaseToken,
+    endpoint_id: endpoint.id,
+    organization_id: event.organization_id,
+    url: endpoint.url,
+    sealed_secret: endpoint.sealed_secret,
+    previous_sealed_secret: endpoint.previous_sealed_secret,
+    previous_secret_expires_at: date(endpoint.previous_secret_expires_at),
+    failing_since: date(endpoint.failing_since),
+    type: event.type,
+    occurred_at: new Date(event.occurred_at),
+    payload: event.payload,
+  };
 }
 
 function receives(endpoint: EndpointRow, event: EventRow): boolean {
