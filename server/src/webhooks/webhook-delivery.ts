@@ -24,6 +24,13 @@ export function webhookId(messageId: string): string {
   return `msg_${messageId}`;
 }
 
+/**
+ * The most messages the running fan-outs of a process may claim as they make them; beyond it they
+ * are claimed when their wave comes. At the thousand or so deliveries a second a process makes,
+ * they go out within a second or two, well within a lease (`deliveryLeaseMs`: 35 s by default).
+ */
+const BORN_CLAIMED_BUDGET = 1_000;
+
 /** A message to claim and send, or one claimed already (born claimed by a fan-out). */
 type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { claimed: ClaimedMessage };
 
@@ -42,6 +49,9 @@ export class WebhookDelivery {
     run: (deliveries) => this.deliverWave(deliveries),
   });
 
+  /** How much of {@link BORN_CLAIMED_BUDGET} the running fan-outs hold. */
+  private bornClaimed = 0;
+
   constructor(
     private readonly em: EntityManager,
     private readonly crypto: KeyCrypto,
@@ -54,8 +64,16 @@ export class WebhookDelivery {
    * and any an earlier run made and never sent. Resolves once each was attempted.
    */
   async fanOut(eventIds: readonly string[]): Promise<void> {
-    const { claimed, pending } = await fanOutEvents(this.em.fork(), eventIds, deliveryLeaseMs(this.config.timeoutMs));
-    await Promise.all([this.waves.add(claimed.map((message) => ({ claimed: message }))), this.deliver(pending)]);
+    // Born claimed only as many as go out soon: a lease runs while its message waits its turn.
+    const claimLimit = Math.max(0, BORN_CLAIMED_BUDGET - this.bornClaimed);
+    this.bornClaimed += claimLimit;
+    try {
+      const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
+      const { claimed, pending } = await fanOutEvents(this.em.fork(), eventIds, { leaseMs, claimLimit });
+      await Promise.all([this.waves.add(claimed.map((message) => ({ claimed: message }))), this.deliver(pending)]);
+    } finally {
+      this.bornClaimed -= claimLimit;
+    }
   }
 
   /** Resolves once each message was attempted (or was not due, or was claimed elsewhere). */

@@ -42,13 +42,18 @@ export interface FannedOut {
 /**
  * Turns events into a message per endpoint that listens to each (and whose owner may see it).
  * Three statements, however many events: their rows, their organisations' endpoints, and the
- * messages. Those of enabled endpoints are born claimed, under a lease of `leaseMs`, and come back
- * with what sending them needs, in event order, for the caller to send at once; should it die
- * first, the lease runs out and the rescue sweep queues them. A paused endpoint's messages wait for
+ * messages. Up to `claimLimit` of enabled endpoints are born claimed, under a lease of `leaseMs`,
+ * and come back with what sending them needs, in event order, for the caller to send at once;
+ * should it die first, the lease runs out and the rescue sweep queues them. The others of enabled
+ * endpoints come back as IDs to claim (`createMessages`). A paused endpoint's messages wait for
  * it to resume. Run again for the same events, it adds nothing (a message is unique per endpoint
  * and event) and returns the IDs of those still pending.
  */
-export async function fanOutEvents(em: EntityManager, eventIds: readonly string[], leaseMs: number): Promise<FannedOut> {
+export async function fanOutEvents(
+  em: EntityManager,
+  eventIds: readonly string[],
+  claims: { leaseMs: number; claimLimit: number },
+): Promise<FannedOut> {
   if (!eventIds.length) return { claimed: [], pending: [] };
   const events = await boundRows<EventRow>(
     em,
@@ -77,7 +82,7 @@ export async function fanOutEvents(em: EntityManager, eventIds: readonly string[
       .filter((endpoint) => receives(endpoint, event))
       .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, sendsNow: endpoint.status === "ENABLED" })),
   );
-  const created = await createMessages(em, messages, leaseMs);
+  const created = await createMessages(em, messages, claims);
   const eventById = new Map(events.map((event) => [event.id, event]));
   const endpointById = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
   const claimed = created.claimed.flatMap(({ id, endpoint_id, event_id, lease_token }) => {

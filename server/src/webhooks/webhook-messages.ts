@@ -57,33 +57,39 @@ export interface NewMessage {
 export interface CreatedMessages {
   /** Born DELIVERING under the caller's lease, to be sent at once: IDs with their claims' tokens, in event order. */
   claimed: Array<{ id: string; endpoint_id: string; event_id: string; lease_token: string }>;
-  /** Made by an earlier run of the same fan-out and never sent: they must be claimed first. */
+  /** Born PENDING beyond the claim limit, or made by an earlier run of the same fan-out and never sent: to claim first. */
   pending: string[];
 }
 
 /**
  * New messages, one per event and endpoint, in one statement; a message that exists already is
- * left as it is. A message whose endpoint sends now is born claimed under a lease of `leaseMs`,
- * which saves each message the update a claim is (the fan-out sends it at once; should the process
- * die first, the lease runs out and the rescue sweep queues it); one of a paused endpoint is born
- * PENDING and due. Also returns, when a fan-out runs again, the messages it made before and never
- * sent, still pending.
+ * left as it is. The first `claimLimit` messages whose endpoint sends now are born claimed under a
+ * lease of `leaseMs`, which saves each the update a claim is (the fan-out sends them at once;
+ * should the process die first, the lease runs out and the rescue sweep queues them). The others
+ * are born PENDING and due: those of enabled endpoints come back as `pending`, to be claimed when
+ * their wave comes (a lease must not run out while a message waits its turn); a paused endpoint's
+ * wait for it to resume. `pending` also holds, when a fan-out runs again, the messages it made
+ * before and never sent.
  */
-export async function createMessages(em: EntityManager, messages: NewMessage[], leaseMs: number): Promise<CreatedMessages> {
+export async function createMessages(
+  em: EntityManager,
+  messages: NewMessage[],
+  { leaseMs, claimLimit }: { leaseMs: number; claimLimit: number },
+): Promise<CreatedMessages> {
   if (!messages.length) return { claimed: [], pending: [] };
   const rows = await boundRows<{ id: string; endpoint_id: string; event_id: string; lease_token: string | null }>(
     em,
     `with wanted as (
-       select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[]) as wanted (id, endpoint_id, event_id, sends_now)
+       select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[]) with ordinality as wanted (id, endpoint_id, event_id, sends_now, position)
      ), created as (
        insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at, status, lease_until)
-       select id, endpoint_id, event_id, now(), case when sends_now then 'DELIVERING' else 'PENDING' end,
-         case when sends_now then now() + ?::double precision * interval '1 millisecond' end
+       select id, endpoint_id, event_id, now(), case when sends_now and position <= ? then 'DELIVERING' else 'PENDING' end,
+         case when sends_now and position <= ? then now() + ?::double precision * interval '1 millisecond' end
        from wanted
        on conflict (endpoint_id, event_id) do nothing
        returning id, endpoint_id, event_id, lease_until::text as lease_token
      )
-     select * from created where lease_token is not null
+     select created.* from created join wanted on wanted.id = created.id where wanted.sends_now
      union all
      -- The statement's snapshot predates its own insert: this finds only messages made before.
      select m.id, m.endpoint_id, m.event_id, null from webhook_messages m
@@ -96,6 +102,8 @@ export async function createMessages(em: EntityManager, messages: NewMessage[], 
       uuidArray(messages.map((message) => message.endpointId)),
       uuidArray(messages.map((message) => message.eventId)),
       `{${messages.map((message) => message.sendsNow).join(",")}}`,
+      claimLimit,
+      claimLimit,
       leaseMs,
     ],
   );
