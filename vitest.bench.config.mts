@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/bench/**/*.bench.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    // Test helpers load server modules with type-graphql decorators (global-id.ts), which need the polyfill first.
+    setupFiles: [requireFromServer.resolve("reflect-metadata")],
     fileParallelism: false,
     // Every Latchkey process a test starts inherits it: webhooks may connect to loopback addresses only.
     env: { WEBHOOK_EGRESS: "loopback" },

@@ -5,8 +5,7 @@ import { EXPIRY_SWEEP_ORIGIN, sweepKeyDeadlines } from "../expiry/expiry-sweep";
 import type { Logger } from "../observability/logger";
 import type { WebhookDelivery } from "../webhooks/webhook-delivery";
 import { WebhookAttemptTrigger } from "../webhooks/webhook-enums";
-import { fanOutEvent } from "../webhooks/webhook-fan-out";
-import type { DeliveryJob, FanOutJob } from "../webhooks/webhook-jobs";
+import { type DeliveryJob, eventIdsOf, type FanOutJob } from "../webhooks/webhook-jobs";
 import { KEY_DEADLINES_TASK, type TaskName, WEBHOOK_DELIVERY_TASK, WEBHOOK_FAN_OUT_TASK } from "./task-names";
 
 /** What the tasks use. */
@@ -27,8 +26,7 @@ export function taskList({ em, log, webhookDelivery }: TaskDependencies): Record
       if (result.warnings || result.expired || result.disabled || result.deleted) log.info(result, "key deadlines swept");
     },
     [WEBHOOK_FAN_OUT_TASK]: async (payload) => {
-      const messageIds = await fanOutEvent(em.fork(), (payload as FanOutJob).eventId);
-      await webhookDelivery.deliver(messageIds);
+      await webhookDelivery.fanOut(eventIdsOf(payload as FanOutJob));
     },
     [WEBHOOK_DELIVERY_TASK]: async (payload) => {
       const job = payload as DeliveryJob;

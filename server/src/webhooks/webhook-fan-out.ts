@@ -1,11 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { Permission } from "../auth/permission";
+import { boundRows } from "../db/bound-rows";
 import { EventType } from "../events/events";
 import { keyFactsOfEvent } from "../keys/key-events";
 import { keyReach, seesKey } from "../keys/key-visibility";
 import { listensTo } from "./webhook-event-types";
-import { enqueueDeliveries, PARALLEL_DELIVERIES } from "./webhook-jobs";
-import { createMessages, pendingMessagesOf } from "./webhook-messages";
+import { uuidArray } from "./webhook-jobs";
+import { type ClaimedMessage, createMessages } from "./webhook-messages";
 
 interface EventRow {
   id: string;
@@ -13,53 +14,103 @@ interface EventRow {
   organization_id: string;
   subject_id: string | null;
   payload: Record<string, unknown>;
+  occurred_at: string;
 }
 
 interface EndpointRow {
   id: string;
+  organization_id: string;
   location_id: string | null;
   event_types: string[];
   status: string;
   created_by_id: string | null;
   /** What whoever registered the endpoint may do in the organisation now; empty once they left it. */
   owner_permissions: string[];
+  url: string;
+  sealed_secret: string;
+  previous_sealed_secret: string | null;
+  previous_secret_expires_at: string | null;
+  failing_since: string | null;
+}
+
+/** What a fan-out leaves to send: messages it claimed as it made them, and IDs of older ones still to claim. */
+export interface FannedOut {
+  claimed: ClaimedMessage[];
+  pending: string[];
 }
 
 /**
- * Turns one event into a message per endpoint that listens to it (and whose owner may see it), in
- * one transaction, and returns the first wave of messages of enabled endpoints waiting to go out,
- * queuing the rest (a paused endpoint's messages wait for it to resume). The caller sends the wave
- * at once; should it die first, those messages are due (`next_attempt_at`) and the rescue sweep
- * queues them. Run again for the same event, it adds nothing (a message is unique per endpoint and
- * event) and returns what is still pending.
+ * Turns events into a message per endpoint that listens to each (and whose owner may see it).
+ * Three statements, however many events: their rows, their organisations' endpoints, and the
+ * messages. Up to `claimLimit` of enabled endpoints are born claimed, under a lease of `leaseMs`,
+ * and come back with what sending them needs, in event order, for the caller to send at once;
+ * should it die first, the lease runs out and the rescue sweep queues them. The others of enabled
+ * endpoints come back as IDs to claim (`createMessages`). A paused endpoint's messages wait for
+ * it to resume. Run again for the same events, it adds nothing (a message is unique per endpoint
+ * and event) and returns the IDs of those still pending.
  */
-export async function fanOutEvent(em: EntityManager, eventId: string): Promise<string[]> {
-  return em.transactional(async (tx) => {
-    const [event] = await tx.execute<EventRow[]>("select id, type, organization_id, subject_id, payload from domain_events where id = ?", [
-      eventId,
-    ]);
-    if (!event?.organization_id) return [];
-    const endpoints = await tx.execute<EndpointRow[]>(
-      `select e.id, e.location_id, e.event_types, e.status, e.created_by_id, coalesce(r.permissions, '{}') as owner_permissions
-       from webhook_endpoints e
-       left join memberships m on m.user_id = e.created_by_id and m.organization_id = e.organization_id
-       left join roles r on r.id = m.role_id
-       where e.organization_id = ? and e.status in ('ENABLED', 'PAUSED')`,
-      [event.organization_id],
-    );
-    const receivers = endpoints.filter((endpoint) => receives(endpoint, event));
-    if (!receivers.length) return [];
-    await createMessages(
-      tx,
-      event.id,
-      receivers.map((endpoint) => endpoint.id),
-    );
-    const enabled = receivers.filter((endpoint) => endpoint.status === "ENABLED").map((endpoint) => endpoint.id);
-    const ids = await pendingMessagesOf(tx, event.id, enabled);
-    // Send a wave now; queue the rest as jobs of their own, so that no job outlives its lease.
-    await enqueueDeliveries(tx, ids.slice(PARALLEL_DELIVERIES));
-    return ids.slice(0, PARALLEL_DELIVERIES);
+export async function fanOutEvents(
+  em: EntityManager,
+  eventIds: readonly string[],
+  claims: { leaseMs: number; claimLimit: number },
+): Promise<FannedOut> {
+  if (!eventIds.length) return { claimed: [], pending: [] };
+  const events = await boundRows<EventRow>(
+    em,
+    `select id, type, organization_id, subject_id, payload, occurred_at from domain_events
+     where id = any(?::uuid[]) and organization_id is not null order by id`,
+    [uuidArray(eventIds)],
+  );
+  if (!events.length) return { claimed: [], pending: [] };
+  const endpoints = await boundRows<EndpointRow>(
+    em,
+    `select e.id, e.organization_id, e.location_id, e.event_types, e.status, e.created_by_id,
+       coalesce(r.permissions, '{}') as owner_permissions, e.url, e.sealed_secret, e.previous_sealed_secret,
+       e.previous_secret_expires_at, e.failing_since
+     from webhook_endpoints e
+     left join memberships m on m.user_id = e.created_by_id and m.organization_id = e.organization_id
+     left join roles r on r.id = m.role_id
+     where e.organization_id = any(?::uuid[]) and e.status in ('ENABLED', 'PAUSED')
+     order by e.id`,
+    [uuidArray([...new Set(events.map((event) => event.organization_id))])],
+  );
+  const endpointsOf = new Map<string, EndpointRow[]>();
+  for (const endpoint of endpoints)
+    endpointsOf.set(endpoint.organization_id, [...(endpointsOf.get(endpoint.organization_id) ?? []), endpoint]);
+  const messages = events.flatMap((event) =>
+    (endpointsOf.get(event.organization_id) ?? [])
+      .filter((endpoint) => receives(endpoint, event))
+      .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, sendsNow: endpoint.status === "ENABLED" })),
+  );
+  const created = await createMessages(em, messages, claims);
+  const eventById = new Map(events.map((event) => [event.id, event]));
+  const endpointById = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  const claimed = created.claimed.flatMap(({ id, endpoint_id, event_id, lease_token }) => {
+    const event = eventById.get(event_id);
+    const endpoint = endpointById.get(endpoint_id);
+    return event && endpoint ? [claimedMessage(id, lease_token, event, endpoint)] : [];
   });
+  return { claimed, pending: created.pending };
+}
+
+/** A message born claimed, as `claimMessages` would have returned it. */
+function claimedMessage(id: string, leaseToken: string, event: EventRow, endpoint: EndpointRow): ClaimedMessage {
+  const date = (value: string | null) => (value === null ? null : new Date(value));
+  return {
+    id,
+    attempt_count: 0,
+    lease_token: leaseToken,
+    endpoint_id: endpoint.id,
+    organization_id: event.organization_id,
+    url: endpoint.url,
+    sealed_secret: endpoint.sealed_secret,
+    previous_sealed_secret: endpoint.previous_sealed_secret,
+    previous_secret_expires_at: date(endpoint.previous_secret_expires_at),
+    failing_since: date(endpoint.failing_since),
+    type: event.type,
+    occurred_at: new Date(event.occurred_at),
+    payload: event.payload,
+  };
 }
 
 function receives(endpoint: EndpointRow, event: EventRow): boolean {

@@ -1,17 +1,32 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { WEBHOOK_DELIVERY_TASK } from "../jobs/task-names";
 
-/** How many requests one job has in flight at once; a fan-out job sends this many itself and queues the rest. */
-export const PARALLEL_DELIVERIES = 20;
+/** The most messages one delivery wave claims, sends side by side, and settles. */
+export const WAVE_SIZE = 50;
+
+/**
+ * Delivery waves one process runs at once: while some wait on receivers, others claim or settle.
+ * With {@link WAVE_SIZE} this bounds the requests in flight, and so the idle sockets the keep-alive
+ * agents keep (`REQUESTS_IN_FLIGHT`), so that no wave connects anew to an origin the last one used.
+ */
+export const PARALLEL_WAVES = 5;
+
+/** The most webhook requests one process has in flight. */
+export const REQUESTS_IN_FLIGHT = WAVE_SIZE * PARALLEL_WAVES;
 
 /** How long one attempt may hold a message (or its job) before it is presumed lost with its process. */
 export function deliveryLeaseMs(timeoutMs: number): number {
   return timeoutMs * 2 + 5_000;
 }
 
-/** Job payload of a fan-out, as the `domain_events` trigger queues it. */
-export interface FanOutJob {
-  eventId: string;
+/**
+ * Job payload of a fan-out, as the `domain_events` trigger queues it: the events one statement
+ * inserted, up to 20 (`eventId` alone is the shape of jobs queued before fan-outs were batched).
+ */
+export type FanOutJob = { eventIds: string[] } | { eventId: string };
+
+export function eventIdsOf(job: FanOutJob): string[] {
+  return "eventIds" in job ? job.eventIds : [job.eventId];
 }
 
 /** Job payload of a delivery; `manual` marks a redelivery someone asked for. */

@@ -1,11 +1,13 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { v7 as uuidv7 } from "uuid";
+import { boundRows } from "../db/bound-rows";
 import type { WebhookAttemptTrigger, WebhookMessageStatus } from "./webhook-enums";
 import { uuidArray } from "./webhook-jobs";
 
 /**
- * Every change of a message's status, in one place. A message is born PENDING and due; a claim
- * makes it DELIVERING under a lease; the attempt's outcome settles it as SUCCEEDED, PENDING again
+ * Every change of a message's status, in one place. A message is born PENDING and due, or, when
+ * its endpoint sends at once, born claimed (DELIVERING under a lease) by the fan-out that sends
+ * it; a claim makes a PENDING message DELIVERING under a lease; the attempt's outcome settles it as SUCCEEDED, PENDING again
  * (a retry, due later), FAILED or CANCELLED, but only while its claim holds. A disabled endpoint
  * cancels what is PENDING; redelivery and recovery make settled messages PENDING again. A claim
  * whose lease ran out (its process died) may be taken again.
@@ -44,23 +46,74 @@ export interface AttemptRow {
   lease_token: string;
 }
 
-/** New messages of an event, one per endpoint, due now; a message that exists already is left as it is. */
-export async function createMessages(tx: EntityManager, eventId: string, endpointIds: string[]): Promise<void> {
-  await tx.execute(
-    `insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at)
-     select id, endpoint_id, ?, now() from unnest(?::uuid[], ?::uuid[]) as message (id, endpoint_id)
-     on conflict (endpoint_id, event_id) do nothing`,
-    // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
-    [eventId, uuidArray(endpointIds.map(() => uuidv7())), uuidArray(endpointIds)],
-  );
+/** A message a fan-out makes: an event for an endpoint, and whether the endpoint sends now (not paused). */
+export interface NewMessage {
+  eventId: string;
+  endpointId: string;
+  sendsNow: boolean;
 }
 
-export async function pendingMessagesOf(tx: EntityManager, eventId: string, endpointIds: string[]): Promise<string[]> {
-  const rows = await tx.execute<Array<{ id: string }>>(
-    "select id from webhook_messages where event_id = ? and endpoint_id = any(?::uuid[]) and status = 'PENDING'",
-    [eventId, uuidArray(endpointIds)],
+/** What a fan-out made: the messages born claimed by it, and older ones of the same events still pending. */
+export interface CreatedMessages {
+  /** Born DELIVERING under the caller's lease, to be sent at once: IDs with their claims' tokens, in event order. */
+  claimed: Array<{ id: string; endpoint_id: string; event_id: string; lease_token: string }>;
+  /** Born PENDING beyond the claim limit, or made by an earlier run of the same fan-out and never sent: to claim first. */
+  pending: string[];
+}
+
+/**
+ * New messages, one per event and endpoint, in one statement; a message that exists already is
+ * left as it is. The first `claimLimit` messages whose endpoint sends now are born claimed under a
+ * lease of `leaseMs`, which saves each the update a claim is (the fan-out sends them at once;
+ * should the process die first, the lease runs out and the rescue sweep queues them). The others
+ * are born PENDING and due: those of enabled endpoints come back as `pending`, to be claimed when
+ * their wave comes (a lease must not run out while a message waits its turn); a paused endpoint's
+ * wait for it to resume. `pending` also holds, when a fan-out runs again, the messages it made
+ * before and never sent.
+ */
+export async function createMessages(
+  em: EntityManager,
+  messages: NewMessage[],
+  { leaseMs, claimLimit }: { leaseMs: number; claimLimit: number },
+): Promise<CreatedMessages> {
+  if (!messages.length) return { claimed: [], pending: [] };
+  const rows = await boundRows<{ id: string; endpoint_id: string; event_id: string; lease_token: string | null }>(
+    em,
+    `with wanted as (
+       select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[]) with ordinality as wanted (id, endpoint_id, event_id, sends_now, position)
+     ), created as (
+       insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at, status, lease_until)
+       select id, endpoint_id, event_id, now(), case when sends_now and position <= ? then 'DELIVERING' else 'PENDING' end,
+         case when sends_now and position <= ? then now() + ?::double precision * interval '1 millisecond' end
+       from wanted
+       on conflict (endpoint_id, event_id) do nothing
+       returning id, endpoint_id, event_id, lease_until::text as lease_token
+     )
+     select created.* from created join wanted on wanted.id = created.id where wanted.sends_now
+     union all
+     -- The statement's snapshot predates its own insert: this finds only messages made before.
+     select m.id, m.endpoint_id, m.event_id, null from webhook_messages m
+       join wanted on wanted.endpoint_id = m.endpoint_id and wanted.event_id = m.event_id
+     where wanted.sends_now and m.status = 'PENDING'
+     order by id`,
+    // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
+    [
+      uuidArray(messages.map(() => uuidv7())),
+      uuidArray(messages.map((message) => message.endpointId)),
+      uuidArray(messages.map((message) => message.eventId)),
+      `{${messages.map((message) => message.sendsNow).join(",")}}`,
+      claimLimit,
+      claimLimit,
+      leaseMs,
+    ],
   );
-  return rows.map((row) => row.id);
+  const claimed: CreatedMessages["claimed"] = [];
+  const pending: string[] = [];
+  for (const { lease_token, ...row } of rows) {
+    if (lease_token === null) pending.push(row.id);
+    else claimed.push({ ...row, lease_token });
+  }
+  return { claimed, pending };
 }
 
 /**
@@ -68,9 +121,10 @@ export async function pendingMessagesOf(tx: EntityManager, eventId: string, endp
  * only; returns them with their endpoint and event.
  */
 export async function claimMessages(em: EntityManager, messageIds: string[], leaseMs: number): Promise<ClaimedMessage[]> {
-  const rows = await em.execute<ClaimedMessage[]>(
+  const rows = await boundRows<ClaimedMessage>(
+    em,
     `with claimed as (
-       update webhook_messages m set status = 'DELIVERING', lease_until = now() + ? * interval '1 millisecond'
+       update webhook_messages m set status = 'DELIVERING', lease_until = now() + ?::double precision * interval '1 millisecond'
        from webhook_endpoints e
        where m.id = any(?::uuid[]) and e.id = m.endpoint_id and e.status = 'ENABLED' and m.next_attempt_at <= now()
          and (m.status = 'PENDING' or (m.status = 'DELIVERING' and m.lease_until < now()))
@@ -80,7 +134,7 @@ export async function claimMessages(em: EntityManager, messageIds: string[], lea
      select claimed.*, d.type, d.occurred_at, d.payload from claimed join domain_events d on d.id = claimed.event_id`,
     [leaseMs, uuidArray(messageIds)],
   );
-  // Raw rows carry timestamps as text.
+  // The driver hands timestamps over as text (MikroORM's type parsers are the connection's).
   const date = (value: Date | string | null) => (value === null ? null : new Date(value));
   return rows.map((row) => ({
     ...row,
@@ -97,7 +151,8 @@ export async function claimMessages(em: EntityManager, messageIds: string[], lea
  */
 export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[]): Promise<void> {
   if (!attempts.length) return;
-  await em.execute(
+  await boundRows(
+    em,
     `with done as (
        select * from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
          request_headers jsonb, response_status int, response_body text, latency_ms int, lease_token timestamptz)

@@ -5,6 +5,7 @@ import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-f
 import { canonicalTarget, type HostResolver, type WebhookConfig, type WebhookEgress } from "../config";
 import { type ConnectRule, type FilteringAgent, guardedAgent } from "./guarded-agents";
 import { embeddedIPv4, type IPAddress, isLoopbackAddress, isPublicAddress, parseAddress } from "./target-addresses";
+import { REQUESTS_IN_FLIGHT } from "./webhook-jobs";
 
 /**
  * Why a delivery did not connect, when the address was refused. Like the refusal when an endpoint
@@ -56,8 +57,10 @@ export class WebhookTargets {
     // Our rule comes first at connect time; the agent's own check (`ipaddr.js` unicast, or an
     // `allowIPAddressList` CIDR) stays behind it. Every entry is a CIDR, so the agent compares
     // parsed addresses as `allows` does. No `maxSockets`: a delivery wave may have hundreds of
-    // requests in flight, and a capped pool would queue them behind the per-attempt deadline.
-    const options = { allowIPAddressList: [...allowedTargets], keepAlive: true };
+    // requests in flight, and a capped pool would queue them behind the per-attempt deadline. Kept
+    // alive, as many idle sockets as a process has requests in flight, so waves reuse them: the
+    // address check happens at connect, and a reused socket was checked when it connected.
+    const options = { allowIPAddressList: [...allowedTargets], keepAlive: true, maxFreeSockets: REQUESTS_IN_FLIGHT };
     const rule: ConnectRule = { guard: (address) => this.connectRefusal(address), resolve: this.resolve };
     this.httpAgent = guardedAgent(RequestFilteringHttpAgent, options, rule);
     this.httpsAgent = guardedAgent(RequestFilteringHttpsAgent, options, rule);
