@@ -1,12 +1,13 @@
 import type { FilterQuery } from "@mikro-orm/core";
+import type { Actor } from "../auth/actor";
 import type { ServiceContext } from "../core/service-context";
 import { encodeCursor, type PageRequest } from "../graphql/connection";
 import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
 import { findPage } from "../graphql/paged-query";
 import { keyFactsOfEvent } from "../keys/key-events";
-import { type KeyFact, type KeyFacts, keyVisibilityFilter, seesKey, viewerReach } from "../keys/key-visibility";
-import type { CredentialChecks } from "./credential-checks";
+import { type KeyFact, type KeyFacts, type KeyReach, keyVisibilityFilter, seesKey, viewerReach } from "../keys/key-visibility";
+import type { CredentialCheck, CredentialChecks } from "./credential-checks";
 import { DomainEvent } from "./domain-event.entity";
 import { KEY_EVENT_TYPES, type KeyEvent } from "./key-event.type";
 import { publicEventData } from "./public-payload";
@@ -43,13 +44,33 @@ function factsOfEvent(organizationId: string, event: DomainEvent): KeyFacts {
 }
 
 /**
+ * Reaches worked out after a recheck, by check result and viewer. Every subscription of one credential
+ * shares its check (credential-checks.ts), so they share the reach it implies too: the first of them
+ * to ask works it out with the authorizer, the rest reuse it. A key's scopes are part of the viewer, as
+ * two connections of one key may have been opened before and after its scopes changed.
+ */
+const reachesAfterCheck = new WeakMap<CredentialCheck, Map<string, Promise<KeyReach | null>>>();
+function reachAfterCheck(ctx: ServiceContext, actor: Actor, organizationId: string, check: CredentialCheck): Promise<KeyReach | null> {
+  const key = actor.key;
+  const viewer = [organizationId, actor.userId, key ? `${key.keyId}/${key.locationId}/${key.scopes.join(",")}` : "person"].join("\u0000");
+  const byViewer = reachesAfterCheck.get(check) ?? new Map<string, Promise<KeyReach | null>>();
+  reachesAfterCheck.set(check, byViewer);
+  const known = byViewer.get(viewer);
+  if (known) return known;
+  const reach = viewerReach(ctx, organizationId);
+  byViewer.set(viewer, reach);
+  return reach;
+}
+
+/**
  * Who sees a key event: whoever may read the key, as the event tells its facts (keys/key-visibility.ts):
  * with `keys:read:all` every key's events, as a person those of keys mapped to or created by them; a
  * location key only its location's.
  *
  * The viewer's reach is read when the subscription opens and again at every recheck, which is when
- * the memberships it comes from are reloaded; in between the answer is synchronous and touches no
- * database, so one event to many subscribers costs a comparison each.
+ * the memberships it comes from are reloaded (once per credential, not per subscription); in between
+ * the answer is synchronous and touches no database, so one event to many subscribers costs a
+ * comparison each.
  */
 export async function keyEventFilter(
   ctx: ServiceContext,
@@ -68,7 +89,7 @@ export async function keyEventFilter(
     const fresh = await recheck.credentialChecks.check(actor, ctx.origin.ipAddress);
     if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
     ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
-    reach = await viewerReach(ctx, organizationId);
+    reach = await reachAfterCheck(ctx, actor, organizationId, fresh);
     return seesKey(reach, factsOfEvent(organizationId, event));
   };
   return (event) => {
