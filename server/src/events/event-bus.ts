@@ -106,8 +106,10 @@ export class EventBus {
    * out of order.
    */
   private fanOut(event: DomainEvent): Promise<void> {
-    this.fanningOut = this.fanningOut.then(() => this.handOver(event));
-    return this.fanningOut;
+    const handedOver = this.fanningOut.then(() => this.handOver(event));
+    // One failed fan-out must not stop the ones after it: the chain goes on either way.
+    this.fanningOut = handedOver.catch(() => undefined);
+    return handedOver;
   }
 
   private async handOver(event: DomainEvent) {
