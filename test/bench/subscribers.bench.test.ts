@@ -1,6 +1,8 @@
-import { type Client, createClient } from "graphql-ws";
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { createTestDatabase } from "../support/database";
 import { eventually } from "../support/eventually";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
@@ -10,104 +12,174 @@ import { type Spawned, spawnLatchkey } from "./processes";
 import { report } from "./report";
 
 /**
- * 5,000 graphql-ws subscribers on one Latchkey instance each receive a key event within one second
- * of it being raised. Latency is measured from just before the mutation that raises the event to
- * each subscriber's receipt, and reported as a distribution.
+ * 20,000 graphql-ws subscribers each receive a key event within one second of it being raised.
+ * Latency is measured from just before the mutation that raises the event to each subscriber's
+ * receipt, and reported as a distribution, with the time it took to connect and subscribe them all.
+ *
+ * The clients live in child processes (`subscriber-clients.mjs`), not in this one: one Node thread
+ * parsing 20,000 messages one after the other takes long enough to dominate the figure, which is
+ * meant to measure the server. Each child stamps receipts with `performance.timeOrigin +
+ * performance.now()`, a clock every process on the machine shares.
+ *
+ * One process may hold only so many sockets: the open-file limit here is 20,000 (hard), which one
+ * instance's 20,000 sockets plus its own files exceed. Beyond `SUBSCRIBERS_PER_INSTANCE` the
+ * subscribers are spread over several Latchkey instances on one database, as in production, and the
+ * event, raised on the first, reaches the others through PostgreSQL's NOTIFY.
  */
-const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 20_000);
+const SUBSCRIBERS_PER_INSTANCE = 15_000;
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? Math.ceil(SUBSCRIBERS / SUBSCRIBERS_PER_INSTANCE));
+const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? Math.max(INSTANCES, Math.ceil(SUBSCRIBERS / 5_000)));
+const CLIENTS = path.resolve(__dirname, "subscriber-clients.mjs");
 
-let latchkey: Spawned;
+type FromClients = { type: "subscribed"; subscribed: number; failures: number } | { type: "received"; receivedAt: number[] };
+
+let instances: Spawned[] = [];
 let drop: () => Promise<void>;
-const clients: Client[] = [];
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   const database = await createTestDatabase();
   drop = database.drop;
-  latchkey = await spawnLatchkey(database.url, "ws");
+  // The first migrates the database; the others start on it once it is ready.
+  instances = [await spawnLatchkey(database.url, "ws-0")];
+  instances.push(
+    ...(await Promise.all(Array.from({ length: INSTANCES - 1 }, (_, index) => spawnLatchkey(database.url, `ws-${index + 1}`)))),
+  );
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(clients.map((client) => client.dispose()));
-  await latchkey?.stop();
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null) return;
+      const exited = once(child, "exit");
+      child.send({ type: "dispose" });
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      if (child.exitCode === null) child.kill();
+    }),
+  );
+  await Promise.all(instances.map((instance) => instance.stop()));
   await drop?.();
-});
+}, 120_000);
 
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The next message of one kind from a client process. */
+function nextMessage<T extends FromClients["type"]>(child: ChildProcess, type: T): Promise<Extract<FromClients, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromClients) => {
+      if (message.type !== type) return;
+      child.off("message", onMessage);
+      resolve(message as Extract<FromClients, { type: T }>);
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => reject(new Error(`a subscriber process exited with ${code}`)));
+  });
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * CPU time a process has used so far, in milliseconds (Linux; null elsewhere). What the server spends
+ * on one fan-out, unlike the wall-clock latency, hardly depends on what else the machine is running.
+ */
+async function cpuMilliseconds(pid: number | undefined): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  // Fields 14 and 15 (user and system time, in ticks of 1/100 s) after the parenthesised command name.
+  const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields ? (Number(fields[11]) + Number(fields[12])) * 10 : null;
+}
+
+async function totalCpuMilliseconds(processes: { pid?: number }[]): Promise<number | null> {
+  const each = await Promise.all(processes.map((process) => cpuMilliseconds(process.pid)));
+  return each.includes(null) ? null : each.reduce<number>((sum, ms) => sum + (ms ?? 0), 0);
+}
+
 describe("subscriptions at scale", () => {
   it(`delivers one event to ${SUBSCRIBERS} subscribers within a second`, async () => {
-    const server = { graphqlUrl: `${latchkey.url}/graphql` };
-    const owner = await signUp(server, "Subscribed Owner");
-    const organization = await createOrganization(server, owner.token, "Busy Org");
+    const first = { graphqlUrl: `${instances[0].url}/graphql` };
+    const owner = await signUp(first, "Subscribed Owner");
+    const organization = await createOrganization(first, owner.token, "Busy Org");
     await graphqlData(
-      server,
+      first,
       `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { userErrors { code } } }`,
       { input: { organizationId: organization.id } },
       owner.token,
     );
 
-    const receivedAt: number[] = [];
-    let subscribed = 0;
-    const connectStarted = performance.now();
-    for (let start = 0; start < SUBSCRIBERS; start += 100) {
-      await Promise.all(
-        Array.from({ length: Math.min(100, SUBSCRIBERS - start) }, async () => {
-          const client = createClient({
-            url: server.graphqlUrl.replace(/^http/, "ws"),
-            webSocketImpl: WebSocket,
-            connectionParams: { authorization: `Bearer ${owner.token}` },
-            retryAttempts: 0,
-            lazy: false,
-            onNonLazyError: () => undefined,
-          });
-          clients.push(client);
-          await new Promise<void>((resolve, reject) => {
-            client.on("connected", () => resolve());
-            client.on("error", reject);
-          });
-          client.subscribe(
-            {
-              query: `subscription($id: ID!) { keyEvents(organizationId: $id, types: ["key.created"]) { keyId } }`,
-              variables: { id: organization.id },
-            },
-            { next: () => receivedAt.push(performance.now()), error: () => undefined, complete: () => undefined },
-          );
-          subscribed++;
-        }),
+    const connectStarted = now();
+    const shares = Array.from({ length: CLIENT_PROCESSES }, (_, index) => {
+      const count = Math.floor(SUBSCRIBERS / CLIENT_PROCESSES) + (index < SUBSCRIBERS % CLIENT_PROCESSES ? 1 : 0);
+      const instance = index % INSTANCES;
+      const child = fork(
+        CLIENTS,
+        [
+          JSON.stringify({
+            url: `${instances[instance].url.replace(/^http/, "ws")}/graphql`,
+            token: owner.token,
+            query: `subscription($id: ID!) { keyEvents(organizationId: $id, types: ["key.created"]) { keyId } }`,
+            variables: { id: organization.id },
+            count,
+          }),
+        ],
+        { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] },
       );
-    }
-    const connectSeconds = (performance.now() - connectStarted) / 1000;
-    // Raise the event once the server has registered every subscription.
-    await eventually(async () => expect(await metricValue(latchkey, "latchkey_event_subscriptions_total")).toBe(subscribed), {
-      timeoutMs: 60_000,
+      children.push(child);
+      return { child, instance, count, subscribed: nextMessage(child, "subscribed"), received: nextMessage(child, "received") };
     });
+    const subscribed = await Promise.all(shares.map((share) => share.subscribed));
+    const connectSeconds = (now() - connectStarted) / 1000;
+    expect(subscribed.map((share) => share.failures)).toEqual(shares.map(() => 0));
 
-    const raisedAt = performance.now();
+    // Raise the event once every instance has registered every subscription made to it.
+    for (const [index, instance] of instances.entries()) {
+      const expected = shares.filter((share) => share.instance === index).reduce((sum, share) => sum + share.count, 0);
+      await eventually(async () => expect(await metricValue(instance, "latchkey_event_subscriptions_total")).toBe(expected), {
+        timeoutMs: 60_000,
+      });
+    }
+
+    const servers = instances.map((instance) => instance.child);
+    const [serverCpuBefore, clientCpuBefore] = [await totalCpuMilliseconds(servers), await totalCpuMilliseconds(children)];
+    const raisedAt = now();
     await graphqlData(
-      server,
+      first,
       CREATE_KEY,
       { input: { organizationId: organization.id, name: "Broadcast", kind: "SECRET", contact: CONTACT } },
       owner.token,
     );
     // Whoever has not heard it within 10 s shows in the figures as missing.
-    await eventually(() => expect(receivedAt.length).toBe(SUBSCRIBERS), { timeoutMs: 10_000, intervalMs: 20 }).catch(() => undefined);
+    const late = setTimeout(() => {
+      for (const share of shares) share.child.send({ type: "report" });
+    }, 10_000);
+    const received = await Promise.all(shares.map((share) => share.received));
+    clearTimeout(late);
+    const [serverCpuAfter, clientCpuAfter] = [await totalCpuMilliseconds(servers), await totalCpuMilliseconds(children)];
 
-    const latencies = receivedAt.map((at) => at - raisedAt).sort((a, b) => a - b);
+    const latencies = received.flatMap((share) => share.receivedAt.map((at) => at - raisedAt)).sort((a, b) => a - b);
     const figures = {
-      subscribers: subscribed,
+      subscribers: SUBSCRIBERS,
+      instances: INSTANCES,
+      clientProcesses: CLIENT_PROCESSES,
       received: latencies.length,
       connectSeconds: Number(connectSeconds.toFixed(1)),
+      // CPU time of every instance, and of every client process, from raising the event to the last
+      // receipt (10 ms resolution): on 2 cores, the two together bound how low the latency can go.
+      serverCpuMilliseconds: serverCpuBefore === null || serverCpuAfter === null ? null : serverCpuAfter - serverCpuBefore,
+      clientCpuMilliseconds: clientCpuBefore === null || clientCpuAfter === null ? null : clientCpuAfter - clientCpuBefore,
       latencyMilliseconds: {
+        first: Math.round(latencies[0] ?? Number.NaN),
         p50: Math.round(percentile(latencies, 50)),
         p90: Math.round(percentile(latencies, 90)),
         p99: Math.round(percentile(latencies, 99)),
         max: Math.round(latencies.at(-1) ?? Number.NaN),
       },
     };
-    await report("subscribers-5000", figures);
+    await report(`subscribers-${SUBSCRIBERS}`, figures);
     expect(latencies).toHaveLength(SUBSCRIBERS);
+    expect(figures.latencyMilliseconds.p99).toBeLessThan(1000);
     expect(figures.latencyMilliseconds.max).toBeLessThan(1000);
   });
 });

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Logger } from "../observability/logger";
 import { DomainEvent } from "./domain-event.entity";
@@ -7,6 +8,13 @@ import type { EventListener } from "./event-listener";
 const CATCH_UP_MARGIN_MS = 5_000;
 const CATCH_UP_LIMIT = 1_000;
 const REMEMBERED_DELIVERIES = 10_000;
+/**
+ * Subscribers handed an event before the bus yields to the event loop. Each hand-over runs that
+ * subscriber's filter, execution and socket write in the same turn, so a chunk's sockets are written
+ * before the next chunk starts; yielding between chunks lets pings, new connections and requests in
+ * without adding much to the whole (one turn per chunk).
+ */
+const DELIVERY_CHUNK = 500;
 
 /** The smallest UUIDv7 of a millisecond: its first 48 bits are the Unix time in milliseconds. */
 export function uuidv7Floor(at: Date): string {
@@ -61,6 +69,8 @@ export class EventBus {
   private subscriptionsOpened = 0;
   /** IDs of events lately handed to subscribers, oldest first, so a catch-up sends none twice. */
   private readonly delivered = new Set<string>();
+  /** The fan-out under way, which the next one waits for. */
+  private fanningOut: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly em: EntityManager,
@@ -84,9 +94,29 @@ export class EventBus {
     if (!this.firstDelivery(id)) return;
     try {
       const event = await this.em.fork().findOne(DomainEvent, { id });
-      if (event) for (const queue of this.queues) queue.push(event);
+      if (event) await this.fanOut(event);
     } catch (error) {
       this.log.error({ err: error, eventId: id }, "could not read a notified event");
+    }
+  }
+
+  /**
+   * Hands the event to every subscriber registered now, in chunks (see DELIVERY_CHUNK), after the
+   * events before it: chunks of two events must not interleave, or some subscribers would hear them
+   * out of order.
+   */
+  private fanOut(event: DomainEvent): Promise<void> {
+    const handedOver = this.fanningOut.then(() => this.handOver(event));
+    // One failed fan-out must not stop the ones after it: the chain goes on either way.
+    this.fanningOut = handedOver.catch(() => undefined);
+    return handedOver;
+  }
+
+  private async handOver(event: DomainEvent) {
+    const queues = [...this.queues];
+    for (let start = 0; start < queues.length; start += DELIVERY_CHUNK) {
+      if (start > 0) await nextTurn();
+      for (const queue of queues.slice(start, start + DELIVERY_CHUNK)) queue.push(event);
     }
   }
 
@@ -101,7 +131,7 @@ export class EventBus {
       const missed = await this.em.fork().find(DomainEvent, { id: { $gte: since } }, { orderBy: { id: "asc" }, limit: CATCH_UP_LIMIT });
       if (missed.length === CATCH_UP_LIMIT)
         this.log.warn({ since }, "more events were missed than a catch-up sends; subscribers lost some");
-      for (const event of missed) if (this.firstDelivery(event.id)) for (const queue of this.queues) queue.push(event);
+      for (const event of missed) if (this.firstDelivery(event.id)) await this.fanOut(event);
     } catch (error) {
       this.log.error({ err: error }, "could not catch up on events missed while the listener was disconnected");
     }

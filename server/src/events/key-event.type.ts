@@ -5,6 +5,14 @@ import { EventType } from "./events";
 /** Every type of key event, as subscriptions and catch-up accept them. */
 export const KEY_EVENT_TYPES: readonly string[] = Object.values(EventType).filter((type) => type.startsWith("key."));
 
+/**
+ * Subscription fields whose payload is the same for everyone who receives it: the event's public
+ * data, which `KeyEvent` shows whole. Who receives an event is decided per subscriber before (the
+ * key-visibility rule); what they receive is then executed once per event and selection and shared.
+ * A field that shows anything per viewer must not be listed here.
+ */
+export const VIEWER_INDEPENDENT_SUBSCRIPTIONS: ReadonlySet<string> = new Set(["keyEvents", "keyExpiring"]);
+
 /** A key event as subscribers and catch-up readers see it. */
 @ObjectType({ description: "Something that happened to an API key." })
 export class KeyEvent {

@@ -6,6 +6,7 @@ import { idOfType } from "../graphql/global-id";
 import { Organization } from "../orgs/organization.entity";
 import type { DomainEvent } from "./domain-event.entity";
 import { EventType } from "./events";
+import { filterEvents } from "./filter-events";
 import { KeyEvent } from "./key-event.type";
 import { keyEventFilter, keyEventsAfter, toKeyEvent } from "./key-events.service";
 
@@ -27,23 +28,23 @@ async function orFail<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function* visibleEvents(
+/**
+ * The organisation's key events of these types that the subscriber may see, as they happen. The
+ * subscription's checks finish before the first event is let through; a failed one ends the stream
+ * with its error.
+ */
+function visibleEvents(
   ctx: RequestContext,
   organizationId: string,
   types: string[] | null | undefined,
-): AsyncGenerator<DomainEvent> {
-  const visible = await orFail(() =>
+): AsyncIterableIterator<DomainEvent> {
+  const visible = orFail(() =>
     keyEventFilter(ctx, organizationId, types, {
       credentialChecks: ctx.services.credentialChecks,
       everyMs: ctx.config.subscriptionRecheckMs,
     }),
   );
-  const events = ctx.services.eventBus.listen();
-  try {
-    for await (const event of events) if (await visible(event)) yield event;
-  } finally {
-    await events.return?.();
-  }
+  return filterEvents(ctx.services.eventBus.listen(), visible);
 }
 
 @Resolver()
@@ -76,9 +77,7 @@ export class KeyExpiringResolver {
       if (!organizationId) throw badUserInput("`organizationId` is not the ID of an Organization.");
       const withinDays = Number(args.withinDays ?? 365);
       const events = visibleEvents(context as RequestContext, organizationId, [EventType.KEY_EXPIRING]);
-      return (async function* () {
-        for await (const event of events) if (Number(event.payload.daysLeft) <= withinDays) yield event;
-      })();
+      return filterEvents(events, (event) => Number(event.payload.daysLeft) <= withinDays);
     },
   })
   keyExpiring(

@@ -7,8 +7,11 @@ import type { WebSocketServer } from "ws";
 import type { Actor } from "../auth/actor";
 import type { Config } from "../config";
 import { isDatabaseUnavailable } from "../db/unavailable";
+import { VIEWER_INDEPENDENT_SUBSCRIPTIONS } from "../events/key-event.type";
 import { type AppServices, buildContext } from "../graphql/context";
+import { DocumentCache } from "../graphql/document-cache";
 import { operationLimits, parseOptions } from "../graphql/limits";
+import { sharedSubscribe } from "../graphql/shared-subscribe";
 import type { Logger } from "../observability/logger";
 import { parseLimitRefusal } from "./graphql-refusals";
 
@@ -38,23 +41,35 @@ export function serveGraphqlOverWebSocket(options: {
 }) {
   const limits = operationLimits(options.config);
   const states = new WeakMap<object, ConnectionState>();
+  // Parse and validate here rather than through the `parse` option: a document refused by a
+  // limit then gets an `error` message for that operation instead of closing the socket (4500).
+  const documents = new DocumentCache((query) => {
+    let document: DocumentNode;
+    try {
+      document = parse(query, parseOptions);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { refusals: [parseLimitRefusal(message) ?? (error instanceof GraphQLError ? error : new GraphQLError(message))] };
+    }
+    const refusals = validate(options.schema, document, [...specifiedRules, ...limits]);
+    return refusals.length ? { refusals } : { document };
+  });
   return useServer(
     {
       schema: options.schema,
       // Parse and validate here rather than through the `parse` option: a document refused by a
       // limit then gets an `error` message for that operation instead of closing the socket (4500).
       onSubscribe: (_ctx, _id, payload) => {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, parseOptions);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          return [parseLimitRefusal(message) ?? (error instanceof GraphQLError ? error : new GraphQLError(message))];
-        }
-        const refusals = validate(options.schema, document, [...specifiedRules, ...limits]);
-        if (refusals.length) return [...refusals];
-        return { schema: options.schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        const checked = documents.get(payload.query);
+        if ("refusals" in checked) return [...checked.refusals];
+        return {
+          schema: options.schema,
+          document: checked.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+        };
       },
+      subscribe: sharedSubscribe(VIEWER_INDEPENDENT_SUBSCRIPTIONS),
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const text = (name: string) => {
