@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deferred } from "../support/deferred";
 import { logCapture, trustedIssuers } from "../support/federation";
 import { createOrganization, graphql, graphqlData, signUp } from "../support/graphql-client";
+import { acceptAgreement, CONTACT, CREATE_KEY } from "../support/keys";
 import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
 import { sql } from "../support/sql";
-import { wsClient, wsExecute } from "../support/ws-client";
+import { wsClient, wsExecute, wsSubscribed } from "../support/ws-client";
 
 const VIEWER = `{ viewer { id email name memberships { organization { id } } } }`;
 const REFUSED = { message: "The credential sent is invalid, expired or revoked.", extensions: { code: "UNAUTHENTICATED" } };
@@ -26,7 +27,8 @@ function person(label: string) {
 beforeAll(async () => {
   [idp, linkingIdp] = await Promise.all([startOidcProvider(), startOidcProvider()]);
   server = await startTestServer(
-    { AUTH_ISSUERS: trustedIssuers(idp, [linkingIdp, { linkVerifiedEmail: true }]), LOG_LEVEL: "info" },
+    // Subscriptions re-check their credential on every event, so the token's check runs in the test.
+    { AUTH_ISSUERS: trustedIssuers(idp, [linkingIdp, { linkVerifiedEmail: true }]), LOG_LEVEL: "info", SUBSCRIPTION_RECHECK_SECONDS: "0" },
     undefined,
     { logDestination: log.destination },
   );
@@ -130,6 +132,39 @@ describe("graphql-ws with a token from the host's identity provider", () => {
     try {
       const result = await wsExecute(client, `{ viewer { email } }`);
       expect(result).toEqual({ data: { viewer: { email: frank.email } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("keeps a subscription opened with the token alive while the token is valid", async () => {
+    const ivan = person("ivan");
+    const token = await idp.accessToken(ivan.subject, { email: ivan.email, name: ivan.name });
+    const organization = await createOrganization(server, token, "Ivan's Keys");
+    await acceptAgreement(server, token, organization.id);
+    const client = wsClient(server, `Bearer ${token}`);
+    try {
+      const stream = await wsSubscribed(
+        server,
+        client,
+        `subscription($organizationId: ID!) { keyEvents(organizationId: $organizationId) { type data } }`,
+        { organizationId: organization.id },
+      );
+      for (const name of ["First", "Second"]) {
+        const created = await graphqlData(
+          server,
+          CREATE_KEY,
+          { input: { organizationId: organization.id, name, kind: "SECRET", contact: CONTACT } },
+          token,
+        );
+        expect(created.createKey.userErrors).toEqual([]);
+      }
+      const events = await stream.until((items) => items.length >= 2);
+      expect(events.map((event) => [event.data?.keyEvents.type, event.data?.keyEvents.data.name])).toEqual([
+        ["key.created", "First"],
+        ["key.created", "Second"],
+      ]);
+      expect(stream.failure).toBeNull();
     } finally {
       await client.dispose();
     }
