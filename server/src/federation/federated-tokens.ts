@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor } from "../auth/actor";
 import type { FederationConfig } from "../config";
@@ -107,7 +108,12 @@ export class FederatedTokens {
     if (digest !== null && digest !== applied) {
       const claimed = readMembershipClaim(claims.memberships);
       if (claimed) {
-        await applyClaimedMemberships(ctx, userId, claimed, { issuer: claims.issuer.issuer, log: this.log });
+        const apply = () => applyClaimedMemberships(ctx, userId, claimed, { issuer: claims.issuer.issuer, log: this.log });
+        // Another instance applying the same claim at the same moment wins the insert; once more finds its rows.
+        await apply().catch((error: unknown) => {
+          if (error instanceof UniqueConstraintViolationException) return apply();
+          throw error;
+        });
       } else {
         this.log.warn(
           { issuer: claims.issuer.issuer, subject: claims.subject },
