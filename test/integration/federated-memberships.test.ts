@@ -5,7 +5,7 @@ import { createOrganization, graphqlData, signUp } from "../support/graphql-clie
 import { databaseId } from "../support/ids";
 import { metricValue } from "../support/metrics";
 import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
-import { startTestServer, type TestServer } from "../support/server";
+import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
 import { rowCounts } from "../support/sql";
 
 const MEMBERSHIPS = `{ viewer { id memberships { organization { id name } role { name } } } }`;
@@ -113,6 +113,19 @@ describe("membership claims", () => {
     const person = federatedPerson();
     await person.as({ acme: "Viewer" });
     expect(roles(await person.as(undefined))).toEqual({ "Acme Motors": "Viewer" });
+  });
+
+  it("come out the same when two instances apply one claim at the same moment", async () => {
+    const second = await startSecondInstance(server, { AUTH_ISSUERS: trustedIssuers([idp, { claims: { memberships: "tenants" } }]) });
+    try {
+      const person = federatedPerson();
+      const token = await person.token({ acme: "Developer", globex: "Viewer" });
+      const answers = await Promise.all([server, second, server, second].map((instance) => graphqlData(instance, MEMBERSHIPS, {}, token)));
+      expect(new Set(answers.map((answer) => answer.viewer.id)).size).toBe(1);
+      expect(roles(await person.as({ acme: "Developer", globex: "Viewer" }))).toEqual({ "Acme Motors": "Developer", Globex: "Viewer" });
+    } finally {
+      await second.stop();
+    }
   });
 
   it("are applied once: the same claim again writes nothing and asks the database nothing about identity", async () => {
