@@ -27,18 +27,19 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts);
+  const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log);
+  authenticator.acceptFederatedTokens(federatedTokens);
+  federatedTokens.warmUp();
   // An access token is good while its signature holds and the key and secret that earned it still
   // stand: it may do what the token was granted, narrowed to what the key may do now, from allowed
   // addresses, until the key is revoked or that secret is rotated away.
   authenticator.acceptAccessTokens(async (token, clientAddress) => {
     const actor = await accessTokens.actorFor(token);
+    if (!actor) federatedTokens.noteUntrustedIssuer(token, accessTokens.issuer, clientAddress);
     const current = actor && (await keyVerifier.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress));
     if (!actor || !current) return null;
     return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };
   });
-  const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log);
-  authenticator.acceptFederatedTokens(federatedTokens);
-  federatedTokens.warmUp();
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);

@@ -60,6 +60,16 @@ export class FederatedTokens {
     return issuer !== null && this.issuers.has(issuer);
   }
 
+  /**
+   * Logs a JWT our own OAuth verifier refused because it names an issuer that is neither ours nor
+   * trusted: the operator's usual mistake is an `issuer` spelt differently from the tokens' `iss`.
+   */
+  noteUntrustedIssuer(token: string, ownIssuer: string, clientAddress: string | null): void {
+    const issuer = peekIssuer(token);
+    if (issuer === null || issuer === ownIssuer || this.issuers.has(issuer)) return;
+    this.log.warn({ issuer: issuer.slice(0, 200), check: "iss: not a trusted issuer", clientAddress }, "federated token refused");
+  }
+
   /** The actor a valid token stands for, or null (logged with the reason). */
   async actorFor(token: string, clientAddress: string | null): Promise<Actor | null> {
     const trusted = this.issuers.get(peekIssuer(token) ?? "");
