@@ -7,6 +7,7 @@ import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
 import { callerChangeOf, invalidatesKey } from "./events/events";
+import { FederatedTokens } from "./federation/federated-tokens";
 import type { AppServices } from "./graphql/context";
 import { type JobWorker, startJobWorker } from "./jobs/worker";
 import { FailedAttempts } from "./keys/failed-attempts";
@@ -30,11 +31,15 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   // Key verifications read the mapped user's role too: they forget with the cache of callers.
   callerCache.onForget((change) => keyVerifier.forgetCaller(change));
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts, null, callerCache);
+  const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log, callerCache);
+  authenticator.acceptFederatedTokens(federatedTokens);
+  federatedTokens.warmUp();
   // An access token is good while its signature holds and the key and secret that earned it still
   // stand: it may do what the token was granted, narrowed to what the key may do now, from allowed
   // addresses, until the key is revoked or that secret is rotated away.
   authenticator.acceptAccessTokens(async (token, clientAddress) => {
     const actor = await accessTokens.actorFor(token);
+    if (!actor) federatedTokens.noteUntrustedIssuer(token, accessTokens.issuer, clientAddress);
     const current = actor && (await keyVerifier.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress));
     if (!actor || !current) return null;
     return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };

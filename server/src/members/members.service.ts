@@ -44,7 +44,7 @@ async function requireMayManage(ctx: ServiceContext, membership: Membership) {
 }
 
 /** An organisation always keeps at least one Owner. Counted inside the transaction, under a row lock. */
-async function requireAnotherOwner(em: EntityManager, membership: Membership) {
+export async function requireAnotherOwner(em: EntityManager, membership: Membership) {
   const owners = await em.find(
     Membership,
     { organization: membership.organization.id, role: { builtIn: BuiltInRole.OWNER } },
@@ -131,13 +131,13 @@ export async function removeMember(ctx: ServiceContext, { membershipId }: Remove
   return target.id;
 }
 
-type MemberChange = { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> };
+export type MemberChange = { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> };
 
 /**
  * Records a membership change and the caller event that makes every instance forget the member's
  * cached permissions (and keys' checks, which carry them).
  */
-function recordMemberChange(record: Recorder, membership: Membership, change: MemberChange) {
+export function recordMemberChange(record: Recorder, membership: Membership, change: MemberChange) {
   record.change(memberChange(membership, change));
   record.event(callerEvent(CallerEventType.USER_CHANGED, membership.user.id));
 }
