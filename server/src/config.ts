@@ -1,11 +1,21 @@
 import type { LookupAddress } from "node:dns";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import proxyaddr from "@fastify/proxy-addr";
 import { config as loadDotenv } from "dotenv";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parseTrustedIssuers, type TrustedIssuer } from "./federation/issuer-config";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** `true` or `false`, defaulting to `fallback`. */
+function flag(fallback: boolean) {
+  return z
+    .enum(["true", "false"])
+    .default(fallback ? "true" : "false")
+    .transform((value) => value === "true");
+}
 
 /** A base64 string that decodes to exactly `bytes` bytes (`openssl rand -base64 32`). */
 function base64Key(bytes: number) {
@@ -96,6 +106,19 @@ const schema = z.object({
   PUBLIC_URL: z.string().optional().transform(publicUrl),
   /** Browser origins that may call GraphQL, verify and token from their pages (see http/cors.ts). */
   CORS_ORIGINS: z.string().optional().transform(corsOrigins),
+  /** Identity providers whose JWTs sign people in, as a JSON array (see README, "Sign-in from your identity provider"). */
+  AUTH_ISSUERS: z.string().optional(),
+  /** A file holding the same JSON array, instead of `AUTH_ISSUERS`. */
+  AUTH_ISSUERS_FILE: z.string().optional(),
+  /**
+   * The shortest time between two fetches of one issuer's keys (or discovery document): a token
+   * with an unknown `kid` refetches at most this often, and a failed discovery is retried after it.
+   */
+  AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /** Whether `signUp` may create password accounts; off when people sign in through the host's identity provider. */
+  PASSWORD_SIGNUP: flag(true),
+  /** Whether password `signIn` is allowed at all (accounts that have a password keep it either way). */
+  PASSWORD_SIGNIN: flag(true),
 });
 
 /** In production nothing can stand in for `PUBLIC_URL`: the listen address is rarely what clients see. */
@@ -107,6 +130,28 @@ const checkedSchema = schema.superRefine((values, context) => {
     message: "is required in production: the address clients reach Latchkey at (the OAuth issuer), e.g. https://latchkey.example.com",
   });
 });
+
+/** The trusted issuers, from `AUTH_ISSUERS` or the file `AUTH_ISSUERS_FILE` (not both). */
+function trustedIssuers(values: z.infer<typeof schema>, context: z.RefinementCtx): TrustedIssuer[] {
+  const { AUTH_ISSUERS: json, AUTH_ISSUERS_FILE: file } = values;
+  const reportAt = (variable: string) => (message: string) => context.addIssue({ code: z.ZodIssueCode.custom, path: [variable], message });
+  if (json?.trim() && file?.trim()) {
+    reportAt("AUTH_ISSUERS_FILE")("set AUTH_ISSUERS or AUTH_ISSUERS_FILE, not both");
+    return [];
+  }
+  if (!file?.trim()) return parseTrustedIssuers(json, reportAt("AUTH_ISSUERS"));
+  let text: string;
+  try {
+    text = readFileSync(file.trim(), "utf8");
+  } catch (error) {
+    const reason = error instanceof Error && "code" in error ? String(error.code) : "unreadable";
+    reportAt("AUTH_ISSUERS_FILE")(`cannot read "${file}" (${reason})`);
+    return [];
+  }
+  return parseTrustedIssuers(text, reportAt("AUTH_ISSUERS_FILE"));
+}
+
+const configSchema = checkedSchema.transform((values, context) => ({ ...values, trustedIssuers: trustedIssuers(values, context) }));
 
 /**
  * `PUBLIC_URL` as an origin without a trailing slash (`https://latchkey.example.com`). The OAuth
@@ -281,6 +326,16 @@ export interface Config {
   publicUrl: string | undefined;
   /** Browser origins allowed to call Latchkey from their pages (`CORS_ORIGINS`), as `Origin` spells them. */
   corsOrigins: string[];
+  federation: FederationConfig;
+}
+
+/** Sign-in from the host's identity providers, and whether passwords remain a way in. */
+export interface FederationConfig {
+  trustedIssuers: TrustedIssuer[];
+  /** `AUTH_JWKS_COOLDOWN_SECONDS` in milliseconds. */
+  jwksCooldownMs: number;
+  passwordSignUp: boolean;
+  passwordSignIn: boolean;
 }
 
 /**
@@ -317,7 +372,7 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true } = {}): Config {
   if (dotenv) loadDotenv({ quiet: true } as never);
-  const parsed = checkedSchema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
@@ -353,5 +408,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     },
     publicUrl: values.PUBLIC_URL,
     corsOrigins: values.CORS_ORIGINS,
+    federation: {
+      trustedIssuers: values.trustedIssuers,
+      jwksCooldownMs: values.AUTH_JWKS_COOLDOWN_SECONDS * 1000,
+      passwordSignUp: values.PASSWORD_SIGNUP,
+      passwordSignIn: values.PASSWORD_SIGNIN,
+    },
   };
 }

@@ -6,6 +6,7 @@ import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
 import { invalidatesKey } from "./events/events";
+import { FederatedTokens } from "./federation/federated-tokens";
 import type { AppServices } from "./graphql/context";
 import { type JobWorker, startJobWorker } from "./jobs/worker";
 import { FailedAttempts } from "./keys/failed-attempts";
@@ -35,6 +36,9 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     if (!actor || !current) return null;
     return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };
   });
+  const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log);
+  authenticator.acceptFederatedTokens(federatedTokens);
+  federatedTokens.warmUp();
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);

@@ -2,7 +2,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailability, chromiumPath } from "../support/chromium";
 import { eventually } from "../support/eventually";
-import { graphqlData } from "../support/graphql-client";
+import { graphqlData, type UntypedData } from "../support/graphql-client";
 import { type HostFrontend, type InHostFrontend, startHostFrontend } from "../support/host-frontend";
 import { acceptAgreement, CONTACT, CREATE_KEY } from "../support/keys";
 import { metricValue } from "../support/metrics";
@@ -86,8 +86,8 @@ describe.runIf(run)("a host product's frontend on another origin, in Chromium, w
 
     expect(await query(page, "{ viewer { email } }")).toEqual({ status: 200, body: { data: { viewer: { email } } } });
     const created = await query(page, CREATE_ORGANIZATION, { input: { name: "Hosted Motors" } });
-    const organizationId = (created as { body: { data: { createOrganization: { organization: { id: string } } } } }).body.data
-      .createOrganization.organization.id;
+    if (!("body" in created)) throw new Error(`the page could not create its organisation: ${created.failed}`);
+    const organizationId = (created.body.data as UntypedData).createOrganization.organization.id as string;
 
     const before = await metricValue(latchkey, SUBSCRIPTIONS_OPENED);
     await page.evaluate(([q, id]) => inPage().latchkeySubscribe(q, { organizationId: id }), [KEY_EVENTS, organizationId] as const);

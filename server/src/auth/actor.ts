@@ -22,6 +22,11 @@ export interface Actor {
   userId: string;
   sessionId: string | null;
   key?: KeyActor;
+  /**
+   * When a credential that is neither a session nor a key stops being valid: a token from the
+   * host's identity provider (its `exp`). A long-lived subscription opened with it ends then.
+   */
+  expiresAt?: Date;
 }
 
 export interface RequestInfo {

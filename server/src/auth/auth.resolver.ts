@@ -26,9 +26,10 @@ class AuthPayload {
   userErrors!: UserError[];
 }
 
-/** The process's sign-in limits and session lifetime, which the auth services take as arguments. */
+/** The process's sign-in limits, session lifetime and password switches, which the auth services take as arguments. */
 function sessionIssuing(ctx: RequestContext): SessionIssuing {
-  return { authLimits: ctx.services.authLimits, sessionTtlHours: ctx.config.sessionTtlHours };
+  const { passwordSignUp, passwordSignIn } = ctx.config.federation;
+  return { authLimits: ctx.services.authLimits, sessionTtlHours: ctx.config.sessionTtlHours, passwordSignUp, passwordSignIn };
 }
 
 const SignOutPayload = MutationPayload("SignOutPayload", "signedOut", () => Boolean, "The outcome of signing out.");

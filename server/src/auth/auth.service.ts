@@ -18,10 +18,16 @@ export interface SignedIn {
   expiresAt: Date;
 }
 
-/** What signing up or in needs beyond the context: the process's rate limits and how long a session lasts. */
+/**
+ * What signing up or in needs beyond the context: the process's rate limits, how long a session
+ * lasts, and whether passwords are a way in at all (`PASSWORD_SIGNUP`, `PASSWORD_SIGNIN`: hosts
+ * whose people sign in through their own identity provider turn them off). Unset means allowed.
+ */
 export interface SessionIssuing {
   authLimits: AuthLimits;
   sessionTtlHours: number;
+  passwordSignUp?: boolean;
+  passwordSignIn?: boolean;
 }
 
 function openSession(tx: EntityManager, ctx: ServiceContext, user: User, sessionTtlHours: number): SignedIn {
@@ -45,8 +51,14 @@ function openSession(tx: EntityManager, ctx: ServiceContext, user: User, session
 export async function signUp(
   ctx: ServiceContext,
   { email, name, password }: SignUp,
-  { authLimits, sessionTtlHours }: SessionIssuing,
+  { authLimits, sessionTtlHours, passwordSignUp = true }: SessionIssuing,
 ): Promise<SignedIn> {
+  if (!passwordSignUp) {
+    throw userError(
+      UserErrorCode.FORBIDDEN,
+      "Signing up with a password is turned off here; sign in through your organization's identity provider.",
+    );
+  }
   const refusal = authLimits.admitSignUp(ctx.origin.ipAddress);
   if (refusal) throw new RateLimited(refusal.reason, refusal.retryAfterSeconds);
   const passwordHash = await hashPassword(password);
@@ -76,8 +88,14 @@ export async function signUp(
 export async function signIn(
   ctx: ServiceContext,
   { email, password }: SignIn,
-  { authLimits, sessionTtlHours }: SessionIssuing,
+  { authLimits, sessionTtlHours, passwordSignIn = true }: SessionIssuing,
 ): Promise<SignedIn> {
+  if (!passwordSignIn) {
+    throw userError(
+      UserErrorCode.FORBIDDEN,
+      "Signing in with a password is turned off here; sign in through your organization's identity provider.",
+    );
+  }
   // Checked before hashing (see AuthLimits for the rule).
   const address = ctx.origin.ipAddress;
   const refusal = authLimits.admitSignIn(address, email);

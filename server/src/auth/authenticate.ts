@@ -46,9 +46,17 @@ function keyActor(verification: Verification): Actor | null {
 /** Verifies OAuth access tokens (JWTs); supplied by the OAuth domain. */
 export type AccessTokenVerifier = (token: string, clientAddress: string | null) => Promise<Actor | null>;
 
+/** Verifies JWTs from the host's trusted identity providers; supplied by the federation domain. */
+export interface FederatedTokenVerifier {
+  /** Whether the token's (unverified) issuer is one of the trusted ones: only to choose the verifier. */
+  trusts(token: string): boolean;
+  actorFor(token: string, clientAddress: string | null): Promise<Actor | null>;
+}
+
 /**
  * Turns a request's credential into an actor: a session token, a SECRET key as Bearer, a KEY_PAIR
- * as `accessKey` + `secretKey` headers, a BASIC key as HTTP Basic, or an OAuth access token.
+ * as `accessKey` + `secretKey` headers, a BASIC key as HTTP Basic, an OAuth access token, or a JWT
+ * from one of the host's trusted identity providers.
  * No credential → anonymous (null); a credential that fails → CredentialRefused, so a client with
  * a stale token learns it at once instead of seeing an empty, anonymous view.
  */
@@ -63,6 +71,13 @@ export class Authenticator {
   /** The OAuth domain plugs its token check in here once it has its signing keys. */
   acceptAccessTokens(verifier: AccessTokenVerifier): void {
     this.accessTokens = verifier;
+  }
+
+  private federatedTokens: FederatedTokenVerifier | null = null;
+
+  /** The federation domain plugs in the check of tokens from the host's identity providers. */
+  acceptFederatedTokens(verifier: FederatedTokenVerifier): void {
+    this.federatedTokens = verifier;
   }
 
   /** A valid credential is always accepted; only failing ones are throttled (see FailedAttempts). */
@@ -94,6 +109,9 @@ export class Authenticator {
     if (!token) return null;
     if (token.startsWith("lk_session_")) return authenticateSessionToken(this.em.fork(), token);
     if (token.startsWith("lk_")) return keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress));
+    // Any other JWT: a trusted issuer's goes to its verifier; everything else, unknown issuers
+    // included, to our own OAuth verifier, which accepts only tokens it issued itself.
+    if (this.federatedTokens?.trusts(token)) return this.federatedTokens.actorFor(token, clientAddress);
     return this.accessTokens ? this.accessTokens(token, clientAddress) : null;
   }
 }

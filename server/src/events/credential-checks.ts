@@ -23,7 +23,11 @@ export class CredentialChecks {
   ) {}
 
   check(actor: Actor, clientAddress: string | null): Promise<CredentialCheck> {
-    const id = actor.key ? `key:${actor.key.keyId}` : `session:${actor.sessionId}`;
+    const id = actor.key
+      ? `key:${actor.key.keyId}`
+      : actor.expiresAt
+        ? `token:${actor.userId}:${actor.expiresAt.getTime()}`
+        : `session:${actor.sessionId}`;
     const cached = this.results.get(id);
     if (cached && Date.now() - cached.at < this.recheckMs) return cached.result;
     if (this.results.size > 10_000) this.prune();
@@ -36,12 +40,14 @@ export class CredentialChecks {
     const em = this.em.fork();
     const valid = actor.key
       ? (await this.keys.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress)) !== null
-      : !!actor.sessionId &&
-        (
-          await em
-            .getConnection()
-            .execute<unknown[]>("select 1 from sessions where id = ? and revoked_at is null and expires_at > now()", [actor.sessionId])
-        ).length > 0;
+      : actor.expiresAt
+        ? actor.expiresAt.getTime() > Date.now()
+        : !!actor.sessionId &&
+          (
+            await em
+              .getConnection()
+              .execute<unknown[]>("select 1 from sessions where id = ? and revoked_at is null and expires_at > now()", [actor.sessionId])
+          ).length > 0;
     const memberships = valid ? await em.find(Membership, { user: actor.userId }, { populate: ["role"], orderBy: { id: "asc" } }) : [];
     return { valid, memberships };
   }

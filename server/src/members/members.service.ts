@@ -44,7 +44,7 @@ async function requireMayManage(ctx: ServiceContext, membership: Membership) {
 }
 
 /** An organisation always keeps at least one Owner. Counted inside the transaction, under a row lock. */
-async function requireAnotherOwner(em: EntityManager, membership: Membership) {
+export async function requireAnotherOwner(em: EntityManager, membership: Membership) {
   const owners = await em.find(
     Membership,
     { organization: membership.organization.id, role: { builtIn: BuiltInRole.OWNER } },
@@ -141,7 +141,7 @@ export async function removeMember(ctx: ServiceContext, { membershipId }: Remove
  * A membership change: its audit entry, with `metadata`, and the event announcing it to event
  * consumers (webhooks), whose payload carries the membership's IDs and `details`.
  */
-function memberChange(
+export function memberChange(
   membership: Membership,
   change: { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> },
 ): Change {

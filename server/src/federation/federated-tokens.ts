@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import type { EntityManager } from "@mikro-orm/postgresql";
+import type { Actor } from "../auth/actor";
+import type { FederationConfig } from "../config";
+import { type KeyCache, serviceContext } from "../core/service-context";
+import { applyClaimedMemberships, readMembershipClaim } from "../members/claimed-memberships";
+import type { Logger } from "../observability/logger";
+import { FederatedSignInRefused, federatedUserId } from "./federated-users";
+import type { TrustedIssuer } from "./issuer-config";
+import { IssuerKeys } from "./issuer-keys";
+import { type FederatedClaims, peekIssuer, verifyFederatedToken } from "./token-verification";
+
+/**
+ * How long a known (issuer, subject) → user answer is reused without asking the database. Short
+ * enough that a user deleted elsewhere stops resolving soon; long enough that steady traffic does
+ * no SQL for identity at all.
+ */
+const KNOWN_IDENTITY_MS = 5 * 60_000;
+/** Known identities kept in memory at most; the oldest are forgotten first. */
+const MAX_KNOWN_IDENTITIES = 10_000;
+
+interface KnownIdentity {
+  userId: string;
+  resolvedAt: number;
+  /** Digest of the membership claim last applied for this identity; null: none applied yet. */
+  membershipsDigest: string | null;
+}
+
+/**
+ * Sign-in from the host's identity providers: a JWT from a trusted issuer authenticates a request
+ * as the user it names, found by (issuer, subject) or created on first use, with the memberships
+ * its claim lists. Refusals are logged with the failed check, never with the token.
+ */
+export class FederatedTokens {
+  private readonly issuers = new Map<string, { issuer: TrustedIssuer; keys: IssuerKeys }>();
+  private readonly known = new Map<string, KnownIdentity>();
+  /** One resolution at a time per identity, so that concurrent first requests create one user. */
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(
+    config: FederationConfig,
+    private readonly em: EntityManager,
+    private readonly keyCache: KeyCache,
+    private readonly log: Logger,
+  ) {
+    for (const issuer of config.trustedIssuers) {
+      this.issuers.set(issuer.issuer, { issuer, keys: new IssuerKeys(issuer, config.jwksCooldownMs, log) });
+    }
+  }
+
+  /** Discovers every issuer in the background, so that the first token need not wait for it. */
+  warmUp(): void {
+    for (const { keys } of this.issuers.values()) void keys.current();
+  }
+
+  /** Whether the token names a trusted issuer (unverified: only to choose the verifier). */
+  trusts(token: string): boolean {
+    const issuer = peekIssuer(token);
+    return issuer !== null && this.issuers.has(issuer);
+  }
+
+  /** The actor a valid token stands for, or null (logged with the reason). */
+  async actorFor(token: string, clientAddress: string | null): Promise<Actor | null> {
+    const trusted = this.issuers.get(peekIssuer(token) ?? "");
+    if (!trusted) return null;
+    const verified = await verifyFederatedToken(token, trusted.issuer, trusted.keys);
+    if ("refused" in verified) {
+      this.log.warn({ issuer: trusted.issuer.issuer, check: verified.refused, clientAddress }, "federated token refused");
+      return null;
+    }
+    try {
+      const userId = await this.userFor(verified, clientAddress);
+      return { userId, sessionId: null, expiresAt: new Date(verified.expiresAt) };
+    } catch (error) {
+      if (!(error instanceof FederatedSignInRefused)) throw error;
+      this.log.warn(
+        { issuer: trusted.issuer.issuer, subject: verified.subject, check: error.message, clientAddress },
+        "federated sign-in refused",
+      );
+      return null;
+    }
+  }
+
+  private async userFor(claims: FederatedClaims, clientAddress: string | null): Promise<string> {
+    const id = `${claims.issuer.issuer}\u0000${claims.subject}`;
+    const known = this.known.get(id);
+    const digest = membershipsDigest(claims);
+    const fresh = known && performance.now() - known.resolvedAt < KNOWN_IDENTITY_MS;
+    if (fresh && (digest === null || digest === known.membershipsDigest)) return known.userId;
+    let pending = this.inFlight.get(id);
+    if (!pending) {
+      pending = this.resolve(id, claims, digest, clientAddress).finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Finds or creates the user, then applies the membership claim if it differs from the last one applied. */
+  private async resolve(id: string, claims: FederatedClaims, digest: string | null, clientAddress: string | null): Promise<string> {
+    const ctx = serviceContext(this.em, {
+      origin: { requestId: `federated-sign-in:${crypto.randomUUID()}`, ipAddress: clientAddress, userAgent: null },
+      keyCache: this.keyCache,
+    });
+    const previous = this.known.get(id);
+    const userId = await federatedUserId(ctx, claims);
+    let applied = previous?.userId === userId ? previous.membershipsDigest : null;
+    if (digest !== null && digest !== applied) {
+      const claimed = readMembershipClaim(claims.memberships);
+      if (claimed) {
+        await applyClaimedMemberships(ctx, userId, claimed, { issuer: claims.issuer.issuer, log: this.log });
+      } else {
+        this.log.warn(
+          { issuer: claims.issuer.issuer, subject: claims.subject },
+          "membership claim is neither an object nor a list of {organization, role}; ignored",
+        );
+      }
+      applied = digest;
+    }
+    this.remember(id, { userId, resolvedAt: performance.now(), membershipsDigest: applied });
+    return userId;
+  }
+
+  private remember(id: string, identity: KnownIdentity) {
+    this.known.delete(id);
+    this.known.set(id, identity);
+    if (this.known.size > MAX_KNOWN_IDENTITIES) {
+      const oldest = this.known.keys().next().value;
+      if (oldest !== undefined) this.known.delete(oldest);
+    }
+  }
+}
+
+/** A digest of the membership claim as sent; null when there is none to apply (not configured, or absent). */
+function membershipsDigest(claims: FederatedClaims): string | null {
+  if (claims.memberships === undefined) return null;
+  return createHash("sha256").update(JSON.stringify(claims.memberships)).digest("base64url");
+}
