@@ -16,9 +16,6 @@ const CREATE_ORGANIZATION = `mutation($input: CreateOrganizationInput!) { create
 /** Subscriptions the server has registered since it started: the signal that events now reach one. */
 const SUBSCRIPTIONS_OPENED = "latchkey_event_subscriptions_total";
 
-/** The page's globals, inside `page.evaluate` (see in-page.ts). */
-const inPage = () => globalThis as unknown as InHostFrontend;
-
 describe.runIf(run)("a host product's frontend on another origin, in Chromium, with a real OpenID provider", () => {
   let listed: HostFrontend;
   let unlisted: HostFrontend;
@@ -72,13 +69,16 @@ describe.runIf(run)("a host product's frontend on another origin, in Chromium, w
       await page.waitForURL((url) => url.origin === frontend.origin);
     }
     await expect.poll(() => page.textContent("#status"), { timeout: 10_000 }).not.toBe("signed out");
-    expect(await page.evaluate(() => inPage().signInError ?? null)).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as InHostFrontend).signInError ?? null)).toBeNull();
     expect(await page.textContent("#status")).toBe("signed in");
     return page;
   }
 
   const query = (page: Page, text: string, variables: Record<string, unknown> = {}) =>
-    page.evaluate(([q, v]) => inPage().latchkeyQuery(q as string, v as Record<string, unknown>), [text, variables] as const);
+    page.evaluate(([q, v]) => (globalThis as unknown as InHostFrontend).latchkeyQuery(q as string, v as Record<string, unknown>), [
+      text,
+      variables,
+    ] as const);
 
   it("signs in at the provider from a listed origin, then queries GraphQL and hears key events over graphql-ws with the provider's token", async () => {
     const email = "hosted.person@example.test";
@@ -90,11 +90,14 @@ describe.runIf(run)("a host product's frontend on another origin, in Chromium, w
     const organizationId = (created.body.data as UntypedData).createOrganization.organization.id as string;
 
     const before = await metricValue(latchkey, SUBSCRIPTIONS_OPENED);
-    await page.evaluate(([q, id]) => inPage().latchkeySubscribe(q, { organizationId: id }), [KEY_EVENTS, organizationId] as const);
+    await page.evaluate(([q, id]) => (globalThis as unknown as InHostFrontend).latchkeySubscribe(q, { organizationId: id }), [
+      KEY_EVENTS,
+      organizationId,
+    ] as const);
     await eventually(async () => expect(await metricValue(latchkey, SUBSCRIPTIONS_OPENED)).toBeGreaterThan(before));
 
     // Something happens in the organisation (here from Node, with the same token): the page hears it.
-    const token = await page.evaluate(() => inPage().accessToken ?? "");
+    const token = await page.evaluate(() => (globalThis as unknown as InHostFrontend).accessToken ?? "");
     await acceptAgreement(latchkey, token, organizationId);
     const { createKey } = await graphqlData(
       latchkey,
@@ -103,7 +106,7 @@ describe.runIf(run)("a host product's frontend on another origin, in Chromium, w
       token,
     );
     await eventually(async () => {
-      const subscription = await page.evaluate(() => inPage().subscription);
+      const subscription = await page.evaluate(() => (globalThis as unknown as InHostFrontend).subscription);
       expect(subscription?.received).toContainEqual({ data: { keyEvents: { type: "key.created", keyId: createKey.key.id } } });
     });
   });
@@ -111,14 +114,19 @@ describe.runIf(run)("a host product's frontend on another origin, in Chromium, w
   it("refuses the same page from an origin not on the list: its browser may not read GraphQL, and the socket is refused", async () => {
     const email = "elsewhere.person@example.test";
     const page = await signInAt(unlisted, "host-user-2", email);
-    const token = await page.evaluate(() => inPage().accessToken ?? "");
+    const token = await page.evaluate(() => (globalThis as unknown as InHostFrontend).accessToken ?? "");
 
     const answer = await query(page, "{ viewer { email } }");
     expect(answer).toEqual({ failed: expect.stringContaining("Failed to fetch") });
 
-    await page.evaluate((q) => inPage().latchkeySubscribe(q, { organizationId: "T3JnYW5pemF0aW9uOjE=" }), KEY_EVENTS);
-    await eventually(async () => expect((await page.evaluate(() => inPage().subscription))?.closedCode).toBe(1006));
-    expect((await page.evaluate(() => inPage().subscription))?.connected).toBe(false);
+    await page.evaluate(
+      (q) => (globalThis as unknown as InHostFrontend).latchkeySubscribe(q, { organizationId: "T3JnYW5pemF0aW9uOjE=" }),
+      KEY_EVENTS,
+    );
+    await eventually(async () =>
+      expect((await page.evaluate(() => (globalThis as unknown as InHostFrontend).subscription))?.closedCode).toBe(1006),
+    );
+    expect((await page.evaluate(() => (globalThis as unknown as InHostFrontend).subscription))?.connected).toBe(false);
 
     // The token itself is good: only the page's origin was refused.
     expect(await graphqlData(latchkey, "{ viewer { email } }", {}, token)).toEqual({ viewer: { email } });
