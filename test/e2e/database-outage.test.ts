@@ -140,6 +140,19 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
       }),
     ];
     expect(routeRefusals[0]?.headers.get("access-control-allow-origin")).toBe(FRONTEND);
+    // A preflight needs no database: the frontend's browser may still send the request and read its 503.
+    for (const path of ["/graphql", "/v1/keys/verify", "/oauth/token"]) {
+      const preflight = await fetch(`${a.url}${path}`, {
+        method: "OPTIONS",
+        headers: {
+          origin: FRONTEND,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
+      expect(preflight.status, path).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin"), path).toBe(FRONTEND);
+    }
     for (const refusal of routeRefusals) {
       const text = await refusal.text();
       expect({ status: refusal.status, retryAfter: refusal.headers.get("retry-after") }).toEqual({
