@@ -41,6 +41,8 @@ export interface TestIdentityProvider {
   readonly redirectUris: string[];
   /** The current private signing key, for tests that hand-make forgeries signed with the real key. */
   readonly signingKey: SigningJwk;
+  /** How many times the key set (`/jwks`) has been fetched since the start: relying parties should cache it. */
+  readonly jwksFetches: number;
   /** Sets (replaces) what the provider says about `subject`; tokens issued afterwards carry it. */
   setAccount(subject: string, claims: AccountClaims): void;
   /**
@@ -51,7 +53,10 @@ export interface TestIdentityProvider {
   signIn(subject: string, claims?: AccountClaims): Promise<{ accessToken: string; idToken: string; expiresIn: number }>;
   /** `signIn`'s access token alone. */
   accessToken(subject: string, claims?: AccountClaims): Promise<string>;
-  /** Stops and starts again on the same port, with the same accounts; a new `signingKey` rotates the key. */
+  /**
+   * Starts again on the same port (stopping first if running), with the same accounts; a new
+   * `signingKey` rotates the key: the old one is no longer published.
+   */
   restart(options?: { signingKey?: SigningJwk }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -71,6 +76,7 @@ export async function startOidcProvider(options: IdentityProviderOptions = {}): 
   const audience = options.audience ?? DEFAULT_AUDIENCE;
   const redirectUris = options.redirectUris ?? ["http://127.0.0.1/callback"];
   const accounts = new Map<string, AccountClaims>();
+  let jwksFetches = 0;
   let signingKey = options.signingKey ?? (await newSigningKey());
   let running = await listen(options.port ?? 0, signingKey);
   const port = (running.address() as AddressInfo).port;
@@ -85,6 +91,7 @@ export async function startOidcProvider(options: IdentityProviderOptions = {}): 
     const handle = provider.callback();
     // No keep-alive: a client (Latchkey's JWKS fetch) must not reuse a socket the restart closed.
     const server = http.createServer((request, response) => {
+      if (request.url?.startsWith("/jwks")) jwksFetches += 1;
       response.setHeader("connection", "close");
       handle(request, response);
     });
@@ -109,6 +116,9 @@ export async function startOidcProvider(options: IdentityProviderOptions = {}): 
     redirectUris,
     get signingKey() {
       return signingKey;
+    },
+    get jwksFetches() {
+      return jwksFetches;
     },
     setAccount: (subject, claims) => accounts.set(subject, claims),
     signIn,
@@ -254,6 +264,7 @@ async function walkInteractions(start: URL, redirectUri: string, subject: string
 }
 
 function closeServer(server: http.Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
   return new Promise((resolve, reject) => {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections();
