@@ -67,10 +67,12 @@ export class CorsPolicy {
     this.ownOrigin = options.ownOrigin;
   }
 
+  /** Whether `origin` is one of `CORS_ORIGINS`, exactly. */
   isAllowed(origin: string | undefined): origin is string {
     return origin !== undefined && this.origins.has(origin);
   }
 
+  /** Whether the request URL's path is one that answers CORS at all. */
   answersCors(url: string | undefined): boolean {
     return this.paths.has(pathOf(url));
   }

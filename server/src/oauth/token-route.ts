@@ -6,6 +6,7 @@ import type { AppServices } from "../graphql/context";
 import { KeyKind } from "../keys/key-enums";
 import { ACCESS_TOKEN_SECONDS, type AccessTokens } from "./access-tokens";
 
+/** The token endpoint: RFC 8414 metadata names it, and browser frontends may call it (CORS). */
 export const TOKEN_PATH = "/oauth/token";
 
 /** RFC 6749 §5.2 error codes. */
