@@ -108,6 +108,8 @@ const schema = z.object({
     .default(5 * 86_400),
   /** The origin clients reach us at, and the OAuth issuer. Never taken from a request's Host header. */
   PUBLIC_URL: z.string().optional().transform(publicUrl),
+  /** Browser origins that may call GraphQL, verify and token from their pages (see http/cors.ts). */
+  CORS_ORIGINS: z.string().optional().transform(corsOrigins),
   /** Identity providers whose JWTs sign people in, as a JSON array (see README, "Sign-in from your identity provider"). */
   AUTH_ISSUERS: z.string().optional(),
   /** A file holding the same JSON array, instead of `AUTH_ISSUERS`. */
@@ -263,6 +265,40 @@ export function canonicalTarget(entry: string): string | null {
   }
 }
 
+/**
+ * `CORS_ORIGINS`, comma-separated, each as a browser writes it in `Origin` (`https://app.example.com`:
+ * lower-case host, no default port, no trailing slash). Exact origins only: a wildcard would let any
+ * page matching it read what Latchkey answers its visitors' tokens, and `null` is what sandboxed
+ * frames and files send, whoever wrote them.
+ */
+function corsOrigins(value: string | undefined, context: z.RefinementCtx): string[] {
+  if (!value?.trim()) return [];
+  const origins = new Set<string>();
+  for (const entry of value.split(",").map((text) => text.trim())) {
+    const origin = exactOrigin(entry);
+    if (typeof origin === "string") origins.add(origin);
+    else context.addIssue({ code: z.ZodIssueCode.custom, message: `"${entry}" ${origin.problem}` });
+  }
+  return [...origins];
+}
+
+function exactOrigin(entry: string): string | { problem: string } {
+  const example = "list exact origins such as https://app.example.com, comma-separated";
+  if (entry === "*") return { problem: `would let every website read what Latchkey answers its visitors' tokens; ${example}` };
+  if (entry.includes("*")) return { problem: `is a wildcard: any site matching it could read Latchkey's answers; ${example}` };
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return { problem: `is not an origin; ${example}` };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { problem: `is not an http:// or https:// origin; ${example}` };
+  if (url.username || url.password || url.pathname !== "/" || url.search || url.hash || entry.endsWith("?") || entry.endsWith("#")) {
+    return { problem: `must be an origin only (scheme, host and port), without path, query or credentials; ${example}` };
+  }
+  return url.origin;
+}
+
 /** `false`, how many proxies stand in front of the server, or which addresses are proxies. */
 export type TrustProxySetting = false | { hops: number } | { addresses: string[] };
 
@@ -294,6 +330,8 @@ export interface Config {
   webhooks: WebhookConfig;
   /** The OAuth issuer; unset outside production means the listen address (`http://HOST:PORT`). */
   publicUrl: string | undefined;
+  /** Browser origins allowed to call Latchkey from their pages (`CORS_ORIGINS`), as `Origin` spells them. */
+  corsOrigins: string[];
   federation: FederationConfig;
 }
 
@@ -376,6 +414,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
       disableAfterMs: values.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
     },
     publicUrl: values.PUBLIC_URL,
+    corsOrigins: values.CORS_ORIGINS,
     federation: {
       trustedIssuers: values.trustedIssuers,
       jwksCooldownMs: values.AUTH_JWKS_COOLDOWN_SECONDS * 1000,

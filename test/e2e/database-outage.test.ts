@@ -17,6 +17,8 @@ import { wsClient, wsSubscribed } from "../support/ws-client";
 // This file stops and starts PostgreSQL, so it runs its own embedded cluster rather than the run's
 // shared one (which may be the server DATABASE_URL names, and which other files are using).
 const keyMaterial = { LATCHKEY_KEY_PEPPER: randomBytes(32).toString("base64"), LATCHKEY_MASTER_KEY: randomBytes(32).toString("base64") };
+// A host's frontend on another origin must be able to read a 503 and its Retry-After too.
+const FRONTEND = "https://app.example.test";
 const KEY_EVENTS = `subscription($organizationId: ID!) { keyEvents(organizationId: $organizationId) { type keyId } }`;
 const REVOKE = `mutation($input: RevokeKeyInput!) { revokeKey(input: $input) { userErrors { code } } }`;
 const CONNECTED = "latchkey_event_listener_connected";
@@ -35,8 +37,8 @@ beforeAll(async () => {
   postgres = await startEmbeddedPostgres({ dataDir, port });
   const url = withDatabase(postgres.adminUrl, "latchkey_outage");
   await ensureDatabase(url);
-  a = await startTestServer(keyMaterial, url);
-  b = await startTestServer(keyMaterial, url);
+  a = await startTestServer({ ...keyMaterial, CORS_ORIGINS: FRONTEND }, url);
+  b = await startTestServer({ ...keyMaterial, CORS_ORIGINS: FRONTEND }, url);
 });
 afterAll(async () => {
   await b?.stop();
@@ -48,7 +50,7 @@ afterAll(async () => {
 function postVerify(server: TestServer, key: string) {
   return fetch(`${server.url}/v1/keys/verify`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", origin: FRONTEND },
     body: JSON.stringify({ key }),
   });
 }
@@ -71,10 +73,15 @@ async function bothInstances(ready: boolean) {
 async function postGraphql(server: TestServer, query: string, token?: string) {
   const response = await fetch(server.graphqlUrl, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { "content-type": "application/json", origin: FRONTEND, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query }),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), text: await response.text() };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    allowOrigin: response.headers.get("access-control-allow-origin"),
+    text: await response.text(),
+  };
 }
 
 it("heals after PostgreSQL restarts: revocations reach the other instance within a second, subscriptions old and new hear events, and none is missed while reconnecting", async () => {
@@ -103,6 +110,7 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
     for (const refusal of refusals) {
       expect(refusal.status).toBe(503);
       expect(refusal.retryAfter).toMatch(/^\d+$/);
+      expect(refusal.allowOrigin).toBe(FRONTEND);
       expect(JSON.parse(refusal.text).errors).toEqual([
         expect.objectContaining({ message: expect.any(String), extensions: { code: "SERVICE_UNAVAILABLE" } }),
       ]);
@@ -112,12 +120,13 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
     const uncached = await postVerify(b, newSecret(SecretKind.SECRET));
     expect(uncached.status).toBe(503);
     expect(uncached.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(uncached.headers.get("access-control-allow-origin")).toBe(FRONTEND);
     expect(await uncached.json()).toEqual({ error: "service_unavailable", message: expect.any(String), requestId: expect.any(String) });
     // So do the other routes that need the database.
     const routeRefusals = [
       await fetch(`${a.url}/oauth/token`, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: FRONTEND },
         body: new URLSearchParams({
           grant_type: "client_credentials",
           client_id: "lkci_unknown",
@@ -130,6 +139,20 @@ it("heals after PostgreSQL restarts: revocations reach the other instance within
         body: JSON.stringify({ secrets: [newSecret(SecretKind.SECRET)] }),
       }),
     ];
+    expect(routeRefusals[0]?.headers.get("access-control-allow-origin")).toBe(FRONTEND);
+    // A preflight needs no database: the frontend's browser may still send the request and read its 503.
+    for (const path of ["/graphql", "/v1/keys/verify", "/oauth/token"]) {
+      const preflight = await fetch(`${a.url}${path}`, {
+        method: "OPTIONS",
+        headers: {
+          origin: FRONTEND,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
+      });
+      expect(preflight.status, path).toBe(204);
+      expect(preflight.headers.get("access-control-allow-origin"), path).toBe(FRONTEND);
+    }
     for (const refusal of routeRefusals) {
       const text = await refusal.text();
       expect({ status: refusal.status, retryAfter: refusal.headers.get("retry-after") }).toEqual({

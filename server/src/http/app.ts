@@ -12,10 +12,11 @@ import { isDatabaseUnavailable } from "../db/unavailable";
 import { type AppServices, buildContext, type RequestContext } from "../graphql/context";
 import { GraphQLErrorCode } from "../graphql/errors";
 import { operationLimits, parseOptions } from "../graphql/limits";
-import { registerOAuthRoutes } from "../oauth/token-route";
+import { registerOAuthRoutes, TOKEN_PATH } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
+import { CorsPolicy, registerCors } from "./cors";
 import { credentialHeaders } from "./credential-headers";
 import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
 import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
@@ -67,12 +68,16 @@ export async function createHttpApp(options: {
   // One trust function for every path: Fastify's `request.ip` and the plain handlers below.
   const proxyTrust = compileProxyTrust(config.trustProxy);
   const addressOf = (request: IncomingMessage) => clientAddressOf(request, proxyTrust);
-  // The verify path is served by a plain handler before Fastify sees the request (see verify-handler).
+  const cors = new CorsPolicy({ origins: config.corsOrigins, paths: [GRAPHQL_PATH, VERIFY_PATH, TOKEN_PATH], ownOrigin: config.publicUrl });
+  // The verify path is served by a plain handler before Fastify sees the request (see verify-handler),
+  // except CORS preflights, which Fastify answers for every path alike (see cors).
   // Credentials in a URL are refused before either reads it, on every path (see url-credentials).
   const serverFactory = (fastifyHandler: (request: IncomingMessage, response: ServerResponse) => void) =>
     http.createServer((request, response) => {
       if (urlCarriesCredentials(request.url)) return refuseCredentialsInUrl(log, request, response, requestIdOf(request.headers));
-      if (pathOf(request.url) === VERIFY_PATH) return handleVerify(services, request, response, addressOf(request));
+      if (pathOf(request.url) === VERIFY_PATH && !cors.isPreflightFor(request)) {
+        return handleVerify(services, request, response, addressOf(request), cors.headersFor(request.headers.origin));
+      }
       fastifyHandler(request, response);
     });
   const fastify = Fastify({
@@ -101,6 +106,9 @@ export async function createHttpApp(options: {
     reply.header("x-request-id", request.id);
     done();
   });
+
+  // Before the routes, so that a preflight is answered before any route's own hooks judge it.
+  await registerCors(fastify, cors);
 
   const development = config.environment === "development";
   const plugins: ApolloServerPlugin<RequestContext>[] = [
@@ -152,6 +160,11 @@ export async function createHttpApp(options: {
     if (urlCarriesCredentials(request.url)) {
       log.warn({ url: redactedUrl(request.url) }, "refused credentials in the URL of a WebSocket upgrade");
       socket.end(`HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    if (!cors.admitsWebSocket(request)) {
+      log.warn({ origin: String(request.headers.origin).slice(0, 200) }, "refused a WebSocket upgrade from an origin not in CORS_ORIGINS");
+      socket.end(`HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       return;
     }
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit("connection", ws, request));

@@ -1,7 +1,8 @@
 /**
  * Endpoints that anyone may call without a credential read JSON bodies only. A web page can make a
  * visitor's browser send a cross-origin POST with a "simple" content type (`text/plain`, a form)
- * without asking; `application/json` needs a CORS preflight, which Latchkey never grants.
+ * without asking; `application/json` needs a CORS preflight, which Latchkey grants only to the
+ * origins in `CORS_ORIGINS`, and only on the paths a frontend calls (see cors.ts).
  */
 export const NOT_JSON_MESSAGE = "Send the body as JSON, with `content-type: application/json`.";
 

@@ -81,10 +81,18 @@ function presentedKey(text: string): PresentedKey | string {
  * one cached lookup, answer. Only JSON bodies are read: a web page can send a cross-origin
  * `text/plain` POST without asking, but not an `application/json` one. Failures are rate limited
  * per client address and public ID, and only failing attempts are ever refused (see FailedAttempts).
+ * `corsHeaders` come from the CORS policy for the request's `Origin` (see cors.ts).
  */
-export function handleVerify(services: AppServices, request: IncomingMessage, response: ServerResponse, clientAddress: string | null) {
+export function handleVerify(
+  services: AppServices,
+  request: IncomingMessage,
+  response: ServerResponse,
+  clientAddress: string | null,
+  corsHeaders: Readonly<Record<string, string>>,
+) {
   const requestId = requestIdOf(request.headers, nextRequestId);
-  const headers = { "x-request-id": requestId };
+  // Every answer, refusals included, carries the CORS headers: a page on a listed origin reads why.
+  const headers = { "x-request-id": requestId, ...corsHeaders };
   if (request.method !== "POST") return send(response, 405, { error: "method_not_allowed" }, { ...headers, allow: "POST" });
   if (!isJsonContentType(request.headers["content-type"])) {
     return send(response, 415, { error: "unsupported_media_type", message: NOT_JSON_MESSAGE }, headers);

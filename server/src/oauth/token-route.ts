@@ -6,6 +6,9 @@ import type { AppServices } from "../graphql/context";
 import { KeyKind } from "../keys/key-enums";
 import { ACCESS_TOKEN_SECONDS, type AccessTokens } from "./access-tokens";
 
+/** The token endpoint: RFC 8414 metadata names it, and browser frontends may call it (CORS). */
+export const TOKEN_PATH = "/oauth/token";
+
 /** RFC 6749 §5.2 error codes. */
 enum OAuthError {
   INVALID_REQUEST = "invalid_request",
@@ -45,7 +48,7 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
     const { issuer } = tokens;
     return {
       issuer,
-      token_endpoint: `${issuer}/oauth/token`,
+      token_endpoint: `${issuer}${TOKEN_PATH}`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       grant_types_supported: ["client_credentials"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
@@ -58,7 +61,7 @@ export async function registerOAuthRoutes(fastify: FastifyInstance, services: Ap
     reply.header("cache-control", "public, max-age=300").send(tokens.jwks()),
   );
 
-  fastify.post<{ Body: Record<string, string> }>("/oauth/token", async (request, reply) => {
+  fastify.post<{ Body: Record<string, string> }>(TOKEN_PATH, async (request, reply) => {
     const body = request.body ?? {};
     if (body.grant_type !== "client_credentials") {
       return fail(
