@@ -45,6 +45,15 @@ export class AuditEntryResolver {
     return entry.actorKeyId ? toGlobalId("ApiKey", entry.actorKeyId) : null;
   }
 
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      "The platform key the host's backend acted with, when it was one (then `actor` is null). The same ID `latchkey platform-key list` prints.",
+  })
+  actorPlatformKeyId(@Root() entry: AuditEntry): string | null {
+    return entry.actorPlatformKeyId ? toGlobalId("PlatformKey", entry.actorPlatformKeyId) : null;
+  }
+
   @FieldResolver(() => ID, { description: "Global ID of the object acted on (it may since have been deleted)." })
   targetId(@Root() entry: AuditEntry): string {
     return toGlobalId(entry.targetType, entry.targetId);

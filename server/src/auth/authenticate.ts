@@ -43,6 +43,9 @@ function keyActor(verification: Verification): Actor | null {
   };
 }
 
+/** Verifies platform keys (`lk_pf_…`); supplied by the platform domain. */
+export type PlatformKeyCheck = (secret: string) => Promise<Actor | null>;
+
 /** Verifies OAuth access tokens (JWTs); supplied by the OAuth domain. */
 export type AccessTokenVerifier = (token: string, clientAddress: string | null) => Promise<Actor | null>;
 
@@ -59,6 +62,13 @@ export class Authenticator {
     private readonly failures: FailedAttempts,
     private accessTokens: AccessTokenVerifier | null = null,
   ) {}
+
+  private platformKeys: PlatformKeyCheck | null = null;
+
+  /** The platform domain plugs its key check in here. */
+  acceptPlatformKeys(check: PlatformKeyCheck): void {
+    this.platformKeys = check;
+  }
 
   /** The OAuth domain plugs its token check in here once it has its signing keys. */
   acceptAccessTokens(verifier: AccessTokenVerifier): void {
@@ -93,6 +103,7 @@ export class Authenticator {
     const token = bearerToken(headers.authorization);
     if (!token) return null;
     if (token.startsWith("lk_session_")) return authenticateSessionToken(this.em.fork(), token);
+    if (token.startsWith("lk_pf_")) return this.platformKeys ? this.platformKeys(token) : null;
     if (token.startsWith("lk_")) return keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress));
     return this.accessTokens ? this.accessTokens(token, clientAddress) : null;
   }
