@@ -158,7 +158,11 @@ describe("provisioning by external ID with a platform key", () => {
     const [userEntry] = await sql(server.databaseUrl, "select action, actor_user_id, metadata from audit_entries where target_id = $1", [
       databaseId(tenant.user.id),
     ]);
-    expect(userEntry).toEqual({ action: "user.provisioned", actor_user_id: null, metadata: { issuer: ISSUER, externalId: tenant.ownerSubject } });
+    expect(userEntry).toEqual({
+      action: "user.provisioned",
+      actor_user_id: null,
+      metadata: { issuer: ISSUER, externalId: tenant.ownerSubject },
+    });
   });
 
   it("changes a member's role and removes them through the members service, announcing each change; removing again changes nothing", async () => {
@@ -172,11 +176,9 @@ describe("provisioning by external ID with a platform key", () => {
     const removed = await tenant.call(REMOVE_MEMBERSHIP, membership);
     expect(removed).toEqual({ removedMembershipId: added.membership.id, userErrors: [] });
     expect(await tenant.call(REMOVE_MEMBERSHIP, membership)).toEqual({ removedMembershipId: null, userErrors: [] });
-    const events = await sql<{ type: string }>(
-      server.databaseUrl,
-      "select type from domain_events where subject_id = $1 order by id",
-      [databaseId(added.membership.id)],
-    );
+    const events = await sql<{ type: string }>(server.databaseUrl, "select type from domain_events where subject_id = $1 order by id", [
+      databaseId(added.membership.id),
+    ]);
     expect(events.map((event) => event.type)).toEqual(["member.added", "member.role_changed", "member.removed"]);
     const lastOwner = await tenant.call(REMOVE_MEMBERSHIP, { ...membership, userExternalId: tenant.ownerSubject });
     expect(lastOwner.userErrors).toEqual([expect.objectContaining({ code: "LAST_OWNER" })]);
@@ -197,9 +199,11 @@ describe("provisioning by external ID with a platform key", () => {
     const deleted = await tenant.call(DELETE_ORGANIZATION, { externalId: tenant.tenant });
     expect(deleted).toEqual({ deletedOrganizationId: tenant.organization.id, userErrors: [] });
     expect(await tenant.call(DELETE_ORGANIZATION, { externalId: tenant.tenant })).toEqual({ deletedOrganizationId: null, userErrors: [] });
-    const keyEvents = await sql(server.databaseUrl, "select type, payload->>'reason' as reason from domain_events where subject_id = $1 order by id", [
-      databaseId(createKey.key.id),
-    ]);
+    const keyEvents = await sql(
+      server.databaseUrl,
+      "select type, payload->>'reason' as reason from domain_events where subject_id = $1 order by id",
+      [databaseId(createKey.key.id)],
+    );
     expect(keyEvents).toEqual([
       { type: "key.created", reason: null },
       { type: "key.deleted", reason: "organization deleted" },
@@ -225,7 +229,11 @@ describe("provisioning by external ID with a platform key", () => {
     const person = await signUp(server, "Already Here");
     const cases: Array<[string, Record<string, unknown>, { field: string[]; code: string }]> = [
       [UPSERT_ORGANIZATION, { externalId: "  ", name: "Blank" }, { field: ["externalId"], code: "INVALID_INPUT" }],
-      [UPSERT_LOCATION, { organizationExternalId: "nobody", externalId: "x", name: "X" }, { field: ["organizationExternalId"], code: "NOT_FOUND" }],
+      [
+        UPSERT_LOCATION,
+        { organizationExternalId: "nobody", externalId: "x", name: "X" },
+        { field: ["organizationExternalId"], code: "NOT_FOUND" },
+      ],
       [
         UPSERT_USER,
         { externalId: `${tenant.tenant}-taken`, issuer: ISSUER, email: person.email, name: "Takeover" },
@@ -271,9 +279,15 @@ describe("provisioning by external ID with a platform key", () => {
       organizationByExternalId: expected,
       userByExternalId: { id: tenant.user.id, email: tenant.user.email },
     });
-    expect(await graphqlData(server, LOOKUP, variables, tenant.ownerToken)).toEqual({ organizationByExternalId: expected, userByExternalId: null });
+    expect(await graphqlData(server, LOOKUP, variables, tenant.ownerToken)).toEqual({
+      organizationByExternalId: expected,
+      userByExternalId: null,
+    });
     const stranger = await signUp(server, "Stranger");
-    expect(await graphqlData(server, LOOKUP, variables, stranger.token)).toEqual({ organizationByExternalId: null, userByExternalId: null });
+    expect(await graphqlData(server, LOOKUP, variables, stranger.token)).toEqual({
+      organizationByExternalId: null,
+      userByExternalId: null,
+    });
     const anonymous = await graphql(server, LOOKUP, variables);
     expect(anonymous.errors?.[0]?.extensions.code).toBe("UNAUTHENTICATED");
     expect(await graphqlData(server, LOOKUP, { ...variables, externalId: "unknown" }, tenant.platformKey.secret)).toMatchObject({
