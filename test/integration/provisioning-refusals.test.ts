@@ -121,10 +121,12 @@ describe("what a platform key may not do", () => {
     // The organisation it provisions: its own fields, but nothing of what lives inside.
     const { data, errors } = await asPlatform(
       `query($externalId: String!) { organizationByExternalId(externalId: $externalId) {
-         id viewerPermissions keys { totalCount } keyHolders { user { email } } webhookEndpoints { totalCount } auditLog { totalCount } } }`,
+         id viewerPermissions keys { totalCount } keyHolders { user { email } } webhookEndpoints { totalCount } auditLog { totalCount }
+         keyEvents { totalCount } viewerApiAgreement { accepted } viewerCan { createKey manageMembers manageWebhooks readAuditLog } } }`,
       { externalId: tenant.tenant },
     );
-    expect(errors).toBeUndefined();
+    // Reading key events asks for a person first, so it is refused outright; the other fields are empty as for a stranger.
+    expect(errors?.map((error) => [error.path, error.extensions.code])).toEqual([[["organizationByExternalId", "keyEvents"], "FORBIDDEN"]]);
     expect(data?.organizationByExternalId).toEqual({
       id: tenant.organizationId,
       viewerPermissions: [],
@@ -132,6 +134,9 @@ describe("what a platform key may not do", () => {
       keyHolders: null,
       webhookEndpoints: null,
       auditLog: null,
+      keyEvents: null,
+      viewerApiAgreement: null,
+      viewerCan: { createKey: false, manageMembers: false, manageWebhooks: false, readAuditLog: false },
     });
     const members = await asPlatform(
       `query($externalId: String!) { organizationByExternalId(externalId: $externalId) { members { nodes { user { email } } } } }`,

@@ -32,7 +32,10 @@ const AuditEntryConnection = Connection("AuditEntry", () => AuditEntry, "A page 
 
 @Resolver(() => AuditEntry)
 export class AuditEntryResolver {
-  @FieldResolver(() => User, { nullable: true, description: "Who acted; null for anonymous attempts or deleted users." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "Who acted; null for anonymous attempts, deleted users and platform keys (see `actorPlatformKeyId`).",
+  })
   actor(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext) {
     return entry.actorUserId ? ctx.loaders.users.byId.load(entry.actorUserId) : null;
   }

@@ -73,7 +73,7 @@ export async function upsertUser(ctx: ServiceContext, { externalId, issuer, emai
         });
         return created;
       }),
-    EMAIL_TAKEN,
+    "Another request took this email or external ID at the same moment; send the same input again.",
     ["email"],
   );
 }
