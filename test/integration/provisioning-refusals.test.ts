@@ -5,6 +5,7 @@ import { acceptAgreement, CREATE_KEY } from "../support/keys";
 import { platformKeys, sessionForIdentity, sharedKeyMaterial } from "../support/platform";
 import { startSecondInstance, startTestServer, type TestServer } from "../support/server";
 import { rowCounts } from "../support/sql";
+import { wsClient, wsExecute } from "../support/ws-client";
 
 const keyMaterial = sharedKeyMaterial();
 /** Long enough that only an eviction, never an expiry, can explain a refusal within the test. */
@@ -182,6 +183,15 @@ describe("what a platform key may not do", () => {
       status: 200,
       data: { upsertOrganization: { userErrors: [] } },
     });
+  });
+
+  it("is refused over WebSocket, where a socket would outlive the key's revocation", async () => {
+    const platformKey = await platformKeys(server, keyMaterial).create();
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      const client = wsClient(server, `Bearer ${platformKey.secret}`, resolve);
+      wsExecute(client, `{ organizationByExternalId(externalId: "x") { id } }`).catch(() => undefined);
+    });
+    expect(await closed).toEqual({ code: 4403, reason: "Forbidden: platform keys provision over HTTP only" });
   });
 
   it("refuses a made-up or mistyped platform key like any bad credential", async () => {
