@@ -118,6 +118,32 @@ describe("provisioning by external ID with a platform key", () => {
     expect(organizations?.count).toBe("1");
   });
 
+  it("gives the same objects to the same upserts sent at once, recording each creation once", async () => {
+    const host = await hostBackend();
+    const subject = `${host.tenant}-racer`;
+    const times = <T>(work: () => Promise<T>) => Promise.all(Array.from({ length: 4 }, work));
+    const organizations = await times(() => host.call(UPSERT_ORGANIZATION, { externalId: host.tenant, name: "Racing" }));
+    const locations = await times(() =>
+      host.call(UPSERT_LOCATION, { organizationExternalId: host.tenant, externalId: "depot", name: "Depot" }),
+    );
+    const users = await times(() =>
+      host.call(UPSERT_USER, { externalId: subject, issuer: ISSUER, email: `${subject}@host.test`, name: "Racer" }),
+    );
+    const memberships = await times(() =>
+      host.call(UPSERT_MEMBERSHIP, { organizationExternalId: host.tenant, userExternalId: subject, issuer: ISSUER, role: "Admin" }),
+    );
+    for (const [results, field] of [
+      [organizations, "organization"],
+      [locations, "location"],
+      [users, "user"],
+      [memberships, "membership"],
+    ] as const) {
+      expect(results.flatMap((result) => result.userErrors)).toEqual([]);
+      expect(new Set(results.map((result) => result[field].id)).size, field).toBe(1);
+    }
+    expect(await host.auditCount()).toBe(4);
+  });
+
   it("creates an organisation with the built-in roles and no member until the host provisions one", async () => {
     const host = await hostBackend();
     const { organization } = await host.call(UPSERT_ORGANIZATION, { externalId: host.tenant, name: "No owner yet" });

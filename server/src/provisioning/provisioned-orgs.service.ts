@@ -1,13 +1,13 @@
 import type { ServiceContext } from "../core/service-context";
-import { conflictOnDuplicate } from "../db/errors";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { Location } from "../orgs/location.entity";
 import { changeLocation, insertLocation, removeLocation } from "../orgs/locations.service";
 import { Organization } from "../orgs/organization.entity";
 import { changeOrganization, foundOrganization, readableOrganization, removeOrganization } from "../orgs/orgs.service";
+import { createOrAdopt } from "./create-or-adopt";
 import type { LocationByExternalId, OrganizationByExternalId, UpsertLocation, UpsertOrganization } from "./provisioning.inputs";
 
-const CREATED_CONCURRENTLY = "Another request created this at the same moment; send the same input again.";
+const CONCURRENT_CONFLICT = "Another request changed this at the same moment; send the same input again.";
 
 /**
  * The organisation with this external ID: any of them for the platform (it provisions them all);
@@ -30,9 +30,19 @@ export async function provisionedOrganization(ctx: ServiceContext, externalId: s
 /** Creates the organisation (built-in roles, no member) or renames it; the same input twice changes nothing. */
 export async function upsertOrganization(ctx: ServiceContext, { externalId, name }: UpsertOrganization): Promise<Organization> {
   ctx.authz.requirePlatform();
-  const existing = await ctx.em.findOne(Organization, { externalId });
-  if (existing) return existing.name === name ? existing : changeOrganization(ctx, existing, { name });
-  return conflictOnDuplicate(() => foundOrganization(ctx, { name, externalId }, null), CREATED_CONCURRENTLY, ["externalId"]);
+  const update = async () => {
+    const existing = await ctx.em.findOne(Organization, { externalId });
+    if (!existing) return null;
+    return existing.name === name ? existing : changeOrganization(ctx, existing, { name });
+  };
+  return (
+    (await update()) ??
+    createOrAdopt(
+      () => foundOrganization(ctx, { name, externalId }, null),
+      update,
+      () => userError(UserErrorCode.CONFLICT, CONCURRENT_CONFLICT, ["externalId"]),
+    )
+  );
 }
 
 /** Deletes as `deleteOrganization` does (keys revoked and announced, audit kept); null when there was none. */
@@ -51,23 +61,22 @@ export async function deleteOrganizationByExternalId(
 export async function upsertLocation(ctx: ServiceContext, input: UpsertLocation): Promise<Location> {
   ctx.authz.requirePlatform();
   const organization = await provisionedOrganization(ctx, input.organizationExternalId, "organizationExternalId");
-  const existing = await ctx.em.findOne(Location, { organization, externalId: input.externalId });
-  if (!existing) {
-    return conflictOnDuplicate(
-      () =>
-        insertLocation(ctx, {
-          organizationId: organization.id,
-          name: input.name,
-          address: input.address || null,
-          externalId: input.externalId,
-        }),
-      CREATED_CONCURRENTLY,
-      ["externalId"],
-    );
-  }
-  const address = input.address === undefined ? existing.address : input.address || null;
-  if (existing.name === input.name && existing.address === address) return existing;
-  return changeLocation(ctx, existing, { name: input.name, address: input.address });
+  const update = async () => {
+    const existing = await ctx.em.findOne(Location, { organization, externalId: input.externalId });
+    if (!existing) return null;
+    const address = input.address === undefined ? existing.address : input.address || null;
+    if (existing.name === input.name && existing.address === address) return existing;
+    return changeLocation(ctx, existing, { name: input.name, address: input.address });
+  };
+  const fields = { organizationId: organization.id, name: input.name, address: input.address || null, externalId: input.externalId };
+  return (
+    (await update()) ??
+    createOrAdopt(
+      () => insertLocation(ctx, fields),
+      update,
+      () => userError(UserErrorCode.CONFLICT, CONCURRENT_CONFLICT, ["externalId"]),
+    )
+  );
 }
 
 /** Deletes as `deleteLocation` does (its keys announced, audit kept); null when there was none. */

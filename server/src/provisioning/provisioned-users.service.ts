@@ -8,6 +8,7 @@ import { Membership } from "../members/membership.entity";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
 import { UserIdentity } from "../users/user-identity.entity";
+import { createOrAdopt } from "./create-or-adopt";
 import { provisionedOrganization } from "./provisioned-orgs.service";
 import type { RemoveMembership, UpsertMembership, UpsertUser } from "./provisioning.inputs";
 
@@ -30,51 +31,73 @@ async function provisionedUser(ctx: ServiceContext, issuer: string, externalId: 
   return identity.user;
 }
 
+/** Refuses an email that belongs to an account other than `userId`'s. */
+async function requireEmailFree(ctx: ServiceContext, email: string, userId: string | null) {
+  const holder = await ctx.em.findOne(User, { email }, { fields: ["id"] });
+  if (holder && holder.id !== userId) throw userError(UserErrorCode.CONFLICT, EMAIL_TAKEN, ["email"]);
+}
+
+async function createUser(ctx: ServiceContext, { externalId, issuer, email, name }: UpsertUser): Promise<User> {
+  await requireEmailFree(ctx, email, null);
+  return commitChange(ctx, async (tx, record) => {
+    const user = tx.create(User, { email, name, createdAt: ctx.clock.now() });
+    tx.create(UserIdentity, { user, issuer, subject: externalId, createdAt: ctx.clock.now() });
+    record.change({
+      action: AuditAction.USER_PROVISIONED,
+      organizationId: null,
+      targetType: "User",
+      targetId: user.id,
+      metadata: { issuer, externalId },
+    });
+    return user;
+  });
+}
+
+async function updateUser(ctx: ServiceContext, user: User, { email, name }: UpsertUser): Promise<User> {
+  if (user.email === email && user.name === name) return user;
+  await requireEmailFree(ctx, email, user.id);
+  return conflictOnDuplicate(
+    () =>
+      commitChange(ctx, async (tx, record) => {
+        const changes = {
+          ...(user.email !== email ? { email: { from: user.email, to: email } } : {}),
+          ...(user.name !== name ? { name: { from: user.name, to: name } } : {}),
+        };
+        user.email = email;
+        user.name = name;
+        tx.persist(user);
+        record.change({
+          action: AuditAction.USER_UPDATED,
+          organizationId: null,
+          targetType: "User",
+          targetId: user.id,
+          metadata: { changes },
+        });
+        return user;
+      }),
+    EMAIL_TAKEN,
+    ["email"],
+  );
+}
+
 /**
  * Creates the user (no password: they sign in through the host's identity provider) with their
  * identity (issuer, subject = external ID), or changes their email and name; the same input twice
  * changes nothing. An email that belongs to another account is refused.
  */
-export async function upsertUser(ctx: ServiceContext, { externalId, issuer, email, name }: UpsertUser): Promise<User> {
+export async function upsertUser(ctx: ServiceContext, input: UpsertUser): Promise<User> {
   ctx.authz.requirePlatform();
-  const identity = await ctx.em.findOne(UserIdentity, { issuer, subject: externalId }, { populate: ["user"] });
-  const user = identity?.user ?? null;
-  if (user && user.email === email && user.name === name) return user;
-  const owner = await ctx.em.findOne(User, { email }, { fields: ["id"] });
-  if (owner && owner.id !== user?.id) throw userError(UserErrorCode.CONFLICT, EMAIL_TAKEN, ["email"]);
-  return conflictOnDuplicate(
-    () =>
-      commitChange(ctx, async (tx, record) => {
-        if (user) {
-          const changes = {
-            ...(user.email !== email ? { email: { from: user.email, to: email } } : {}),
-            ...(user.name !== name ? { name: { from: user.name, to: name } } : {}),
-          };
-          user.email = email;
-          user.name = name;
-          tx.persist(user);
-          record.change({
-            action: AuditAction.USER_UPDATED,
-            organizationId: null,
-            targetType: "User",
-            targetId: user.id,
-            metadata: { changes },
-          });
-          return user;
-        }
-        const created = tx.create(User, { email, name, createdAt: ctx.clock.now() });
-        tx.create(UserIdentity, { user: created, issuer, subject: externalId, createdAt: ctx.clock.now() });
-        record.change({
-          action: AuditAction.USER_PROVISIONED,
-          organizationId: null,
-          targetType: "User",
-          targetId: created.id,
-          metadata: { issuer, externalId },
-        });
-        return created;
-      }),
-    "Another request took this email or external ID at the same moment; send the same input again.",
-    ["email"],
+  const update = async () => {
+    const identity = await ctx.em.findOne(UserIdentity, { issuer: input.issuer, subject: input.externalId }, { populate: ["user"] });
+    return identity ? updateUser(ctx, identity.user, input) : null;
+  };
+  return (
+    (await update()) ??
+    createOrAdopt(
+      () => createUser(ctx, input),
+      update,
+      () => userError(UserErrorCode.CONFLICT, EMAIL_TAKEN, ["email"]),
+    )
   );
 }
 
@@ -92,9 +115,18 @@ export async function upsertMembership(ctx: ServiceContext, input: UpsertMembers
   const organization = await provisionedOrganization(ctx, input.organizationExternalId, "organizationExternalId");
   const user = await provisionedUser(ctx, input.issuer, input.userExternalId);
   const role = await namedRole(ctx, organization.id, input.role);
-  const existing = await ctx.em.findOne(Membership, { user, organization });
-  if (existing) return setMemberRole(ctx, existing, role);
-  return insertMembership(ctx, { user, organizationId: organization.id, role, field: "userExternalId" });
+  const update = async () => {
+    const existing = await ctx.em.findOne(Membership, { user, organization });
+    return existing ? setMemberRole(ctx, existing, role) : null;
+  };
+  return (
+    (await update()) ??
+    createOrAdopt(
+      () => insertMembership(ctx, { user, organizationId: organization.id, role, field: "userExternalId" }),
+      update,
+      () => userError(UserErrorCode.CONFLICT, "Another request changed this membership at the same moment; send the same input again."),
+    )
+  );
 }
 
 /** Removes the membership (not the organisation's last Owner); null when there was none. */
