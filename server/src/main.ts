@@ -10,12 +10,14 @@ import { loadKeyMaterial } from "./keys/key-material";
 import { resealSecrets } from "./keys/master-key-rotation";
 import { type RunningLatchkey, startLatchkey } from "./latchkey";
 import { createLogger } from "./observability/logger";
+import { PLATFORM_KEY_USAGE, platformKeyCommand } from "./platform/platform-key-cli";
 
 const USAGE = `Usage: latchkey <command>
   start [--demo]   start the server (embedded PostgreSQL unless DATABASE_URL is set); --demo seeds a demo organisation
   migrate          apply pending database migrations and exit
   emit-schema      write the GraphQL SDL to schema/schema.graphql
-  rotate-master-key  re-seal revealable secrets under LATCHKEY_MASTER_KEY (old keys in LATCHKEY_PREVIOUS_MASTER_KEYS)`;
+  rotate-master-key  re-seal revealable secrets under LATCHKEY_MASTER_KEY (old keys in LATCHKEY_PREVIOUS_MASTER_KEYS)
+${PLATFORM_KEY_USAGE}`;
 
 async function start(withDemo: boolean) {
   const config = loadConfig();
@@ -88,6 +90,11 @@ async function main(argv: string[]) {
       } finally {
         await database.close();
       }
+      return;
+    }
+    case "platform-key": {
+      const config = loadConfig();
+      process.exitCode = await platformKeyCommand(flags, config, createLogger(config), (line) => process.stdout.write(`${line}\n`));
       return;
     }
     case "emit-schema": {

@@ -6,7 +6,7 @@ import type { Config } from "./config";
 import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
-import { callerChangeOf, invalidatesKey } from "./events/events";
+import { callerChangeOf, EventType, invalidatesKey } from "./events/events";
 import { FederatedTokens } from "./federation/federated-tokens";
 import type { AppServices } from "./graphql/context";
 import { type JobWorker, startJobWorker } from "./jobs/worker";
@@ -16,6 +16,7 @@ import { KeyVerifier } from "./keys/key-verifier";
 import { AccessTokens } from "./oauth/access-tokens";
 import { deriveSigningKey } from "./oauth/signing-keys";
 import type { Logger } from "./observability/logger";
+import { PlatformKeyVerifier } from "./platform/platform-key-verifier";
 import { WebhookDelivery } from "./webhooks/webhook-delivery";
 import { deliveryLeaseMs } from "./webhooks/webhook-jobs";
 import { WebhookTargets } from "./webhooks/webhook-targets";
@@ -44,6 +45,8 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     if (!actor || !current) return null;
     return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };
   });
+  const platformKeys = new PlatformKeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000);
+  authenticator.acceptPlatformKeys((secret) => platformKeys.verify(secret));
   // Key changes on any instance evict this instance's cached verifications within a NOTIFY's time.
   const events = new EventListener(databaseUrl, log);
   const eventBus = new EventBus(em, events, log);
@@ -64,11 +67,13 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
 
   events.onEvent((notice) => {
     if (notice.subjectId && invalidatesKey(notice.type)) keyVerifier.evict(notice.subjectId);
+    if (notice.subjectId && notice.type === EventType.PLATFORM_KEY_REVOKED) platformKeys.evict(notice.subjectId);
     const callerChange = callerChangeOf(notice.type, notice.subjectId);
     if (callerChange) callerCache.forget(callerChange);
   });
   events.onReconnect(() => {
     keyVerifier.clear();
+    platformKeys.clear();
     callerCache.clear();
   });
   let jobWorker: JobWorker | null = null;

@@ -6,6 +6,8 @@ export enum AuditAction {
   USER_SIGNED_IN = "user.signed_in",
   USER_SIGN_IN_FAILED = "user.sign_in_failed",
   USER_SIGNED_OUT = "user.signed_out",
+  USER_PROVISIONED = "user.provisioned",
+  USER_UPDATED = "user.updated",
   ORGANIZATION_CREATED = "organization.created",
   ORGANIZATION_UPDATED = "organization.updated",
   ORGANIZATION_DELETED = "organization.deleted",
@@ -41,6 +43,8 @@ export enum AuditAction {
   WEBHOOK_DISABLED = "webhook.disabled",
   WEBHOOK_TEST_SENT = "webhook.test_sent",
   WEBHOOK_REDELIVERED = "webhook.redelivered",
+  PLATFORM_KEY_CREATED = "platform_key.created",
+  PLATFORM_KEY_REVOKED = "platform_key.revoked",
 }
 
 registerEnumType(AuditAction, { name: "AuditAction", description: "What an audit entry records." });

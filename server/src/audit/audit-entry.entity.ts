@@ -37,6 +37,10 @@ export class AuditEntry extends Node {
   @Property({ type: "uuid", nullable: true })
   actorKeyId: string | null = null;
 
+  /** Set when the actor was the host's backend with a platform key (then there is no user). */
+  @Property({ type: "uuid", nullable: true })
+  actorPlatformKeyId: string | null = null;
+
   @Field(() => String, { description: "GraphQL type name of the object acted on." })
   @Property({ type: "text" })
   targetType!: string;

@@ -32,7 +32,10 @@ const AuditEntryConnection = Connection("AuditEntry", () => AuditEntry, "A page 
 
 @Resolver(() => AuditEntry)
 export class AuditEntryResolver {
-  @FieldResolver(() => User, { nullable: true, description: "Who acted; null for anonymous attempts or deleted users." })
+  @FieldResolver(() => User, {
+    nullable: true,
+    description: "Who acted; null for anonymous attempts, deleted users and platform keys (see `actorPlatformKeyId`).",
+  })
   actor(@Root() entry: AuditEntry, @Ctx() ctx: RequestContext) {
     return entry.actorUserId ? ctx.loaders.users.byId.load(entry.actorUserId) : null;
   }
@@ -43,6 +46,15 @@ export class AuditEntryResolver {
   })
   actorKeyId(@Root() entry: AuditEntry): string | null {
     return entry.actorKeyId ? toGlobalId("ApiKey", entry.actorKeyId) : null;
+  }
+
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      "The platform key the host's backend acted with, when it was one (then `actor` is null). The same ID `latchkey platform-key list` prints.",
+  })
+  actorPlatformKeyId(@Root() entry: AuditEntry): string | null {
+    return entry.actorPlatformKeyId ? toGlobalId("PlatformKey", entry.actorPlatformKeyId) : null;
   }
 
   @FieldResolver(() => ID, { description: "Global ID of the object acted on (it may since have been deleted)." })

@@ -16,10 +16,10 @@ export interface KeyActor {
 }
 
 /**
- * Who is making a request. Permissions always come from a user's memberships; a key acts for its
- * mapped user, narrowed to its own organisation (or location) and scopes.
+ * A person, or a key acting for its mapped user. Permissions always come from a user's memberships;
+ * a key acts for its mapped user, narrowed to its own organisation (or location) and scopes.
  */
-export interface Actor {
+export interface UserActor {
   userId: string;
   sessionId: string | null;
   key?: KeyActor;
@@ -28,6 +28,7 @@ export interface Actor {
    * host's identity provider (its `exp`). A long-lived subscription opened with it ends then.
    */
   expiresAt?: Date;
+  platform?: undefined;
 }
 
 /**
@@ -38,6 +39,20 @@ export interface Caller {
   actor: Actor;
   grants: CallerGrants | null;
 }
+
+/**
+ * The host product's backend, authenticated by a platform key (`lk_pf_…`). It is nobody's user and a
+ * member of no organisation, so the Authorizer grants it nothing inside one; only provisioning accepts it.
+ */
+export interface PlatformActor {
+  userId: null;
+  sessionId: null;
+  key?: undefined;
+  platform: { platformKeyId: string };
+}
+
+/** Who is making a request. */
+export type Actor = UserActor | PlatformActor;
 
 export interface RequestInfo {
   requestId: string;

@@ -45,6 +45,9 @@ function keyActor(verification: Verification): Actor | null {
   };
 }
 
+/** Verifies platform keys (`lk_pf_…`); supplied by the platform domain. */
+export type PlatformKeyCheck = (secret: string) => Promise<Actor | null>;
+
 /**
  * A key's check (verification, or an access token's `currentScopes`) has just read the mapped user's
  * role in the key's organisation and narrowed the scopes to it: that is all a key may ever use, so
@@ -87,6 +90,13 @@ export class Authenticator {
     /** Sessions and grants already known; without one, every session is looked up. */
     private readonly callers: CallerCache = new CallerCache({ ttlMs: 0, maxEntries: 1 }),
   ) {}
+
+  private platformKeys: PlatformKeyCheck | null = null;
+
+  /** The platform domain plugs its key check in here. */
+  acceptPlatformKeys(check: PlatformKeyCheck): void {
+    this.platformKeys = check;
+  }
 
   /** The OAuth domain plugs its token check in here once it has its signing keys. */
   acceptAccessTokens(verifier: AccessTokenVerifier): void {
@@ -140,6 +150,8 @@ export class Authenticator {
     const token = bearerToken(headers.authorization);
     if (!token) return null;
     if (token.startsWith("lk_session_")) return identifySession(this.em, this.callers, token);
+    // A platform key's actor is a member of nothing: it comes with no grants, and the authorizer reads none.
+    if (token.startsWith("lk_pf_")) return checkedKeyCaller(this.platformKeys ? await this.platformKeys(token) : null);
     if (token.startsWith("lk_")) {
       return checkedKeyCaller(keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress)));
     }

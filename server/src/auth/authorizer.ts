@@ -2,11 +2,14 @@ import { GraphQLError } from "graphql";
 import { GraphQLErrorCode, UserErrorCode, unauthenticated, userError } from "../graphql/errors";
 import type { Loaders } from "../graphql/loaders";
 import type { Membership } from "../members/membership.entity";
-import type { Actor } from "./actor";
+import type { Actor, PlatformActor, UserActor } from "./actor";
 import type { Grant } from "./caller-grants";
 import { Permission } from "./permission";
 
 const NONE: ReadonlySet<Permission> = new Set();
+
+export const PLATFORM_ONLY_PROVISIONS =
+  "A platform key only provisions organisations, locations, users and memberships; it cannot do this.";
 
 /**
  * The one place that answers "may this actor do that in this organisation?". Every resolver and
@@ -24,21 +27,36 @@ export class Authorizer {
    * For what only a person may do for themselves (found an organisation, leave one, read their own
    * notifications): an actor authenticated by an API key gets a FORBIDDEN error.
    */
-  requirePerson(): Actor {
+  requirePerson(): UserActor {
     const actor = this.requireActor();
     if (actor.key)
       throw new GraphQLError("An API key cannot do this; sign in as a person.", { extensions: { code: GraphQLErrorCode.FORBIDDEN } });
     return actor;
   }
 
-  /** The signed-in actor, or an UNAUTHENTICATED error. */
-  requireActor(): Actor {
+  /**
+   * The signed-in user (or a key acting for one), or an UNAUTHENTICATED error. A platform key is
+   * refused here: it only provisions (see `requirePlatform`), so every path for users refuses it.
+   */
+  requireActor(): UserActor {
     if (!this.actor) throw unauthenticated();
+    if (this.actor.platform) throw new GraphQLError(PLATFORM_ONLY_PROVISIONS, { extensions: { code: GraphQLErrorCode.FORBIDDEN } });
     return this.actor;
   }
 
+  /** For provisioning: the platform key's actor, or a FORBIDDEN error for anyone else. */
+  requirePlatform(): PlatformActor {
+    if (!this.actor) throw unauthenticated();
+    if (!this.actor.platform)
+      throw new GraphQLError("Only the host's backend, with a platform key, provisions.", {
+        extensions: { code: GraphQLErrorCode.FORBIDDEN },
+      });
+    return this.actor;
+  }
+
+  /** A platform key belongs to no organisation, so it has no memberships. */
   async memberships(): Promise<Membership[]> {
-    return this.actor ? this.loaders.members.ofUser.load(this.actor.userId) : [];
+    return this.actor?.userId ? this.loaders.members.ofUser.load(this.actor.userId) : [];
   }
 
   async membershipIn(organizationId: string): Promise<Membership | null> {
@@ -61,8 +79,9 @@ export class Authorizer {
 
   /** The actor's grant in an organisation; partial grants (a key's check) are completed only when asked beyond them. */
   private async grantIn(organizationId: string): Promise<Grant | null> {
-    if (!this.actor) return null;
-    const { userId } = this.actor;
+    // A platform key is a member of nothing: it holds no grant anywhere.
+    const userId = this.actor?.userId;
+    if (!userId) return null;
     const grants = await this.loaders.members.grantsOf.load(userId);
     const grant = grants.byOrganization.get(organizationId);
     if (grant || grants.complete) return grant ?? null;

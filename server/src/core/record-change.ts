@@ -65,6 +65,7 @@ export function recordChange(tx: EntityManager, ctx: ChangeContext, change: Chan
       metadata: change.metadata ?? {},
       actorUserId: change.actorUserId !== undefined ? change.actorUserId : (ctx.actor?.userId ?? null),
       actorKeyId: ctx.actor?.key?.keyId ?? null,
+      actorPlatformKeyId: ctx.actor?.platform?.platformKeyId ?? null,
       ipAddress: ctx.origin.ipAddress,
       userAgent: ctx.origin.userAgent,
       requestId: ctx.origin.requestId,

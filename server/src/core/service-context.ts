@@ -86,7 +86,8 @@ class LazyServiceContext implements ServiceContext {
     if (!this.made.loaders) {
       this.made.loaders = createLoaders(this.em, this.caches.callers);
       // What authentication already read about the actor's grants serves this request's checks.
-      if (this.actor && this.caches.actorGrants) this.made.loaders.members.grantsOf.prime(this.actor.userId, this.caches.actorGrants);
+      const userId = this.actor?.userId;
+      if (userId && this.caches.actorGrants) this.made.loaders.members.grantsOf.prime(userId, this.caches.actorGrants);
     }
     return this.made.loaders;
   }

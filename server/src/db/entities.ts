@@ -10,6 +10,7 @@ import { Notification } from "../notifications/notification.entity";
 import { Location } from "../orgs/location.entity";
 import { Organization } from "../orgs/organization.entity";
 import { OrganizationSettings } from "../orgs/organization-settings";
+import { PlatformKey } from "../platform/platform-key.entity";
 import { Role } from "../roles/role.entity";
 import { User } from "../users/user.entity";
 import { UserIdentity } from "../users/user-identity.entity";
@@ -37,4 +38,5 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookMessage,
   WebhookAttempt,
+  PlatformKey,
 ];

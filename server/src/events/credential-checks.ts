@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-import type { Actor } from "../auth/actor";
+import type { UserActor } from "../auth/actor";
 import type { KeyVerifier } from "../keys/key-verifier";
 import { Membership } from "../members/membership.entity";
 
@@ -22,7 +22,7 @@ export class CredentialChecks {
     private readonly recheckMs: number,
   ) {}
 
-  check(actor: Actor, clientAddress: string | null): Promise<CredentialCheck> {
+  check(actor: UserActor, clientAddress: string | null): Promise<CredentialCheck> {
     const id = actor.key
       ? `key:${actor.key.keyId}`
       : actor.expiresAt
@@ -36,7 +36,7 @@ export class CredentialChecks {
     return result;
   }
 
-  private async run(actor: Actor, clientAddress: string | null): Promise<CredentialCheck> {
+  private async run(actor: UserActor, clientAddress: string | null): Promise<CredentialCheck> {
     const em = this.em.fork();
     const valid = actor.key
       ? (await this.keys.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress)) !== null

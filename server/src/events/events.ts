@@ -18,6 +18,8 @@ export enum EventType {
   WEBHOOK_TEST = "webhook.test",
   WEBHOOK_DISABLED = "webhook.disabled",
   WEBHOOK_ATTEMPT_EXHAUSTED = "webhook.attempt.exhausted",
+  /** Belongs to no organisation: its NOTIFY tells every instance to forget the platform key (see PlatformKeyVerifier). */
+  PLATFORM_KEY_REVOKED = "platform_key.revoked",
 }
 
 /** Key events after which a cached verification result may be wrong. */

@@ -13,6 +13,7 @@ import { NotificationsResolver } from "../notifications/notifications.resolver";
 import { LocationResolver } from "../orgs/locations.resolver";
 import { OrganizationViewerCanResolver } from "../orgs/organization-viewer-can.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
+import { OrganizationLocationByExternalIdResolver, ProvisioningResolver } from "../provisioning/provisioning.resolver";
 import { RoleResolver } from "../roles/roles.resolver";
 import { UserResolver } from "../users/user.resolver";
 import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webhooks/org-webhooks.resolver";
@@ -44,6 +45,8 @@ export const RESOLVERS = [
   KeyHolderWebhooksResolver,
   WebhookEndpointResolver,
   WebhookMessageResolver,
+  ProvisioningResolver,
+  OrganizationLocationByExternalIdResolver,
 ] as const;
 
 /**

@@ -82,6 +82,12 @@ export function serveGraphqlOverWebSocket(options: {
             { authorization: text("authorization"), accessKey: text("accessKey"), secretKey: text("secretKey") },
             clientAddress,
           );
+          // A socket keeps the actor it opened with, so a platform key revoked meanwhile would go on
+          // provisioning over it; provisioning is request and response, so platform keys use HTTP only.
+          if (actor?.platform) {
+            ctx.extra.socket.close(CloseCode.Forbidden, "Forbidden: platform keys provision over HTTP only");
+            return false;
+          }
           states.set(ctx.extra, { actor, requestId: crypto.randomUUID(), clientAddress });
           return true;
         } catch (error) {

@@ -20,11 +20,13 @@ export enum SecretKind {
   KEY_PAIR = "kp",
   BASIC = "bk",
   OAUTH_CLIENT = "cs",
+  /** The host's backend provisioning organisations and users (see `platform/`); never an API key. */
+  PLATFORM = "pf",
 }
 
 const BODY_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
-const PATTERN = /^lk_(sk|kp|bk|cs)_([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
+const PATTERN = /^lk_(sk|kp|bk|cs|pf)_([0-9A-Za-z]{43})([0-9A-Za-z]{6})$/;
 
 function fixedBase62(bytes: Uint8Array, length: number): string {
   return base62.encode(bytes).padStart(length, "0");

@@ -110,7 +110,8 @@ export interface PresentedKey {
   kinds: readonly KeyKind[];
 }
 
-const KIND_OF: Record<SecretKind, KeyKind> = {
+/** Platform keys are not API keys: they never verify here. */
+const KIND_OF: Partial<Record<SecretKind, KeyKind>> = {
   [SecretKind.SECRET]: KeyKind.SECRET,
   [SecretKind.KEY_PAIR]: KeyKind.KEY_PAIR,
   [SecretKind.BASIC]: KeyKind.BASIC,
@@ -179,7 +180,8 @@ export class KeyVerifier {
   private precheck(presented: PresentedKey): Verification | string {
     const check = checkSecret(presented.secret);
     if (!check.ok) return { valid: false, code: VerifyCode[check.reason] };
-    if (!presented.kinds.includes(KIND_OF[check.kind])) return { valid: false, code: VerifyCode.NOT_FOUND };
+    const kind = KIND_OF[check.kind];
+    if (!kind || !presented.kinds.includes(kind)) return { valid: false, code: VerifyCode.NOT_FOUND };
     return this.crypto.digest(presented.secret);
   }
 

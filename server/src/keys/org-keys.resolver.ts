@@ -101,7 +101,7 @@ export class OrganizationKeysResolver {
 
   @FieldResolver(() => ApiAgreementStatus, { nullable: true })
   async viewerApiAgreement(@Root() organization: Organization, @Ctx() ctx: RequestContext): Promise<ApiAgreementStatus | null> {
-    if (!ctx.actor) return null;
+    if (!ctx.actor?.userId) return null;
     const acceptedVersion = await acceptedAgreementVersion(ctx, ctx.actor.userId, organization.id);
     const currentVersion = organization.settings.agreementVersion;
     return { currentVersion, acceptedVersion, accepted: acceptedVersion === currentVersion };

@@ -63,23 +63,31 @@ export async function addMember(ctx: ServiceContext, { organizationId, email, ro
   if (!user) {
     throw userError(UserErrorCode.NOT_FOUND, "No Latchkey account uses this email; ask them to sign up first.", ["email"]);
   }
+  return insertMembership(ctx, { user, organizationId, role, field: "email" });
+}
+
+/** Adds a member with a role, announcing `member.added`; callers check who may. */
+export async function insertMembership(
+  ctx: ServiceContext,
+  { user, organizationId, role, field }: { user: User; organizationId: string; role: Role; field: string },
+): Promise<Membership> {
   const membership = await conflictOnDuplicate(
     () =>
       commitChange(ctx, async (tx, record) => {
         if (await tx.count(Membership, { user, organization: organizationId })) {
-          throw userError(UserErrorCode.CONFLICT, ALREADY_MEMBER, ["email"]);
+          throw userError(UserErrorCode.CONFLICT, ALREADY_MEMBER, [field]);
         }
         const membership = tx.create(Membership, { user, organization: organizationId, role, createdAt: ctx.clock.now() });
         recordMemberChange(record, membership, {
           action: AuditAction.MEMBER_ADDED,
           type: EventType.MEMBER_ADDED,
-          metadata: { userId: user.id, email, role: role.name },
+          metadata: { userId: user.id, email: user.email, role: role.name },
           details: { role: role.name },
         });
         return membership;
       }),
     ALREADY_MEMBER,
-    ["email"],
+    [field],
   );
   ctx.loaders.members.forgetUser(user.id);
   return membership;
@@ -91,6 +99,14 @@ export async function changeMemberRole(ctx: ServiceContext, { membershipId, role
   const role = await roleOf(ctx, organizationId, roleId);
   await requireMayManage(ctx, membership);
   await requireHeldPermissions(ctx, organizationId, role.permissions);
+  return setMemberRole(ctx, membership, role);
+}
+
+/**
+ * Gives a member another role, announcing `member.role_changed`; the last Owner cannot be demoted.
+ * No change when the role is the same. Callers check who may.
+ */
+export async function setMemberRole(ctx: ServiceContext, membership: Membership, role: Role): Promise<Membership> {
   const previousRoleId = membership.role.id;
   if (previousRoleId === role.id) return membership;
   const result = await commitChange(ctx, async (tx, record) => {
@@ -117,6 +133,12 @@ export async function removeMember(ctx: ServiceContext, { membershipId }: Remove
   const leavingThemselves = membership?.user.id === actor.userId && !actor.key;
   const target = leavingThemselves && membership ? membership : await membershipToManage(ctx, membershipId);
   if (!leavingThemselves) await requireMayManage(ctx, target);
+  await deleteMembership(ctx, target, leavingThemselves);
+  return target.id;
+}
+
+/** Removes a membership, announcing `member.removed`; the last Owner cannot go. Callers check who may. */
+export async function deleteMembership(ctx: ServiceContext, target: Membership, leavingThemselves: boolean): Promise<void> {
   await commitChange(ctx, async (tx, record) => {
     await requireAnotherOwner(tx, target);
     await tx.nativeDelete(Membership, { id: target.id });
@@ -128,7 +150,6 @@ export async function removeMember(ctx: ServiceContext, { membershipId }: Remove
     });
   });
   ctx.loaders.members.forgetUser(target.user.id);
-  return target.id;
 }
 
 export type MemberChange = { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> };

@@ -25,19 +25,32 @@ async function manageableLocation(ctx: ServiceContext, id: string): Promise<Loca
 
 export async function createLocation(ctx: ServiceContext, { organizationId, name, address }: CreateLocation): Promise<Location> {
   await ctx.authz.require(organizationId, Permission.LOCATIONS_MANAGE);
+  return insertLocation(ctx, { organizationId, name, address: address ?? null, externalId: null });
+}
+
+/** Adds a location, refusing a duplicate name; callers check who may. */
+export async function insertLocation(
+  ctx: ServiceContext,
+  {
+    organizationId,
+    name,
+    address,
+    externalId,
+  }: { organizationId: string; name: string; address: string | null; externalId: string | null },
+): Promise<Location> {
   const created = await conflictOnDuplicate(
     () =>
       commitChange(ctx, async (tx, record) => {
         if (await tx.count(Location, { organization: organizationId, name })) {
           throw userError(UserErrorCode.CONFLICT, DUPLICATE, ["name"]);
         }
-        const location = tx.create(Location, { organization: organizationId, name, address: address ?? null, createdAt: ctx.clock.now() });
+        const location = tx.create(Location, { organization: organizationId, name, address, externalId, createdAt: ctx.clock.now() });
         record.change({
           action: AuditAction.LOCATION_CREATED,
           organizationId,
           targetType: "Location",
           targetId: location.id,
-          metadata: { name },
+          metadata: externalId ? { name, externalId } : { name },
         });
         return location;
       }),
@@ -50,7 +63,11 @@ export async function createLocation(ctx: ServiceContext, { organizationId, name
 }
 
 export async function updateLocation(ctx: ServiceContext, changes: UpdateLocation): Promise<Location> {
-  const location = await manageableLocation(ctx, changes.id);
+  return changeLocation(ctx, await manageableLocation(ctx, changes.id), changes);
+}
+
+/** Renames a location or changes its address, refusing a duplicate name; callers check who may. */
+export async function changeLocation(ctx: ServiceContext, location: Location, changes: Omit<UpdateLocation, "id">): Promise<Location> {
   const organizationId = location.organization.id;
   return conflictOnDuplicate(
     () =>
@@ -82,7 +99,13 @@ export async function updateLocation(ctx: ServiceContext, changes: UpdateLocatio
 
 /** Deletes a location; its keys go too, each with its own `key.deleted` record (which drops cached verifications). */
 export async function deleteLocation(ctx: ServiceContext, { id }: DeleteLocation): Promise<string> {
-  const location = await manageableLocation(ctx, id);
+  await removeLocation(ctx, await manageableLocation(ctx, id));
+  return id;
+}
+
+/** The deletion itself (keys announced, audit kept); callers check who may. */
+export async function removeLocation(ctx: ServiceContext, location: Location): Promise<void> {
+  const { id } = location;
   await commitChange(ctx, async (tx, record) => {
     await announceCascadedKeyDeletions(tx, record, { locationId: id }, "location deleted");
     await tx.nativeDelete(Location, { id });
@@ -95,5 +118,4 @@ export async function deleteLocation(ctx: ServiceContext, { id }: DeleteLocation
     });
   });
   ctx.loaders.orgs.locationsOf.forgetCount(location.organization.id);
-  return id;
 }

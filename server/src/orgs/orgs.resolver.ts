@@ -52,6 +52,8 @@ export class OrganizationResolver {
 
   @FieldResolver(() => MembershipConnection)
   members(@Root() organization: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: RequestContext) {
+    // A platform key reaches organisations it provisions, but members' data is not for it to read.
+    ctx.authz.requireActor();
     return ctx.loaders.members.membersOf.load(organization.id, pageRequest(args));
   }
 

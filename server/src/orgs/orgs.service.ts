@@ -24,22 +24,35 @@ export async function readableOrganization(ctx: ServiceContext, id: string): Pro
 /** Any signed-in user may found an organisation; they become its Owner. */
 export async function createOrganization(ctx: ServiceContext, { name }: CreateOrganization): Promise<Organization> {
   const actor = ctx.authz.requirePerson();
+  return foundOrganization(ctx, { name, externalId: null }, actor.userId);
+}
+
+/**
+ * Creates an organisation with the built-in roles and, when there is a founder, makes them its Owner.
+ * Provisioning founds organisations without one: the host appoints the Owner (or none) itself.
+ * Callers check who may do this.
+ */
+export async function foundOrganization(
+  ctx: ServiceContext,
+  { name, externalId }: { name: string; externalId: string | null },
+  founderId: string | null,
+): Promise<Organization> {
   const organization = await commitChange(ctx, async (tx, record) => {
-    const organization = tx.create(Organization, { name, createdAt: ctx.clock.now() });
+    const organization = tx.create(Organization, { name, externalId, createdAt: ctx.clock.now() });
     const owner = seedBuiltInRoles(tx, organization, ctx.clock).get(BuiltInRole.OWNER);
     if (!owner) throw new Error("The built-in roles include no Owner role.");
-    tx.create(Membership, { user: actor.userId, organization, role: owner, createdAt: ctx.clock.now() });
+    if (founderId) tx.create(Membership, { user: founderId, organization, role: owner, createdAt: ctx.clock.now() });
     record.change({
       action: AuditAction.ORGANIZATION_CREATED,
       organizationId: organization.id,
       targetType: "Organization",
       targetId: organization.id,
-      metadata: { name },
+      metadata: externalId ? { name, externalId } : { name },
     });
-    record.event(callerEvent(CallerEventType.USER_CHANGED, actor.userId));
+    if (founderId) record.event(callerEvent(CallerEventType.USER_CHANGED, founderId));
     return organization;
   });
-  ctx.loaders.members.forgetUser(actor.userId);
+  if (founderId) ctx.loaders.members.forgetUser(founderId);
   return organization;
 }
 
@@ -67,6 +80,15 @@ export async function updateOrganization(ctx: ServiceContext, { id, name, settin
       ["settings", "agreementVersion"],
     );
   }
+  return changeOrganization(ctx, organization, { name, settings });
+}
+
+/** Renames an organisation or changes its settings; audited only when something differs. Callers check who may. */
+export async function changeOrganization(
+  ctx: ServiceContext,
+  organization: Organization,
+  { name, settings }: Pick<UpdateOrganization, "name" | "settings">,
+): Promise<Organization> {
   return commitChange(ctx, async (tx, record) => {
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (name && name !== organization.name) {
@@ -78,9 +100,9 @@ export async function updateOrganization(ctx: ServiceContext, { id, name, settin
     if (Object.keys(changes).length) {
       record.change({
         action: AuditAction.ORGANIZATION_UPDATED,
-        organizationId: id,
+        organizationId: organization.id,
         targetType: "Organization",
-        targetId: id,
+        targetId: organization.id,
         metadata: { changes },
       });
     }
@@ -96,6 +118,13 @@ export async function deleteOrganization(ctx: ServiceContext, { id }: DeleteOrga
   await ctx.authz.require(id, Permission.ORG_DELETE);
   const organization = await ctx.loaders.orgs.byId.load(id);
   if (!organization) throw userError(UserErrorCode.NOT_FOUND, "Organization not found.", ["id"]);
+  await removeOrganization(ctx, organization);
+  return id;
+}
+
+/** The deletion itself (keys announced, audit kept); callers check who may. */
+export async function removeOrganization(ctx: ServiceContext, organization: Organization): Promise<void> {
+  const { id } = organization;
   await commitChange(ctx, async (tx, record) => {
     await announceCascadedKeyDeletions(tx, record, { organizationId: id }, "organization deleted");
     await tx.nativeDelete(Organization, { id });
@@ -108,5 +137,4 @@ export async function deleteOrganization(ctx: ServiceContext, { id }: DeleteOrga
     });
     record.event(callerEvent(CallerEventType.ORGANIZATION_DELETED, id));
   });
-  return id;
 }

@@ -1,7 +1,7 @@
 import { EventType } from "../events/events";
 
-/** Event types an endpoint may name: every domain event type. */
-export const WEBHOOK_EVENT_TYPES: readonly string[] = Object.values(EventType);
+/** Event types an endpoint may name: every domain event type of an organisation (a platform key belongs to none). */
+export const WEBHOOK_EVENT_TYPES: readonly string[] = Object.values(EventType).filter((type) => type !== EventType.PLATFORM_KEY_REVOKED);
 const ENTITIES = new Set(WEBHOOK_EVENT_TYPES.map((type) => type.split(".")[0]));
 
 /** `*`, `<entity>.*` (e.g. `key.*`) or a known event type. */

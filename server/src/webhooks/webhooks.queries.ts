@@ -15,9 +15,10 @@ export async function listEndpoints(
   page: PageRequest,
 ) {
   const visibility = await endpointVisibility(ctx, organizationId);
-  if (visibility === "none" || !ctx.actor) return null;
+  const userId = ctx.actor?.userId;
+  if (visibility === "none" || !userId) return null;
   const where: FilterQuery<WebhookEndpoint> = { organization: organizationId };
-  if (visibility === "own") where.createdBy = ctx.actor.userId;
+  if (visibility === "own") where.createdBy = userId;
   else if (filter.createdById) where.createdBy = filter.createdById;
   if (filter.statuses?.length) where.status = { $in: filter.statuses };
   return findPage(ctx.em, WebhookEndpoint, where, page);

@@ -9,7 +9,8 @@ import { Migration20261123060000WebhookRescue } from "./Migration20261123060000W
 import { Migration20261123070000WebhookRequestHeaders } from "./Migration20261123070000WebhookRequestHeaders";
 import { Migration20261203010000AgreementText } from "./Migration20261203010000AgreementText";
 import { Migration20261203020000ExternalIds } from "./Migration20261203020000ExternalIds";
-import { Migration20261203030000WebhookFanOutBatches } from "./Migration20261203030000WebhookFanOutBatches";
+import { Migration20261203030000PlatformKeys } from "./Migration20261203030000PlatformKeys";
+import { Migration20261203040000WebhookFanOutBatches } from "./Migration20261203040000WebhookFanOutBatches";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -23,5 +24,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261123070000WebhookRequestHeaders", class: Migration20261123070000WebhookRequestHeaders },
   { name: "Migration20261203010000AgreementText", class: Migration20261203010000AgreementText },
   { name: "Migration20261203020000ExternalIds", class: Migration20261203020000ExternalIds },
-  { name: "Migration20261203030000WebhookFanOutBatches", class: Migration20261203030000WebhookFanOutBatches },
+  { name: "Migration20261203030000PlatformKeys", class: Migration20261203030000PlatformKeys },
+  { name: "Migration20261203040000WebhookFanOutBatches", class: Migration20261203040000WebhookFanOutBatches },
 ];

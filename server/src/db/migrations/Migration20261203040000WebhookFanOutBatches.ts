@@ -6,7 +6,7 @@ import { Migration } from "@mikro-orm/migrations";
  * them out with a few statements and their deliveries share claims and settlements. As before, an
  * event is queued in its own transaction, and only for an organisation with a live endpoint.
  */
-export class Migration20261203030000WebhookFanOutBatches extends Migration {
+export class Migration20261203040000WebhookFanOutBatches extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create or replace function "latchkey_enqueue_webhook_fan_out"() returns trigger language plpgsql as $$
 begin
