@@ -66,3 +66,30 @@ export async function compare(options: {
     rounds: baselines.map((result, index) => ({ baseline: result.requestsPerSecond, candidate: candidates[index].requestsPerSecond })),
   };
 }
+
+/**
+ * Loads several endpoints in alternating rounds and keeps every round's figures, so that ratios can
+ * be taken within a round as well as over medians. Each round loads every endpoint once, starting
+ * one further along than the round before, so that none always runs right after the same other.
+ */
+export async function alternate<Name extends string>(options: {
+  subjects: Record<Name, Parameters<typeof load>[0]>;
+  rounds: number;
+}): Promise<{ rounds: Array<Record<Name, LoadResult>>; medians: Record<Name, LoadResult> }> {
+  const names = Object.keys(options.subjects) as Name[];
+  const rounds: Array<Record<Name, LoadResult>> = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const results = {} as Record<Name, LoadResult>;
+    for (let step = 0; step < names.length; step++) {
+      const name = names[(round + step) % names.length];
+      results[name] = await load(options.subjects[name]);
+    }
+    rounds.push(results);
+  }
+  const medians = {} as Record<Name, LoadResult>;
+  for (const name of names) {
+    const sorted = rounds.map((round) => round[name]).sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+    medians[name] = sorted[Math.floor(sorted.length / 2)];
+  }
+  return { rounds, medians };
+}
