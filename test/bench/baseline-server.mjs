@@ -1,14 +1,17 @@
 // The baselines for the verify benchmark: bare Node `http` servers answering the same JSON from an
 // in-memory map. No framework, no database. `node baseline-server.mjs` looks the key itself up (no
 // hashing); `node baseline-server.mjs hmac` first computes the key's HMAC-SHA256 under a pepper and
-// looks up the digest, which is the cryptographic work verify must do (see key-crypto.ts): the
-// honest ceiling for a verify endpoint. The two modes differ in that one line and nothing else.
+// looks up the digest, which is the cryptographic work verify must do: the honest ceiling for a
+// verify endpoint. It hashes with Latchkey's own HMAC code (server/dist, as KeyCrypto does), so that
+// the ceiling is no easier to reach than the hashing allows. The two modes differ in that one line.
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
+import { hmacSha256Hex } from "../../server/dist/keys/hmac-sha256.js";
 
 const hashing = process.argv[2] === "hmac";
 const pepper = randomBytes(32);
-const digest = (key) => createHmac("sha256", pepper).update(key).digest("hex");
+const digest = hmacSha256Hex(pepper);
+if (digest("check") !== createHmac("sha256", pepper).update("check").digest("hex")) throw new Error("not HMAC-SHA256");
 const lookupKey = hashing ? digest : (key) => key;
 
 const answer = JSON.parse(process.env.BASELINE_ANSWER);
