@@ -71,18 +71,24 @@ describe("key service benchmarks", () => {
     const bare = await startBaseline([]);
     const hashing = await startBaseline(["hmac"]);
     try {
-      const verifyAt = (url: string, rate?: number) => ({
-        url: `${url}/v1/keys/verify`,
+      const verifyAt = (server: Spawned, rate?: number) => ({
+        url: `${server.url}/v1/keys/verify`,
         body,
         connections: CONNECTIONS,
         seconds: SECONDS,
         rate,
+        pid: server.child.pid,
       });
       const result = await alternate({
-        subjects: { bare: verifyAt(bare.url), hashing: verifyAt(hashing.url), latchkey: verifyAt(latchkey.url) },
+        subjects: { bare: verifyAt(bare), hashing: verifyAt(hashing), latchkey: verifyAt(latchkey) },
         rounds: ROUNDS,
       });
-      const figures = (load: LoadResult) => ({ requestsPerSecond: Math.round(load.requestsPerSecond), p50: load.p50, p99: load.p99 });
+      const figures = (load: LoadResult) => ({
+        requestsPerSecond: Math.round(load.requestsPerSecond),
+        p50: load.p50,
+        p99: load.p99,
+        cpuMicrosecondsPerRequest: load.cpuMicrosecondsPerRequest,
+      });
       const ratio = (candidate: LoadResult, baseline: LoadResult) =>
         Number((candidate.requestsPerSecond / baseline.requestsPerSecond).toFixed(3));
       const rounds = result.rounds.map((round) => ({
@@ -106,7 +112,7 @@ describe("key service benchmarks", () => {
       });
       // A sustained load short of saturation as well: half of what the hashing server can take.
       const rate = Math.round(medians.hashing.requestsPerSecond / 2);
-      const sustained = await compare({ baseline: verifyAt(hashing.url, rate), candidate: verifyAt(latchkey.url, rate), rounds: ROUNDS });
+      const sustained = await compare({ baseline: verifyAt(hashing, rate), candidate: verifyAt(latchkey, rate), rounds: ROUNDS });
       await report("verify-latency-at-half-load", {
         connections: CONNECTIONS,
         offeredRequestsPerSecond: rate,
