@@ -41,6 +41,10 @@ const schema = z.object({
     .pipe(z.array(base64Key(32))),
   /** How long a verification result may be served from memory; revocations evict it at once. */
   KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** How long a caller (session, memberships and permissions) may be served from memory; changes evict it at once. */
+  CALLER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** How many sessions, and how many users' permissions, that cache keeps at most. */
+  CALLER_CACHE_ENTRIES: z.coerce.number().int().positive().default(10_000),
   /** How often key usage (`lastUsedAt`) is written, in one batch. */
   KEY_USAGE_FLUSH_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
   /**
@@ -233,6 +237,8 @@ export interface Config {
   previousMasterKeys: string[];
   keyCacheSeconds: number;
   keyUsageFlushSeconds: number;
+  /** The cache of callers: `CALLER_CACHE_SECONDS` in milliseconds, and `CALLER_CACHE_ENTRIES`. */
+  callerCache: { ttlMs: number; maxEntries: number };
   /** How often a subscription re-checks its credential, in milliseconds (`SUBSCRIPTION_RECHECK_SECONDS`). */
   subscriptionRecheckMs: number;
   trustProxy: TrustProxySetting;
@@ -301,6 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     previousMasterKeys: values.LATCHKEY_PREVIOUS_MASTER_KEYS,
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
+    callerCache: { ttlMs: values.CALLER_CACHE_SECONDS * 1000, maxEntries: values.CALLER_CACHE_ENTRIES },
     subscriptionRecheckMs: values.SUBSCRIPTION_RECHECK_SECONDS * 1000,
     trustProxy: values.TRUST_PROXY,
     authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },

@@ -1,11 +1,12 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuthLimits } from "./auth/auth-limits";
 import { Authenticator } from "./auth/authenticate";
+import { CallerCache } from "./auth/caller-cache";
 import type { Config } from "./config";
 import { CredentialChecks } from "./events/credential-checks";
 import { EventBus } from "./events/event-bus";
 import { EventListener } from "./events/event-listener";
-import { invalidatesKey } from "./events/events";
+import { callerChangeOf, invalidatesKey } from "./events/events";
 import type { AppServices } from "./graphql/context";
 import { type JobWorker, startJobWorker } from "./jobs/worker";
 import { FailedAttempts } from "./keys/failed-attempts";
@@ -25,7 +26,10 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   const accessTokens = new AccessTokens(signingKeys);
   const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
-  const authenticator = new Authenticator(em, keyVerifier, failedAttempts);
+  const callerCache = new CallerCache(config.callerCache);
+  // Key verifications read the mapped user's role too: they forget with the cache of callers.
+  callerCache.onForget((change) => keyVerifier.forgetCaller(change));
+  const authenticator = new Authenticator(em, keyVerifier, failedAttempts, null, callerCache);
   // An access token is good while its signature holds and the key and secret that earned it still
   // stand: it may do what the token was granted, narrowed to what the key may do now, from allowed
   // addresses, until the key is revoked or that secret is rotated away.
@@ -46,6 +50,7 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     failedAttempts,
     authLimits: new AuthLimits(config.authLimits),
     authenticator,
+    callerCache,
     accessTokens,
     eventBus,
     credentialChecks,
@@ -54,8 +59,13 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
 
   events.onEvent((notice) => {
     if (notice.subjectId && invalidatesKey(notice.type)) keyVerifier.evict(notice.subjectId);
+    const callerChange = callerChangeOf(notice.type, notice.subjectId);
+    if (callerChange) callerCache.forget(callerChange);
   });
-  events.onReconnect(() => keyVerifier.clear());
+  events.onReconnect(() => {
+    keyVerifier.clear();
+    callerCache.clear();
+  });
   let jobWorker: JobWorker | null = null;
   try {
     await events.start();

@@ -55,7 +55,7 @@ export async function keyTeam(server: TestServer, name = "Claire Dealer") {
   return { owner, organization, addMember, createKey, tryCreateKey, updateSettings };
 }
 
-export async function acceptAgreement(server: TestServer, token: string, organizationId: string) {
+export async function acceptAgreement(server: Pick<TestServer, "graphqlUrl">, token: string, organizationId: string) {
   return graphqlData(
     server,
     `mutation($input: AcceptApiAgreementInput!) { acceptApiAgreement(input: $input) { organization { viewerApiAgreement { accepted currentVersion } } userErrors { code } } }`,

@@ -1,3 +1,4 @@
+import type { CallerGrants } from "./caller-grants";
 import type { Permission } from "./permission";
 
 /** The key behind a key-authenticated request. */
@@ -22,6 +23,15 @@ export interface Actor {
   userId: string;
   sessionId: string | null;
   key?: KeyActor;
+}
+
+/**
+ * An authenticated actor with what authentication already read about their memberships, so that the
+ * request's authorizer need not read it again; null when it read nothing.
+ */
+export interface Caller {
+  actor: Actor;
+  grants: CallerGrants | null;
 }
 
 export interface RequestInfo {

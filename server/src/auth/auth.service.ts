@@ -1,13 +1,16 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuditAction } from "../audit/audit-action";
-import { commitChange } from "../core/record-change";
+import { callerEvent, commitChange } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
+import { CallerEventType } from "../events/events";
 import { RateLimited, UserErrorCode, userError } from "../graphql/errors";
 import { User } from "../users/user.entity";
-import type { Actor } from "./actor";
+import type { Caller } from "./actor";
 import type { SignIn, SignUp } from "./auth.inputs";
 import type { AuthLimits } from "./auth-limits";
+import type { CallerCache } from "./caller-cache";
+import { type GrantTuple, grantsFromTuples, grantTuplesOf } from "./caller-grants";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { Session } from "./session.entity";
 import { hashSessionToken, looksLikeSessionToken, newSessionToken } from "./session-token";
@@ -124,20 +127,41 @@ export async function signOut(ctx: ServiceContext): Promise<void> {
       targetType: "User",
       targetId: actor.userId,
     });
+    // Every instance forgets the session it may have cached.
+    record.event(callerEvent(CallerEventType.SESSION_ENDED, sessionId));
   });
 }
 
+interface SessionRow {
+  id: string;
+  user_id: string;
+  expires_at: Date | string;
+  grants: GrantTuple[];
+}
+
+/** The session with its user's grants: everything a request needs about its caller, in one statement. */
+const SESSION_WITH_GRANTS = `
+  select s.id, s.user_id, s.expires_at, ${grantTuplesOf("s.user_id")} as grants
+  from sessions s
+  where s.token_hash = ? and s.revoked_at is null and s.expires_at > now()`;
+
 /**
- * Resolves a bearer token to an actor: one indexed lookup by hash. Unknown, expired or revoked → null.
- * Plain SQL rather than the ORM: this runs on every session-authenticated request.
+ * Resolves a session token to its caller: from the cache of callers when it knows the session (no
+ * statement), else one indexed lookup by hash that reads the user's grants too. Unknown, expired or
+ * revoked → null. Plain SQL rather than the ORM: this runs on every session-authenticated request.
  */
-export async function authenticateSessionToken(em: EntityManager, token: string): Promise<Actor | null> {
+export async function identifySession(em: EntityManager, callers: CallerCache, token: string): Promise<Caller | null> {
   if (!looksLikeSessionToken(token)) return null;
-  const rows: Array<{ id: string; user_id: string }> = await em
-    .getConnection()
-    .execute("select id, user_id from sessions where token_hash = ? and revoked_at is null and expires_at > now()", [
-      hashSessionToken(token),
-    ]);
-  const [row] = rows;
-  return row ? { userId: row.user_id, sessionId: row.id } : null;
+  const tokenHash = hashSessionToken(token);
+  const cached = callers.session(tokenHash);
+  if (cached && cached.expiresAt.getTime() > Date.now()) {
+    return { actor: { userId: cached.userId, sessionId: cached.sessionId }, grants: callers.grantsOf(cached.userId) ?? null };
+  }
+  const generation = callers.generation;
+  const [row] = await em.getConnection().execute<SessionRow[]>(SESSION_WITH_GRANTS, [tokenHash]);
+  if (!row) return null;
+  const grants = grantsFromTuples(row.grants);
+  callers.rememberSession(tokenHash, { sessionId: row.id, userId: row.user_id, expiresAt: new Date(row.expires_at) }, generation);
+  callers.rememberGrants(row.user_id, grants, generation);
+  return { actor: { userId: row.user_id, sessionId: row.id }, grants };
 }

@@ -3,8 +3,10 @@ import { CredentialRefused, TooManyFailures } from "../graphql/errors";
 import type { FailedAttempts } from "../keys/failed-attempts";
 import { KeyKind } from "../keys/key-enums";
 import type { KeyVerifier, Verification } from "../keys/key-verifier";
-import type { Actor } from "./actor";
-import { authenticateSessionToken } from "./auth.service";
+import type { Actor, Caller } from "./actor";
+import { identifySession } from "./auth.service";
+import { CallerCache } from "./caller-cache";
+import type { Grant } from "./caller-grants";
 
 /** The headers a credential can arrive in. */
 export interface CredentialHeaders {
@@ -43,7 +45,23 @@ function keyActor(verification: Verification): Actor | null {
   };
 }
 
-/** Verifies OAuth access tokens (JWTs); supplied by the OAuth domain. */
+/**
+ * A key's check (verification, or an access token's `currentScopes`) has just read the mapped user's
+ * role in the key's organisation and narrowed the scopes to it: that is all a key may ever use, so
+ * the authorizer needs no statement of its own. Partial: it says nothing of other organisations.
+ * An actor without a key comes with no grants (the authorizer reads them).
+ */
+function checkedKeyCaller(actor: Actor | null): Caller | null {
+  if (!actor) return null;
+  if (!actor.key) return { actor, grants: null };
+  const grant: Grant = { roleId: null, permissions: actor.key.scopes };
+  return { actor, grants: { byOrganization: new Map([[actor.key.organizationId, grant]]), complete: false } };
+}
+
+/**
+ * Verifies OAuth access tokens (JWTs); supplied by the OAuth domain. The actor's key scopes must lie
+ * within the mapped user's current role in the key's organisation: the authorizer relies on it.
+ */
 export type AccessTokenVerifier = (token: string, clientAddress: string | null) => Promise<Actor | null>;
 
 /**
@@ -58,6 +76,8 @@ export class Authenticator {
     private readonly keys: KeyVerifier,
     private readonly failures: FailedAttempts,
     private accessTokens: AccessTokenVerifier | null = null,
+    /** Sessions and grants already known; without one, every session is looked up. */
+    private readonly callers: CallerCache = new CallerCache({ ttlMs: 0, maxEntries: 1 }),
   ) {}
 
   /** The OAuth domain plugs its token check in here once it has its signing keys. */
@@ -67,33 +87,48 @@ export class Authenticator {
 
   /** A valid credential is always accepted; only failing ones are throttled (see FailedAttempts). */
   async authenticate(headers: CredentialHeaders, clientAddress: string | null): Promise<Actor | null> {
-    const actor = await this.resolve(headers, clientAddress);
-    if (actor === undefined) return null;
-    if (!actor) {
+    return (await this.identify(headers, clientAddress))?.actor ?? null;
+  }
+
+  /**
+   * As `authenticate`, with what the credential's check read about the actor's grants: for one
+   * request's authorizer only (`buildContext`), never for a connection that outlives it.
+   */
+  async identify(headers: CredentialHeaders, clientAddress: string | null): Promise<Caller | null> {
+    const caller = await this.resolve(headers, clientAddress);
+    if (caller === undefined) return null;
+    if (!caller) {
       const verdict = this.failures.failed(clientAddress, publicIdentifier(headers));
       throw verdict.throttled ? new TooManyFailures(verdict.retryAfterSeconds) : new CredentialRefused();
     }
-    return actor;
+    return caller;
   }
 
   /** undefined: no credential at all; null: a credential that failed. */
-  private async resolve(headers: CredentialHeaders, clientAddress: string | null): Promise<Actor | null | undefined> {
+  private async resolve(headers: CredentialHeaders, clientAddress: string | null): Promise<Caller | null | undefined> {
     if (headers.accessKey || headers.secretKey) {
       const verification = await this.keys.verify(
         { secret: headers.secretKey ?? "", publicId: headers.accessKey ?? "", kinds: [KeyKind.KEY_PAIR] },
         clientAddress,
       );
-      return keyActor(verification);
+      return checkedKeyCaller(keyActor(verification));
     }
     if (!headers.authorization) return undefined;
     const basic = basicCredentials(headers.authorization);
     if (basic) {
-      return keyActor(await this.keys.verify({ secret: basic.password, publicId: basic.username, kinds: [KeyKind.BASIC] }, clientAddress));
+      const verification = await this.keys.verify(
+        { secret: basic.password, publicId: basic.username, kinds: [KeyKind.BASIC] },
+        clientAddress,
+      );
+      return checkedKeyCaller(keyActor(verification));
     }
     const token = bearerToken(headers.authorization);
     if (!token) return null;
-    if (token.startsWith("lk_session_")) return authenticateSessionToken(this.em.fork(), token);
-    if (token.startsWith("lk_")) return keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress));
-    return this.accessTokens ? this.accessTokens(token, clientAddress) : null;
+    if (token.startsWith("lk_session_")) return identifySession(this.em, this.callers, token);
+    if (token.startsWith("lk_")) {
+      return checkedKeyCaller(keyActor(await this.keys.verify({ secret: token, kinds: [KeyKind.SECRET] }, clientAddress)));
+    }
+    // Our access tokens' verifier narrows the token's scopes to the key's current ones (`currentScopes`).
+    return this.accessTokens ? checkedKeyCaller(await this.accessTokens(token, clientAddress)) : null;
   }
 }

@@ -3,14 +3,16 @@ import { GraphQLErrorCode, UserErrorCode, unauthenticated, userError } from "../
 import type { Loaders } from "../graphql/loaders";
 import type { Membership } from "../members/membership.entity";
 import type { Actor } from "./actor";
+import type { Grant } from "./caller-grants";
 import { Permission } from "./permission";
 
 const NONE: ReadonlySet<Permission> = new Set();
 
 /**
  * The one place that answers "may this actor do that in this organisation?". Every resolver and
- * service asks it; nothing checks roles ad hoc. Permissions come from the actor's membership
- * (loaded once per request with its role), so any number of checks costs one statement.
+ * service asks it; nothing checks roles ad hoc. Permissions come from the actor's grants (their
+ * memberships' role permissions), read at most once per request and usually not at all: what
+ * authentication read, or the process's cache of callers, serves (`members.grantsOf`).
  */
 export class Authorizer {
   constructor(
@@ -51,10 +53,21 @@ export class Authorizer {
   async permissionsIn(organizationId: string, locationId: string | null = null): Promise<ReadonlySet<Permission>> {
     const key = this.actor?.key;
     if (key && (key.organizationId !== organizationId || (key.locationId && key.locationId !== locationId))) return NONE;
-    const membership = await this.membershipIn(organizationId);
-    if (!membership) return NONE;
-    const granted = membership.role.permissions;
+    const grant = await this.grantIn(organizationId);
+    if (!grant) return NONE;
+    const granted = grant.permissions;
     return new Set(key ? granted.filter((permission) => key.scopes.includes(permission)) : granted);
+  }
+
+  /** The actor's grant in an organisation; partial grants (a key's check) are completed only when asked beyond them. */
+  private async grantIn(organizationId: string): Promise<Grant | null> {
+    if (!this.actor) return null;
+    const { userId } = this.actor;
+    const grants = await this.loaders.members.grantsOf.load(userId);
+    const grant = grants.byOrganization.get(organizationId);
+    if (grant || grants.complete) return grant ?? null;
+    this.loaders.members.grantsOf.clear(userId);
+    return (await this.loaders.members.grantsOf.load(userId)).byOrganization.get(organizationId) ?? null;
   }
 
   /**

@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { AuditAction } from "../audit/audit-action";
 import { AuditEntry } from "../audit/audit-entry.entity";
 import { DomainEvent } from "../events/domain-event.entity";
-import { type EventType, invalidatesKey } from "../events/events";
+import { type CallerChange, type CallerEventType, callerChangeOf, type EventType, invalidatesKey } from "../events/events";
 import type { ServiceContext } from "./service-context";
 
 /** One change as the audit log and the event outbox see it. IDs are database IDs. */
@@ -23,11 +23,20 @@ export interface Change {
 
 /** An event that no audit entry accompanies: warnings, test deliveries, delivery failures. */
 export interface EventOnly {
-  type: EventType;
+  type: EventType | CallerEventType;
   organizationId: string | null;
   subjectId: string | null;
   /** What consumers need to act, with database IDs; never a secret. */
   payload: Record<string, unknown>;
+}
+
+/**
+ * The event that makes every instance forget cached callers of `subjectId` (see `CallerEventType`).
+ * Record it in the transaction of any change to sessions, memberships or roles made outside the
+ * services that already do (members, roles, organisations, sign-out).
+ */
+export function callerEvent(type: CallerEventType, subjectId: string): EventOnly {
+  return { type, organizationId: null, subjectId, payload: {} };
 }
 
 /** What `commitChange` hands its work: records changes and events in its transaction. */
@@ -75,17 +84,20 @@ export function recordEvent(tx: EntityManager, ctx: Pick<ServiceContext, "clock"
 
 /**
  * Runs `work` in one transaction, recording each change it reports (audit entry and domain event),
- * then, once committed, drops this instance's cached verifications of every key whose event may make
- * them wrong. Other instances drop theirs when they hear the event's NOTIFY: both decide by the same
- * `invalidatesKey` rule.
+ * then, once committed, drops this instance's cached verifications of every key, and cached callers,
+ * whose event may make them wrong. Other instances drop theirs when they hear the event's NOTIFY: both
+ * decide by the same rules (`invalidatesKey`, `callerChangeOf`).
  */
 export async function commitChange<T>(
-  ctx: ChangeContext & Pick<ServiceContext, "em" | "keyCache">,
+  ctx: ChangeContext & Pick<ServiceContext, "em" | "keyCache"> & Partial<Pick<ServiceContext, "callerCache">>,
   work: (tx: EntityManager, record: Recorder) => Promise<T>,
 ): Promise<T> {
   const changedKeys = new Set<string>();
+  const callerChanges: CallerChange[] = [];
   const noteKeyChange = (event: DomainEvent | null) => {
     if (event?.subjectId && invalidatesKey(event.type)) changedKeys.add(event.subjectId);
+    const callerChange = event && callerChangeOf(event.type, event.subjectId);
+    if (callerChange) callerChanges.push(callerChange);
     return event;
   };
   const result = await ctx.em.transactional((tx) =>
@@ -95,5 +107,6 @@ export async function commitChange<T>(
     }),
   );
   for (const keyId of changedKeys) ctx.keyCache.evict(keyId);
+  for (const change of callerChanges) ctx.callerCache?.forget(change);
   return result;
 }

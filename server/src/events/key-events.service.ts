@@ -1,4 +1,5 @@
 import type { FilterQuery } from "@mikro-orm/core";
+import { grantsFromMemberships } from "../auth/caller-grants";
 import type { ServiceContext } from "../core/service-context";
 import { encodeCursor, type PageRequest } from "../graphql/connection";
 import { UserErrorCode, unauthenticated, userError } from "../graphql/errors";
@@ -59,6 +60,7 @@ export async function keyEventFilter(
       const fresh = await recheck.credentialChecks.check(actor, ctx.origin.ipAddress);
       if (!fresh.valid) throw unauthenticated("The credential this subscription was opened with is no longer valid.");
       ctx.loaders.members.ofUser.clear(actor.userId).prime(actor.userId, fresh.memberships);
+      ctx.loaders.members.grantsOf.clear(actor.userId).prime(actor.userId, grantsFromMemberships(fresh.memberships));
     }
     return seesKey(await viewerReach(ctx, organizationId), keyFactsOfEvent(organizationId, event.payload));
   };

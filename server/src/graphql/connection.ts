@@ -79,6 +79,41 @@ export class Page<T extends { id: string }> {
   }
 }
 
+/**
+ * A page of a nested list whose rows are read only if the query asks for them, so that
+ * `locations { totalCount }` costs no page statement. Parents resolved together still share one
+ * statement: their fields are read in the same tick.
+ */
+export class LazyPage<T extends { id: string }> {
+  private page: Promise<Page<T>> | undefined;
+
+  constructor(
+    private readonly loadPage: () => Promise<Page<T>>,
+    private readonly countAll: () => Promise<number>,
+  ) {}
+
+  private loaded(): Promise<Page<T>> {
+    this.page ??= this.loadPage();
+    return this.page;
+  }
+
+  get nodes(): Promise<T[]> {
+    return this.loaded().then((page) => page.nodes);
+  }
+
+  get edges(): Promise<Array<{ cursor: string; node: T }>> {
+    return this.loaded().then((page) => page.edges);
+  }
+
+  get pageInfo(): Promise<PageInfo> {
+    return this.loaded().then((page) => page.pageInfo);
+  }
+
+  get totalCount(): Promise<number> {
+    return this.countAll();
+  }
+}
+
 type NodeClass = abstract new (...args: never[]) => object;
 
 /** Declares `<Name>Connection` and `<Name>Edge` for a node type. */

@@ -2,6 +2,8 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor, RequestInfo } from "../auth/actor";
 import type { AuthLimits } from "../auth/auth-limits";
 import type { Authenticator } from "../auth/authenticate";
+import type { CallerCache } from "../auth/caller-cache";
+import type { CallerGrants } from "../auth/caller-grants";
 import type { Config } from "../config";
 import { type ServiceContext, serviceContext } from "../core/service-context";
 import type { CredentialChecks } from "../events/credential-checks";
@@ -18,6 +20,8 @@ export interface AppServices {
   keyCrypto: KeyCrypto;
   keyVerifier: KeyVerifier;
   authenticator: Authenticator;
+  /** Who callers are and what they may do, kept between requests and evicted by caller events. */
+  callerCache: CallerCache;
   accessTokens: AccessTokens;
   eventBus: EventBus;
   credentialChecks: CredentialChecks;
@@ -42,16 +46,24 @@ export interface RequestContext extends ServiceContext {
 export function buildContext(options: {
   em: EntityManager;
   actor: Actor | null;
+  /** What authentication read about the actor's grants (`Authenticator.identify`): for one request only. */
+  actorGrants?: CallerGrants | null;
   origin: RequestInfo;
   config: Config;
   log: Logger;
   services: AppServices;
 }): RequestContext {
   const { em, actor, origin, config, log, services } = options;
-  return {
-    ...serviceContext(em, { actor, origin, keyCache: services.keyVerifier }),
-    services,
-    config,
-    log,
-  };
+  // Assigned, not spread: a spread would lose the context's prototype, whose getters make its fork
+  // and loaders on first use (see serviceContext).
+  return Object.assign(
+    serviceContext(em, {
+      actor,
+      origin,
+      keyCache: services.keyVerifier,
+      callers: services.callerCache,
+      actorGrants: options.actorGrants,
+    }),
+    { services, config, log },
+  );
 }

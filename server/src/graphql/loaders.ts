@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
+import type { CallerCache } from "../auth/caller-cache";
 import { keyLoaders } from "../keys/keys.loaders";
 import { memberLoaders } from "../members/members.loaders";
 import { orgLoaders } from "../orgs/orgs.loaders";
@@ -6,13 +7,17 @@ import { roleLoaders } from "../roles/roles.loaders";
 import { userLoaders } from "../users/users.loaders";
 import { webhookLoaders } from "../webhooks/webhooks.loaders";
 
-/** All DataLoaders, created afresh per request so that no cached row outlives the request. */
-export function createLoaders(em: EntityManager) {
+/**
+ * All DataLoaders, created afresh per request so that no cached row outlives the request. Users'
+ * grants come from the process's cache of callers when it has them (`callers`), kept up to date by
+ * caller events.
+ */
+export function createLoaders(em: EntityManager, callers: CallerCache | null = null) {
   const roles = roleLoaders(em);
   return {
     users: userLoaders(em),
     orgs: orgLoaders(em),
-    members: memberLoaders(em, (role) => roles.byId.prime(role.id, role)),
+    members: memberLoaders(em, (role) => roles.byId.prime(role.id, role), callers),
     roles,
     keys: keyLoaders(em),
     webhooks: webhookLoaders(em),

@@ -1,7 +1,7 @@
 import type { EntityName, FilterQuery } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import DataLoader from "dataloader";
-import { Page, type PageRequest } from "./connection";
+import { LazyPage, Page, type PageRequest } from "./connection";
 
 /** One page of a top-level list, by keyset on `id` (UUIDv7, so creation order). Never OFFSET. */
 export async function findPage<T extends { id: string }>(
@@ -22,7 +22,8 @@ export async function findPage<T extends { id: string }>(
 /**
  * DataLoaders for a list nested under many parents (an organisation's locations, say): every parent
  * asking for the same page shape is answered by ONE windowed statement, and every count by one
- * GROUP BY, whatever the number of parents.
+ * GROUP BY, whatever the number of parents. A page is read only when its items are asked for, and a
+ * count not at all when the parent's own load brought it (`primeCount`).
  */
 export function childPagesLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, table: string, parentColumn: string) {
   const counts = new DataLoader<string, number>(async (parentIds) => {
@@ -77,8 +78,19 @@ export function childPagesLoader<T extends { id: string }>(em: EntityManager, en
   );
 
   return {
-    load(parentId: string, page: PageRequest): Promise<Page<T>> {
-      return pages.load({ parentId, page });
+    load(parentId: string, page: PageRequest): LazyPage<T> {
+      return new LazyPage(
+        () => pages.load({ parentId, page }),
+        () => counts.load(parentId),
+      );
+    },
+    /** The whole list's size, read along with the parent: `totalCount` then costs no statement. */
+    primeCount(parentId: string, count: number): void {
+      counts.clear(parentId).prime(parentId, count);
+    },
+    /** Forgets a count this request read, after a change to the list. */
+    forgetCount(parentId: string): void {
+      counts.clear(parentId);
     },
   };
 }

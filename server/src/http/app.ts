@@ -129,10 +129,11 @@ export async function createHttpApp(options: {
   await fastify.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     context: async (request) => {
-      const actor = await services.authenticator.authenticate(credentialHeaders(request.headers), request.ip).catch(rethrowUnavailable);
+      const caller = await services.authenticator.identify(credentialHeaders(request.headers), request.ip).catch(rethrowUnavailable);
       return buildContext({
         em,
-        actor,
+        actor: caller?.actor ?? null,
+        actorGrants: caller?.grants,
         services,
         config,
         log: request.log as Logger,

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { registerEnumType } from "type-graphql";
 import type { Permission } from "../auth/permission";
+import type { CallerChange } from "../events/events";
 import type { KeyCrypto } from "./key-crypto";
 import { KeyKind, KeyState } from "./key-enums";
 import { checkSecret, SecretKind } from "./key-format";
@@ -64,17 +65,19 @@ function standingOf(row: StandingRow): KeyStanding {
 
 /** A key's standing for credentials derived from it; cached per key. */
 interface KeyGrant extends KeyStanding {
+  mappedUserId: string;
   /** Each secret of the key with the end of its validity: null for the current one, a time for one in grace. */
   secrets: Map<string, Date | null>;
 }
 
 interface GrantRow extends StandingRow {
+  mapped_user_id: string;
   /** `[secret id, expires_at]` pairs, as JSON. */
   secrets: Array<[string, string | null]>;
 }
 
 const GRANT_LOOKUP = `
-  select ${STANDING_COLUMNS},
+  select ${STANDING_COLUMNS}, k.mapped_user_id,
          (select coalesce(json_agg(json_build_array(s.id, s.expires_at)), '[]') from key_secrets s where s.key_id = k.id) as secrets
   from api_keys k ${MAPPED_USER_ROLE}
   where k.id = ?`;
@@ -249,7 +252,11 @@ export class KeyVerifier {
       const generation = this.generation;
       const [row] = await this.em.getConnection().execute<GrantRow[]>(GRANT_LOOKUP, [keyId]);
       const grant: KeyGrant | null = row
-        ? { ...standingOf(row), secrets: new Map(row.secrets.map(([id, expiresAt]) => [id, expiresAt ? new Date(expiresAt) : null])) }
+        ? {
+            ...standingOf(row),
+            mappedUserId: row.mapped_user_id,
+            secrets: new Map(row.secrets.map(([id, expiresAt]) => [id, expiresAt ? new Date(expiresAt) : null])),
+          }
         : null;
       cached = { grant, until: Date.now() + this.cacheMilliseconds };
       if (this.cacheMilliseconds > 0 && generation === this.generation) this.grantsById.set(keyId, cached);
@@ -269,6 +276,21 @@ export class KeyVerifier {
     for (const digest of this.digestsByKey.get(keyId) ?? []) this.cache.delete(digest);
     this.digestsByKey.delete(keyId);
     this.grantsById.delete(keyId);
+  }
+
+  /**
+   * Forgets what a change to callers may have made wrong: a key carries its mapped user's role, so
+   * their membership changes evict their keys, and a role's change (rare) everything. null: everything.
+   */
+  forgetCaller(change: CallerChange | null): void {
+    if (!change || change.kind === "role" || change.kind === "organization") {
+      this.clear();
+      return;
+    }
+    if (change.kind !== "user") return;
+    this.generation++;
+    for (const { record } of [...this.cache.values()]) if (record.mappedUserId === change.id) this.evict(record.id);
+    for (const [keyId, { grant }] of [...this.grantsById]) if (grant?.mappedUserId === change.id) this.grantsById.delete(keyId);
   }
 
   /** Forgets everything: after the event listener reconnects, notifications may have been missed. */

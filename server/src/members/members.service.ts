@@ -2,10 +2,10 @@ import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
-import { type Change, commitChange } from "../core/record-change";
+import { type Change, callerEvent, commitChange, type Recorder } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
-import { EventType } from "../events/events";
+import { CallerEventType, EventType } from "../events/events";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { BuiltInRole } from "../roles/built-in-roles";
 import type { Role } from "../roles/role.entity";
@@ -70,20 +70,18 @@ export async function addMember(ctx: ServiceContext, { organizationId, email, ro
           throw userError(UserErrorCode.CONFLICT, ALREADY_MEMBER, ["email"]);
         }
         const membership = tx.create(Membership, { user, organization: organizationId, role, createdAt: ctx.clock.now() });
-        record.change(
-          memberChange(membership, {
-            action: AuditAction.MEMBER_ADDED,
-            type: EventType.MEMBER_ADDED,
-            metadata: { userId: user.id, email, role: role.name },
-            details: { role: role.name },
-          }),
-        );
+        recordMemberChange(record, membership, {
+          action: AuditAction.MEMBER_ADDED,
+          type: EventType.MEMBER_ADDED,
+          metadata: { userId: user.id, email, role: role.name },
+          details: { role: role.name },
+        });
         return membership;
       }),
     ALREADY_MEMBER,
     ["email"],
   );
-  ctx.loaders.members.ofUser.clear(user.id);
+  ctx.loaders.members.forgetUser(user.id);
   return membership;
 }
 
@@ -99,17 +97,15 @@ export async function changeMemberRole(ctx: ServiceContext, { membershipId, role
     if (role.builtIn !== BuiltInRole.OWNER) await requireAnotherOwner(tx, membership);
     membership.role = role;
     tx.persist(membership);
-    record.change(
-      memberChange(membership, {
-        action: AuditAction.MEMBER_ROLE_CHANGED,
-        type: EventType.MEMBER_ROLE_CHANGED,
-        metadata: { userId: membership.user.id, fromRoleId: previousRoleId, toRoleId: role.id, toRole: role.name },
-        details: { role: role.name },
-      }),
-    );
+    recordMemberChange(record, membership, {
+      action: AuditAction.MEMBER_ROLE_CHANGED,
+      type: EventType.MEMBER_ROLE_CHANGED,
+      metadata: { userId: membership.user.id, fromRoleId: previousRoleId, toRoleId: role.id, toRole: role.name },
+      details: { role: role.name },
+    });
     return membership;
   });
-  ctx.loaders.members.ofUser.clear(membership.user.id);
+  ctx.loaders.members.forgetUser(membership.user.id);
   return result;
 }
 
@@ -124,27 +120,33 @@ export async function removeMember(ctx: ServiceContext, { membershipId }: Remove
   await commitChange(ctx, async (tx, record) => {
     await requireAnotherOwner(tx, target);
     await tx.nativeDelete(Membership, { id: target.id });
-    record.change(
-      memberChange(target, {
-        action: AuditAction.MEMBER_REMOVED,
-        type: EventType.MEMBER_REMOVED,
-        metadata: { userId: target.user.id, leftThemselves: leavingThemselves },
-        details: { leftThemselves: leavingThemselves },
-      }),
-    );
+    recordMemberChange(record, target, {
+      action: AuditAction.MEMBER_REMOVED,
+      type: EventType.MEMBER_REMOVED,
+      metadata: { userId: target.user.id, leftThemselves: leavingThemselves },
+      details: { leftThemselves: leavingThemselves },
+    });
   });
-  ctx.loaders.members.ofUser.clear(target.user.id);
+  ctx.loaders.members.forgetUser(target.user.id);
   return target.id;
+}
+
+type MemberChange = { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> };
+
+/**
+ * Records a membership change and the caller event that makes every instance forget the member's
+ * cached permissions (and keys' checks, which carry them).
+ */
+function recordMemberChange(record: Recorder, membership: Membership, change: MemberChange) {
+  record.change(memberChange(membership, change));
+  record.event(callerEvent(CallerEventType.USER_CHANGED, membership.user.id));
 }
 
 /**
  * A membership change: its audit entry, with `metadata`, and the event announcing it to event
  * consumers (webhooks), whose payload carries the membership's IDs and `details`.
  */
-function memberChange(
-  membership: Membership,
-  change: { action: AuditAction; type: EventType; metadata: Record<string, unknown>; details: Record<string, unknown> },
-): Change {
+function memberChange(membership: Membership, change: MemberChange): Change {
   const organizationId = membership.organization.id;
   return {
     action: change.action,

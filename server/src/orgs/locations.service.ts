@@ -25,7 +25,7 @@ async function manageableLocation(ctx: ServiceContext, id: string): Promise<Loca
 
 export async function createLocation(ctx: ServiceContext, { organizationId, name, address }: CreateLocation): Promise<Location> {
   await ctx.authz.require(organizationId, Permission.LOCATIONS_MANAGE);
-  return conflictOnDuplicate(
+  const created = await conflictOnDuplicate(
     () =>
       commitChange(ctx, async (tx, record) => {
         if (await tx.count(Location, { organization: organizationId, name })) {
@@ -44,6 +44,9 @@ export async function createLocation(ctx: ServiceContext, { organizationId, name
     DUPLICATE,
     ["name"],
   );
+  // The organisation's load may have brought its location count into this request.
+  ctx.loaders.orgs.locationsOf.forgetCount(organizationId);
+  return created;
 }
 
 export async function updateLocation(ctx: ServiceContext, changes: UpdateLocation): Promise<Location> {
@@ -91,5 +94,6 @@ export async function deleteLocation(ctx: ServiceContext, { id }: DeleteLocation
       metadata: { name: location.name },
     });
   });
+  ctx.loaders.orgs.locationsOf.forgetCount(location.organization.id);
   return id;
 }

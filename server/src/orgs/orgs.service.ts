@@ -1,7 +1,8 @@
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
-import { commitChange } from "../core/record-change";
+import { callerEvent, commitChange } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
+import { CallerEventType } from "../events/events";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { announceCascadedKeyDeletions } from "../keys/cascade-deletion";
 import { Membership } from "../members/membership.entity";
@@ -35,9 +36,10 @@ export async function createOrganization(ctx: ServiceContext, { name }: CreateOr
       targetId: organization.id,
       metadata: { name },
     });
+    record.event(callerEvent(CallerEventType.USER_CHANGED, actor.userId));
     return organization;
   });
-  ctx.loaders.members.ofUser.clear(actor.userId);
+  ctx.loaders.members.forgetUser(actor.userId);
   return organization;
 }
 
@@ -104,6 +106,7 @@ export async function deleteOrganization(ctx: ServiceContext, { id }: DeleteOrga
       targetId: id,
       metadata: { name: organization.name },
     });
+    record.event(callerEvent(CallerEventType.ORGANIZATION_DELETED, id));
   });
   return id;
 }

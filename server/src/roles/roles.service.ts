@@ -2,9 +2,10 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuditAction } from "../audit/audit-action";
 import { Permission } from "../auth/permission";
 import { type Clock, systemClock } from "../core/clock";
-import { commitChange } from "../core/record-change";
+import { callerEvent, commitChange } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
 import { conflictOnDuplicate } from "../db/errors";
+import { CallerEventType } from "../events/events";
 import { UserErrorCode, userError } from "../graphql/errors";
 import { Membership } from "../members/membership.entity";
 import type { Organization } from "../orgs/organization.entity";
@@ -131,6 +132,7 @@ export async function updateRole(ctx: ServiceContext, changes: UpdateRole): Prom
           targetId: role.id,
           metadata: { before, after: { name: role.name, description: role.description, permissions: role.permissions } },
         });
+        if (changes.permissions) record.event(callerEvent(CallerEventType.ROLE_CHANGED, role.id));
         return role;
       }),
     DUPLICATE,
@@ -154,6 +156,7 @@ export async function deleteRole(ctx: ServiceContext, { id }: DeleteRole): Promi
       targetId: role.id,
       metadata: { name: role.name },
     });
+    record.event(callerEvent(CallerEventType.ROLE_CHANGED, role.id));
     return role.id;
   });
 }
