@@ -1,9 +1,21 @@
-// The baseline for the verify benchmark: a bare Node `http` server answering the same JSON from an
-// in-memory map. No framework, no database, no hashing: the ceiling a verify endpoint is measured against.
+// The baselines for the verify benchmark: bare Node `http` servers answering the same JSON from an
+// in-memory map. No framework, no database. `node baseline-server.mjs` looks the key itself up (no
+// hashing); `node baseline-server.mjs hmac` first computes the key's HMAC-SHA256 under a pepper and
+// looks up the digest, which is the cryptographic work verify must do: the honest ceiling for a
+// verify endpoint. It hashes with Latchkey's own HMAC code (server/dist, as KeyCrypto does), so that
+// the ceiling is no easier to reach than the hashing allows. The two modes differ in that one line.
+import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
+import { hmacSha256Hex } from "../../server/dist/keys/hmac-sha256.js";
+
+const hashing = process.argv[2] === "hmac";
+const pepper = randomBytes(32);
+const digest = hmacSha256Hex(pepper);
+if (digest("check") !== createHmac("sha256", pepper).update("check").digest("hex")) throw new Error("not HMAC-SHA256");
+const lookupKey = hashing ? digest : (key) => key;
 
 const answer = JSON.parse(process.env.BASELINE_ANSWER);
-const known = new Map([[process.env.BASELINE_KEY, answer]]);
+const known = new Map([[lookupKey(process.env.BASELINE_KEY), answer]]);
 const refused = { valid: false, code: "NOT_FOUND" };
 
 const server = http.createServer((request, response) => {
@@ -12,7 +24,7 @@ const server = http.createServer((request, response) => {
   request.on("end", () => {
     const { key } = JSON.parse(body);
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify(known.get(key) ?? refused));
+    response.end(JSON.stringify(known.get(lookupKey(key)) ?? refused));
   });
 });
 server.listen(0, "127.0.0.1", () => process.stdout.write(`listening ${server.address().port}\n`));

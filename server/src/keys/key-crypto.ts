@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { hmacSha256Hex } from "./hmac-sha256";
 
 /**
  * Secrets at rest. Lookup uses an HMAC-SHA256 digest under a server-side pepper: keys carry 256
@@ -10,21 +11,21 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes }
 export class KeyCrypto {
   private readonly current: { id: string; key: Buffer };
   private readonly byId: Map<string, Buffer>;
+  private readonly peppered: (secret: string) => string;
 
   /** `masterKeys`: the current master key first, then previous ones that may still have sealed rows. */
-  constructor(
-    private readonly pepper: Buffer,
-    masterKeys: Buffer[],
-  ) {
+  constructor(pepper: Buffer, masterKeys: Buffer[]) {
     if (pepper.length < 32) throw new Error("The key pepper must be at least 32 bytes.");
     const [current] = masterKeys;
     if (!current || masterKeys.some((key) => key.length !== 32)) throw new Error("Master keys must be 32 bytes each.");
     this.current = { id: fingerprint(current), key: current };
     this.byId = new Map(masterKeys.map((key) => [fingerprint(key), key]));
+    this.peppered = hmacSha256Hex(pepper);
   }
 
+  /** HMAC-SHA256 of the secret under the pepper, in hex: what `key_secrets.digest` holds. */
   digest(secret: string): string {
-    return createHmac("sha256", this.pepper).update(secret).digest("hex");
+    return this.peppered(secret);
   }
 
   seal(secret: string): string {
