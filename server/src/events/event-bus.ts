@@ -74,13 +74,18 @@ export class EventBus {
 
   constructor(
     private readonly em: EntityManager,
-    listener: EventListener,
+    private readonly listener: EventListener,
     private readonly log: Logger,
   ) {
     listener.onEvent((notice) => {
       if (this.queues.size) void this.deliver(notice.id);
     });
     listener.onReconnect((lostAt) => void this.catchUp(lostAt));
+  }
+
+  /** Whether events are being heard now: while the database is unreachable they are not. */
+  get listening(): boolean {
+    return this.listener.connected;
   }
 
   private firstDelivery(id: string): boolean {

@@ -76,6 +76,12 @@ export function serveGraphqlOverWebSocket(options: {
           const value = params[name];
           return typeof value === "string" ? value : null;
         };
+        // A cached credential needs no database, but a socket opened while events go unheard would
+        // wait in silence: during an outage a new socket is told to try again later, whatever it carries.
+        if (!options.services.eventBus.listening) {
+          ctx.extra.socket.close(TRY_AGAIN_LATER, "Try again later: the database is unavailable");
+          return false;
+        }
         const clientAddress = options.addressOf(ctx.extra.request);
         try {
           const actor = await options.services.authenticator.authenticate(
