@@ -64,6 +64,8 @@ export class FederatedTokens {
 
   /** Whether the token names a trusted issuer (unverified: only to choose the verifier). */
   trusts(token: string): boolean {
+    // Without trusted issuers, every JWT is ours to check: no need to decode it here first.
+    if (this.issuers.size === 0) return false;
     const issuer = peekIssuer(token);
     return issuer !== null && this.issuers.has(issuer);
   }
