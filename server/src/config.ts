@@ -55,6 +55,10 @@ const schema = z.object({
   CALLER_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** How many sessions, and how many users' permissions, that cache keeps at most. */
   CALLER_CACHE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  /** How long a verified JWT (ours or a trusted issuer's) is served without a signature check; never past its `exp`. */
+  TOKEN_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  /** How many verified JWTs that cache keeps at most. */
+  TOKEN_CACHE_ENTRIES: z.coerce.number().int().positive().default(10_000),
   /** How often key usage (`lastUsedAt`) is written, in one batch. */
   KEY_USAGE_FLUSH_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
   /**
@@ -320,6 +324,8 @@ export interface Config {
   keyUsageFlushSeconds: number;
   /** The cache of callers: `CALLER_CACHE_SECONDS` in milliseconds, and `CALLER_CACHE_ENTRIES`. */
   callerCache: { ttlMs: number; maxEntries: number };
+  /** The cache of verified JWTs: `TOKEN_CACHE_SECONDS` in milliseconds, and `TOKEN_CACHE_ENTRIES`. */
+  tokenCache: { ttlMs: number; maxEntries: number };
   /** How often a subscription re-checks its credential, in milliseconds (`SUBSCRIPTION_RECHECK_SECONDS`). */
   subscriptionRecheckMs: number;
   trustProxy: TrustProxySetting;
@@ -401,6 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
     keyCacheSeconds: values.KEY_CACHE_SECONDS,
     keyUsageFlushSeconds: values.KEY_USAGE_FLUSH_SECONDS,
     callerCache: { ttlMs: values.CALLER_CACHE_SECONDS * 1000, maxEntries: values.CALLER_CACHE_ENTRIES },
+    tokenCache: { ttlMs: values.TOKEN_CACHE_SECONDS * 1000, maxEntries: values.TOKEN_CACHE_ENTRIES },
     subscriptionRecheckMs: values.SUBSCRIPTION_RECHECK_SECONDS * 1000,
     trustProxy: values.TRUST_PROXY,
     authLimits: { signUpsPerHour: values.SIGN_UPS_PER_HOUR, signInsPerMinute: values.SIGN_INS_PER_MINUTE },

@@ -25,19 +25,20 @@ import { WebhookTargets } from "./webhooks/webhook-targets";
 export async function createServices(config: Config, log: Logger, em: EntityManager, databaseUrl: string) {
   const { keyCrypto, masterKeys } = await loadKeyMaterial(config, log);
   const signingKeys = await Promise.all(masterKeys.map(deriveSigningKey));
-  const accessTokens = new AccessTokens(signingKeys);
+  const accessTokens = new AccessTokens(signingKeys, config.tokenCache);
   const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
   const callerCache = new CallerCache(config.callerCache);
   // Key verifications read the mapped user's role too: they forget with the cache of callers.
   callerCache.onForget((change) => keyVerifier.forgetCaller(change));
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts, null, callerCache);
-  const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log, callerCache);
+  const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log, callerCache, config.tokenCache);
   authenticator.acceptFederatedTokens(federatedTokens);
   federatedTokens.warmUp();
   // An access token is good while its signature holds and the key and secret that earned it still
   // stand: it may do what the token was granted, narrowed to what the key may do now, from allowed
-  // addresses, until the key is revoked or that secret is rotated away.
+  // addresses, until the key is revoked or that secret is rotated away. Only the signature check is
+  // cached by token; `currentScopes` runs on every request, from the key cache that key events evict.
   authenticator.acceptAccessTokens(async (token, clientAddress) => {
     const actor = await accessTokens.actorFor(token);
     if (!actor) federatedTokens.noteUntrustedIssuer(token, accessTokens.issuer, clientAddress);

@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Actor } from "../auth/actor";
 import type { CallerCache } from "../auth/caller-cache";
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from "../auth/verified-token-cache";
 import type { FederationConfig } from "../config";
 import { type KeyCache, serviceContext } from "../core/service-context";
 import { applyClaimedMemberships, readMembershipClaim } from "../members/claimed-memberships";
@@ -38,6 +39,8 @@ export class FederatedTokens {
   private readonly known = new Map<string, KnownIdentity>();
   /** One resolution at a time per identity, so that concurrent first requests create one user. */
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** Tokens whose signature and claims have been checked, with the issuer's key set they were checked against. */
+  private readonly verified: VerifiedTokenCache<{ claims: FederatedClaims; keySet: object }>;
 
   constructor(
     config: FederationConfig,
@@ -46,7 +49,9 @@ export class FederatedTokens {
     private readonly log: Logger,
     /** Forgets the user's cached grants here at once when a claim changes their memberships. */
     private readonly callers: CallerCache | null = null,
+    cache: VerifiedTokenCacheOptions = { ttlMs: 0, maxEntries: 1 },
   ) {
+    this.verified = new VerifiedTokenCache(cache);
     for (const issuer of config.trustedIssuers) {
       this.issuers.set(issuer.issuer, { issuer, keys: new IssuerKeys(issuer, config.jwksCooldownMs, log) });
     }
@@ -59,6 +64,8 @@ export class FederatedTokens {
 
   /** Whether the token names a trusted issuer (unverified: only to choose the verifier). */
   trusts(token: string): boolean {
+    // Without trusted issuers, every JWT is ours to check: no need to decode it here first.
+    if (this.issuers.size === 0) return false;
     const issuer = peekIssuer(token);
     return issuer !== null && this.issuers.has(issuer);
   }
@@ -77,7 +84,7 @@ export class FederatedTokens {
   async actorFor(token: string, clientAddress: string | null): Promise<Actor | null> {
     const trusted = this.issuers.get(peekIssuer(token) ?? "");
     if (!trusted) return null;
-    const verified = await verifyFederatedToken(token, trusted.issuer, trusted.keys);
+    const verified = await this.verify(token, trusted);
     if ("refused" in verified) {
       this.log.warn({ issuer: trusted.issuer.issuer, check: verified.refused, clientAddress }, "federated token refused");
       return null;
@@ -93,6 +100,22 @@ export class FederatedTokens {
       );
       return null;
     }
+  }
+
+  /**
+   * The token's claims, from memory while the issuer's key set is the one it was checked against:
+   * a fetch of new keys (a rotation, a withdrawn key) checks it again. A verification during which
+   * the keys changed is not kept, since it may have used the keys that went.
+   */
+  private async verify(token: string, trusted: { issuer: TrustedIssuer; keys: IssuerKeys }) {
+    const keySet = trusted.keys.version();
+    const known = this.verified.get(token);
+    if (known && known.keySet === keySet) return known.claims;
+    const verified = await verifyFederatedToken(token, trusted.issuer, trusted.keys);
+    const checkedAgainst = trusted.keys.version();
+    if (!("refused" in verified) && checkedAgainst && (keySet === null || keySet === checkedAgainst))
+      this.verified.remember(token, { claims: verified, keySet: checkedAgainst }, verified.expiresAt);
+    return verified;
   }
 
   private async userFor(claims: FederatedClaims, clientAddress: string | null): Promise<string> {

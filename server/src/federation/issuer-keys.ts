@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
+import { createRemoteJWKSet, type JWKSCacheInput, type JWTVerifyGetKey, jwksCache, type RemoteJWKSet } from "jose";
 import type { Logger } from "../observability/logger";
 import type { TrustedIssuer } from "./issuer-config";
 
@@ -22,6 +22,8 @@ export class IssuerKeys {
   private refreshedAt = performance.now();
   private discovering: Promise<JWTVerifyGetKey | null> | null = null;
   private lastFailureAt = Number.NEGATIVE_INFINITY;
+  /** jose writes every key set it fetches here: a new `jwks` object per fetch. */
+  private readonly fetched: JWKSCacheInput = {};
 
   constructor(
     private readonly issuer: TrustedIssuer,
@@ -59,6 +61,16 @@ export class IssuerKeys {
     return this.discovering;
   }
 
+  /**
+   * Which key set verifications use now: a value that changes with every fetch, so that a token
+   * verified before a fetch (after which its key may be gone) is checked again. Null before the
+   * first fetch. Starts a refresh when one is due, as `current` does.
+   */
+  version(): object | null {
+    if (this.keySet) this.refreshWhenDue(this.keySet);
+    return "jwks" in this.fetched ? this.fetched.jwks : null;
+  }
+
   /** OpenID Connect Discovery 1.0 §4: the document sits under the issuer, and must name that very issuer. */
   private async discover(): Promise<RemoteJWKSet> {
     const url = `${this.issuer.issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
@@ -93,6 +105,7 @@ export class IssuerKeys {
       cooldownDuration: this.cooldownMs,
       cacheMaxAge: Number.POSITIVE_INFINITY,
       timeoutDuration: FETCH_TIMEOUT_MS,
+      [jwksCache]: this.fetched,
     });
   }
 }

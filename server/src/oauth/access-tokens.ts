@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createLocalJWKSet, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { Actor } from "../auth/actor";
 import type { Permission } from "../auth/permission";
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from "../auth/verified-token-cache";
 import { idOfType, toGlobalId } from "../graphql/global-id";
 import type { SigningKey } from "./signing-keys";
 
@@ -32,6 +33,8 @@ export interface TokenSubject {
   scopes: Permission[];
 }
 
+type TokenActor = Actor & { key: NonNullable<Actor["key"]> };
+
 /**
  * Issues and checks OAuth access tokens: short-lived ES256 JWTs (RFC 9068) whose `sub` is the
  * client ID, with the granted `scope`, the organisation (`org`) and the key behind them. The issuer
@@ -41,9 +44,19 @@ export class AccessTokens {
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
   private readonly current: SigningKey;
   private publicUrl: string | undefined;
+  /**
+   * Tokens whose signature and claims have been checked: our signing keys and issuer do not change
+   * while the process runs, so the verdict holds until `exp`. The key and secret behind a token are
+   * not part of it: the caller checks them on every request (`KeyVerifier.currentScopes`).
+   */
+  private readonly verified: VerifiedTokenCache<TokenActor>;
 
   /** `all`: the current master key's signing key first (it signs), then those of previous master keys (still published). */
-  constructor(private readonly all: SigningKey[]) {
+  constructor(
+    private readonly all: SigningKey[],
+    cache: VerifiedTokenCacheOptions = { ttlMs: 0, maxEntries: 1 },
+  ) {
+    this.verified = new VerifiedTokenCache(cache);
     const [current] = all;
     if (!current) throw new Error("At least one signing key is needed.");
     this.current = current;
@@ -89,9 +102,18 @@ export class AccessTokens {
    * The actor a valid token stands for, or null for any token that fails signature, type, issuer,
    * audience, expiry, or the lifetime we issue (RFC 9068 §4): a token signed by our key that claims
    * to live longer than we would ever have issued it is not ours to honour. The actor names the key
-   * secret that earned the token, for the caller to check it still stands.
+   * secret that earned the token, for the caller to check it still stands. A token seen before is
+   * answered from memory, without a signature check.
    */
-  async actorFor(token: string): Promise<(Actor & { key: NonNullable<Actor["key"]> }) | null> {
+  async actorFor(token: string): Promise<TokenActor | null> {
+    const known = this.verified.get(token);
+    if (known) return known;
+    const verified = await this.verify(token);
+    if (verified) this.verified.remember(token, verified.actor, verified.expiresAtMs);
+    return verified?.actor ?? null;
+  }
+
+  private async verify(token: string): Promise<{ actor: TokenActor; expiresAtMs: number } | null> {
     try {
       const { payload } = await jwtVerify<LatchkeyClaims>(token, this.keySet, {
         algorithms: ["ES256"],
@@ -107,7 +129,7 @@ export class AccessTokens {
       const keyId = idOfType(payload.key_id, "ApiKey");
       const organizationId = idOfType(payload.org, "Organization");
       if (!userId || !keyId || !organizationId || typeof payload.key_secret_id !== "string") return null;
-      return {
+      const actor: TokenActor = {
         userId,
         sessionId: null,
         key: {
@@ -118,6 +140,10 @@ export class AccessTokens {
           scopes: payload.scope.split(" ").filter(Boolean) as Permission[],
         },
       };
+      // requiredClaims makes `exp` present; without it nothing would be kept.
+      // Served to every request that presents the token again: nobody may change it.
+      Object.freeze(actor.key);
+      return { actor: Object.freeze(actor), expiresAtMs: (payload.exp ?? 0) * 1000 };
     } catch {
       return null;
     }
