@@ -31,7 +31,7 @@ export async function startTestServer(
       PORT: "0",
       HOST: "127.0.0.1",
       NODE_ENV: "test",
-      LOG_LEVEL: "silent",
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
       LATCHKEY_DATA_DIR: dataDir,
       SCHEDULER_ENABLED: "false",
       // Every test file signs its people up from 127.0.0.1; rate-limits.test.ts sets its own limits.

@@ -24,8 +24,9 @@ export async function federatedUserId(ctx: ServiceContext, claims: FederatedClai
   try {
     return await firstSignIn(ctx, claims);
   } catch (error) {
-    // Another request (or instance) created the identity first: it is ours to use now.
-    if (error instanceof UniqueConstraintViolationException) {
+    // Another request (or instance) created the identity first: it is ours to use now. Its user may
+    // even have made this one see the email as taken (refused) rather than collide on the insert.
+    if (error instanceof UniqueConstraintViolationException || error instanceof FederatedSignInRefused) {
       const raced = await identityOwner(ctx, claims);
       if (raced) return raced;
     }

@@ -74,7 +74,15 @@ export async function applyClaimedMemberships(
     wanted.set(organization.id, role);
   }
   await commitChange(ctx, async (tx, record) => {
-    const current = await tx.find(Membership, { user: userId, organization: { externalId: { $ne: null } } }, { populate: ["role"] });
+    // Instances applying claims for one user at the same moment take turns, each reading what the
+    // one before it wrote: without the lock two would add the same membership, or one change a role
+    // the other is removing.
+    await tx.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", [`claimed-memberships:${userId}`]);
+    const current = await tx.find(
+      Membership,
+      { user: userId, organization: { externalId: { $ne: null } } },
+      { populate: ["role"], refresh: true },
+    );
     const held = new Map(current.map((membership) => [membership.organization.id, membership]));
     for (const [organizationId, role] of wanted) {
       const membership = held.get(organizationId);
