@@ -2,7 +2,7 @@ import "reflect-metadata";
 import type { AddressInfo } from "node:net";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Config } from "./config";
-import { type Database, openDatabase } from "./db/database";
+import { configuredDatabase, type Database, openDatabase } from "./db/database";
 import { latchkeySchema } from "./graphql/schema";
 import { createHttpApp } from "./http/app";
 import type { Logger } from "./observability/logger";
@@ -20,10 +20,7 @@ export interface RunningLatchkey {
 export async function startLatchkey(config: Config, log: Logger): Promise<RunningLatchkey> {
   const metrics = createMetrics();
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    embeddedPort: config.embeddedPostgresPort,
-    log,
+    ...configuredDatabase(config, log),
     onStatement: () => metrics.statements.inc(),
   });
   const em = database.orm.em as EntityManager;

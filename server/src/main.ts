@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { ConfigError, loadConfig } from "./config";
-import { migrateOnly, openDatabase } from "./db/database";
+import { configuredDatabase, migrateOnly, openDatabase } from "./db/database";
 import { seedDemo } from "./demo/seed";
 import { latchkeySdl } from "./graphql/schema";
 import { loadKeyMaterial } from "./keys/key-material";
@@ -70,19 +70,14 @@ async function main(argv: string[]) {
     case "migrate": {
       const config = loadConfig();
       const log = createLogger(config);
-      await migrateOnly({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, log });
+      await migrateOnly(configuredDatabase(config, log));
       log.info("database is up to date");
       return;
     }
     case "rotate-master-key": {
       const config = loadConfig();
       const log = createLogger(config);
-      const database = await openDatabase({
-        databaseUrl: config.databaseUrl,
-        dataDir: config.dataDir,
-        embeddedPort: config.embeddedPostgresPort,
-        log,
-      });
+      const database = await openDatabase(configuredDatabase(config, log));
       try {
         const { keyCrypto } = await loadKeyMaterial(config, log);
         const resealed = await resealSecrets(database.orm.em.fork() as EntityManager, keyCrypto);

@@ -1,4 +1,5 @@
 import { runMigrations, Logger as WorkerLogger } from "graphile-worker";
+import type { Config } from "../config";
 import type { Logger } from "../observability/logger";
 import { ensureDatabase, withDatabase } from "./database-url";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded-postgres";
@@ -24,6 +25,14 @@ export interface Database {
  * Connects to `DATABASE_URL`, or starts the embedded PostgreSQL in the data directory when it is
  * unset, creates the database if needed and applies every committed migration.
  */
+/** Where the configuration says the database is: a server's URL, or the embedded one's folder and port. */
+export function configuredDatabase(
+  config: Pick<Config, "databaseUrl" | "dataDir" | "embeddedPostgresPort">,
+  log: Logger,
+): Parameters<typeof openDatabase>[0] {
+  return { databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPostgresPort, log };
+}
+
 export async function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;

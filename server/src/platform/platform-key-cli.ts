@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import type { Config } from "../config";
 import { jobOrigin, serviceContext } from "../core/service-context";
-import { openDatabase } from "../db/database";
+import { configuredDatabase, openDatabase } from "../db/database";
 import { idOfType, toGlobalId } from "../graphql/global-id";
 import { loadKeyMaterial } from "../keys/key-material";
 import type { Logger } from "../observability/logger";
@@ -24,12 +24,7 @@ export async function platformKeyCommand(args: string[], config: Config, log: Lo
     write(`Usage:\n${PLATFORM_KEY_USAGE}`);
     return 2;
   }
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    embeddedPort: config.embeddedPostgresPort,
-    log,
-  });
+  const database = await openDatabase(configuredDatabase(config, log));
   try {
     const ctx = serviceContext(database.orm.em as EntityManager, { origin: CLI_ORIGIN });
     if (action === "create" && name) {
