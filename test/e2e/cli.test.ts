@@ -81,7 +81,7 @@ describe("`latchkey start` on a fresh machine", () => {
       },
     ]);
     expect(first.output()).toContain("Sign up with:");
-    expect(await stop(first)).toBe(0);
+    expect(await stop(first), first.output()).toBe(0);
 
     const second = await start(dataDir, []);
     try {
@@ -90,7 +90,7 @@ describe("`latchkey start` on a fresh machine", () => {
       });
       expect(again.signIn.userErrors).toEqual([]);
     } finally {
-      expect(await stop(second)).toBe(0);
+      expect(await stop(second), second.output()).toBe(0);
     }
   }, 120_000);
 });
