@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildElements, buildElementsIfStale } from "../elements/scripts/build.mjs";
 
 const serverDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const distDir = path.join(serverDir, "dist");
@@ -70,13 +71,17 @@ export function build(reason) {
   writeFileSync(stampFile, `${JSON.stringify({ version: STAMP_VERSION, startedAt, sources }, null, 2)}\n`);
 }
 
-/** Compiles only when dist/ is not current. */
+/** The server and the elements bundle it serves, each only when it is not current (see elements/scripts/build.mjs). */
 export function buildIfStale() {
   const reason = staleness();
   if (reason) build(reason);
+  buildElementsIfStale();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   if (process.argv.includes("--if-stale")) buildIfStale();
-  else build("build requested");
+  else {
+    build("build requested");
+    buildElements("build requested");
+  }
 }

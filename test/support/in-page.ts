@@ -37,6 +37,7 @@ export interface InPage {
   document: PageElement & { readonly activeElement: PageElement | null; readonly body: PageElement };
   location: { href: string };
   navigator: { clipboard: { readText(): Promise<string> } };
+  customElements: { get(tag: string): unknown };
   /** Kept by the test page (test-page.ts). */
   heardEvents: HeardEvent[];
   /** axe-core, once its source is evaluated in the page. */

@@ -19,6 +19,7 @@ import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { CorsPolicy, registerCors } from "./cors";
 import { credentialHeaders } from "./credential-headers";
 import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
+import { registerElementRoutes } from "./elements";
 import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
@@ -150,6 +151,7 @@ export async function createHttpApp(options: {
     },
   });
   registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
+  registerElementRoutes(fastify, log);
   registerKeyRoutes(fastify, services, em);
   await registerOAuthRoutes(fastify, services, services.accessTokens);
 
