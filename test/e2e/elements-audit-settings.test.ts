@@ -122,7 +122,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     expect(await rows(page).filter({ hasText: "Key secret revealed" }).count()).toBe(0);
 
     await page.getByRole("button", { name: "Clear filters" }).click();
-    await page.getByRole("button", { name: "Show only entries about Billing sync" }).first().click();
+    await page.getByRole("button", { name: "History of Billing sync" }).first().click();
     const aboutKey = await auditLog(latchkey, token, organization.id, { targetId: createKey.key.id });
     await expect.poll(() => shown(page)).toBe(`Showing ${aboutKey.totalCount} of ${aboutKey.totalCount} entries`);
     expect(await rows(page).allTextContents()).toEqual(aboutKey.nodes.map(() => expect.stringContaining("Billing sync")));

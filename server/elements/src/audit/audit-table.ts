@@ -31,7 +31,7 @@ export function renderAuditTable(
           <td>${actionInWords(entry.action)}</td>
           <td>
             <span class="muted">${kind}</span> ${known ?? html`<span class="muted">(deleted or hidden)</span>`}
-            <button type="button" part="button" class="link" aria-label=${`Show only entries about ${name}`} @click=${() => filterByObject(entry.targetId, name)}>Only this</button>
+            <button type="button" part="button" class="link" aria-label=${`History of ${name}`} @click=${() => filterByObject(entry.targetId, name)}>History</button>
           </td>
           <td>${entry.reason ?? ""}</td>
         </tr>`;
