@@ -57,7 +57,11 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
   const shown = (page: Page) => page.locator("latchkey-audit-log [role=status]").textContent();
 
   it("shows an IdP-signed-in owner a reveal with its reason, and narrows the log by action, person, time and object", async () => {
-    const token = await provider.accessToken("audit-owner", { email: "audrey.owner@example.test", email_verified: true, name: "Audrey Owner" });
+    const token = await provider.accessToken("audit-owner", {
+      email: "audrey.owner@example.test",
+      email_verified: true,
+      name: "Audrey Owner",
+    });
     const organization = await createOrganization(latchkey, token, "Auditing Motors");
     await acceptAgreement(latchkey, token, organization.id);
     const admin = await signUp(latchkey, "Adam Admin");
@@ -94,7 +98,12 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     expect(revealKeySecret.userErrors).toEqual([]);
     const all = await auditLog(latchkey, token, organization.id);
 
-    const page = await open("/audit-owner", `<latchkey-audit-log organization="${organization.id}"></latchkey-audit-log>`, ["latchkey-audit-log"], token);
+    const page = await open(
+      "/audit-owner",
+      `<latchkey-audit-log organization="${organization.id}"></latchkey-audit-log>`,
+      ["latchkey-audit-log"],
+      token,
+    );
     const reveal = rows(page).filter({ hasText: "Key secret revealed" });
     await expect.poll(() => reveal.count()).toBe(1);
     for (const words of ["Audrey Owner", "Billing sync", "Moving the dealer portal to a new host"]) {
@@ -214,7 +223,9 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     await expect.poll(() => field("Warn this many days before (days)").textContent()).toContain("Enter whole numbers of days");
     expect(await field("Disable keys unused for (days)").locator(".failure").count()).toBe(0);
 
-    expect((await graphqlData(latchkey, SETTINGS, { id: team.organization.id }, team.owner.token)).organization.settings).toEqual(unchanged);
+    expect((await graphqlData(latchkey, SETTINGS, { id: team.organization.id }, team.owner.token)).organization.settings).toEqual(
+      unchanged,
+    );
     expect((await auditLog(latchkey, team.owner.token, team.organization.id, { actions: ["ORGANIZATION_UPDATED"] })).totalCount).toBe(0);
   });
 

@@ -26,13 +26,37 @@ export const SETTING_FIELDS: readonly SettingField[] = [
     name: "revealPolicy",
     kind: "select",
     label: "Key secrets",
-    options: { REVEALABLE: "Can be revealed again, with a reason kept in the audit log", SHOW_ONCE: "Are shown once, when created or rotated" },
+    options: {
+      REVEALABLE: "Can be revealed again, with a reason kept in the audit log",
+      SHOW_ONCE: "Are shown once, when created or rotated",
+    },
   },
-  { name: "maxKeyLifetimeDays", kind: "number", label: "Longest key lifetime (days)", hint: "1 to 3650. Leave empty to allow keys that never expire.", emptyIsNull: true },
+  {
+    name: "maxKeyLifetimeDays",
+    kind: "number",
+    label: "Longest key lifetime (days)",
+    hint: "1 to 3650. Leave empty to allow keys that never expire.",
+    emptyIsNull: true,
+  },
   { name: "inactivityDays", kind: "number", label: "Disable keys unused for (days)", hint: "1 to 3650. Disabled keys are deleted later." },
-  { name: "expiryWarningDays", kind: "list", label: "Warn this many days before (days)", hint: "Up to 10 different numbers from 1 to 365, separated by commas." },
-  { name: "agreementVersion", kind: "number", label: "API agreement version", hint: "Raise it to have every member accept the agreement again." },
-  { name: "agreementText", kind: "text", label: "API agreement terms", hint: "Plain text, up to 20,000 characters. Leave empty to publish none." },
+  {
+    name: "expiryWarningDays",
+    kind: "list",
+    label: "Warn this many days before (days)",
+    hint: "Up to 10 different numbers from 1 to 365, separated by commas.",
+  },
+  {
+    name: "agreementVersion",
+    kind: "number",
+    label: "API agreement version",
+    hint: "Raise it to have every member accept the agreement again.",
+  },
+  {
+    name: "agreementText",
+    kind: "text",
+    label: "API agreement terms",
+    hint: "Plain text, up to 20,000 characters. Leave empty to publish none.",
+  },
 ];
 
 /** A setting's value in words, for the read-only view. */
@@ -57,7 +81,12 @@ export function readSettingsForm(form: HTMLFormElement): { input: SettingsInput;
     else if (field.kind === "select") input[field.name] = text;
     else if (field.kind === "text") input[field.name] = text || null;
     else if (field.kind === "list") {
-      const days = text ? text.split(/[\s,]+/).filter(Boolean).map(wholeNumber) : [];
+      const days = text
+        ? text
+            .split(/[\s,]+/)
+            .filter(Boolean)
+            .map(wholeNumber)
+        : [];
       if (days.some((day) => day === null)) errors[field.name] = "Enter whole numbers of days, separated by commas.";
       else input[field.name] = days;
     } else if (!text && field.emptyIsNull) input[field.name] = null;

@@ -1,5 +1,5 @@
 import { html, nothing } from "lit";
-import { type FieldErrors, type SettingField, SETTING_FIELDS, type Settings, settingInWords } from "./settings-fields";
+import { type FieldErrors, SETTING_FIELDS, type SettingField, type Settings, settingInWords } from "./settings-fields";
 
 /** One field with its label, hint and, when refused, the reason right beside it (and tied to it for screen readers). */
 function renderField(field: SettingField, settings: Settings, error: string | undefined) {
