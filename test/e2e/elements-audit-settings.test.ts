@@ -255,17 +255,21 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     }
   });
 
-  it("passes axe in light and dark with the log, the form and a refusal shown", async () => {
+  it("passes axe in light and dark with one key's history, the form and a refusal shown, and is worked from the keyboard", async () => {
     const team = await keyTeam(latchkey, "Accessible Motors");
-    await team.createKey({ name: "Billing sync" });
+    const { key } = await team.createKey({ name: "Billing sync" });
+    await team.createKey({ name: "Payroll export" });
     const id = team.organization.id;
     const page = await open(
       "/axe",
-      `<latchkey-organization-settings organization="${id}"></latchkey-organization-settings><latchkey-audit-log organization="${id}"></latchkey-audit-log>`,
+      `<latchkey-organization-settings organization="${id}"></latchkey-organization-settings>
+       <latchkey-audit-log organization="${id}" target="${key.id}"></latchkey-audit-log>`,
       ["latchkey-organization-settings", "latchkey-audit-log"],
       team.owner.token,
     );
-    await expect.poll(() => rows(page).filter({ hasText: "Billing sync" }).count()).toBe(1);
+    const history = await auditLog(latchkey, team.owner.token, id, { targetId: key.id });
+    await expect.poll(() => shown(page)).toBe(`Showing ${history.totalCount} of ${history.totalCount} entries`);
+    expect(await rows(page).allTextContents()).toEqual(history.nodes.map(() => expect.stringContaining("Billing sync")));
     await page.getByLabel("Disable keys unused for (days)").fill("0");
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect.poll(() => page.getByText("must be at least 1 day").count()).toBe(1);
@@ -273,5 +277,9 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       const serious = (await axeViolations(page, scheme)).filter((violation) => ["serious", "critical"].includes(violation.impact ?? ""));
       expect(describeViolations(serious), scheme).toEqual([]);
     }
+
+    await page.getByRole("button", { name: "Show entries about every object, not only Billing sync" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => rows(page).filter({ hasText: "Payroll export" }).count()).toBe(1);
   });
 });
