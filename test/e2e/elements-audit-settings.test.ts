@@ -5,17 +5,22 @@ import { axeViolations, describeViolations } from "../support/axe";
 import { chromiumAvailability } from "../support/chromium";
 import { type ElementsHost, giveCredential, launchChromium, startElementsHost } from "../support/elements-host";
 import { eventually } from "../support/eventually";
-import { trustedIssuers } from "../support/federation";
-import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
+import { setOrganizationExternalId, trustedIssuers } from "../support/federation";
+import { createOrganization, graphqlData, signUp, type UntypedData } from "../support/graphql-client";
+import { databaseId } from "../support/ids";
 import { acceptAgreement, CONTACT, CREATE_KEY, keyTeam } from "../support/keys";
 import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
+import { platformKeys, sharedKeyMaterial } from "../support/platform";
 import { startTestServer, type TestServer } from "../support/server";
 
 const { run } = chromiumAvailability();
+const keyMaterial = sharedKeyMaterial();
 
 const SETTINGS = `query($id: ID!) { organization(id: $id) { settings {
   apiAccessForNonAdmins revealPolicy maxKeyLifetimeDays inactivityDays expiryWarningDays requireKeyApproval agreementVersion agreementText
 } } }`;
+const NEWEST_ACTOR = `query($id: ID!) { organization(id: $id) { auditLog(first: 1) { nodes { actorPlatformKeyId } } } }`;
+const newestEntry = (data: UntypedData) => data.organization.auditLog.nodes[0].actorPlatformKeyId as string;
 const VIEWER_CAN = `query($id: ID!) { organization(id: $id) { viewerCan { readAuditLog manageSettings } } }`;
 
 /** `2026-12-03T08:11:47`: a time as a `datetime-local` field takes it in a browser whose zone is UTC. */
@@ -31,7 +36,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
   beforeAll(async () => {
     host = await startElementsHost();
     provider = await startOidcProvider();
-    latchkey = await startTestServer({ CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(provider) });
+    latchkey = await startTestServer({ CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(provider), ...keyMaterial });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -126,7 +131,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     const after = all.totalCount - before.totalCount;
     await expect.poll(() => shown(page)).toBe(`Showing ${after} of ${after} entries`);
     await page.getByLabel("From").fill("");
-    await page.getByLabel("Until").fill(localUtc(boundary));
+    await page.getByLabel("Before").fill(localUtc(boundary));
     await expect.poll(() => shown(page)).toBe(`Showing ${before.totalCount} of ${before.totalCount} entries`);
     expect(await rows(page).filter({ hasText: "Key secret revealed" }).count()).toBe(0);
 
@@ -139,9 +144,18 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     await expect.poll(() => rows(page).count()).toBe(all.totalCount);
   });
 
-  it("reads a log longer than a page with Load more, newest first, each entry once", async () => {
+  it("reads a log longer than a page with Load more, newest first, each entry once, naming the platform key the host acted with", async () => {
     const team = await keyTeam(latchkey, "Paging Motors");
     for (let index = 1; index <= 12; index++) await team.createKey({ name: `Location key ${String(index).padStart(2, "0")}` });
+    await setOrganizationExternalId(latchkey, team.organization.id, "tenant-paging");
+    const platformKey = await platformKeys(latchkey, keyMaterial).create();
+    const { upsertLocation } = await graphqlData(
+      latchkey,
+      `mutation($input: UpsertLocationInput!) { upsertLocation(input: $input) { userErrors { code } } }`,
+      { input: { organizationExternalId: "tenant-paging", externalId: "north", name: "North branch" } },
+      platformKey.secret,
+    );
+    expect(upsertLocation.userErrors).toEqual([]);
     const all = await auditLog(latchkey, team.owner.token, team.organization.id);
     expect(all.totalCount).toBeGreaterThan(10);
 
@@ -152,7 +166,11 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       team.owner.token,
     );
     await expect.poll(() => shown(page)).toBe(`Showing 5 of ${all.totalCount} entries`);
-    expect(await rows(page).first().textContent()).toContain("Location key 12");
+    const [newest, next] = await rows(page).allTextContents();
+    const platformKeyId = newestEntry(await graphqlData(latchkey, NEWEST_ACTOR, { id: team.organization.id }, team.owner.token));
+    expect(databaseId(platformKeyId)).toBe(platformKey.id);
+    for (const words of ["Location created", "North branch", "Platform key", platformKeyId]) expect(newest).toContain(words);
+    expect(next).toContain("Location key 12");
     while (await page.getByRole("button", { name: "Load more" }).count()) {
       const count = await rows(page).count();
       await page.getByRole("button", { name: "Load more" }).click();

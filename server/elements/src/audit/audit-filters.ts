@@ -44,7 +44,7 @@ export function renderFilters(
     <label>From
       <input type="datetime-local" step="1" part="input" .value=${live(filters.since)} @change=${(event: Event) => change({ since: value(event) })} />
     </label>
-    <label>Until
+    <label>Before
       <input type="datetime-local" step="1" part="input" .value=${live(filters.until)} @change=${(event: Event) => change({ until: value(event) })} />
     </label>
     ${
