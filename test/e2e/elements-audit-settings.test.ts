@@ -273,6 +273,25 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     }
   });
 
+  it("tells someone outside the organisation, in plain words, that it was not found, in both elements", async () => {
+    const team = await keyTeam(latchkey, "Private Motors");
+    const outsider = await signUp(latchkey, "Otto Outsider");
+    const id = team.organization.id;
+    const page = await open(
+      "/outsider",
+      `<latchkey-organization-settings organization="${id}"></latchkey-organization-settings><latchkey-audit-log organization="${id}"></latchkey-audit-log>`,
+      ["latchkey-organization-settings", "latchkey-audit-log"],
+      outsider.token,
+    );
+    await expect
+      .poll(() => page.getByRole("alert").allTextContents())
+      .toEqual([
+        "This organisation was not found, or you are not a member of it.",
+        "This organisation was not found, or you are not a member of it.",
+      ]);
+    expect(await page.getByText("Private Motors").count()).toBe(0);
+  });
+
   it("passes axe in light and dark with one key's history, the form and a refusal shown, and is worked from the keyboard", async () => {
     const team = await keyTeam(latchkey, "Accessible Motors");
     const { key } = await team.createKey({ name: "Billing sync" });

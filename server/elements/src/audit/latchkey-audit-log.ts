@@ -1,6 +1,6 @@
 import { css, html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
-import { plainWords } from "../core/failure";
+import { FailureCode, LatchkeyFailure, plainWords } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
 import { type Actor, type AuditFilters, isoTime, NO_FILTERS, renderFilters } from "./audit-filters";
@@ -72,10 +72,12 @@ export class LatchkeyAuditLog extends LatchkeyElement {
         until: isoTime(until),
       });
       if (generation !== this.#generation) return;
-      this.allowed = Boolean(organization?.viewerCan.readAuditLog && organization.auditLog);
-      const log = organization?.auditLog;
+      if (!organization) throw new LatchkeyFailure(FailureCode.NOT_FOUND);
+      this.allowed = Boolean(organization.viewerCan.readAuditLog && organization.auditLog);
+      const log = organization.auditLog;
       if (!log) return;
       await this.learnNames(log.nodes);
+      if (generation !== this.#generation) return;
       this.entries = after ? [...this.entries, ...log.nodes] : log.nodes;
       this.total = log.totalCount;
       this.endCursor = log.pageInfo.hasNextPage ? (log.pageInfo.endCursor ?? null) : null;

@@ -1,6 +1,6 @@
 import { css, html } from "lit";
 import { customElement, state } from "lit/decorators.js";
-import { plainWords } from "../core/failure";
+import { FailureCode, LatchkeyFailure, plainWords } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
 import { OrganizationSettingsQuery, UpdateOrganizationSettings } from "./operations";
@@ -37,9 +37,10 @@ export class LatchkeyOrganizationSettings extends LatchkeyElement {
 
   protected override async load(): Promise<void> {
     const { organization } = await this.client.request(OrganizationSettingsQuery, { organizationId: await this.organizationId() });
-    this.organizationName = organization?.name ?? "";
-    this.settings = organization?.settings ?? null;
-    this.editable = Boolean(organization?.viewerCan.manageSettings);
+    if (!organization) throw new LatchkeyFailure(FailureCode.NOT_FOUND);
+    this.organizationName = organization.name;
+    this.settings = organization.settings;
+    this.editable = organization.viewerCan.manageSettings;
   }
 
   private async save(event: SubmitEvent): Promise<void> {
