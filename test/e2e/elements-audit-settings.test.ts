@@ -23,6 +23,9 @@ const NEWEST_ACTOR = `query($id: ID!) { organization(id: $id) { auditLog(first: 
 const newestEntry = (data: UntypedData) => data.organization.auditLog.nodes[0].actorPlatformKeyId as string;
 const VIEWER_CAN = `query($id: ID!) { organization(id: $id) { viewerCan { readAuditLog manageSettings } } }`;
 
+/** What the log says it shows, as a person reads it. */
+const showing = (shown: number, total: number) => `Showing ${shown} of ${total} ${total === 1 ? "entry" : "entries"}`;
+
 /** `2026-12-03T08:11:47`: a time as a `datetime-local` field takes it in a browser whose zone is UTC. */
 const localUtc = (time: number) => new Date(time).toISOString().slice(0, 19);
 
@@ -117,28 +120,28 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     expect(await rows(page).count()).toBe(all.totalCount);
 
     await page.getByLabel("Action").selectOption({ label: "Key created" });
-    await expect.poll(() => shown(page)).toBe("Showing 2 of 2 entries");
+    await expect.poll(() => shown(page)).toBe(showing(2, 2));
     expect(await rows(page).allTextContents()).toEqual([expect.stringContaining("Adam's export"), expect.stringContaining("Billing sync")]);
 
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.getByLabel("Who").selectOption({ label: `Adam Admin (${admin.email})` });
     const byAdmin = await auditLog(latchkey, token, organization.id, { actorId: admin.userId });
-    await expect.poll(() => shown(page)).toBe(`Showing ${byAdmin.totalCount} of ${byAdmin.totalCount} entries`);
+    await expect.poll(() => shown(page)).toBe(showing(byAdmin.totalCount, byAdmin.totalCount));
     for (const row of await rows(page).allTextContents()) expect(row).toContain("Adam Admin");
 
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.getByLabel("From").fill(localUtc(boundary));
     const after = all.totalCount - before.totalCount;
-    await expect.poll(() => shown(page)).toBe(`Showing ${after} of ${after} entries`);
+    await expect.poll(() => shown(page)).toBe(showing(after, after));
     await page.getByLabel("From").fill("");
     await page.getByLabel("Before").fill(localUtc(boundary));
-    await expect.poll(() => shown(page)).toBe(`Showing ${before.totalCount} of ${before.totalCount} entries`);
+    await expect.poll(() => shown(page)).toBe(showing(before.totalCount, before.totalCount));
     expect(await rows(page).filter({ hasText: "Key secret revealed" }).count()).toBe(0);
 
     await page.getByRole("button", { name: "Clear filters" }).click();
     await page.getByRole("button", { name: "History of Billing sync" }).first().click();
     const aboutKey = await auditLog(latchkey, token, organization.id, { targetId: createKey.key.id });
-    await expect.poll(() => shown(page)).toBe(`Showing ${aboutKey.totalCount} of ${aboutKey.totalCount} entries`);
+    await expect.poll(() => shown(page)).toBe(showing(aboutKey.totalCount, aboutKey.totalCount));
     expect(await rows(page).allTextContents()).toEqual(aboutKey.nodes.map(() => expect.stringContaining("Billing sync")));
     await page.getByRole("button", { name: "Show entries about every object, not only Billing sync" }).click();
     await expect.poll(() => rows(page).count()).toBe(all.totalCount);
@@ -165,7 +168,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       ["latchkey-audit-log"],
       team.owner.token,
     );
-    await expect.poll(() => shown(page)).toBe(`Showing 5 of ${all.totalCount} entries`);
+    await expect.poll(() => shown(page)).toBe(showing(5, all.totalCount));
     const [newest, next] = await rows(page).allTextContents();
     const platformKeyId = newestEntry(await graphqlData(latchkey, NEWEST_ACTOR, { id: team.organization.id }, team.owner.token));
     expect(databaseId(platformKeyId)).toBe(platformKey.id);
@@ -176,7 +179,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       await page.getByRole("button", { name: "Load more" }).click();
       await expect.poll(() => rows(page).count()).toBeGreaterThan(count);
     }
-    expect(await shown(page)).toBe(`Showing ${all.totalCount} of ${all.totalCount} entries`);
+    expect(await shown(page)).toBe(showing(all.totalCount, all.totalCount));
     const created = (await rows(page).allTextContents()).filter((row) => row.includes("Key created"));
     expect(created.map((row) => /Location key \d+/.exec(row)?.[0])).toEqual(
       Array.from({ length: 12 }, (_, index) => `Location key ${String(12 - index).padStart(2, "0")}`),
@@ -305,7 +308,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       team.owner.token,
     );
     const history = await auditLog(latchkey, team.owner.token, id, { targetId: key.id });
-    await expect.poll(() => shown(page)).toBe(`Showing ${history.totalCount} of ${history.totalCount} entries`);
+    await expect.poll(() => shown(page)).toBe(showing(history.totalCount, history.totalCount));
     expect(await rows(page).allTextContents()).toEqual(history.nodes.map(() => expect.stringContaining("Billing sync")));
     await page.getByLabel("Disable keys unused for (days)").fill("0");
     await page.getByRole("button", { name: "Save settings" }).click();

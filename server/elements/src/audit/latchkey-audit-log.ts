@@ -11,6 +11,9 @@ import { AuditActors, AuditLogPage, AuditTargets } from "./operations";
 /**
  * An organisation's audit log, newest first: filtered by action, person, object and time, read a page
  * at a time with "Load more". Shown only to viewers who may read the log (`viewerCan.readAuditLog`).
+ * @csspart filters - the filter bar; @csspart select, input - its fields
+ * @csspart table, row - the log and each entry; @csspart button - every button
+ * @csspart failure - a failure in plain words; @csspart notice - the sentence shown to viewers without the right
  */
 @customElement("latchkey-audit-log")
 export class LatchkeyAuditLog extends LatchkeyElement {
@@ -133,7 +136,11 @@ export class LatchkeyAuditLog extends LatchkeyElement {
     return html`${failure}
       ${renderFilters(this.filters, this.actors, this.targetName || this.names.get(this.filters.targetId) || "this object", (changes) => this.changeFilters(changes))}
       <p class="muted" role="status" aria-live="polite">${
-        this.loading ? "Loading…" : shown ? `Showing ${shown} of ${this.total} entries` : "No entries match these filters."
+        this.loading
+          ? "Loading…"
+          : shown
+            ? `Showing ${shown} of ${this.total} ${this.total === 1 ? "entry" : "entries"}`
+            : "No entries match these filters."
       }</p>
       ${shown ? renderAuditTable(this.entries, this.names, (targetId, name) => this.changeFilters({ targetId }, name)) : ""}
       ${

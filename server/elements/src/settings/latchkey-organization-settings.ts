@@ -11,13 +11,16 @@ import { renderSettingsForm, renderSettingsView } from "./settings-form";
  * An organisation's policies: who may create keys, whether secrets can be revealed, key lifetime,
  * inactivity, warnings, approval and the API agreement. Editable with `viewerCan.manageSettings`,
  * otherwise shown read-only. A refused value is explained beside its field and nothing is changed.
+ * @csspart heading, form, input, select, button - the form; @csspart list - the read-only view
+ * @csspart failure - a refusal or failure in plain words; @csspart notice - "Settings saved."
+ * @fires latchkey-settings-saved - `{ organizationId }` after a save the server accepted
  */
 @customElement("latchkey-organization-settings")
 export class LatchkeyOrganizationSettings extends LatchkeyElement {
   static override styles = [
     baseStyles,
     css`
-      .field { margin-bottom: 0.75rem; display: grid; gap: 0.25rem; }
+      .field { margin-bottom: 0.75rem; display: grid; gap: 0.25rem; max-width: 40rem; }
       .field label { margin: 0; }
       .field .failure { margin: 0; }
       label.check { display: flex; gap: 0.5rem; align-items: center; }
