@@ -223,7 +223,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     expect(await page.getByLabel("API agreement terms").inputValue()).toBe("Keep keys out of source control.");
   });
 
-  it("refuses an invalid value beside its field and changes nothing", async () => {
+  it("refuses an invalid value beside its field and changes nothing; the corrected save keeps what another admin changed meanwhile", async () => {
     const team = await keyTeam(latchkey, "Careful Motors");
     const unchanged = (await graphqlData(latchkey, SETTINGS, { id: team.organization.id }, team.owner.token)).organization.settings;
     const body = `<latchkey-organization-settings organization="${team.organization.id}"></latchkey-organization-settings>`;
@@ -248,6 +248,17 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       unchanged,
     );
     expect((await auditLog(latchkey, team.owner.token, team.organization.id, { actions: ["ORGANIZATION_UPDATED"] })).totalCount).toBe(0);
+
+    await team.updateSettings({ maxKeyLifetimeDays: 30 });
+    await page.getByLabel("Warn this many days before (days)").fill("7, 1");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.getByText("Settings saved.").count()).toBe(1);
+    expect((await graphqlData(latchkey, SETTINGS, { id: team.organization.id }, team.owner.token)).organization.settings).toEqual({
+      ...unchanged,
+      revealPolicy: "SHOW_ONCE",
+      expiryWarningDays: [7, 1],
+      maxKeyLifetimeDays: 30,
+    });
   });
 
   it("offers a Viewer no edit controls and no audit log, as viewerCan says", async () => {

@@ -4,7 +4,7 @@ import { FailureCode, LatchkeyFailure, plainWords } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
 import { OrganizationSettingsQuery, UpdateOrganizationSettings } from "./operations";
-import { errorsByField, type FieldErrors, readSettingsForm, type Settings } from "./settings-fields";
+import { changedSettings, errorsByField, type FieldErrors, readSettingsForm, type Settings } from "./settings-fields";
 import { renderSettingsForm, renderSettingsView } from "./settings-form";
 
 /**
@@ -51,11 +51,12 @@ export class LatchkeyOrganizationSettings extends LatchkeyElement {
     this.saved = false;
     const { input, errors } = readSettingsForm(event.currentTarget as HTMLFormElement);
     this.errors = errors;
-    if (Object.keys(errors).length) return this.focusFirstError();
+    if (Object.keys(errors).length || !this.settings) return this.focusFirstError();
+    const settings = changedSettings(input, this.settings);
     this.saving = true;
     try {
       const id = await this.organizationId();
-      const { updateOrganization } = await this.client.request(UpdateOrganizationSettings, { input: { id, settings: input } });
+      const { updateOrganization } = await this.client.request(UpdateOrganizationSettings, { input: { id, settings } });
       this.errors = errorsByField(updateOrganization.userErrors);
       if (updateOrganization.userErrors.length) return this.focusFirstError();
       if (updateOrganization.organization) this.settings = updateOrganization.organization.settings;

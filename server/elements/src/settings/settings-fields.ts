@@ -96,6 +96,17 @@ export function readSettingsForm(form: HTMLFormElement): { input: SettingsInput;
   return { input: input as SettingsInput, errors };
 }
 
+/**
+ * Only what the person changed, so a save does not put back values someone else changed meanwhile
+ * (the API keeps every omitted field as it is).
+ */
+export function changedSettings(input: SettingsInput, loaded: Settings): SettingsInput {
+  const current = loaded as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(input).filter(([name, value]) => JSON.stringify(value ?? null) !== JSON.stringify(current[name] ?? null)),
+  ) as SettingsInput;
+}
+
 /** The server's userErrors placed beside their fields: `["settings", "inactivityDays"]` → `inactivityDays`. */
 export function errorsByField(userErrors: ReadonlyArray<{ message: string; field?: readonly string[] | null }>): FieldErrors {
   const errors: FieldErrors = {};
