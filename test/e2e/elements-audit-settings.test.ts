@@ -186,9 +186,11 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     );
   });
 
-  it("saves changed policies, which GraphQL and a reloaded page then show", async () => {
+  it("saves changed policies, which GraphQL, a reloaded page and the audit log then show", async () => {
     const team = await keyTeam(latchkey, "Policy Motors");
-    const body = `<latchkey-organization-settings organization="${team.organization.id}"></latchkey-organization-settings>`;
+    const id = team.organization.id;
+    const body = `<latchkey-organization-settings organization="${id}"></latchkey-organization-settings>
+      <latchkey-audit-log organization="${id}"></latchkey-audit-log>`;
     const page = await open("/settings-owner", body, ["latchkey-organization-settings"], team.owner.token);
     await page.getByLabel("Members without admin rights may create API keys").check();
     await page.getByLabel("Keys made by members who may not manage every key wait for an admin's approval").check();
@@ -215,12 +217,18 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
 
     await page.reload();
     await giveCredential(page, "latchkey-organization-settings", team.owner.token);
+    await giveCredential(page, "latchkey-audit-log", team.owner.token);
     await expect.poll(() => page.getByLabel("Disable keys unused for (days)").inputValue()).toBe("45");
     expect(await page.getByLabel("Warn this many days before (days)").inputValue()).toBe("10, 3");
     expect(await page.getByLabel("Longest key lifetime (days)").inputValue()).toBe("");
     expect(await page.getByLabel("Key secrets").inputValue()).toBe("SHOW_ONCE");
     expect(await page.getByLabel("Members without admin rights may create API keys").isChecked()).toBe(true);
     expect(await page.getByLabel("API agreement terms").inputValue()).toBe("Keep keys out of source control.");
+    const change = rows(page).filter({ hasText: "Organisation settings changed" });
+    await expect.poll(() => change.count()).toBe(1);
+    for (const words of ["inactivity days: 90 → 45", "expiry warning days: 15, 7, 1 → 10, 3", "max key lifetime days: 366 → none"]) {
+      expect(await change.textContent()).toContain(words);
+    }
   });
 
   it("refuses an invalid value beside its field and changes nothing; the corrected save keeps what another admin changed meanwhile", async () => {

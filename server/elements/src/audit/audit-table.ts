@@ -1,6 +1,6 @@
 import { html } from "lit";
 import { absoluteTime, relativeTime } from "../core/time";
-import { type AuditEntry, actionInWords, actorInWords, objectTypeInWords } from "./audit-words";
+import { type AuditEntry, actionInWords, actorInWords, changesInWords, objectTypeInWords } from "./audit-words";
 
 /** An object's name as the log shows it: its current name, or the one the entry recorded; null when neither is known. */
 export function objectName(entry: AuditEntry, names: ReadonlyMap<string, string | null>): string | null {
@@ -28,7 +28,7 @@ export function renderAuditTable(
         return html`<tr part="row">
           <td><time datetime=${entry.occurredAt}>${absoluteTime(entry.occurredAt)}</time><br /><span class="muted">${relativeTime(entry.occurredAt)}</span></td>
           <td>${actor.name}${actor.detail ? html`<br /><span class="muted">${actor.detail}</span>` : ""}</td>
-          <td>${actionInWords(entry.action)}</td>
+          <td>${actionInWords(entry.action)}${changesInWords(entry.metadata).map((change) => html`<br /><span class="muted">${change}</span>`)}</td>
           <td>
             <span class="muted">${kind}</span> ${known ?? html`<span class="muted">(deleted or hidden)</span>`}
             <button type="button" part="button" class="link" aria-label=${`History of ${name}`} @click=${() => filterByObject(entry.targetId, name)}>History</button>

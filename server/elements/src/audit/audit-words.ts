@@ -96,3 +96,19 @@ export function actorInWords(entry: AuditEntry): { name: string; detail: string 
   if (entry.action === "USER_SIGN_IN_FAILED") return { name: "Someone not signed in", detail: null };
   return { name: "A user since deleted", detail: null };
 }
+
+/** A value as a change line shows it: lists joined, null as "none", long text cut short. */
+function valueInWords(value: unknown): string {
+  const text = value === null || value === undefined ? "none" : Array.isArray(value) ? value.join(", ") : String(value);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
+
+/** What a change entry changed ("inactivity days: 90 → 45"), from its `metadata.changes`; empty for other entries. */
+export function changesInWords(metadata: Record<string, unknown>): string[] {
+  const changes = metadata.changes;
+  if (!changes || typeof changes !== "object") return [];
+  return Object.entries(changes as Record<string, { from?: unknown; to?: unknown }>).map(([field, change]) => {
+    const name = (field.split(".").pop() ?? field).replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
+    return `${name}: ${valueInWords(change?.from)} → ${valueInWords(change?.to)}`;
+  });
+}
