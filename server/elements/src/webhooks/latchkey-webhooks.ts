@@ -1,0 +1,201 @@
+import { html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { FailureCode, LatchkeyFailure, plainWords, type UserError } from "../core/failure";
+import { LatchkeyElement } from "../core/latchkey-element";
+import { baseStyles } from "../core/styles";
+import { type CreateEndpointInput, createDialog } from "./create-dialog";
+import { deleteDialog, secretDialog } from "./endpoint-dialogs";
+import { type EndpointAction, endpointsTable } from "./endpoints-table";
+import "../core/copy-button";
+import "./latchkey-webhook-deliveries";
+import { runEndpointAction } from "./endpoint-actions";
+import { CreateEndpoint, DeleteEndpoint, type Endpoint, endpointName, OrganizationWebhooks } from "./operations";
+import { webhooksStyles } from "./styles";
+
+/**
+ * An organisation's webhook endpoints, as the viewer may manage them (their own with `webhooks:manage`,
+ * everyone's with `org:manage` too): add one (its signing secret shown once), pause and resume, send
+ * a test event, rotate the secret, delete, and each endpoint's delivery log.
+ */
+@customElement("latchkey-webhooks")
+export class LatchkeyWebhooks extends LatchkeyElement {
+  static override styles = [baseStyles, webhooksStyles];
+
+  @state() private endpoints: Endpoint[] | null = null;
+  @state() private eventTypes: string[] = [];
+  @state() private mayManage = false;
+  @state() private failures = new Map<string, string>();
+  @state() private notices = new Map<string, string>();
+  @state() private busy: string | null = null;
+  @state() private createErrors: UserError[] = [];
+  @state() private creating = false;
+  @state() private secret: { name: string; secret: string; rotated: boolean } | null = null;
+  @state() private deleting: Endpoint | null = null;
+  @state() private deleteFailure: string | null = null;
+  @state() private deliveriesOf: string | null = null;
+
+  protected override async load(): Promise<void> {
+    const { organization, webhookEventTypes } = await this.client.request(OrganizationWebhooks, {
+      organizationId: await this.organizationId(),
+    });
+    if (!organization) throw new LatchkeyFailure(FailureCode.NOT_FOUND);
+    this.eventTypes = webhookEventTypes;
+    this.mayManage = organization.viewerCan.manageWebhooks;
+    this.endpoints = organization.webhookEndpoints?.nodes ?? [];
+  }
+
+  private dialog(id: string): HTMLDialogElement | null {
+    return this.renderRoot.querySelector<HTMLDialogElement>(`dialog#${id}`);
+  }
+
+  private async open(id: string): Promise<void> {
+    await this.updateComplete;
+    const dialog = this.dialog(id);
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  private replace(endpoint: Endpoint): void {
+    this.endpoints = (this.endpoints ?? []).map((candidate) => (candidate.id === endpoint.id ? endpoint : candidate));
+  }
+
+  private say(map: "failures" | "notices", id: string, text: string | null): void {
+    const next = new Map(this[map]);
+    if (text) next.set(id, text);
+    else next.delete(id);
+    this[map] = next;
+  }
+
+  private async act(action: EndpointAction, endpoint: Endpoint): Promise<void> {
+    this.say("failures", endpoint.id, null);
+    this.say("notices", endpoint.id, null);
+    if (action === "deliveries") {
+      this.deliveriesOf = this.deliveriesOf === endpoint.id ? null : endpoint.id;
+      return;
+    }
+    if (action === "delete") {
+      this.deleting = endpoint;
+      this.deleteFailure = null;
+      return void this.open("delete");
+    }
+    this.busy = endpoint.id;
+    try {
+      const outcome = await runEndpointAction(this.client, action, endpoint);
+      if (outcome.failure) return this.say("failures", endpoint.id, outcome.failure);
+      if (outcome.endpoint) this.replace(outcome.endpoint);
+      this.say("notices", endpoint.id, outcome.notice);
+      this.announce(`webhook-${action === "rotateSecret" ? "secret-rotated" : action}`, { endpointId: endpoint.id });
+      if (outcome.secret) {
+        this.secret = { name: endpointName(endpoint), secret: outcome.secret, rotated: true };
+        void this.open("secret");
+      }
+    } catch (error) {
+      this.say("failures", endpoint.id, plainWords(error));
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private async create(input: CreateEndpointInput): Promise<void> {
+    this.creating = true;
+    this.createErrors = [];
+    try {
+      const organizationId = await this.organizationId();
+      const description = input.description || null;
+      const { createWebhookEndpoint } = await this.client.request(CreateEndpoint, { input: { organizationId, ...input, description } });
+      const { endpoint, signingSecret, userErrors } = createWebhookEndpoint;
+      this.createErrors = userErrors;
+      if (userErrors.length || !endpoint || !signingSecret) return;
+      this.endpoints = [...(this.endpoints ?? []), endpoint];
+      this.dialog("create")?.close();
+      this.announce("webhook-created", { endpointId: endpoint.id });
+      this.secret = { name: endpointName(endpoint), secret: signingSecret, rotated: false };
+      void this.open("secret");
+    } catch (error) {
+      this.createErrors = [{ code: "UNEXPECTED", message: plainWords(error) }];
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  private async confirmDelete(): Promise<void> {
+    const endpoint = this.deleting;
+    if (!endpoint) return;
+    try {
+      const { deleteWebhookEndpoint } = await this.client.request(DeleteEndpoint, { id: endpoint.id });
+      const [refusal] = deleteWebhookEndpoint.userErrors;
+      if (refusal) {
+        this.deleteFailure = refusal.message;
+        return;
+      }
+      this.endpoints = (this.endpoints ?? []).filter((candidate) => candidate.id !== endpoint.id);
+      if (this.deliveriesOf === endpoint.id) this.deliveriesOf = null;
+      this.dialog("delete")?.close();
+      this.announce("webhook-deleted", { endpointId: endpoint.id });
+    } catch (error) {
+      this.deleteFailure = plainWords(error);
+    }
+  }
+
+  private startCreate(): void {
+    this.createErrors = [];
+    this.dialog("create")?.querySelector("form")?.reset();
+    void this.open("create");
+  }
+
+  override render() {
+    const shown = this.endpoints?.find((endpoint) => endpoint.id === this.deliveriesOf);
+    return html`
+      ${this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : nothing}
+      <div class="toolbar">
+        <h2>Webhooks</h2>
+        ${this.mayManage ? html`<button type="button" part="button" class="primary" @click=${this.startCreate}>Add endpoint</button>` : nothing}
+      </div>
+      ${
+        this.endpoints && !this.mayManage
+          ? html`<p class="muted" part="empty">You may not manage webhooks in this organisation: that needs the webhooks:manage permission.</p>`
+          : this.endpoints
+            ? endpointsTable({
+                endpoints: this.endpoints,
+                failures: this.failures,
+                notices: this.notices,
+                busy: this.busy,
+                act: (action, endpoint) => void this.act(action, endpoint),
+              })
+            : html`<p class="muted" role="status">Loading webhooks…</p>`
+      }
+      ${
+        shown
+          ? html`<latchkey-webhook-deliveries .server=${this.server} .token=${this.token} .getToken=${this.getToken}
+              endpoint=${shown.id} exportparts="table,row,button,failure,state,attempt"></latchkey-webhook-deliveries>`
+          : nothing
+      }
+      ${
+        this.mayManage
+          ? createDialog({
+              eventTypes: this.eventTypes,
+              errors: this.createErrors,
+              busy: this.creating,
+              submit: (input) => void this.create(input),
+              cancel: () => this.dialog("create")?.close(),
+            })
+          : nothing
+      }
+      ${secretDialog(this.secret, () => {
+        this.dialog("secret")?.close();
+        this.secret = null;
+      })}
+      ${deleteDialog(
+        this.deleting ? endpointName(this.deleting) : null,
+        this.deleteFailure,
+        () => void this.confirmDelete(),
+        () => this.dialog("delete")?.close(),
+      )}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "latchkey-webhooks": LatchkeyWebhooks;
+  }
+}
