@@ -64,11 +64,11 @@ export function createDialog(state: CreateDialogState) {
       </label>
       <fieldset aria-describedby="eventTypes-error">
         <legend>Events to send</legend>
-        <label class="check"><input type="checkbox" name="eventTypes" value="*" /> Every event (<code>*</code>)</label>
+        <label class="check"><input type="checkbox" name="eventTypes" value="*" /> Every event <code>(*)</code></label>
         ${[...groups(state.eventTypes)].map(
           ([entity, types]) => html`<fieldset class="group">
             <legend>${entity} events</legend>
-            <label class="check"><input type="checkbox" name="eventTypes" value=${`${entity}.*`} /> Every ${entity} event (<code>${entity}.*</code>)</label>
+            <label class="check"><input type="checkbox" name="eventTypes" value=${`${entity}.*`} /> Every ${entity} event <code>(${entity}.*)</code></label>
             ${types.map((type) => html`<label class="check"><input type="checkbox" name="eventTypes" value=${type} /> <code>${type}</code></label>`)}
           </fieldset>`,
         )}

@@ -108,7 +108,7 @@ export class LatchkeyWebhookDeliveries extends LatchkeyElement {
             ? html`<form class="recover" @submit=${this.recover}>
               <label>Send again what failed since
                 <input type="datetime-local" name="since" required aria-describedby="recover-failure" /></label>
-              <button type="submit" part="button" aria-label=${`Send again what failed since then to ${name}`}>Send failed again</button>
+              <button type="submit" part="button" aria-label=${`Send failed again to ${name}`}>Send failed again</button>
               <span id="recover-failure" class="failure" part="failure">${this.recoverFailure ?? ""}</span>
             </form>`
             : nothing
