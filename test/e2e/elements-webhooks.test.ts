@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
@@ -63,7 +63,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
   const shadowHtml = (page: Page) =>
     page.locator(ELEMENT).evaluate((element) => (element as unknown as { shadowRoot: { innerHTML: string } }).shadowRoot.innerHTML);
 
-  it("lets an owner signed in with the host's identity provider add, pause, resume, test, redeliver and delete an endpoint", async () => {
+  it("lets an owner signed in with the host's identity provider add, pause, resume, test, redeliver, recover, rotate and delete an endpoint", async () => {
     const token = await idp.accessToken("webhook-owner", { email: "webhook.owner@host.test", name: "Wendy Owner" });
     const organization = await createOrganization(latchkey, token, "Hook Motors");
     await acceptAgreement(latchkey, token, organization.id);
@@ -129,7 +129,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     const testRow = log.getByRole("row", { name: /webhook\.test/ });
     await refreshUntil(page, () => testRow.getByText("HTTP 200").count(), 1);
     expect(await testRow.getByText("Delivered", { exact: true }).count()).toBe(1);
-    expect(await testRow.getByRole("listitem").innerText()).toMatch(/HTTP 200 in \d+ ms \(scheduled\)/);
+    expect(await text(testRow.getByRole("listitem"))).toMatch(/HTTP 200 in \d+ ms \(scheduled\)/);
     await expectAccessible(page, "the table with the delivery log");
 
     // Redeliver: a second attempt, with the same webhook-id, marked as a redelivery.
@@ -137,7 +137,19 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     const again = await receiver.waitFor(2, (request) => request.path === "/crm" && typeOf(request) === "webhook.test");
     expect(again[1]?.headers["webhook-id"]).toBe(test.headers["webhook-id"]);
     await refreshUntil(page, () => testRow.getByRole("listitem").count(), 2);
-    expect(await testRow.getByRole("listitem").nth(1).innerText()).toMatch(/HTTP 200 in \d+ ms \(redelivery\)/);
+    expect(await text(testRow.getByRole("listitem").nth(1))).toMatch(/HTTP 200 in \d+ ms \(redelivery\)/);
+
+    // Recover since a time: a test event the receiver refused (every attempt) is sent again and delivered.
+    receiver.answer(() => ({ status: 500 }));
+    await page.getByRole("button", { name: "Send test to CRM sync" }).click();
+    const newest = log.getByRole("row", { name: /webhook\.test/ }).first();
+    await refreshUntil(page, () => newest.getByText("Failed", { exact: true }).count(), 1);
+    expect(await text(newest.getByRole("listitem").first())).toMatch(/HTTP 500 in \d+ ms \(scheduled\)/);
+    receiver.answer(() => ({ status: 200 }));
+    await log.getByLabel("Send again what failed since").fill(localDateTime(Date.now() - 3_600_000));
+    await log.getByRole("button", { name: "Send failed again to CRM sync" }).click();
+    await log.getByText(/^1 message since .* queued again\.$/).waitFor();
+    await refreshUntil(page, () => newest.getByText("Delivered", { exact: true }).count(), 1);
 
     // Rotate: a new secret, shown once.
     await page.getByRole("button", { name: "Rotate secret of CRM sync" }).click();
@@ -162,6 +174,8 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
         "WEBHOOK_RESUMED",
         "WEBHOOK_TEST_SENT",
         "WEBHOOK_REDELIVERED",
+        "WEBHOOK_TEST_SENT",
+        "WEBHOOK_REDELIVERED",
         "WEBHOOK_SECRET_ROTATED",
         "WEBHOOK_DELETED",
       ].sort(),
@@ -172,11 +186,19 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
   it("says why an endpoint was refused beside its URL, and adds nothing", async () => {
     const team = await keyTeam(latchkey, "Refused Hook Motors");
     const page = await embed("/refused", team.organization.id, team.owner.token);
-    await page.getByRole("button", { name: "Add endpoint" }).click();
+    // By keyboard alone: Enter opens the dialog with focus in its first field; Enter in a field submits.
+    const addButton = page.getByRole("button", { name: "Add endpoint" });
+    await addButton.focus();
+    await page.keyboard.press("Enter");
     const createForm = page.getByRole("dialog", { name: "Add a webhook endpoint" });
-    await createForm.getByRole("textbox", { name: "URL" }).fill("http://10.1.2.3/hooks");
-    await createForm.getByRole("checkbox", { name: "Every event (*)" }).check();
-    await createForm.getByRole("button", { name: "Add endpoint" }).click();
+    await createForm.waitFor();
+    await page.keyboard.type("http://10.1.2.3/hooks");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Space");
+    expect(await createForm.getByRole("checkbox", { name: "Every event (*)" }).isChecked()).toBe(true);
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
     const refusal = createForm.locator("#url-error");
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/^url: /);
@@ -206,6 +228,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     await viewerPage.getByText("You may not manage webhooks in this organisation", { exact: false }).waitFor();
     expect(await viewerPage.locator(ELEMENT).getByRole("button").count()).toBe(0);
     expect(await viewerPage.getByText("Owner's feed").count()).toBe(0);
+    await expectAccessible(viewerPage, "the Viewer's view");
     await viewerPage.close();
 
     const developerPage = await embed("/developer", team.organization.id, developer.token);
@@ -215,6 +238,15 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
       expect(await developerPage.getByRole("button", { name }).count(), name).toBe(1);
     await developerPage.close();
   });
+
+  const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
+
+  /** What a `datetime-local` field takes: local time to the minute (the browser runs in this process's time zone). */
+  function localDateTime(epochMs: number): string {
+    const at = new Date(epochMs);
+    const two = (n: number) => String(n).padStart(2, "0");
+    return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}`;
+  }
 
   const ENDPOINTS = `query($id: ID!) { organization(id: $id) { webhookEndpoints { nodes { id url description eventTypes status } } } }`;
 
