@@ -13,7 +13,7 @@ import { acceptAgreement, CONTACT, CREATE_KEY, keyTeam } from "../support/keys";
 import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
 import { startTestServer, type TestServer } from "../support/server";
 import { type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
-import { createEndpoint, WEBHOOK_TEST_ENV } from "../support/webhooks";
+import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV } from "../support/webhooks";
 
 const { run } = chromiumAvailability();
 
@@ -237,6 +237,35 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     for (const name of ["Send test to Dev feed", "Rotate secret of Dev feed", "Delete Dev feed", "Add endpoint"])
       expect(await developerPage.getByRole("button", { name }).count(), name).toBe(1);
     await developerPage.close();
+  });
+
+  it("pages an endpoint's delivery log ten at a time, with older ones on demand", async () => {
+    const team = await keyTeam(latchkey, "Paged Hook Motors");
+    const created = await createEndpoint(latchkey, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/paged"),
+      description: "Paged feed",
+      eventTypes: ["key.created"],
+    });
+    const id = created.endpoint?.id as string;
+    // Paused, so each key event is kept as a waiting message and the log holds exactly what was made here.
+    expect((await endpointMutation(latchkey, team.owner.token, "pauseWebhookEndpoint", id)).userErrors).toEqual([]);
+    for (let index = 1; index <= 12; index++) await team.createKey({ name: `Paged key ${index}` });
+    await eventually(async () => expect((await endpointMessages(latchkey, team.owner.token, id)).messages.totalCount).toBe(12));
+
+    const page = await embed("/paged", team.organization.id, team.owner.token);
+    await page.getByRole("button", { name: "Deliveries to Paged feed" }).click();
+    const log = page.locator("latchkey-webhook-deliveries");
+    const rows = log.getByRole("row", { name: /key\.created/ });
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(10);
+    expect(await log.getByText("Showing 10 of 12", { exact: false }).count()).toBe(1);
+    expect(await rows.first().getByText("Waiting", { exact: true }).count()).toBe(1);
+    // Paused: nothing may be redelivered, so nothing offers to.
+    expect(await log.getByRole("button", { name: /^Redeliver/ }).count()).toBe(0);
+    await log.getByRole("button", { name: "Show older deliveries" }).click();
+    await expect.poll(() => rows.count()).toBe(12);
+    expect(await log.getByRole("button", { name: "Show older deliveries" }).count()).toBe(0);
+    await page.close();
   });
 
   const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
