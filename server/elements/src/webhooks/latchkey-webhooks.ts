@@ -8,14 +8,19 @@ import { deleteDialog, secretDialog } from "./endpoint-dialogs";
 import { type EndpointAction, endpointsTable } from "./endpoints-table";
 import "../core/copy-button";
 import "./latchkey-webhook-deliveries";
-import { runEndpointAction } from "./endpoint-actions";
-import { CreateEndpoint, DeleteEndpoint, type Endpoint, endpointName, OrganizationWebhooks } from "./operations";
+import { ANNOUNCED, createEndpoint, deleteEndpoint, runEndpointAction } from "./endpoint-actions";
+import { type Endpoint, endpointName, OrganizationWebhooks } from "./operations";
 import { webhooksStyles } from "./styles";
 
 /**
  * An organisation's webhook endpoints, as the viewer may manage them (their own with `webhooks:manage`,
  * everyone's with `org:manage` too): add one (its signing secret shown once), pause and resume, send
- * a test event, rotate the secret, delete, and each endpoint's delivery log.
+ * a test event, rotate the secret, delete, and each endpoint's delivery log. Only what the endpoint's
+ * `viewerCan` allows is offered.
+ *
+ * Parts: `table`, `row`, `state`, `button`, `failure`, `empty`, `dialog`, `secret`, and the log's
+ * `deliveries` and `attempt`. Events (bubbling, composed), each with `{ endpointId }`:
+ * `latchkey-webhook-created`, `-paused`, `-resumed`, `-test-sent`, `-secret-rotated`, `-deleted`, `-redelivered`.
  */
 @customElement("latchkey-webhooks")
 export class LatchkeyWebhooks extends LatchkeyElement {
@@ -83,7 +88,7 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       if (outcome.failure) return this.say("failures", endpoint.id, outcome.failure);
       if (outcome.endpoint) this.replace(outcome.endpoint);
       this.say("notices", endpoint.id, outcome.notice);
-      this.announce(`webhook-${action === "rotateSecret" ? "secret-rotated" : action}`, { endpointId: endpoint.id });
+      this.announce(ANNOUNCED[action], { endpointId: endpoint.id });
       if (outcome.secret) {
         this.secret = { name: endpointName(endpoint), secret: outcome.secret, rotated: true };
         void this.open("secret");
@@ -99,16 +104,13 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     this.creating = true;
     this.createErrors = [];
     try {
-      const organizationId = await this.organizationId();
-      const description = input.description || null;
-      const { createWebhookEndpoint } = await this.client.request(CreateEndpoint, { input: { organizationId, ...input, description } });
-      const { endpoint, signingSecret, userErrors } = createWebhookEndpoint;
-      this.createErrors = userErrors;
-      if (userErrors.length || !endpoint || !signingSecret) return;
-      this.endpoints = [...(this.endpoints ?? []), endpoint];
+      const { created, errors } = await createEndpoint(this.client, await this.organizationId(), input);
+      this.createErrors = [...errors];
+      if (!created) return;
+      this.endpoints = [...(this.endpoints ?? []), created.endpoint];
       this.dialog("create")?.close();
-      this.announce("webhook-created", { endpointId: endpoint.id });
-      this.secret = { name: endpointName(endpoint), secret: signingSecret, rotated: false };
+      this.announce("webhook-created", { endpointId: created.endpoint.id });
+      this.secret = { name: endpointName(created.endpoint), secret: created.secret, rotated: false };
       void this.open("secret");
     } catch (error) {
       this.createErrors = [{ code: "UNEXPECTED", message: plainWords(error) }];
@@ -121,12 +123,8 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     const endpoint = this.deleting;
     if (!endpoint) return;
     try {
-      const { deleteWebhookEndpoint } = await this.client.request(DeleteEndpoint, { id: endpoint.id });
-      const [refusal] = deleteWebhookEndpoint.userErrors;
-      if (refusal) {
-        this.deleteFailure = refusal.message;
-        return;
-      }
+      this.deleteFailure = await deleteEndpoint(this.client, endpoint);
+      if (this.deleteFailure) return;
       this.endpoints = (this.endpoints ?? []).filter((candidate) => candidate.id !== endpoint.id);
       if (this.deliveriesOf === endpoint.id) this.deliveriesOf = null;
       this.dialog("delete")?.close();
