@@ -183,7 +183,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     await page.close();
   }, 60_000);
 
-  it("says why an endpoint was refused beside its URL, and adds nothing", async () => {
+  it("says why an endpoint was refused beside its URL (adding nothing) and why a row action failed beside it", async () => {
     const team = await keyTeam(latchkey, "Refused Hook Motors");
     const page = await embed("/refused", team.organization.id, team.owner.token);
     // By keyboard alone: Enter opens the dialog with focus in its first field; Enter in a field submits.
@@ -206,6 +206,32 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     expect(
       (await graphqlData(latchkey, ENDPOINTS, { id: team.organization.id }, team.owner.token)).organization.webhookEndpoints.nodes,
     ).toEqual([]);
+    await page.keyboard.press("Escape");
+    await createForm.waitFor({ state: "hidden" });
+    expect(
+      await addButton.evaluate((button) => button === (button.getRootNode() as unknown as { activeElement: unknown }).activeElement),
+    ).toBe(true);
+
+    // A refusal of a row action is said in that row: here the endpoint was deleted elsewhere meanwhile.
+    const created = await createEndpoint(latchkey, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/gone"),
+      description: "Gone feed",
+    });
+    await page.reload();
+    await giveCredential(page, ELEMENT, team.owner.token);
+    await page.getByRole("button", { name: "Pause Gone feed" }).waitFor();
+    const { deleteWebhookEndpoint } = await graphqlData(
+      latchkey,
+      "mutation($id: ID!) { deleteWebhookEndpoint(input: { id: $id }) { userErrors { message } } }",
+      { id: created.endpoint?.id },
+      team.owner.token,
+    );
+    expect(deleteWebhookEndpoint.userErrors).toEqual([]);
+    await page.getByRole("button", { name: "Pause Gone feed" }).click();
+    const row = page.getByRole("row", { name: /Gone feed/ });
+    await row.getByRole("alert").waitFor();
+    expect(await row.getByRole("alert").textContent()).toBe("Webhook endpoint not found.");
     await page.close();
   });
 

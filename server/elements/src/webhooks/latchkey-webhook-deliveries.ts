@@ -93,7 +93,8 @@ export class LatchkeyWebhookDeliveries extends LatchkeyElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (changed.has("endpoint") && changed.get("endpoint") !== undefined && (this.token || this.getToken)) void this.reload();
+    // The first endpoint loads with the credential (the base class); another one replaces the log.
+    if (changed.has("endpoint") && changed.get("endpoint") && (this.token || this.getToken)) void this.reload();
   }
 
   override render() {
