@@ -45,8 +45,8 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     await host?.stop();
   });
 
-  async function embed(path: string, organizationId: string, token: string): Promise<Page> {
-    const url = host.page(path, latchkey.url, `<${ELEMENT} organization="${organizationId}"></${ELEMENT}>`);
+  async function embed(path: string, organizationId: string, token: string, attributes = ""): Promise<Page> {
+    const url = host.page(path, latchkey.url, `<${ELEMENT} organization="${organizationId}" ${attributes}></${ELEMENT}>`);
     const page = await context.newPage();
     await page.goto(url);
     await giveCredential(page, ELEMENT, token);
@@ -235,7 +235,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     await page.close();
   });
 
-  it("offers a Viewer nothing, and a Developer only their own endpoints", async () => {
+  it("offers a Viewer nothing, a Developer only their own endpoints, and an admin one member's when asked", async () => {
     const team = await keyTeam(latchkey, "Viewer Hook Motors");
     const viewer = await team.addMember("Vera Viewer", "Viewer");
     const developer = await team.addMember("Dev Developer", "Developer");
@@ -263,6 +263,12 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     for (const name of ["Send test to Dev feed", "Rotate secret of Dev feed", "Delete Dev feed", "Add endpoint"])
       expect(await developerPage.getByRole("button", { name }).count(), name).toBe(1);
     await developerPage.close();
+
+    // An admin's view of one member's endpoints, as on Crelate's page of a user's webhooks.
+    const memberPage = await embed("/member-webhooks", team.organization.id, team.owner.token, `created-by="${developer.userId}"`);
+    await memberPage.getByRole("button", { name: "Pause Dev feed" }).waitFor();
+    expect(await memberPage.getByText("Owner's feed").count()).toBe(0);
+    await memberPage.close();
   });
 
   it("pages an endpoint's delivery log ten at a time, with older ones on demand", async () => {

@@ -5,12 +5,19 @@ import { type Endpoint, endpointName } from "./operations";
 /** What a row's buttons do; the element runs them and keeps each row's failure. */
 export type EndpointAction = "pause" | "resume" | "sendTest" | "rotateSecret" | "delete" | "deliveries";
 
+/** A row's failure (in plain words) or notice ("A test event is on its way"), after its last action. */
+export interface RowWords {
+  failure?: string | null;
+  notice?: string | null;
+}
+
 export interface EndpointsTableState {
-  endpoints: readonly Endpoint[];
-  /** A failure in plain words per endpoint ID, shown in that row beside its buttons. */
-  failures: ReadonlyMap<string, string>;
-  /** A short outcome per endpoint ID ("Test event queued"), announced politely. */
-  notices: ReadonlyMap<string, string>;
+  /** Null while loading. */
+  endpoints: readonly Endpoint[] | null;
+  /** Holds `webhooks:manage`; without it the server lists nothing, and the table says why. */
+  mayManage: boolean;
+  /** What each row says, by endpoint ID: a failure in plain words beside its buttons, or a short outcome. */
+  said: ReadonlyMap<string, RowWords>;
   /** The endpoint whose action is in flight: its buttons wait. */
   busy: string | null;
   act(action: EndpointAction, endpoint: Endpoint): void;
@@ -56,6 +63,9 @@ function actions(state: EndpointsTableState, endpoint: Endpoint) {
 }
 
 export function endpointsTable(state: EndpointsTableState) {
+  if (!state.endpoints) return html`<p class="muted" role="status">Loading webhooks…</p>`;
+  if (!state.mayManage)
+    return html`<p class="muted" part="empty">You may not manage webhooks in this organisation: that needs the webhooks:manage permission.</p>`;
   if (!state.endpoints.length) return html`<p class="muted" part="empty">No webhook endpoints yet.</p>`;
   return html`<table part="table">
     <caption class="visually-hidden">Webhook endpoints</caption>
@@ -64,8 +74,7 @@ export function endpointsTable(state: EndpointsTableState) {
     </thead>
     <tbody>
       ${state.endpoints.map((endpoint) => {
-        const failure = state.failures.get(endpoint.id);
-        const notice = state.notices.get(endpoint.id);
+        const { failure, notice } = state.said.get(endpoint.id) ?? {};
         return html`<tr part="row" data-endpoint=${endpoint.id}>
           <th scope="row">
             <div>${endpoint.description || html`<span class="muted">No description</span>`}</div>

@@ -1,11 +1,11 @@
-import { html, nothing } from "lit";
-import { customElement, state } from "lit/decorators.js";
+import { html, nothing, type PropertyValues } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
 import { FailureCode, LatchkeyFailure, plainWords, type UserError } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
 import { type CreateEndpointInput, createDialog } from "./create-dialog";
 import { deleteDialog, secretDialog } from "./endpoint-dialogs";
-import { type EndpointAction, endpointsTable } from "./endpoints-table";
+import { type EndpointAction, endpointsTable, type RowWords } from "./endpoints-table";
 import "../core/copy-button";
 import "./latchkey-webhook-deliveries";
 import { ANNOUNCED, createEndpoint, deleteEndpoint, runEndpointAction } from "./endpoint-actions";
@@ -26,11 +26,13 @@ import { webhooksStyles } from "./styles";
 export class LatchkeyWebhooks extends LatchkeyElement {
   static override styles = [baseStyles, webhooksStyles];
 
+  /** Only the endpoints this user (a global ID) registered, as on a member's page; for admins, who see everyone's. */
+  @property({ attribute: "created-by", reflect: true }) createdBy = "";
+
   @state() private endpoints: Endpoint[] | null = null;
   @state() private eventTypes: string[] = [];
   @state() private mayManage = false;
-  @state() private failures = new Map<string, string>();
-  @state() private notices = new Map<string, string>();
+  @state() private said = new Map<string, RowWords>();
   @state() private busy: string | null = null;
   @state() private createErrors: UserError[] = [];
   @state() private creating = false;
@@ -40,13 +42,18 @@ export class LatchkeyWebhooks extends LatchkeyElement {
   @state() private deliveriesOf: string | null = null;
 
   protected override async load(): Promise<void> {
-    const { organization, webhookEventTypes } = await this.client.request(OrganizationWebhooks, {
-      organizationId: await this.organizationId(),
-    });
+    const organizationId = await this.organizationId();
+    const variables = { organizationId, createdById: this.createdBy || null };
+    const { organization, webhookEventTypes } = await this.client.request(OrganizationWebhooks, variables);
     if (!organization) throw new LatchkeyFailure(FailureCode.NOT_FOUND);
     this.eventTypes = webhookEventTypes;
     this.mayManage = organization.viewerCan.manageWebhooks;
     this.endpoints = organization.webhookEndpoints?.nodes ?? [];
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (changed.has("createdBy") && changed.get("createdBy") !== undefined && (this.token || this.getToken)) void this.reload();
   }
 
   private dialog(id: string): HTMLDialogElement | null {
@@ -63,16 +70,13 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     this.endpoints = (this.endpoints ?? []).map((candidate) => (candidate.id === endpoint.id ? endpoint : candidate));
   }
 
-  private say(map: "failures" | "notices", id: string, text: string | null): void {
-    const next = new Map(this[map]);
-    if (text) next.set(id, text);
-    else next.delete(id);
-    this[map] = next;
+  /** Replaces what a row says (its failure or its notice), so the next action starts with a clean row. */
+  private say(id: string, words: RowWords): void {
+    this.said = new Map(this.said).set(id, words);
   }
 
   private async act(action: EndpointAction, endpoint: Endpoint): Promise<void> {
-    this.say("failures", endpoint.id, null);
-    this.say("notices", endpoint.id, null);
+    this.say(endpoint.id, {});
     if (action === "deliveries") {
       this.deliveriesOf = this.deliveriesOf === endpoint.id ? null : endpoint.id;
       return;
@@ -85,16 +89,16 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     this.busy = endpoint.id;
     try {
       const outcome = await runEndpointAction(this.client, action, endpoint);
-      if (outcome.failure) return this.say("failures", endpoint.id, outcome.failure);
+      if (outcome.failure) return this.say(endpoint.id, { failure: outcome.failure });
       if (outcome.endpoint) this.replace(outcome.endpoint);
-      this.say("notices", endpoint.id, outcome.notice);
+      this.say(endpoint.id, { notice: outcome.notice });
       this.announce(ANNOUNCED[action], { endpointId: endpoint.id });
       if (outcome.secret) {
         this.secret = { name: endpointName(endpoint), secret: outcome.secret, rotated: true };
         void this.open("secret");
       }
     } catch (error) {
-      this.say("failures", endpoint.id, plainWords(error));
+      this.say(endpoint.id, { failure: plainWords(error) });
     } finally {
       this.busy = null;
     }
@@ -148,19 +152,13 @@ export class LatchkeyWebhooks extends LatchkeyElement {
         <h2>Webhooks</h2>
         ${this.mayManage ? html`<button type="button" part="button" class="primary" @click=${this.startCreate}>Add endpoint</button>` : nothing}
       </div>
-      ${
-        this.endpoints && !this.mayManage
-          ? html`<p class="muted" part="empty">You may not manage webhooks in this organisation: that needs the webhooks:manage permission.</p>`
-          : this.endpoints
-            ? endpointsTable({
-                endpoints: this.endpoints,
-                failures: this.failures,
-                notices: this.notices,
-                busy: this.busy,
-                act: (action, endpoint) => void this.act(action, endpoint),
-              })
-            : html`<p class="muted" role="status">Loading webhooks…</p>`
-      }
+      ${endpointsTable({
+        endpoints: this.endpoints,
+        mayManage: this.mayManage,
+        said: this.said,
+        busy: this.busy,
+        act: (action, endpoint) => void this.act(action, endpoint),
+      })}
       ${
         shown
           ? html`<latchkey-webhook-deliveries .server=${this.server} .token=${this.token} .getToken=${this.getToken}

@@ -18,12 +18,12 @@ const EndpointFields = graphql(`
 
 export const OrganizationWebhooks = graphql(
   `
-  query ElementOrganizationWebhooks($organizationId: ID!) {
+  query ElementOrganizationWebhooks($organizationId: ID!, $createdById: ID) {
     webhookEventTypes
     organization(id: $organizationId) {
       id
       viewerCan { manageWebhooks }
-      webhookEndpoints(first: 100) { totalCount nodes { ...ElementWebhookEndpoint } }
+      webhookEndpoints(first: 100, createdById: $createdById) { totalCount nodes { ...ElementWebhookEndpoint } }
     }
   }
 `,
