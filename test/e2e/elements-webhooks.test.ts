@@ -106,6 +106,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     // Pause and resume, as Crelate's list does: while paused, sending a test is not offered and events are kept.
     await page.getByRole("button", { name: "Pause CRM sync" }).click();
     await page.getByRole("button", { name: "Resume CRM sync" }).waitFor();
+    expect(await hasFocus(page.getByRole("button", { name: "Resume CRM sync" })), "focus moves from Pause to Resume").toBe(true);
     expect(
       await page
         .getByRole("row", { name: /CRM sync/ })
@@ -208,9 +209,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     ).toEqual([]);
     await page.keyboard.press("Escape");
     await createForm.waitFor({ state: "hidden" });
-    expect(
-      await addButton.evaluate((button) => button === (button.getRootNode() as unknown as { activeElement: unknown }).activeElement),
-    ).toBe(true);
+    expect(await hasFocus(addButton), "focus returns to Add endpoint").toBe(true);
 
     // A refusal of a row action is said in that row: here the endpoint was deleted elsewhere meanwhile.
     const created = await createEndpoint(latchkey, team.owner.token, {
@@ -299,6 +298,9 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     expect(await log.getByRole("button", { name: "Show older deliveries" }).count()).toBe(0);
     await page.close();
   });
+
+  const hasFocus = (locator: Locator) =>
+    locator.evaluate((element) => element === (element.getRootNode() as unknown as { activeElement: unknown }).activeElement);
 
   const text = async (locator: Locator) => ((await locator.textContent()) ?? "").replace(/\s+/g, " ").trim();
 

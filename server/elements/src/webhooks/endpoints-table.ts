@@ -18,7 +18,7 @@ export interface EndpointsTableState {
   mayManage: boolean;
   /** What each row says, by endpoint ID: a failure in plain words beside its buttons, or a short outcome. */
   said: ReadonlyMap<string, RowWords>;
-  /** The endpoint whose action is in flight: its buttons wait. */
+  /** The endpoint whose action is in flight: its buttons say so (aria-disabled, so focus stays) and wait. */
   busy: string | null;
   act(action: EndpointAction, endpoint: Endpoint): void;
 }
@@ -43,7 +43,7 @@ function actionButton(state: EndpointsTableState, endpoint: Endpoint, action: En
     part="button"
     class=${kind}
     aria-label=${`${label} ${endpointName(endpoint)}`}
-    ?disabled=${state.busy === endpoint.id}
+    aria-disabled=${state.busy === endpoint.id ? "true" : "false"}
     @click=${() => state.act(action, endpoint)}
   >
     ${text}

@@ -70,6 +70,11 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     this.endpoints = (this.endpoints ?? []).map((candidate) => (candidate.id === endpoint.id ? endpoint : candidate));
   }
 
+  private async focusFirstAction(id: string): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>(`tr[data-endpoint="${CSS.escape(id)}"] .row-actions button`)?.focus();
+  }
+
   /** Replaces what a row says (its failure or its notice), so the next action starts with a clean row. */
   private say(id: string, words: RowWords): void {
     this.said = new Map(this.said).set(id, words);
@@ -86,12 +91,15 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       this.deleteFailure = null;
       return void this.open("delete");
     }
+    if (this.busy === endpoint.id) return;
     this.busy = endpoint.id;
     try {
       const outcome = await runEndpointAction(this.client, action, endpoint);
       if (outcome.failure) return this.say(endpoint.id, { failure: outcome.failure });
       if (outcome.endpoint) this.replace(outcome.endpoint);
       this.say(endpoint.id, { notice: outcome.notice });
+      // Pause and Resume replace each other: focus moves to the new one instead of falling to the page.
+      if (action === "pause" || action === "resume") void this.focusFirstAction(endpoint.id);
       this.announce(ANNOUNCED[action], { endpointId: endpoint.id });
       if (outcome.secret) {
         this.secret = { name: endpointName(endpoint), secret: outcome.secret, rotated: true };

@@ -6,6 +6,10 @@ export const webhooksStyles = css`
     margin: 0;
     flex: 1;
   }
+  button[aria-disabled="true"] {
+    cursor: progress;
+    opacity: 0.7;
+  }
   .row-actions {
     display: flex;
     flex-wrap: wrap;
