@@ -1,4 +1,15 @@
-import { html, nothing } from "lit";
+import { html, type LitElement, nothing } from "lit";
+
+/** Shows the dialog with this ID in an element's shadow root modally, once the element has rendered it. */
+export async function showDialog(element: LitElement, id: string): Promise<void> {
+  await element.updateComplete;
+  const dialog = element.renderRoot.querySelector<HTMLDialogElement>(`dialog#${id}`);
+  if (dialog && !dialog.open) dialog.showModal();
+}
+
+export function closeDialog(element: LitElement, id: string): void {
+  element.renderRoot.querySelector<HTMLDialogElement>(`dialog#${id}`)?.close();
+}
 
 /** The one time a signing secret is shown: after creating an endpoint or rotating its secret. */
 export function secretDialog(shown: { name: string; secret: string; rotated: boolean } | null, close: () => void) {

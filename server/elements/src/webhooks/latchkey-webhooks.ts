@@ -4,7 +4,7 @@ import { FailureCode, LatchkeyFailure, plainWords, type UserError } from "../cor
 import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
 import { type CreateEndpointInput, createDialog } from "./create-dialog";
-import { deleteDialog, secretDialog } from "./endpoint-dialogs";
+import { closeDialog, deleteDialog, secretDialog, showDialog } from "./endpoint-dialogs";
 import { type EndpointAction, endpointsTable, type RowWords } from "./endpoints-table";
 import "../core/copy-button";
 import "./latchkey-webhook-deliveries";
@@ -56,16 +56,6 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     if (changed.has("createdBy") && changed.get("createdBy") !== undefined && (this.token || this.getToken)) void this.reload();
   }
 
-  private dialog(id: string): HTMLDialogElement | null {
-    return this.renderRoot.querySelector<HTMLDialogElement>(`dialog#${id}`);
-  }
-
-  private async open(id: string): Promise<void> {
-    await this.updateComplete;
-    const dialog = this.dialog(id);
-    if (dialog && !dialog.open) dialog.showModal();
-  }
-
   private replace(endpoint: Endpoint): void {
     this.endpoints = (this.endpoints ?? []).map((candidate) => (candidate.id === endpoint.id ? endpoint : candidate));
   }
@@ -89,7 +79,7 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     if (action === "delete") {
       this.deleting = endpoint;
       this.deleteFailure = null;
-      return void this.open("delete");
+      return void showDialog(this, "delete");
     }
     if (this.busy === endpoint.id) return;
     this.busy = endpoint.id;
@@ -103,7 +93,7 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       this.announce(ANNOUNCED[action], { endpointId: endpoint.id });
       if (outcome.secret) {
         this.secret = { name: endpointName(endpoint), secret: outcome.secret, rotated: true };
-        void this.open("secret");
+        void showDialog(this, "secret");
       }
     } catch (error) {
       this.say(endpoint.id, { failure: plainWords(error) });
@@ -120,10 +110,10 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       this.createErrors = [...errors];
       if (!created) return;
       this.endpoints = [...(this.endpoints ?? []), created.endpoint];
-      this.dialog("create")?.close();
+      closeDialog(this, "create");
       this.announce("webhook-created", { endpointId: created.endpoint.id });
       this.secret = { name: endpointName(created.endpoint), secret: created.secret, rotated: false };
-      void this.open("secret");
+      void showDialog(this, "secret");
     } catch (error) {
       this.createErrors = [{ code: "UNEXPECTED", message: plainWords(error) }];
     } finally {
@@ -139,7 +129,7 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       if (this.deleteFailure) return;
       this.endpoints = (this.endpoints ?? []).filter((candidate) => candidate.id !== endpoint.id);
       if (this.deliveriesOf === endpoint.id) this.deliveriesOf = null;
-      this.dialog("delete")?.close();
+      closeDialog(this, "delete");
       this.announce("webhook-deleted", { endpointId: endpoint.id });
     } catch (error) {
       this.deleteFailure = plainWords(error);
@@ -148,8 +138,8 @@ export class LatchkeyWebhooks extends LatchkeyElement {
 
   private startCreate(): void {
     this.createErrors = [];
-    this.dialog("create")?.querySelector("form")?.reset();
-    void this.open("create");
+    this.renderRoot.querySelector<HTMLFormElement>("dialog#create form")?.reset();
+    void showDialog(this, "create");
   }
 
   override render() {
@@ -169,7 +159,7 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       })}
       ${
         shown
-          ? html`<latchkey-webhook-deliveries .server=${this.server} .token=${this.token} .getToken=${this.getToken}
+          ? html`<latchkey-webhook-deliveries part="deliveries" .server=${this.server} .token=${this.token} .getToken=${this.getToken}
               endpoint=${shown.id} exportparts="table,row,button,failure,state,attempt"></latchkey-webhook-deliveries>`
           : nothing
       }
@@ -180,19 +170,19 @@ export class LatchkeyWebhooks extends LatchkeyElement {
               errors: this.createErrors,
               busy: this.creating,
               submit: (input) => void this.create(input),
-              cancel: () => this.dialog("create")?.close(),
+              cancel: () => closeDialog(this, "create"),
             })
           : nothing
       }
       ${secretDialog(this.secret, () => {
-        this.dialog("secret")?.close();
+        closeDialog(this, "secret");
         this.secret = null;
       })}
       ${deleteDialog(
         this.deleting ? endpointName(this.deleting) : null,
         this.deleteFailure,
         () => void this.confirmDelete(),
-        () => this.dialog("delete")?.close(),
+        () => closeDialog(this, "delete"),
       )}
     `;
   }
