@@ -7,3 +7,5 @@ export { LatchkeyCopyButton } from "./core/copy-button";
 export { FailureCode, LatchkeyFailure } from "./core/failure";
 export { LatchkeyKeys } from "./keys/latchkey-keys";
 export { LatchkeyOrganizationSettings } from "./settings/latchkey-organization-settings";
+export { LatchkeyWebhookDeliveries } from "./webhooks/latchkey-webhook-deliveries";
+export { LatchkeyWebhooks } from "./webhooks/latchkey-webhooks";

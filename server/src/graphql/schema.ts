@@ -18,6 +18,7 @@ import { RoleResolver } from "../roles/roles.resolver";
 import { UserResolver } from "../users/user.resolver";
 import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webhooks/org-webhooks.resolver";
 import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
+import { WebhookEndpointViewerCanResolver, WebhookEventTypesResolver } from "../webhooks/webhook-viewer-can.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
 import { refuseUnstorableInput } from "./input-guard";
 import { NodeResolver } from "./node.resolver";
@@ -45,6 +46,8 @@ export const RESOLVERS = [
   KeyHolderWebhooksResolver,
   WebhookEndpointResolver,
   WebhookMessageResolver,
+  WebhookEndpointViewerCanResolver,
+  WebhookEventTypesResolver,
   ProvisioningResolver,
   OrganizationLocationByExternalIdResolver,
 ] as const;
