@@ -4,3 +4,4 @@ export { LatchkeyClient, type TokenSource } from "./core/client";
 export { LatchkeyCopyButton } from "./core/copy-button";
 export { FailureCode, LatchkeyFailure } from "./core/failure";
 export { LatchkeyKeys } from "./keys/latchkey-keys";
+export { LatchkeyConsole } from "./console/latchkey-console";

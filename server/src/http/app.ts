@@ -19,6 +19,7 @@ import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { CorsPolicy, registerCors } from "./cors";
 import { credentialHeaders } from "./credential-headers";
 import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
+import { registerConsoleRoutes } from "./console";
 import { registerElementRoutes } from "./elements";
 import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
@@ -152,6 +153,7 @@ export async function createHttpApp(options: {
   });
   registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
   registerElementRoutes(fastify, log);
+  registerConsoleRoutes(fastify, config);
   registerKeyRoutes(fastify, services, em);
   await registerOAuthRoutes(fastify, services, services.accessTokens);
 
