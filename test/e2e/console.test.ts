@@ -8,6 +8,7 @@ import { chromiumAvailability } from "../support/chromium";
 import { launchChromium } from "../support/elements-host";
 import { trustedIssuers } from "../support/federation";
 import { createOrganization, graphql } from "../support/graphql-client";
+import type { InPage, PageElement } from "../support/in-page";
 import { keyTeam } from "../support/keys";
 import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
 import { startTestServer, type TestServer } from "../support/server";
@@ -37,15 +38,22 @@ async function expectAccessible(page: Page): Promise<void> {
 
 /** What the console keeps in the tab: its session, as the page sees it. */
 const storedSession = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as { sessionStorage: Storage }).sessionStorage.getItem("latchkey-console-session"));
+  page.evaluate(() =>
+    (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem(
+      "latchkey-console-session",
+    ),
+  );
+
+/** `<latchkey-console>`: its pages live in its shadow root. */
+type ConsoleHost = PageElement & { shadowRoot: PageElement | null };
 
 /** An element's `organization` attribute and whether its `token` property is the given one. */
 const elementInputs = (page: Page, tag: string, token: string) =>
   page.evaluate(
     ([tag, token]) => {
-      const element = (globalThis as unknown as { document: Document }).document
-        .querySelector("latchkey-console")
-        ?.shadowRoot?.querySelector(tag as string) as (Element & { token?: string }) | null | undefined;
+      const element = (
+        (globalThis as unknown as InPage).document.querySelector("latchkey-console") as ConsoleHost | null
+      )?.shadowRoot?.querySelector(tag as string) as (PageElement & { token?: string }) | null | undefined;
       return element ? { organization: element.getAttribute("organization"), hasToken: element.token === token } : null;
     },
     [tag, token] as const,
@@ -55,7 +63,9 @@ describe("the console page the server serves", () => {
   let latchkey: TestServer;
   beforeAll(async () => {
     latchkey = await startTestServer({
-      AUTH_ISSUERS: JSON.stringify([{ issuer: "https://login.example.com/", audience: "https://keys.example.com", consoleClientId: "console-app" }]),
+      AUTH_ISSUERS: JSON.stringify([
+        { issuer: "https://login.example.com/", audience: "https://keys.example.com", consoleClientId: "console-app" },
+      ]),
     });
   });
   afterAll(async () => {
@@ -86,7 +96,12 @@ describe("the console page the server serves", () => {
       passwordSignIn: true,
       passwordSignUp: true,
       identityProviders: [
-        { issuer: "https://login.example.com", clientId: "console-app", audience: "https://keys.example.com", scope: "openid email profile" },
+        {
+          issuer: "https://login.example.com",
+          clientId: "console-app",
+          audience: "https://keys.example.com",
+          scope: "openid email profile",
+        },
       ],
     });
   });
@@ -141,6 +156,10 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     await team.createKey({ name: "Dealer portal sync" });
     const second = await createOrganization(latchkey, team.owner.token, "Second Garage");
     const page = await openConsole();
+    const refusedByPolicy: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) refusedByPolicy.push(message.text());
+    });
     await expectAccessible(page);
 
     await signInWithPassword(page, team.owner.email, "not the password");
@@ -186,6 +205,10 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
     await page.goBack();
     await page.getByRole("heading", { name: "Audit log", level: 1 }).waitFor();
+
+    // The policy lets the console reach this server's GraphQL socket (live elements) and blocks nothing it uses.
+    expect(await page.evaluate(socketOpens, `${latchkey.url.replace(/^http/, "ws")}/graphql`)).toBe(true);
+    expect(refusedByPolicy).toEqual([]);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to Latchkey" }).waitFor();
@@ -264,6 +287,18 @@ describe.runIf(run)("the console at /, in Chromium", () => {
   });
 });
 
+/** In the page: whether a WebSocket to `url` opens (the page's CSP would refuse it before any connection). */
+function socketOpens(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new (globalThis as unknown as { WebSocket: typeof WebSocket }).WebSocket(url, "graphql-transport-ws");
+    socket.onopen = () => {
+      socket.close();
+      resolve(true);
+    };
+    socket.onerror = () => resolve(false);
+  });
+}
+
 /** The keys page in light and dark, for the README (`SCREENSHOTS=1`). */
 async function saveScreenshots(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -274,5 +309,3 @@ async function saveScreenshots(page: Page, name: string): Promise<void> {
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
-
-

@@ -1,7 +1,8 @@
 // Latchkey Elements: importing this module defines every element. One ES module, served by the
 // server at /elements/v1/latchkey-elements.js (see server/src/http/elements.ts).
+
+export { LatchkeyConsole } from "./console/latchkey-console";
 export { LatchkeyClient, type TokenSource } from "./core/client";
 export { LatchkeyCopyButton } from "./core/copy-button";
 export { FailureCode, LatchkeyFailure } from "./core/failure";
 export { LatchkeyKeys } from "./keys/latchkey-keys";
-export { LatchkeyConsole } from "./console/latchkey-console";

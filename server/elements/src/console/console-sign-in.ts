@@ -61,7 +61,8 @@ export class LatchkeyConsoleSignIn extends LitElement {
     this.busy = true;
     try {
       const payload = this.creating
-        ? (await this.client.request(ConsoleSignUp, { input: { name: value("name"), email: value("email"), password: value("password") } })).signUp
+        ? (await this.client.request(ConsoleSignUp, { input: { name: value("name"), email: value("email"), password: value("password") } }))
+            .signUp
         : (await this.client.request(ConsoleSignIn, { input: { email: value("email"), password: value("password") } })).signIn;
       this.errors = payload.userErrors;
       if (payload.token) this.signedIn({ token: payload.token, via: "password" });

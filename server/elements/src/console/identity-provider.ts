@@ -75,7 +75,8 @@ export async function completeProviderSignIn(
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? "null") as PendingSignIn | null;
   sessionStorage.removeItem(PENDING_KEY);
   const refused = url.searchParams.get("error");
-  if (refused) throw new ProviderSignInFailure(`The identity provider refused the sign-in: ${url.searchParams.get("error_description") ?? refused}.`);
+  if (refused)
+    throw new ProviderSignInFailure(`The identity provider refused the sign-in: ${url.searchParams.get("error_description") ?? refused}.`);
   const code = url.searchParams.get("code");
   const provider = providers.find(({ issuer }) => issuer === pending?.issuer);
   if (!pending || !provider || !code || url.searchParams.get("state") !== pending.state)
@@ -100,7 +101,9 @@ export async function completeProviderSignIn(
     throw new ProviderSignInFailure("The identity provider could not be reached. Try again in a moment.");
   }
   if (!tokens.access_token)
-    throw new ProviderSignInFailure(`The identity provider did not give a token: ${tokens.error_description ?? tokens.error ?? "no reason given"}.`);
+    throw new ProviderSignInFailure(
+      `The identity provider did not give a token: ${tokens.error_description ?? tokens.error ?? "no reason given"}.`,
+    );
   return { accessToken: tokens.access_token, returnTo: pending.returnTo };
 }
 
