@@ -156,6 +156,7 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     await team.createKey({ name: "Dealer portal sync" });
     const second = await createOrganization(latchkey, team.owner.token, "Second Garage");
     const page = await openConsole();
+    if (process.env.SCREENSHOTS === "1") await saveScreenshots(page, "console-sign-in");
     const refusedByPolicy: string[] = [];
     page.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) refusedByPolicy.push(message.text());
@@ -200,11 +201,21 @@ describe.runIf(run)("the console at /, in Chromium", () => {
       await expectAccessible(page);
     }
 
+    // By keyboard alone: a link followed with Enter shows its page and puts focus on the page's heading.
+    await navigation(page).getByRole("link", { name: "Members" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Members", level: 1 }).waitFor();
+    await expect.poll(() => page.evaluate(focusedInConsole)).toBe("H1 Members");
+    // Back from the heading to the last link of the navigation.
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+
     // A reload keeps the tab signed in and on the same page; the browser's back button goes back a page.
     await page.reload();
     await page.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
     await page.goBack();
-    await page.getByRole("heading", { name: "Audit log", level: 1 }).waitFor();
+    await page.getByRole("heading", { name: "Members", level: 1 }).waitFor();
 
     // The policy lets the console reach this server's GraphQL socket (live elements) and blocks nothing it uses.
     expect(await page.evaluate(socketOpens, `${latchkey.url.replace(/^http/, "ws")}/graphql`)).toBe(true);
@@ -286,6 +297,15 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     await page.context().close();
   });
 });
+
+/** In the page: the element focused inside the console, as "TAG text". */
+function focusedInConsole(): string {
+  const host = (globalThis as unknown as InPage).document.querySelector("latchkey-console") as
+    | (ConsoleHost & { shadowRoot: { activeElement?: PageElement | null } })
+    | null;
+  const focused = host?.shadowRoot?.activeElement;
+  return focused ? `${focused.localName.toUpperCase()} ${focused.textContent ?? ""}` : "nothing";
+}
 
 /** In the page: whether a WebSocket to `url` opens (the page's CSP would refuse it before any connection). */
 function socketOpens(url: string): Promise<boolean> {

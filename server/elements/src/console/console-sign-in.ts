@@ -35,8 +35,9 @@ export class LatchkeyConsoleSignIn extends LitElement {
       .providers {
         display: grid;
         gap: 0.5rem;
-        margin-top: 1rem;
+        margin: 1rem 0;
       }
+
     `,
   ];
 
@@ -108,6 +109,12 @@ export class LatchkeyConsoleSignIn extends LitElement {
             </form>`
           : ""
       }
+      <div class="providers" ?hidden=${identityProviders.length === 0}>
+        ${identityProviders.map(
+          (provider, index) =>
+            html`<button type="button" @click=${() => this.withProvider(index)}>Sign in with ${providerName(provider)}</button>`,
+        )}
+      </div>
       ${
         passwordSignUp
           ? html`<p><button type="button" @click=${() => this.toggleCreating()}>
@@ -115,12 +122,6 @@ export class LatchkeyConsoleSignIn extends LitElement {
             </button></p>`
           : ""
       }
-      <div class="providers">
-        ${identityProviders.map(
-          (provider, index) =>
-            html`<button type="button" @click=${() => this.withProvider(index)}>Sign in with ${providerName(provider)}</button>`,
-        )}
-      </div>
     `;
   }
 

@@ -3,6 +3,8 @@ import { css } from "lit";
 /** The console's frame: a header with the organisation switcher, the pages' navigation, and the page. */
 export const consoleStyles = css`
   :host {
+    /* Its own block formatting context: a child's margin must not push the background down. */
+    display: flow-root;
     min-height: 100vh;
   }
   header {
