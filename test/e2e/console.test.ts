@@ -282,6 +282,19 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     await page.context().close();
   });
 
+  it("refuses a callback it did not start, or one the provider refused, in plain words, and stays signed out", async () => {
+    const page = await openConsole();
+    await page.goto(`${latchkey.url}/callback?code=forged-code&state=forged-state`);
+    await expect
+      .poll(() => page.getByRole("alert").textContent())
+      .toBe("This sign-in was not started here, or was already used. Sign in again.");
+    expect(new URL(page.url()).pathname).toBe("/");
+    await page.goto(`${latchkey.url}/callback?error=access_denied&error_description=The+person+said+no`);
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe("The identity provider refused the sign-in: The person said no.");
+    expect(await storedSession(page)).toBeNull();
+    await page.context().close();
+  });
+
   it("creates an account with a password when sign-up is on", async () => {
     const page = await openConsole();
     await page.getByRole("button", { name: "Create an account" }).click();

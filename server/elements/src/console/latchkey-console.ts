@@ -5,6 +5,7 @@ import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
 import type { ResultOf } from "../graphql/tada";
 import { type ConsoleConfig, readConsoleConfig } from "./console-config";
+import { type ConsoleRoute, currentRoute, routeUrl } from "./console-route";
 import { consoleStyles } from "./console-styles";
 import { CALLBACK_PATH, completeProviderSignIn, ProviderSignInFailure } from "./identity-provider";
 import { ConsoleSignOut, ConsoleViewer } from "./operations";
@@ -27,13 +28,13 @@ export class LatchkeyConsole extends LatchkeyElement {
   @state() private config: ConsoleConfig = readConsoleConfig(document);
   @state() private session: ConsoleSession | null = null;
   @state() private viewer: Viewer | null = null;
-  @state() private route = { path: location.pathname, organizationId: new URLSearchParams(location.search).get("organization") ?? "" };
+  @state() private route: ConsoleRoute = currentRoute();
   @state() private signInNotice = "";
   @state() private signInFailure = "";
   #focusHeading = false;
 
   private readonly onPopState = () => {
-    this.route = { path: location.pathname, organizationId: new URLSearchParams(location.search).get("organization") ?? "" };
+    this.route = currentRoute();
     this.#focusHeading = true;
   };
 
@@ -85,7 +86,7 @@ export class LatchkeyConsole extends LatchkeyElement {
 
   /** Shows `path` for the organisation, as a new history entry (or in place of the current one). */
   private navigate(path: string, organizationId: string, replace = false): void {
-    const url = `${path}?organization=${encodeURIComponent(organizationId)}`;
+    const url = routeUrl({ path, organizationId });
     if (replace) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
     this.onPopState();
@@ -129,8 +130,10 @@ export class LatchkeyConsole extends LatchkeyElement {
       ></latchkey-console-sign-in>`;
     if (!this.viewer)
       return this.failure
-        ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>`
-        : html`<p role="status">Loading your organisations…</p>`;
+        ? html`<main><p class="failure" role="alert" part="failure">${this.failure}</p>
+            <p class="toolbar"><button type="button" @click=${this.reload}>Try again</button>
+            <button type="button" @click=${this.signOut}>Sign out</button></p></main>`
+        : html`<main><p role="status">Loading your organisations…</p></main>`;
     const organizations = this.organizations();
     const organization = organizations.find(({ id }) => id === this.route.organizationId) ?? organizations[0];
     const page = organization ? pageFor(this.route.path, organization) : null;
@@ -156,7 +159,7 @@ export class LatchkeyConsole extends LatchkeyElement {
             <nav aria-label="Console pages"><ul>
               ${CONSOLE_PAGES.filter((each) => each.offered(organization)).map(
                 (each) => html`<li><a
-                  href="${each.path}?organization=${encodeURIComponent(organization.id)}"
+                  href=${routeUrl({ path: each.path, organizationId: organization.id })}
                   aria-current=${each === page ? "page" : "false"}
                   @click=${(event: MouseEvent) => this.follow(event, each, organization.id)}
                 >${each.label}</a></li>`,

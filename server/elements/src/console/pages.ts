@@ -2,8 +2,8 @@ import { html, type TemplateResult } from "lit";
 import type { ResultOf } from "../graphql/tada";
 import type { ConsoleViewer } from "./operations";
 
-export type ConsoleOrganization = ResultOf<typeof ConsoleViewer>["viewer"]["memberships"][number]["organization"] & {};
-type Organization = NonNullable<ConsoleOrganization>;
+/** An organisation the viewer belongs to, with what they may do there. */
+export type Organization = NonNullable<ResultOf<typeof ConsoleViewer>["viewer"]["memberships"][number]["organization"]>;
 
 /** One page of the console: an element, offered only to viewers who may use it (the same answers the mutations apply). */
 export interface ConsolePage {
