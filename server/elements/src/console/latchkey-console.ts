@@ -142,11 +142,10 @@ export class LatchkeyConsole extends LatchkeyElement {
         <span class="brand">Latchkey</span>
         ${
           organization
-            ? html`<label>Organisation
-              <select @change=${(event: Event) => this.navigate(page?.path ?? "/keys", (event.target as HTMLSelectElement).value)}>
+            ? html`<label for="organization-switcher">Organisation</label>
+              <select id="organization-switcher" @change=${(event: Event) => this.navigate(page?.path ?? "/keys", (event.target as HTMLSelectElement).value)}>
                 ${organizations.map(({ id, name }) => html`<option value=${id} ?selected=${id === organization.id}>${name}</option>`)}
-              </select>
-            </label>`
+              </select>`
             : ""
         }
         <span>${this.viewer.email}</span>
