@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type ConsoleConfig, consoleContentSecurityPolicy, consolePage } from "./console";
 
-const WITH_PROVIDER: ConsoleConfig = {
-  passwordSignIn: false,
-  passwordSignUp: false,
-  identityProviders: [
-    { issuer: "https://login.example.com/tenant", clientId: "console", audience: "https://keys.example.com", scope: "openid" },
-  ],
-};
+const PROVIDER = { issuer: "https://login.example.com/tenant", clientId: "console", audience: "https://keys.example.com", scope: "openid" };
+const WITH_PROVIDER: ConsoleConfig = { passwordSignIn: false, passwordSignUp: false, identityProviders: [PROVIDER] };
 
 describe("the console page", () => {
   it("keeps its JSON config inert: a value cannot close the script element it sits in", () => {
