@@ -2,6 +2,7 @@
 // server at /elements/v1/latchkey-elements.js (see server/src/http/elements.ts).
 
 export { LatchkeyAuditLog } from "./audit/latchkey-audit-log";
+export { LatchkeyConsole } from "./console/latchkey-console";
 export { LatchkeyClient, type TokenSource } from "./core/client";
 export { LatchkeyCopyButton } from "./core/copy-button";
 export { FailureCode, LatchkeyFailure } from "./core/failure";
