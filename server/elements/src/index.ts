@@ -4,3 +4,5 @@ export { LatchkeyClient, type TokenSource } from "./core/client";
 export { LatchkeyCopyButton } from "./core/copy-button";
 export { FailureCode, LatchkeyFailure } from "./core/failure";
 export { LatchkeyKeys } from "./keys/latchkey-keys";
+export { LatchkeyMembers } from "./members/latchkey-members";
+export { LatchkeyRoles } from "./roles/latchkey-roles";

@@ -1,0 +1,148 @@
+import { html, nothing, type PropertyValues } from "lit";
+import { customElement, query, state } from "lit/decorators.js";
+import type { UserError } from "../core/failure";
+import { LatchkeyElement } from "../core/latchkey-element";
+import { refusalsOf } from "../core/mutation-result";
+import { absoluteTime } from "../core/time";
+import type { ResultOf } from "../graphql/tada";
+import { type MemberDialog, memberDialogForm } from "./member-dialogs";
+import type { Member, MemberRole } from "./member-types";
+import { AddMember, ChangeMemberRole, OrganizationMembers, RemoveMember } from "./operations";
+
+type Organization = NonNullable<ResultOf<typeof OrganizationMembers>["organization"]>;
+
+/** An organisation's members with their roles; managers add members, change roles and remove members. */
+@customElement("latchkey-members")
+export class LatchkeyMembers extends LatchkeyElement {
+  @state() private organizationData: Organization | null = null;
+  @state() private viewerId = "";
+  @state() private dialog: MemberDialog | null = null;
+  @state() private refusals: UserError[] = [];
+  @state() private busy = false;
+  @state() private notice = "";
+  @query("dialog") private dialogElement?: HTMLDialogElement;
+
+  protected override async load(): Promise<void> {
+    const { viewer, organization } = await this.client.request(OrganizationMembers, { organizationId: await this.organizationId() });
+    this.viewerId = viewer.id;
+    this.organizationData = organization;
+  }
+
+  /** Roles the viewer may hand out: nobody grants permissions they do not hold. */
+  private grantableRoles(organization: Organization): MemberRole[] {
+    const held = new Set(organization.viewerPermissions);
+    return organization.roles.nodes.filter((role) => role.permissions.every((permission) => held.has(permission)));
+  }
+
+  private open(dialog: MemberDialog): void {
+    this.refusals = [];
+    this.notice = "";
+    this.dialog = dialog;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (this.dialog && this.dialogElement && !this.dialogElement.open) this.dialogElement.showModal();
+  }
+
+  private readonly cancel = () => this.dialogElement?.close();
+
+  private readonly closed = () => {
+    this.dialog = null;
+    this.refusals = [];
+  };
+
+  private readonly submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const dialog = this.dialog;
+    const organization = this.organizationData;
+    if (!dialog || !organization || this.busy) return;
+    const form = new FormData(event.target as HTMLFormElement);
+    const roleId = String(form.get("roleId") ?? "");
+    this.busy = true;
+    let done = "";
+    const refusals = await refusalsOf(async () => {
+      if (dialog.kind === "add") {
+        const email = String(form.get("email") ?? "").trim();
+        done = `${email} was added.`;
+        return (await this.client.request(AddMember, { input: { organizationId: organization.id, email, roleId } })).addMember;
+      }
+      const { member } = dialog;
+      if (dialog.kind === "role") {
+        done = `${member.user.name} is now ${organization.roles.nodes.find((role) => role.id === roleId)?.name ?? "changed"}.`;
+        return (await this.client.request(ChangeMemberRole, { input: { membershipId: member.id, roleId } })).changeMemberRole;
+      }
+      done = `${member.user.name} was removed.`;
+      return (await this.client.request(RemoveMember, { input: { membershipId: member.id } })).removeMember;
+    });
+    this.busy = false;
+    this.refusals = refusals;
+    if (refusals.length) return;
+    this.dialogElement?.close();
+    this.notice = done;
+    this.announce(dialog.kind === "add" ? "member-added" : dialog.kind === "role" ? "member-role-changed" : "member-removed", {
+      organizationId: organization.id,
+    });
+    await this.reload();
+  };
+
+  private row(member: Member) {
+    const name = member.user.name;
+    const leaving = member.user.id === this.viewerId;
+    return html`<tr part="row">
+      <th scope="row">${name}</th>
+      <td>${member.user.email}</td>
+      <td>${member.role.name}</td>
+      <td>${absoluteTime(member.createdAt)}</td>
+      <td class="actions" style="justify-content:flex-start">
+        ${member.viewerCan.changeRole ? html`<button part="button" @click=${() => this.open({ kind: "role", member })}>Change role of ${name}</button>` : nothing}
+        ${
+          member.viewerCan.remove
+            ? html`<button part="button" class="danger" @click=${() => this.open({ kind: "remove", member })}>${leaving ? "Leave" : `Remove ${name}`}</button>`
+            : nothing
+        }
+      </td>
+    </tr>`;
+  }
+
+  override render() {
+    const organization = this.organizationData;
+    const grantable = organization ? this.grantableRoles(organization) : [];
+    const manage = !!organization?.viewerCan.manageMembers && grantable.length > 0;
+    const leaving = this.dialog?.kind === "remove" && this.dialog.member.user.id === this.viewerId;
+    return html`
+      ${this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : nothing}
+      <div class="toolbar">
+        <h2>Members${organization ? ` of ${organization.name}` : ""}</h2>
+        ${manage ? html`<button part="button" class="primary" @click=${() => this.open({ kind: "add" })}>Add member</button>` : nothing}
+      </div>
+      <p class="notice" role="status" part="notice">${this.notice}</p>
+      <table part="table">
+        <caption class="visually-hidden">Members${organization ? ` of ${organization.name}` : ""}</caption>
+        <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Member since</th><th scope="col">Actions</th></tr></thead>
+        <tbody>${(organization?.members.nodes ?? []).map((member) => this.row(member))}</tbody>
+      </table>
+      <dialog part="dialog" aria-labelledby="dialog-title" @close=${this.closed}>
+        ${
+          this.dialog && organization
+            ? memberDialogForm(this.dialog, {
+                organizationName: organization.name,
+                grantableRoles: grantable,
+                refusals: this.refusals,
+                busy: this.busy,
+                leaving,
+                submit: this.submit,
+                cancel: this.cancel,
+              })
+            : nothing
+        }
+      </dialog>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "latchkey-members": LatchkeyMembers;
+  }
+}
