@@ -2,7 +2,6 @@ import DataLoader from "dataloader";
 import { Ctx, Field, FieldResolver, Int, ObjectType, Resolver, Root } from "type-graphql";
 import { Permission } from "../auth/permission";
 import type { RequestContext } from "../graphql/context";
-import { Membership } from "../members/membership.entity";
 import { Role } from "./role.entity";
 
 @ObjectType({
@@ -26,11 +25,12 @@ function holderCount(ctx: RequestContext, roleId: string): Promise<number> {
   if (!loader) {
     loader = new DataLoader(async (ids: readonly string[]) => {
       const rows: Array<{ role: string; holders: string }> = await ctx.em
-        .createQueryBuilder(Membership)
-        .select(["role", "count(*) as holders"])
-        .where({ role: { $in: [...ids] } })
-        .groupBy("role")
-        .execute("all", false);
+        .getKnex()
+        .from("memberships")
+        .select({ role: "role_id" })
+        .count({ holders: "*" })
+        .whereIn("role_id", [...ids])
+        .groupBy("role_id");
       const counts = new Map(rows.map((row) => [String(row.role), Number(row.holders)]));
       return ids.map((id) => counts.get(id) ?? 0);
     });

@@ -9,6 +9,9 @@ import { type MemberDialog, memberDialogForm } from "./member-dialogs";
 import type { Member, MemberRole } from "./member-types";
 import { AddMember, ChangeMemberRole, OrganizationMembers, RemoveMember } from "./operations";
 
+/** A role changed elsewhere on the page (say in `<latchkey-roles>`) changes the roles a member can be given. */
+const ROLE_EVENTS = ["latchkey-role-created", "latchkey-role-updated", "latchkey-role-deleted"];
+
 type Organization = NonNullable<ResultOf<typeof OrganizationMembers>["organization"]>;
 
 /** An organisation's members with their roles; managers add members, change roles and remove members. */
@@ -28,6 +31,18 @@ export class LatchkeyMembers extends LatchkeyElement {
     this.organizationData = organization;
   }
 
+  private readonly roleChanged = () => void this.reload();
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    for (const type of ROLE_EVENTS) document.addEventListener(type, this.roleChanged);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const type of ROLE_EVENTS) document.removeEventListener(type, this.roleChanged);
+  }
+
   /** Roles the viewer may hand out: nobody grants permissions they do not hold. */
   private grantableRoles(organization: Organization): MemberRole[] {
     const held = new Set(organization.viewerPermissions);
@@ -42,12 +57,19 @@ export class LatchkeyMembers extends LatchkeyElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this.dialog && this.dialogElement && !this.dialogElement.open) this.dialogElement.showModal();
+    // The dialog follows `dialog`: shown modal while it is set, closed once it is not.
+    const element = this.dialogElement;
+    if (this.dialog && element && !element.open) element.showModal();
+    if (!this.dialog && element?.open) element.close();
   }
 
-  private readonly cancel = () => this.dialogElement?.close();
+  private readonly cancel = () => {
+    this.dialog = null;
+  };
 
+  /** Closed by Escape (or by us): forget what it was about, unless another dialog opened since. */
   private readonly closed = () => {
+    if (this.dialogElement?.open) return;
     this.dialog = null;
     this.refusals = [];
   };
@@ -78,7 +100,7 @@ export class LatchkeyMembers extends LatchkeyElement {
     this.busy = false;
     this.refusals = refusals;
     if (refusals.length) return;
-    this.dialogElement?.close();
+    this.dialog = null;
     this.notice = done;
     this.announce(dialog.kind === "add" ? "member-added" : dialog.kind === "role" ? "member-role-changed" : "member-removed", {
       organizationId: organization.id,

@@ -71,6 +71,11 @@ function removeMember(context: DialogContext, member: Member) {
 
 /** The open dialog's form. */
 export function memberDialogForm(dialog: MemberDialog, context: DialogContext) {
-  const body = dialog.kind === "add" ? addMember(context) : dialog.kind === "role" ? changeRole(context, dialog.member) : removeMember(context, dialog.member);
+  const body =
+    dialog.kind === "add"
+      ? addMember(context)
+      : dialog.kind === "role"
+        ? changeRole(context, dialog.member)
+        : removeMember(context, dialog.member);
   return html`<form method="dialog" @submit=${context.submit}>${body}</form>`;
 }

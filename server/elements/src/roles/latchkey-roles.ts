@@ -32,7 +32,9 @@ export class LatchkeyRoles extends LatchkeyElement {
   @query("dialog") private dialogElement?: HTMLDialogElement;
 
   protected override async load(): Promise<void> {
-    const { permissionCatalogue, organization } = await this.client.request(OrganizationRoles, { organizationId: await this.organizationId() });
+    const { permissionCatalogue, organization } = await this.client.request(OrganizationRoles, {
+      organizationId: await this.organizationId(),
+    });
     this.catalogue = permissionCatalogue;
     this.organizationData = organization;
   }
@@ -57,12 +59,19 @@ export class LatchkeyRoles extends LatchkeyElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (this.dialog && this.dialogElement && !this.dialogElement.open) this.dialogElement.showModal();
+    // The dialog follows `dialog`: shown modal while it is set, closed once it is not.
+    const element = this.dialogElement;
+    if (this.dialog && element && !element.open) element.showModal();
+    if (!this.dialog && element?.open) element.close();
   }
 
-  private readonly cancel = () => this.dialogElement?.close();
+  private readonly cancel = () => {
+    this.dialog = null;
+  };
 
+  /** Closed by Escape (or by us): forget what it was about, unless another dialog opened since. */
   private readonly closed = () => {
+    if (this.dialogElement?.open) return;
     this.dialog = null;
     this.refusals = [];
   };
@@ -90,10 +99,12 @@ export class LatchkeyRoles extends LatchkeyElement {
     this.busy = false;
     this.refusals = refusals;
     if (refusals.length) return;
-    this.dialogElement?.close();
+    this.dialog = null;
     const subject = dialog.kind === "create" ? name : dialog.role.name;
     this.notice = `The role ${subject} was ${dialog.kind === "create" ? "created" : dialog.kind === "edit" ? "saved" : "deleted"}.`;
-    this.announce(`role-${dialog.kind === "create" ? "created" : dialog.kind === "edit" ? "updated" : "deleted"}`, { organizationId: organization.id });
+    this.announce(`role-${dialog.kind === "create" ? "created" : dialog.kind === "edit" ? "updated" : "deleted"}`, {
+      organizationId: organization.id,
+    });
     await this.reload();
   };
 
