@@ -9,7 +9,8 @@ import { Role } from "./role.entity";
 })
 export class RoleViewerCan {
   @Field(() => Boolean, {
-    description: "`updateRole` would not be refused: a custom role, `roles:manage`, and no holder outranking you.",
+    description:
+      "`updateRole` would not be refused for permissions you hold: a custom role, `roles:manage`, and, when the role holds permissions you lack, nobody holding it (you may then only narrow it).",
   })
   update!: boolean;
 
