@@ -92,8 +92,8 @@ describe.runIf(run)("<latchkey-members> and <latchkey-roles> on a host page on a
     await expect.poll(() => rowOf(page, "Mona Member").count()).toBe(0);
     expect((await membersOf(token, organization.id)).map((member) => member.user.email)).toEqual([email]);
 
-    await rowOf(page, "Ida Owner").getByRole("button", { name: "Leave" }).click();
-    await dialog.getByRole("button", { name: "Leave" }).click();
+    await rowOf(page, "Ida Owner").getByRole("button", { name: "Leave Federated Members Motors" }).click();
+    await dialog.getByRole("button", { name: "Leave Federated Members Motors" }).click();
     await expect
       .poll(() => dialog.getByRole("alert").textContent())
       .toBe("This is the organization's last Owner; appoint another Owner first.");
@@ -130,6 +130,14 @@ describe.runIf(run)("<latchkey-members> and <latchkey-roles> on a host page on a
     const auditor = roles.find((role) => role.name === "Billing auditor");
     expect(auditor?.permissions.sort()).toEqual(["AUDIT_READ", "KEYS_READ_ALL", "ORG_READ"]);
 
+    await auditorRow.getByRole("button", { name: "Edit Billing auditor" }).click();
+    expect(await dialog.getByRole("checkbox", { name: /org:read/ }).isDisabled()).toBe(true);
+    await dialog.getByRole("checkbox", { name: /keys:read:all/ }).uncheck();
+    await dialog.getByLabel("Description (optional)").fill("Reads the audit log for billing disputes");
+    await dialog.getByRole("button", { name: "Save Billing auditor" }).click();
+    await expect.poll(() => auditorRow.getByRole("listitem").allTextContents()).toEqual(["org:read", "audit:read"]);
+    expect(await auditorRow.getByRole("rowheader").textContent()).toContain("Reads the audit log for billing disputes");
+
     await rowOf(page, "Rita Reader").getByRole("button", { name: "Change role of Rita Reader" }).click();
     await dialog.getByLabel("Role of Rita Reader").selectOption({ label: "Billing auditor" });
     await dialog.getByRole("button", { name: "Change role" }).click();
@@ -161,8 +169,8 @@ describe.runIf(run)("<latchkey-members> and <latchkey-roles> on a host page on a
     const viewerPage = await open("/viewer", team.organization.id, viewer.token);
     await rowOf(viewerPage, "Adam Admin").waitFor();
     await rowOf(viewerPage, "Developer (built-in)").waitFor();
-    expect(await viewerPage.getByRole("button").allTextContents()).toEqual(["Leave"]);
-    expect(await rowOf(viewerPage, "Vera Viewer").getByRole("button").allTextContents()).toEqual(["Leave"]);
+    expect(await viewerPage.getByRole("button").allTextContents()).toEqual(["Leave Read Only Motors"]);
+    expect(await rowOf(viewerPage, "Vera Viewer").getByRole("button").allTextContents()).toEqual(["Leave Read Only Motors"]);
     await viewerPage.close();
 
     const adminPage = await open("/admin", team.organization.id, admin.token);

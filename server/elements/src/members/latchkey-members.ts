@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from "lit";
+import { css, html, nothing, type PropertyValues } from "lit";
 import { customElement, query, state } from "lit/decorators.js";
 import type { UserError } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
@@ -17,6 +17,8 @@ type Organization = NonNullable<ResultOf<typeof OrganizationMembers>["organizati
 /** An organisation's members with their roles; managers add members, change roles and remove members. */
 @customElement("latchkey-members")
 export class LatchkeyMembers extends LatchkeyElement {
+  static override styles = [...LatchkeyElement.styles, css`.row-actions { justify-content: flex-start; }`];
+
   @state() private organizationData: Organization | null = null;
   @state() private viewerId = "";
   @state() private dialog: MemberDialog | null = null;
@@ -108,7 +110,7 @@ export class LatchkeyMembers extends LatchkeyElement {
     await this.reload();
   };
 
-  private row(member: Member) {
+  private row(member: Member, organizationName: string) {
     const name = member.user.name;
     const leaving = member.user.id === this.viewerId;
     return html`<tr part="row">
@@ -116,13 +118,15 @@ export class LatchkeyMembers extends LatchkeyElement {
       <td>${member.user.email}</td>
       <td>${member.role.name}</td>
       <td>${absoluteTime(member.createdAt)}</td>
-      <td class="actions" style="justify-content:flex-start">
-        ${member.viewerCan.changeRole ? html`<button part="button" @click=${() => this.open({ kind: "role", member })}>Change role of ${name}</button>` : nothing}
-        ${
-          member.viewerCan.remove
-            ? html`<button part="button" class="danger" @click=${() => this.open({ kind: "remove", member })}>${leaving ? "Leave" : `Remove ${name}`}</button>`
-            : nothing
-        }
+      <td>
+        <div class="actions row-actions">
+          ${member.viewerCan.changeRole ? html`<button part="button" @click=${() => this.open({ kind: "role", member })}>Change role of ${name}</button>` : nothing}
+          ${
+            member.viewerCan.remove
+              ? html`<button part="button" class="danger" @click=${() => this.open({ kind: "remove", member })}>${leaving ? `Leave ${organizationName}` : `Remove ${name}`}</button>`
+              : nothing
+          }
+        </div>
       </td>
     </tr>`;
   }
@@ -142,7 +146,7 @@ export class LatchkeyMembers extends LatchkeyElement {
       <table part="table">
         <caption class="visually-hidden">Members${organization ? ` of ${organization.name}` : ""}</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Member since</th><th scope="col">Actions</th></tr></thead>
-        <tbody>${(organization?.members.nodes ?? []).map((member) => this.row(member))}</tbody>
+        <tbody>${(organization?.members.nodes ?? []).map((member) => this.row(member, organization?.name ?? ""))}</tbody>
       </table>
       <dialog part="dialog" aria-labelledby="dialog-title" @close=${this.closed}>
         ${

@@ -37,6 +37,14 @@ function roleField(context: DialogContext, label: string, selected?: string) {
   `;
 }
 
+/** A newcomer starts with the fewest permissions on offer (a Viewer), not the first role listed (the Owner). */
+function leastPrivileged(roles: readonly MemberRole[]): MemberRole | undefined {
+  return roles.reduce<MemberRole | undefined>(
+    (least, role) => (!least || role.permissions.length < least.permissions.length ? role : least),
+    undefined,
+  );
+}
+
 function addMember(context: DialogContext) {
   const refusal = refusalAbout(context.refusals, "email");
   return html`
@@ -46,7 +54,7 @@ function addMember(context: DialogContext) {
       <input name="email" type="email" required autocomplete="off" aria-invalid=${refusal ? "true" : nothing} aria-describedby=${refusal ? "email-failure" : nothing} />
     </label>
     ${failureLine("email-failure", refusal)}
-    ${roleField(context, "Role")}
+    ${roleField(context, "Role", leastPrivileged(context.grantableRoles)?.id)}
     ${actions(context, "Add member")}
   `;
 }
@@ -65,7 +73,7 @@ function removeMember(context: DialogContext, member: Member) {
   return html`
     <h2 id="dialog-title">${title}</h2>
     <p>${context.leaving ? "You" : `${member.user.name} (${member.user.email})`} will lose access to the organisation at once.</p>
-    ${actions(context, context.leaving ? "Leave" : `Remove ${member.user.name}`, true)}
+    ${actions(context, context.leaving ? `Leave ${context.organizationName}` : `Remove ${member.user.name}`, true)}
   `;
 }
 

@@ -19,7 +19,10 @@ export class LatchkeyRoles extends LatchkeyElement {
       fieldset { border: 1px solid var(--_border); border-radius: var(--_radius); margin: 0 0 0.75rem; }
       label.choice { display: flex; gap: 0.5rem; align-items: flex-start; margin-bottom: 0.4rem; }
       label.choice input { min-height: 24px; min-width: 24px; margin: 0; }
-      ul.permissions { margin: 0; padding-inline-start: 1rem; }
+      .row-actions { justify-content: flex-start; }
+      ul.permissions { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; list-style: none; margin: 0; padding: 0; }
+      ul.permissions code { white-space: nowrap; word-break: normal; }
+      th .muted { font-weight: normal; }
     `,
   ];
 
@@ -119,7 +122,7 @@ export class LatchkeyRoles extends LatchkeyElement {
       })}</ul></td>
       <td>${holders(role.holderCount)}</td>
       <td>
-        <div class="actions" style="justify-content:flex-start">
+        <div class="actions row-actions">
           ${role.viewerCan.update ? html`<button part="button" @click=${() => this.open({ kind: "edit", role })}>Edit ${role.name}</button>` : nothing}
           ${role.viewerCan.delete ? html`<button part="button" class="danger" @click=${() => this.open({ kind: "delete", role })}>Delete ${role.name}</button>` : nothing}
         </div>
