@@ -185,6 +185,32 @@ describe.runIf(run)("<latchkey-members> and <latchkey-roles> on a host page on a
     await adminPage.close();
   });
 
+  it("works from the keyboard alone: a dialog takes focus, Enter submits, Escape closes and gives focus back", async () => {
+    const team = await keyTeam(latchkey, "Keyboard Motors");
+    const kim = await signUp(latchkey, "Kim Keys");
+    const page = await open("/keyboard", team.organization.id, team.owner.token);
+    const isFocused = (locator: Locator) =>
+      locator.evaluate((element) => element === (element.getRootNode() as unknown as { activeElement: unknown }).activeElement);
+    const addButton = page.getByRole("button", { name: "Add member", exact: true });
+    await addButton.focus();
+    await page.keyboard.press("Enter");
+    const email = page.getByRole("dialog").getByLabel("Email");
+    await expect.poll(() => isFocused(email)).toBe(true);
+    await page.keyboard.type(kim.email);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => rowOf(page, "Kim Keys").getByRole("cell").nth(1).textContent()).toBe("Viewer");
+    expect(await page.getByRole("dialog").count()).toBe(0);
+
+    const change = rowOf(page, "Kim Keys").getByRole("button", { name: "Change role of Kim Keys" });
+    await change.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => isFocused(page.getByRole("dialog").getByLabel("Role of Kim Keys"))).toBe(true);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await expect.poll(() => isFocused(change)).toBe(true);
+    await page.close();
+  });
+
   it("has no serious or critical axe violations, light and dark, in the tables and the role dialog", async () => {
     const team = await keyTeam(latchkey, "Accessible Members Motors");
     await team.addMember("Alma Access", "Developer");

@@ -1,16 +1,13 @@
-import { css, html, nothing, type PropertyValues } from "lit";
-import { customElement, query, state } from "lit/decorators.js";
-import type { UserError } from "../core/failure";
+import { css, html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { DialogController } from "../core/dialog-controller";
 import { LatchkeyElement } from "../core/latchkey-element";
-import { refusalsOf } from "../core/mutation-result";
+import { PageEventsController } from "../core/page-events";
 import { absoluteTime } from "../core/time";
 import type { ResultOf } from "../graphql/tada";
 import { type MemberDialog, memberDialogForm } from "./member-dialogs";
 import type { Member, MemberRole } from "./member-types";
 import { AddMember, ChangeMemberRole, OrganizationMembers, RemoveMember } from "./operations";
-
-/** A role changed elsewhere on the page (say in `<latchkey-roles>`) changes the roles a member can be given. */
-const ROLE_EVENTS = ["latchkey-role-created", "latchkey-role-updated", "latchkey-role-deleted"];
 
 type Organization = NonNullable<ResultOf<typeof OrganizationMembers>["organization"]>;
 
@@ -21,28 +18,19 @@ export class LatchkeyMembers extends LatchkeyElement {
 
   @state() private organizationData: Organization | null = null;
   @state() private viewerId = "";
-  @state() private dialog: MemberDialog | null = null;
-  @state() private refusals: UserError[] = [];
-  @state() private busy = false;
   @state() private notice = "";
-  @query("dialog") private dialogElement?: HTMLDialogElement;
+  private readonly dialog = new DialogController<MemberDialog>(this);
+
+  constructor() {
+    super();
+    // A role changed elsewhere on the page (say in `<latchkey-roles>`) changes the roles a member can be given.
+    new PageEventsController(this, ["latchkey-role-created", "latchkey-role-updated", "latchkey-role-deleted"], () => void this.reload());
+  }
 
   protected override async load(): Promise<void> {
     const { viewer, organization } = await this.client.request(OrganizationMembers, { organizationId: await this.organizationId() });
     this.viewerId = viewer.id;
     this.organizationData = organization;
-  }
-
-  private readonly roleChanged = () => void this.reload();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    for (const type of ROLE_EVENTS) document.addEventListener(type, this.roleChanged);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    for (const type of ROLE_EVENTS) document.removeEventListener(type, this.roleChanged);
   }
 
   /** Roles the viewer may hand out: nobody grants permissions they do not hold. */
@@ -52,40 +40,19 @@ export class LatchkeyMembers extends LatchkeyElement {
   }
 
   private open(dialog: MemberDialog): void {
-    this.refusals = [];
     this.notice = "";
-    this.dialog = dialog;
+    this.dialog.open(dialog);
   }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    // The dialog follows `dialog`: shown modal while it is set, closed once it is not.
-    const element = this.dialogElement;
-    if (this.dialog && element && !element.open) element.showModal();
-    if (!this.dialog && element?.open) element.close();
-  }
-
-  private readonly cancel = () => {
-    this.dialog = null;
-  };
-
-  /** Closed by Escape (or by us): forget what it was about, unless another dialog opened since. */
-  private readonly closed = () => {
-    if (this.dialogElement?.open) return;
-    this.dialog = null;
-    this.refusals = [];
-  };
 
   private readonly submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    const dialog = this.dialog;
+    const dialog = this.dialog.current;
     const organization = this.organizationData;
-    if (!dialog || !organization || this.busy) return;
+    if (!dialog || !organization) return;
     const form = new FormData(event.target as HTMLFormElement);
     const roleId = String(form.get("roleId") ?? "");
-    this.busy = true;
     let done = "";
-    const refusals = await refusalsOf(async () => {
+    const changed = await this.dialog.run(async () => {
       if (dialog.kind === "add") {
         const email = String(form.get("email") ?? "").trim();
         done = `${email} was added.`;
@@ -99,10 +66,7 @@ export class LatchkeyMembers extends LatchkeyElement {
       done = `${member.user.name} was removed.`;
       return (await this.client.request(RemoveMember, { input: { membershipId: member.id } })).removeMember;
     });
-    this.busy = false;
-    this.refusals = refusals;
-    if (refusals.length) return;
-    this.dialog = null;
+    if (!changed) return;
     this.notice = done;
     this.announce(dialog.kind === "add" ? "member-added" : dialog.kind === "role" ? "member-role-changed" : "member-removed", {
       organizationId: organization.id,
@@ -135,7 +99,8 @@ export class LatchkeyMembers extends LatchkeyElement {
     const organization = this.organizationData;
     const grantable = organization ? this.grantableRoles(organization) : [];
     const manage = !!organization?.viewerCan.manageMembers && grantable.length > 0;
-    const leaving = this.dialog?.kind === "remove" && this.dialog.member.user.id === this.viewerId;
+    const current = this.dialog.current;
+    const leaving = current?.kind === "remove" && current.member.user.id === this.viewerId;
     return html`
       ${this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : nothing}
       <div class="toolbar">
@@ -148,17 +113,17 @@ export class LatchkeyMembers extends LatchkeyElement {
         <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Member since</th><th scope="col">Actions</th></tr></thead>
         <tbody>${(organization?.members.nodes ?? []).map((member) => this.row(member, organization?.name ?? ""))}</tbody>
       </table>
-      <dialog part="dialog" aria-labelledby="dialog-title" @close=${this.closed}>
+      <dialog part="dialog" aria-labelledby="dialog-title" @close=${this.dialog.closed}>
         ${
-          this.dialog && organization
-            ? memberDialogForm(this.dialog, {
+          current && organization
+            ? memberDialogForm(current, {
                 organizationName: organization.name,
                 grantableRoles: grantable,
-                refusals: this.refusals,
-                busy: this.busy,
+                refusals: this.dialog.refusals,
+                busy: this.dialog.busy,
                 leaving,
                 submit: this.submit,
-                cancel: this.cancel,
+                cancel: this.dialog.cancel,
               })
             : nothing
         }

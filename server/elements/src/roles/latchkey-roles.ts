@@ -1,14 +1,11 @@
-import { css, html, nothing, type PropertyValues } from "lit";
-import { customElement, query, state } from "lit/decorators.js";
-import type { UserError } from "../core/failure";
+import { css, html, nothing } from "lit";
+import { customElement, state } from "lit/decorators.js";
+import { DialogController } from "../core/dialog-controller";
 import { LatchkeyElement } from "../core/latchkey-element";
-import { refusalsOf } from "../core/mutation-result";
+import { PageEventsController } from "../core/page-events";
 import { CreateRole, DeleteRole, OrganizationRoles, UpdateRole } from "./operations";
 import { holders, type RoleDialog, roleDialogForm } from "./role-dialogs";
 import type { CatalogueEntry, OrganizationRole, RolesOrganization } from "./role-types";
-
-/** A member change elsewhere on the page (say in `<latchkey-members>`) changes who holds which role. */
-const MEMBER_EVENTS = ["latchkey-member-added", "latchkey-member-role-changed", "latchkey-member-removed"];
 
 /** An organisation's built-in and custom roles with their permissions; custom roles are made from the permission catalogue. */
 @customElement("latchkey-roles")
@@ -28,11 +25,18 @@ export class LatchkeyRoles extends LatchkeyElement {
 
   @state() private organizationData: RolesOrganization | null = null;
   @state() private catalogue: readonly CatalogueEntry[] = [];
-  @state() private dialog: RoleDialog | null = null;
-  @state() private refusals: UserError[] = [];
-  @state() private busy = false;
   @state() private notice = "";
-  @query("dialog") private dialogElement?: HTMLDialogElement;
+  private readonly dialog = new DialogController<RoleDialog>(this);
+
+  constructor() {
+    super();
+    // A member change elsewhere on the page (say in `<latchkey-members>`) changes who holds which role.
+    new PageEventsController(
+      this,
+      ["latchkey-member-added", "latchkey-member-role-changed", "latchkey-member-removed"],
+      () => void this.reload(),
+    );
+  }
 
   protected override async load(): Promise<void> {
     const { permissionCatalogue, organization } = await this.client.request(OrganizationRoles, {
@@ -42,54 +46,21 @@ export class LatchkeyRoles extends LatchkeyElement {
     this.organizationData = organization;
   }
 
-  private readonly memberChanged = () => void this.reload();
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    for (const type of MEMBER_EVENTS) document.addEventListener(type, this.memberChanged);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    for (const type of MEMBER_EVENTS) document.removeEventListener(type, this.memberChanged);
-  }
-
   private open(dialog: RoleDialog): void {
-    this.refusals = [];
     this.notice = "";
-    this.dialog = dialog;
+    this.dialog.open(dialog);
   }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    // The dialog follows `dialog`: shown modal while it is set, closed once it is not.
-    const element = this.dialogElement;
-    if (this.dialog && element && !element.open) element.showModal();
-    if (!this.dialog && element?.open) element.close();
-  }
-
-  private readonly cancel = () => {
-    this.dialog = null;
-  };
-
-  /** Closed by Escape (or by us): forget what it was about, unless another dialog opened since. */
-  private readonly closed = () => {
-    if (this.dialogElement?.open) return;
-    this.dialog = null;
-    this.refusals = [];
-  };
 
   private readonly submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    const dialog = this.dialog;
+    const dialog = this.dialog.current;
     const organization = this.organizationData;
-    if (!dialog || !organization || this.busy) return;
+    if (!dialog || !organization) return;
     const form = new FormData(event.target as HTMLFormElement);
     const name = String(form.get("name") ?? "").trim();
     const description = String(form.get("description") ?? "").trim() || null;
     const permissions = form.getAll("permissions").map(String) as OrganizationRole["permissions"];
-    this.busy = true;
-    const refusals = await refusalsOf(async () => {
+    const changed = await this.dialog.run(async () => {
       if (dialog.kind === "create") {
         const input = { organizationId: organization.id, name, description, permissions };
         return (await this.client.request(CreateRole, { input })).createRole;
@@ -99,15 +70,11 @@ export class LatchkeyRoles extends LatchkeyElement {
       }
       return (await this.client.request(DeleteRole, { input: { id: dialog.role.id } })).deleteRole;
     });
-    this.busy = false;
-    this.refusals = refusals;
-    if (refusals.length) return;
-    this.dialog = null;
+    if (!changed) return;
     const subject = dialog.kind === "create" ? name : dialog.role.name;
-    this.notice = `The role ${subject} was ${dialog.kind === "create" ? "created" : dialog.kind === "edit" ? "saved" : "deleted"}.`;
-    this.announce(`role-${dialog.kind === "create" ? "created" : dialog.kind === "edit" ? "updated" : "deleted"}`, {
-      organizationId: organization.id,
-    });
+    const verb = dialog.kind === "create" ? "created" : dialog.kind === "edit" ? "updated" : "deleted";
+    this.notice = `The role ${subject} was ${verb}.`;
+    this.announce(`role-${verb}`, { organizationId: organization.id });
     await this.reload();
   };
 
@@ -152,16 +119,16 @@ export class LatchkeyRoles extends LatchkeyElement {
         <thead><tr><th scope="col">Role</th><th scope="col">Permissions</th><th scope="col">Held by</th><th scope="col">Actions</th></tr></thead>
         <tbody>${(organization?.roles.nodes ?? []).map((role) => this.row(role, manage))}</tbody>
       </table>
-      <dialog part="dialog" aria-labelledby="dialog-title" @close=${this.closed}>
+      <dialog part="dialog" aria-labelledby="dialog-title" @close=${this.dialog.closed}>
         ${
-          this.dialog && organization
-            ? roleDialogForm(this.dialog, {
+          this.dialog.current && organization
+            ? roleDialogForm(this.dialog.current, {
                 organizationName: organization.name,
                 grantable: this.catalogue.filter((entry) => held.has(entry.permission)),
-                refusals: this.refusals,
-                busy: this.busy,
+                refusals: this.dialog.refusals,
+                busy: this.dialog.busy,
                 submit: this.submit,
-                cancel: this.cancel,
+                cancel: this.dialog.cancel,
               })
             : nothing
         }
