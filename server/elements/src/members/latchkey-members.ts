@@ -7,7 +7,7 @@ import { absoluteTime } from "../core/time";
 import type { ResultOf } from "../graphql/tada";
 import { type MemberDialog, memberDialogForm } from "./member-dialogs";
 import type { Member, MemberRole } from "./member-types";
-import { AddMember, ChangeMemberRole, OrganizationMembers, RemoveMember } from "./operations";
+import { AddMember, ChangeMemberRole, MoreMembers, OrganizationMembers, RemoveMember } from "./operations";
 
 type Organization = NonNullable<ResultOf<typeof OrganizationMembers>["organization"]>;
 
@@ -28,7 +28,15 @@ export class LatchkeyMembers extends LatchkeyElement {
   }
 
   protected override async load(): Promise<void> {
-    const { viewer, organization } = await this.client.request(OrganizationMembers, { organizationId: await this.organizationId() });
+    const organizationId = await this.organizationId();
+    const { viewer, organization } = await this.client.request(OrganizationMembers, { organizationId, after: null });
+    // Every member, a page of 100 at a time: a table that silently stopped at 100 would hide people.
+    let page = organization?.members;
+    while (organization && page?.pageInfo.hasNextPage) {
+      const more = await this.client.request(MoreMembers, { organizationId, after: page.pageInfo.endCursor });
+      page = more.organization?.members;
+      organization.members.nodes.push(...(page?.nodes ?? []));
+    }
     this.viewerId = viewer.id;
     this.organizationData = organization;
   }

@@ -4,27 +4,50 @@ const UserErrorFields = graphql(`
   fragment MemberUserErrorFields on UserError { code message field }
 `);
 
-export const OrganizationMembers = graphql(`
-  query ElementOrganizationMembers($organizationId: ID!) {
+const MemberFields = graphql(`
+  fragment ElementMember on Membership {
+    id
+    createdAt
+    user { id name email }
+    role { id name }
+    viewerCan { changeRole remove }
+  }
+`);
+
+/** The next page of members, for organisations with more than one page of them. */
+export const MoreMembers = graphql(
+  `
+  query ElementMoreMembers($organizationId: ID!, $after: String) {
+    organization(id: $organizationId) {
+      members(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...ElementMember }
+      }
+    }
+  }
+`,
+  [MemberFields],
+);
+
+export const OrganizationMembers = graphql(
+  `
+  query ElementOrganizationMembers($organizationId: ID!, $after: String) {
     viewer { id }
     organization(id: $organizationId) {
       id
       name
       viewerPermissions
       viewerCan { manageMembers }
-      members(first: 100) {
-        nodes {
-          id
-          createdAt
-          user { id name email }
-          role { id name }
-          viewerCan { changeRole remove }
-        }
+      members(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...ElementMember }
       }
       roles(first: 100) { nodes { id name permissions } }
     }
   }
-`);
+`,
+  [MemberFields],
+);
 
 export const AddMember = graphql(
   `
