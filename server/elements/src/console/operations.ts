@@ -12,8 +12,7 @@ export const ConsoleViewer = graphql(`
         organization {
           id
           name
-          viewerPermissions
-          viewerCan { manageMembers manageSettings manageWebhooks readAuditLog }
+          viewerCan { manageMembers manageRoles manageSettings manageWebhooks readAuditLog }
         }
       }
     }

@@ -39,7 +39,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   {
     path: "/roles",
     label: "Roles",
-    offered: (organization) => organization.viewerPermissions.includes("ROLES_MANAGE"),
+    offered: (organization) => organization.viewerCan.manageRoles,
     render: (id, token) => html`<latchkey-roles organization=${id} .token=${token}></latchkey-roles>`,
   },
   {
