@@ -39,13 +39,19 @@ function render(verification: Verification): string {
   return payload;
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+/** The headers of a verify answer, made once per request: every answer sends exactly these, and `send` completes them. */
+type AnswerHeaders = Record<string, string | number>;
+
+function answerHeaders(requestId: string, corsHeaders: Readonly<Record<string, string>>): AnswerHeaders {
+  return { "content-type": "application/json; charset=utf-8", "content-length": 0, "x-request-id": requestId, ...corsHeaders };
+}
+
+/** Answers with `body` as JSON. `headers` is this request's own object, completed in place: one object per request. */
+function send(response: ServerResponse, status: number, body: unknown, headers: AnswerHeaders, extra?: Record<string, string>) {
   const payload = typeof body === "string" ? body : JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-    ...headers,
-  });
+  headers["content-length"] = Buffer.byteLength(payload);
+  if (extra) Object.assign(headers, extra);
+  response.writeHead(status, headers);
   response.end(payload);
 }
 
@@ -95,8 +101,8 @@ export function handleVerify(
 ) {
   const requestId = requestIdOf(request.headers, nextRequestId);
   // Every answer, refusals included, carries the CORS headers: a page on a listed origin reads why.
-  const headers = { "x-request-id": requestId, ...corsHeaders };
-  if (request.method !== "POST") return send(response, 405, { error: "method_not_allowed" }, { ...headers, allow: "POST" });
+  const headers = answerHeaders(requestId, corsHeaders);
+  if (request.method !== "POST") return send(response, 405, { error: "method_not_allowed" }, headers, { allow: "POST" });
   if (!isJsonContentType(request.headers["content-type"])) {
     return send(response, 415, { error: "unsupported_media_type", message: NOT_JSON_MESSAGE }, headers);
   }
@@ -122,7 +128,8 @@ export function handleVerify(
           response,
           429,
           { error: "too_many_failures", message: "Too many failed attempts from this address or for this key; try again later." },
-          { ...headers, "retry-after": String(verdict.retryAfterSeconds) },
+          headers,
+          { "retry-after": String(verdict.retryAfterSeconds) },
         );
       }
       send(response, 200, render(verification), headers);
@@ -133,7 +140,7 @@ export function handleVerify(
     keyVerifier.verify(presented, clientAddress).then(answer, (error) => {
       if (!isDatabaseUnavailable(error)) return send(response, 500, { error: "internal_error", requestId }, headers);
       const body = { error: "service_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId };
-      send(response, 503, body, { ...headers, "retry-after": String(RETRY_AFTER_SECONDS) });
+      send(response, 503, body, headers, { "retry-after": String(RETRY_AFTER_SECONDS) });
     });
   });
 }
