@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import DataLoader from "dataloader";
-import { preparedRows } from "../db/prepared-rows";
+import { preparedRows, type StatementSource } from "../db/prepared-rows";
 import { byIdLoader } from "../graphql/by-id-loader";
 import { childPagesLoader } from "../graphql/paged-query";
 import { Location } from "./location.entity";
@@ -10,7 +10,7 @@ import { ORGANIZATIONS_BY_ID, type OrganizationRow, organizationToRead } from ".
 /** An `organizations` row, every column, with the size of its location list. */
 type OrganizationEntityRow = Record<string, unknown> & { id: string; location_count: number };
 
-export function orgLoaders(em: EntityManager) {
+export function orgLoaders(em: () => EntityManager, statements: StatementSource) {
   const locationsOf = childPagesLoader(em, Location, "locations", "organization_id");
   return {
     /**
@@ -19,7 +19,7 @@ export function orgLoaders(em: EntityManager) {
      * statement for its data. Read-only instances (see organizationToRead).
      */
     toRead: new DataLoader<string, Organization | null>(async (ids) => {
-      const rows = await preparedRows<OrganizationRow>(em, ORGANIZATIONS_BY_ID, [ids]);
+      const rows = await preparedRows<OrganizationRow>(statements, ORGANIZATIONS_BY_ID, [ids]);
       const byId = new Map<string, Organization>();
       for (const row of rows) {
         byId.set(row.id, organizationToRead(row));
@@ -29,14 +29,16 @@ export function orgLoaders(em: EntityManager) {
     }),
     /** Organisations as entities, for services that change them or hand them to other entities. */
     byId: new DataLoader<string, Organization | null>(async (ids) => {
-      const rows = await em.getConnection().execute<OrganizationEntityRow[]>(
-        `select o.*, (select count(*) from locations l where l.organization_id = o.id)::int as location_count
+      const rows = await em()
+        .getConnection()
+        .execute<OrganizationEntityRow[]>(
+          `select o.*, (select count(*) from locations l where l.organization_id = o.id)::int as location_count
          from organizations o where o.id in (${ids.map(() => "?").join(", ")})`,
-        [...ids],
-      );
+          [...ids],
+        );
       const byId = new Map<string, Organization>();
       for (const { location_count: locationCount, ...columns } of rows) {
-        byId.set(columns.id, em.map(Organization, columns));
+        byId.set(columns.id, em().map(Organization, columns));
         locationsOf.primeCount(columns.id, locationCount);
       }
       return ids.map((id) => byId.get(id) ?? null);
