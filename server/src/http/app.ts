@@ -142,7 +142,9 @@ export async function createHttpApp(options: {
   await fastify.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     context: async (request) => {
-      const caller = await services.authenticator.identify(credentialHeaders(request.headers), request.ip).catch(rethrowUnavailable);
+      // Read once: behind a trusted proxy, each read of `request.ip` walks the forwarding headers again.
+      const clientAddress = request.ip;
+      const caller = await services.authenticator.identify(credentialHeaders(request.headers), clientAddress).catch(rethrowUnavailable);
       return buildContext({
         em,
         actor: caller?.actor ?? null,
@@ -150,7 +152,7 @@ export async function createHttpApp(options: {
         services,
         config,
         log: request.log as Logger,
-        origin: { requestId: String(request.id), ipAddress: request.ip, userAgent: request.headers["user-agent"] ?? null },
+        origin: { requestId: String(request.id), ipAddress: clientAddress, userAgent: request.headers["user-agent"] ?? null },
       });
     },
   });
