@@ -16,8 +16,9 @@ export function spawnListening(
   env: NodeJS.ProcessEnv,
   pattern: RegExp,
   toUrl: (match: RegExpExecArray) => string,
+  nodeOptions: string[] = [],
 ): Promise<Spawned> {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeOptions, script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${path.basename(script)} did not start:\n${output}`)), 60_000);
@@ -45,6 +46,15 @@ export function spawnListening(
 const MAIN = path.resolve(__dirname, "../../server/dist/main.js");
 
 /**
+ * `BENCH_CPU_PROFILE_DIR=dir` makes every Latchkey process a bench starts write a V8 CPU profile
+ * there when it stops (Node refuses `--cpu-prof` in NODE_OPTIONS). Open it in Chrome's DevTools.
+ */
+function profilingOptions(): string[] {
+  const directory = process.env.BENCH_CPU_PROFILE_DIR;
+  return directory ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(directory)}`] : [];
+}
+
+/**
  * The built Latchkey server as its own process (`start`), on the given database, quiet and in
  * production mode. Whatever `env` says, its webhooks may connect to loopback addresses only.
  */
@@ -66,5 +76,6 @@ export function spawnLatchkey(databaseUrl: string, name: string, env: Record<str
     },
     /GraphQL at (http:\/\/\S+)\/graphql/,
     (match) => match[1],
+    profilingOptions(),
   );
 }

@@ -84,7 +84,7 @@ class LazyServiceContext implements ServiceContext {
 
   get loaders(): Loaders {
     if (!this.made.loaders) {
-      this.made.loaders = createLoaders(this.em, this.caches.callers);
+      this.made.loaders = createLoaders(() => this.em, this.base, this.caches.callers);
       // What authentication already read about the actor's grants serves this request's checks.
       const userId = this.actor?.userId;
       if (userId && this.caches.actorGrants) this.made.loaders.members.grantsOf.prime(userId, this.caches.actorGrants);

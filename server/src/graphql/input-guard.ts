@@ -23,8 +23,21 @@ export interface InputProblem {
   message: string;
 }
 
+/**
+ * Whether anything in an argument is unstorable, without building a path: every argument of every
+ * request passes through here, nearly always clean.
+ */
+function holdsUnstorable(value: unknown): boolean {
+  if (typeof value === "string") return isUnsafeText(value);
+  if (value instanceof Date) return isUnstorableDate(value);
+  if (value === null || typeof value !== "object") return false;
+  for (const key in value) if (holdsUnstorable((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
 /** The first value no one can store anywhere in an argument (lists and input objects included), or null. */
 export function unstorableInput(value: unknown, path: string[] = []): InputProblem | null {
+  if (!holdsUnstorable(value)) return null;
   if (typeof value === "string") return isUnsafeText(value) ? { path, message: UNSAFE_TEXT_MESSAGE } : null;
   if (value instanceof Date) return isUnstorableDate(value) ? { path, message: DATE_RANGE_MESSAGE } : null;
   if (value === null || typeof value !== "object") return null;

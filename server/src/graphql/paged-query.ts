@@ -25,9 +25,14 @@ export async function findPage<T extends { id: string }>(
  * GROUP BY, whatever the number of parents. A page is read only when its items are asked for, and a
  * count not at all when the parent's own load brought it (`primeCount`).
  */
-export function childPagesLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, table: string, parentColumn: string) {
+export function childPagesLoader<T extends { id: string }>(
+  em: () => EntityManager,
+  entity: EntityName<T>,
+  table: string,
+  parentColumn: string,
+) {
   const counts = new DataLoader<string, number>(async (parentIds) => {
-    const rows: Array<{ parent: string; count: string }> = await em
+    const rows: Array<{ parent: string; count: string }> = await em()
       .getKnex()
       .from(table)
       .select({ parent: parentColumn })
@@ -39,7 +44,7 @@ export function childPagesLoader<T extends { id: string }>(em: EntityManager, en
   });
 
   const fetchShape = async (parentIds: string[], { first, afterId }: PageRequest): Promise<Map<string, T[]>> => {
-    const knex = em.getKnex();
+    const knex = em().getKnex();
     const inner = knex
       .from(table)
       .select("*", knex.raw("row_number() over (partition by ?? order by id) as page_position", [parentColumn]))
@@ -52,7 +57,7 @@ export function childPagesLoader<T extends { id: string }>(em: EntityManager, en
     const grouped = new Map<string, T[]>();
     for (const { page_position: _position, ...row } of rows) {
       const parent = String(row[parentColumn]);
-      grouped.set(parent, [...(grouped.get(parent) ?? []), em.map(entity, row as never)]);
+      grouped.set(parent, [...(grouped.get(parent) ?? []), em().map(entity, row as never)]);
     }
     return grouped;
   };

@@ -11,9 +11,9 @@ import { Membership } from "./membership.entity";
  * @param primeRole hands roles loaded alongside memberships to the roles loader, saving it a query.
  * @param callers the process's cache of callers, consulted (and filled) for users' grants.
  */
-export function memberLoaders(em: EntityManager, primeRole: (role: Role) => void, callers: CallerCache | null) {
+export function memberLoaders(em: () => EntityManager, primeRole: (role: Role) => void, callers: CallerCache | null) {
   const ofUser = new DataLoader<string, Membership[]>(async (userIds) => {
-    const rows = await em.find(Membership, { user: { $in: [...userIds] } }, { populate: ["role"], orderBy: { id: "asc" } });
+    const rows = await em().find(Membership, { user: { $in: [...userIds] } }, { populate: ["role"], orderBy: { id: "asc" } });
     for (const row of rows) primeRole(row.role);
     return userIds.map((userId) => rows.filter((row) => row.user.id === userId));
   });
@@ -27,7 +27,7 @@ export function memberLoaders(em: EntityManager, primeRole: (role: Role) => void
     const missing = userIds.filter((userId) => !found.has(userId));
     if (missing.length) {
       const generation = callers?.generation ?? 0;
-      for (const [userId, grants] of await loadGrants(em, missing)) {
+      for (const [userId, grants] of await loadGrants(em(), missing)) {
         callers?.rememberGrants(userId, grants, generation);
         found.set(userId, grants);
       }

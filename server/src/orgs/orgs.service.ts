@@ -18,7 +18,7 @@ const NULLABLE_SETTINGS = new Set(["maxKeyLifetimeDays", "agreementText"]);
 /** The organisation, if the caller may read it; otherwise null, exactly as if it did not exist. */
 export async function readableOrganization(ctx: ServiceContext, id: string): Promise<Organization | null> {
   if (!(await ctx.authz.can(id, Permission.ORG_READ))) return null;
-  return ctx.loaders.orgs.byId.load(id);
+  return ctx.loaders.orgs.toRead.load(id);
 }
 
 /** Any signed-in user may found an organisation; they become its Owner. */

@@ -9,13 +9,13 @@ import { WebhookEndpoint } from "./webhook-endpoint.entity";
 export const MAX_ENDPOINTS_PER_HOLDER = 20;
 export const MAX_ATTEMPTS_LISTED = 50;
 
-export function webhookLoaders(em: EntityManager) {
+export function webhookLoaders(em: () => EntityManager) {
   return {
     eventById: byIdLoader(em, DomainEvent),
     /** Endpoints by `organizationId|userId` of who registered them, for many people in one statement. */
     endpointsOfCreator: new DataLoader<string, WebhookEndpoint[]>(async (pairs) => {
       const split = pairs.map((pair) => pair.split("|"));
-      const endpoints = await em.find(
+      const endpoints = await em().find(
         WebhookEndpoint,
         { $or: split.map(([organization, createdBy]) => ({ organization, createdBy })) },
         { orderBy: { id: "asc" } },
@@ -28,7 +28,7 @@ export function webhookLoaders(em: EntityManager) {
     }),
     /** The latest attempts of many messages in one statement, oldest first. */
     attemptsOfMessage: new DataLoader<string, WebhookAttempt[]>(async (messageIds) => {
-      const attempts = await em.find(WebhookAttempt, { message: { $in: [...messageIds] } }, { orderBy: { id: "asc" } });
+      const attempts = await em().find(WebhookAttempt, { message: { $in: [...messageIds] } }, { orderBy: { id: "asc" } });
       return messageIds.map((id) => attempts.filter((attempt) => attempt.message.id === id).slice(-MAX_ATTEMPTS_LISTED));
     }),
   };
