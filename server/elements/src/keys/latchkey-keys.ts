@@ -1,38 +1,195 @@
-import { html } from "lit";
-import { customElement, state } from "lit/decorators.js";
+import { css, html, nothing, type PropertyValues } from "lit";
+import { customElement, property, query, state } from "lit/decorators.js";
+import { plainWords } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
-import { relativeTime } from "../core/time";
-import type { ResultOf } from "../graphql/tada";
-import { OrganizationKeys } from "./operations";
+import "./create-key-dialog";
+import type { LatchkeyCreateKeyDialog, OrganizationFacts } from "./create-key-dialog";
+import "./key-action-dialog";
+import { runDirectAction } from "./direct-actions";
+import type { DialogAction, LatchkeyKeyActionDialog } from "./key-action-dialog";
+import { type KeysTableFacts, keysTable, type RowAction } from "./keys-table";
+import { KeyById, KeyEvents, KeysPage } from "./operations";
+import { nextOrder, type SortOrder } from "./sorting";
+import { type KeyRow, STATE_LABELS } from "./words";
 
-type Key = NonNullable<NonNullable<ResultOf<typeof OrganizationKeys>["organization"]>["keys"]>["nodes"][number];
+/** How long typing pauses before the search goes to the server. */
+const SEARCH_DELAY_MS = 300;
+const GONE = new Set(["key.deleted", "key.deleted_for_inactivity"]);
 
-/** An organisation's keys as a compact table. */
+/**
+ * An organisation's keys, or one location's (`location`, a global ID), as a compact sortable,
+ * searchable table; create, reveal, copy, rotate, disable, enable, revoke and approve, each offered
+ * only where `viewerCan` allows it; kept live by the `keyEvents` subscription.
+ */
 @customElement("latchkey-keys")
 export class LatchkeyKeys extends LatchkeyElement {
-  @state() private keys: Key[] | null = null;
+  static override styles = [
+    ...LatchkeyElement.styles,
+    css`
+      .row-actions { display: flex; flex-wrap: wrap; gap: 0.25rem; }
+      .toolbar label { display: flex; gap: 0.5rem; align-items: center; margin: 0; }
+      .toolbar .grow { flex: 1; }
+    `,
+  ];
+
+  /** Only this location's keys (its global ID); new keys are created there. */
+  @property({ reflect: true }) location = "";
+  @state() private organizationFacts: OrganizationFacts | null = null;
+  @state() private keys: KeyRow[] = [];
+  @state() private more: { endCursor: string | null; totalCount: number } | null = null;
+  @state() private search = "";
+  @state() private order: SortOrder | null = null;
+  @state() private rowFailures: Record<string, string> = {};
+  @state() private busyKeyId: string | null = null;
+  @state() private news = "";
+  @query("latchkey-create-key-dialog") private createDialog!: LatchkeyCreateKeyDialog;
+  @query("latchkey-key-action-dialog") private actionDialog!: LatchkeyKeyActionDialog;
+  #live: { organizationId: string; stop: () => void } | null = null;
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected override async load(): Promise<void> {
-    const { organization } = await this.client.request(OrganizationKeys, { organizationId: await this.organizationId() });
-    this.keys = organization?.keys?.nodes ?? [];
+    const organizationId = await this.organizationId();
+    const page = await this.fetchPage(organizationId, null);
+    this.organizationFacts = page;
+    this.keys = page?.keys?.nodes ?? [];
+    this.startLive(organizationId);
+  }
+
+  private async fetchPage(organizationId: string, after: string | null) {
+    const { organization } = await this.client.request(KeysPage, {
+      organizationId,
+      locationId: this.location || null,
+      search: this.search || null,
+      after,
+    });
+    const keys = organization?.keys;
+    this.more = keys?.pageInfo.hasNextPage ? { endCursor: keys.pageInfo.endCursor, totalCount: keys.totalCount } : null;
+    return organization;
+  }
+
+  private async showMore(): Promise<void> {
+    try {
+      const page = await this.fetchPage(await this.organizationId(), this.more?.endCursor ?? null);
+      const known = new Set(this.keys.map((key) => key.id));
+      this.keys = [...this.keys, ...(page?.keys?.nodes ?? []).filter((key) => !known.has(key.id))];
+    } catch (error) {
+      this.failure = plainWords(error);
+    }
+  }
+
+  private startLive(organizationId: string): void {
+    if (this.#live?.organizationId === organizationId) return;
+    this.stopLive();
+    const stop = this.client.subscribe(
+      KeyEvents,
+      { organizationId },
+      ({ keyEvents }) => void this.heard(keyEvents.type, keyEvents.keyId),
+      (failure) => {
+        this.failure = failure.message;
+      },
+    );
+    this.#live = { organizationId, stop };
+  }
+
+  private stopLive(): void {
+    this.#live?.stop();
+    this.#live = null;
+  }
+
+  /** A key event: the key is read again (with what the viewer may now do) and its row added, changed or removed. */
+  private async heard(type: string, keyId: string): Promise<void> {
+    if (type === "key.revealed") return;
+    const key = GONE.has(type) ? null : ((await this.client.request(KeyById, { id: keyId })).node as KeyRow | null);
+    this.put(keyId, key && "name" in key ? key : null);
+    this.announce("key-event", { type, keyId });
+  }
+
+  /** Puts the key in its row (or a new one) when it belongs in this view; removes it otherwise. */
+  private put(keyId: string, key: KeyRow | null): void {
+    const belongs =
+      key && (!this.location || key.location?.id === this.location) && key.name.toLowerCase().includes(this.search.toLowerCase());
+    const previous = this.keys.find((known) => known.id === keyId);
+    if (belongs && previous) this.keys = this.keys.map((known) => (known.id === keyId ? key : known));
+    else if (belongs) this.keys = [...this.keys, key];
+    else if (previous) this.keys = this.keys.filter((known) => known.id !== keyId);
+    // Said to screen readers too: a row that changes by itself is otherwise news only to the eye.
+    if (belongs && previous?.state !== key.state)
+      this.news = `${key.name} ${previous ? `is now ${STATE_LABELS[key.state].toLowerCase()}` : "was added"}.`;
+  }
+
+  private onSearch(event: InputEvent): void {
+    const value = (event.target as HTMLInputElement).value.trim();
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => {
+      this.search = value;
+      void this.reload();
+    }, SEARCH_DELAY_MS);
+  }
+
+  private async onAction(action: RowAction, key: KeyRow): Promise<void> {
+    if (action === "disable" || action === "enable" || action === "approve") {
+      this.busyKeyId = key.id;
+      const { key: changed, failure } = await runDirectAction(this.client, action, key);
+      this.busyKeyId = null;
+      this.rowFailures = { ...this.rowFailures, [key.id]: failure ?? "" };
+      if (changed) this.changed(changed, action);
+      return;
+    }
+    await this.actionDialog.open(action as DialogAction, key);
+  }
+
+  private changed(key: KeyRow, action: string): void {
+    this.put(key.id, key);
+    this.announce(`key-${action === "create" ? "created" : "changed"}`, { keyId: key.id, action });
+  }
+
+  protected override onInputsChanged(): void {
+    this.stopLive();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (changed.has("location") && changed.get("location") !== undefined && (this.token || this.getToken)) void this.reload();
+  }
+
+  override disconnectedCallback(): void {
+    this.stopLive();
+    clearTimeout(this.#searchTimer);
+    super.disconnectedCallback();
   }
 
   override render() {
+    const organization = this.organizationFacts;
+    const facts: KeysTableFacts = {
+      keys: this.keys,
+      order: this.order,
+      inactivityDays: organization?.settings.inactivityDays ?? 90,
+      rowFailures: this.rowFailures,
+      busyKeyId: this.busyKeyId,
+      emptyWords: this.search ? `No keys match “${this.search}”.` : "No keys yet.",
+      onSort: (column) => {
+        this.order = nextOrder(this.order, column);
+      },
+      onAction: (action, key) => void this.onAction(action, key),
+    };
+    const onChanged = (event: CustomEvent<{ key: KeyRow; action: string }>) => this.changed(event.detail.key, event.detail.action);
+    const theme = this.getAttribute("theme") ?? nothing;
     return html`
-      ${this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : ""}
-      <table part="table">
-        <caption class="visually-hidden">API keys</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">State</th><th scope="col">Expires</th></tr></thead>
-        <tbody>
-          ${(this.keys ?? []).map(
-            (key) => html`<tr>
-              <td>${key.name}</td>
-              <td>${key.state}</td>
-              <td>${key.expiresAt ? `expires ${relativeTime(key.expiresAt)}` : "never expires"}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : nothing}
+      <div class="toolbar" part="toolbar">
+        <label class="grow">Search keys <input type="search" part="search" @input=${this.onSearch} /></label>
+        ${
+          organization?.viewerCan.createKey
+            ? html`<button type="button" part="button create-button" class="primary" @click=${() => this.createDialog.open()}>Create key</button>`
+            : nothing
+        }
+      </div>
+      ${keysTable(facts)}
+      ${this.more ? html`<p><button type="button" part="button" @click=${this.showMore}>Show more keys (${this.keys.length} of ${this.more.totalCount})</button></p>` : nothing}
+      <p class="visually-hidden" role="status">${this.news}</p>
+      <latchkey-create-key-dialog theme=${theme} .client=${this.client} .organization=${organization} .fixedLocationId=${this.location || null}
+        @latchkey-key-changed=${onChanged}></latchkey-create-key-dialog>
+      <latchkey-key-action-dialog theme=${theme} .client=${this.client} @latchkey-key-changed=${onChanged}></latchkey-key-action-dialog>
     `;
   }
 }

@@ -1,0 +1,49 @@
+import { relativeTime } from "../core/time";
+
+const DAY = 24 * 3600_000;
+const days = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+
+/** The facts of a key its deadlines depend on. */
+export interface DeadlineFacts {
+  state: string;
+  expiresAt: string | null | undefined;
+  lastUsedAt: string | null | undefined;
+  createdAt: string;
+}
+
+/**
+ * "in 3 days" for a deadline 2 days and 23 hours away: whole days are rounded, not cut, between two
+ * and sixty days, so a key created "for 3 days" says 3 days. Nearer deadlines keep hours, farther
+ * ones months, as `relativeTime` words them.
+ */
+export function untilWords(iso: string, now: number): string {
+  const difference = new Date(iso).getTime() - now;
+  const wholeDays = Math.round(difference / DAY);
+  if (Math.abs(wholeDays) >= 2 && Math.abs(wholeDays) < 60) return days.format(wholeDays, "day");
+  return relativeTime(iso, now);
+}
+
+/** "expires in 3 days", "expired 2 days ago" or "never expires". */
+export function expiryWords(key: DeadlineFacts, now: number = Date.now()): string {
+  if (!key.expiresAt) return "never expires";
+  const past = new Date(key.expiresAt).getTime() <= now;
+  return `${past ? "expired" : "expires"} ${untilWords(key.expiresAt, now)}`;
+}
+
+/**
+ * When an active key is switched off for lack of use: its last use (or creation) plus the
+ * organisation's inactivity period, as the server's expiry sweep computes it. Null for keys that
+ * are not active, since only active keys are disabled for inactivity.
+ */
+export function inactivityDeadline(key: DeadlineFacts, inactivityDays: number): Date | null {
+  if (key.state !== "ACTIVE") return null;
+  return new Date(new Date(key.lastUsedAt ?? key.createdAt).getTime() + inactivityDays * DAY);
+}
+
+/** "disabled in 88 days if unused", or "disabled soon for lack of use" once the deadline has passed. */
+export function inactivityWords(key: DeadlineFacts, inactivityDays: number, now: number = Date.now()): string | null {
+  const deadline = inactivityDeadline(key, inactivityDays);
+  if (!deadline) return null;
+  if (deadline.getTime() <= now) return "disabled soon for lack of use";
+  return `disabled ${untilWords(deadline.toISOString(), now)} if unused`;
+}
