@@ -1,7 +1,7 @@
-import { relativeTime } from "../core/time";
-
-const DAY = 24 * 3600_000;
-const days = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const words = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
 /** The facts of a key its deadlines depend on. */
 export interface DeadlineFacts {
@@ -12,15 +12,21 @@ export interface DeadlineFacts {
 }
 
 /**
- * "in 3 days" for a deadline 2 days and 23 hours away: whole days are rounded, not cut, between two
- * and sixty days, so a key created "for 3 days" says 3 days. Nearer deadlines keep hours, farther
- * ones months, as `relativeTime` words them.
+ * "in 3 days" for a deadline 2 days and 23 hours away: from two days on, the unit is rounded, not
+ * cut (as `relativeTime` does), so a key created "for 3 days" says 3 days, and one due in 88 days
+ * "in 3 months". Nearer deadlines are told in whole hours or minutes. No imports, so Node's unit
+ * tests load it as it is.
  */
 export function untilWords(iso: string, now: number): string {
   const difference = new Date(iso).getTime() - now;
   const wholeDays = Math.round(difference / DAY);
-  if (Math.abs(wholeDays) >= 2 && Math.abs(wholeDays) < 60) return days.format(wholeDays, "day");
-  return relativeTime(iso, now);
+  const size = Math.abs(wholeDays);
+  if (size >= 365) return words.format(Math.round(wholeDays / 365), "year");
+  if (size >= 60) return words.format(Math.round(wholeDays / 30), "month");
+  if (size >= 2) return words.format(wholeDays, "day");
+  if (Math.abs(difference) >= HOUR) return words.format(Math.trunc(difference / HOUR), "hour");
+  if (Math.abs(difference) >= MINUTE) return words.format(Math.trunc(difference / MINUTE), "minute");
+  return "now";
 }
 
 /** "expires in 3 days", "expired 2 days ago" or "never expires". */

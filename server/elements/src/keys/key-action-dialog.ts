@@ -110,7 +110,7 @@ export class LatchkeyKeyActionDialog extends LitElement {
         this.outcome.secret ?? "",
         this.action === "rotate" ? shownOnceNote(key.viewerCan.reveal) : "Keep it safe; this reveal is in the audit log.",
       );
-    return html`<form id="action-form" @submit=${this.submit}>
+    return html`<form id="action-form" novalidate @submit=${this.submit}>
       ${this.action === "revoke" ? html`<p>Revoking is permanent: anything using ${key.name} stops working at once.</p>` : ""}
       ${this.fields(key)}
       ${this.errors.general.map((message) => html`<p class="failure" role="alert" part="failure">${message}</p>`)}
