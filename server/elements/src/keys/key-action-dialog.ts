@@ -63,10 +63,15 @@ export class LatchkeyKeyActionDialog extends LitElement {
       if (result.userErrors.length) return;
       if (result.key) this.dispatchEvent(new CustomEvent("latchkey-key-changed", { detail: { key: result.key, action: this.action } }));
       if (this.action === "revoke") return this.close();
-      if (this.action === "copy" && result.secret) {
-        await navigator.clipboard.writeText(result.secret);
-        this.outcome = { copied: true };
-      } else this.outcome = { secret: result.secret ?? "" };
+      // A refused clipboard (no permission, the page lost focus) shows the secret instead, to copy by hand.
+      const copied =
+        this.action === "copy" &&
+        !!result.secret &&
+        (await navigator.clipboard.writeText(result.secret).then(
+          () => true,
+          () => false,
+        ));
+      this.outcome = copied ? { copied } : { secret: result.secret ?? "" };
     } catch (error) {
       this.errors = { byField: {}, general: [plainWords(error)] };
     } finally {
@@ -108,7 +113,11 @@ export class LatchkeyKeyActionDialog extends LitElement {
       return credentialView(
         key,
         this.outcome.secret ?? "",
-        this.action === "rotate" ? shownOnceNote(key.viewerCan.reveal) : "Keep it safe; this reveal is in the audit log.",
+        this.action === "rotate"
+          ? shownOnceNote(key.viewerCan.reveal)
+          : this.action === "copy"
+            ? "The clipboard refused it: copy it from here. This reveal is in the audit log."
+            : "Keep it safe; this reveal is in the audit log.",
       );
     return html`<form id="action-form" novalidate @submit=${this.submit}>
       ${this.action === "revoke" ? html`<p>Revoking is permanent: anything using ${key.name} stops working at once.</p>` : ""}

@@ -7,14 +7,15 @@ import type { LatchkeyCreateKeyDialog, OrganizationFacts } from "./create-key-di
 import "./key-action-dialog";
 import { runDirectAction } from "./direct-actions";
 import type { DialogAction, LatchkeyKeyActionDialog } from "./key-action-dialog";
+import { followKeys } from "./key-feed";
 import { type KeysTableFacts, keysTable, type RowAction } from "./keys-table";
-import { KeyById, KeyEvents, KeysPage } from "./operations";
+import { KeysPage } from "./operations";
+import { placeKey } from "./rows";
 import { nextOrder, type SortOrder } from "./sorting";
-import { type KeyRow, STATE_LABELS } from "./words";
+import type { KeyRow } from "./words";
 
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_DELAY_MS = 300;
-const GONE = new Set(["key.deleted", "key.deleted_for_inactivity"]);
 
 /**
  * An organisation's keys, or one location's (`location`, a global ID), as a compact sortable,
@@ -34,6 +35,8 @@ export class LatchkeyKeys extends LatchkeyElement {
 
   /** Only this location's keys (its global ID); new keys are created there. */
   @property({ reflect: true }) location = "";
+  /** `light` or `dark` to override the page's colour scheme; handed on to the dialogs, which have their own shadow roots. */
+  @property({ reflect: true }) theme = "";
   @state() private organizationFacts: OrganizationFacts | null = null;
   @state() private keys: KeyRow[] = [];
   @state() private more: { endCursor: string | null; totalCount: number } | null = null;
@@ -80,14 +83,16 @@ export class LatchkeyKeys extends LatchkeyElement {
   private startLive(organizationId: string): void {
     if (this.#live?.organizationId === organizationId) return;
     this.stopLive();
-    const stop = this.client.subscribe(
-      KeyEvents,
-      { organizationId },
-      ({ keyEvents }) => void this.heard(keyEvents.type, keyEvents.keyId),
-      (failure) => {
-        this.failure = failure.message;
+    const stop = followKeys(this.client, organizationId, {
+      key: (keyId, key, type) => {
+        this.put(keyId, key);
+        this.announce("key-event", { type, keyId });
       },
-    );
+      missed: () => void this.reload(),
+      failure: (message) => {
+        this.failure = message;
+      },
+    });
     this.#live = { organizationId, stop };
   }
 
@@ -96,25 +101,10 @@ export class LatchkeyKeys extends LatchkeyElement {
     this.#live = null;
   }
 
-  /** A key event: the key is read again (with what the viewer may now do) and its row added, changed or removed. */
-  private async heard(type: string, keyId: string): Promise<void> {
-    if (type === "key.revealed") return;
-    const key = GONE.has(type) ? null : ((await this.client.request(KeyById, { id: keyId })).node as KeyRow | null);
-    this.put(keyId, key && "name" in key ? key : null);
-    this.announce("key-event", { type, keyId });
-  }
-
-  /** Puts the key in its row (or a new one) when it belongs in this view; removes it otherwise. */
   private put(keyId: string, key: KeyRow | null): void {
-    const belongs =
-      key && (!this.location || key.location?.id === this.location) && key.name.toLowerCase().includes(this.search.toLowerCase());
-    const previous = this.keys.find((known) => known.id === keyId);
-    if (belongs && previous) this.keys = this.keys.map((known) => (known.id === keyId ? key : known));
-    else if (belongs) this.keys = [...this.keys, key];
-    else if (previous) this.keys = this.keys.filter((known) => known.id !== keyId);
-    // Said to screen readers too: a row that changes by itself is otherwise news only to the eye.
-    if (belongs && previous?.state !== key.state)
-      this.news = `${key.name} ${previous ? `is now ${STATE_LABELS[key.state].toLowerCase()}` : "was added"}.`;
+    const { rows, news } = placeKey(this.keys, keyId, key, { locationId: this.location, search: this.search });
+    this.keys = rows;
+    if (news) this.news = news;
   }
 
   private onSearch(event: InputEvent): void {
@@ -173,7 +163,7 @@ export class LatchkeyKeys extends LatchkeyElement {
       onAction: (action, key) => void this.onAction(action, key),
     };
     const onChanged = (event: CustomEvent<{ key: KeyRow; action: string }>) => this.changed(event.detail.key, event.detail.action);
-    const theme = this.getAttribute("theme") ?? nothing;
+    const theme = this.theme || nothing;
     return html`
       ${this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : nothing}
       <div class="toolbar" part="toolbar">
