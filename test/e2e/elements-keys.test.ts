@@ -15,6 +15,12 @@ import { startTestServer, type TestServer } from "../support/server";
 
 const { run } = chromiumAvailability();
 
+interface FocusedElement {
+  shadowRoot: { activeElement: FocusedElement | null } | null;
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+}
+
 /** Subscriptions the server has registered since it started: the signal that a page now hears key events. */
 const SUBSCRIPTIONS_OPENED = "latchkey_event_subscriptions_total";
 const KEY = `query($id: ID!) { node(id: $id) { ... on ApiKey { state revokedReason scopes allowedCidrs publicId kind } } }`;
@@ -85,6 +91,13 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     return page;
   }
 
+  /** What has focus, through shadow roots: a button's accessible name or text, or a field's name. */
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      let active = (globalThis as unknown as InPage).document.activeElement as unknown as FocusedElement | null;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.getAttribute("aria-label") ?? active?.getAttribute("name") ?? active?.textContent?.trim() ?? null;
+    });
   const row = (page: Page, name: string) => page.getByRole("row").filter({ has: page.getByRole("rowheader", { name }) });
   const clipboard = (page: Page) => page.evaluate(() => (globalThis as unknown as InPage).navigator.clipboard.readText());
 
@@ -377,6 +390,31 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     await page.getByRole("dialog").getByRole("textbox", { name: "Name", exact: true }).waitFor();
     expect(await serious("light")).toEqual([]);
     expect(await serious("dark")).toEqual([]);
+
+    // The keyboard alone: Escape closes the dialog and gives focus back; Enter opens it with focus on its first field.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await expect.poll(() => focused(page)).toBe("Create key");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => focused(page)).toBe("name");
+    await page.keyboard.press("Escape");
+    const path: Array<string | null> = [];
+    while (path.at(-1) !== "Revoke Charlie feed" && path.length < 20) {
+      await page.keyboard.press("Tab");
+      path.push(await focused(page));
+    }
+    // Past the six sortable headers (Name sorted descending), then the first row's actions in order (descending by name: Charlie feed first).
+    expect(path).toEqual([
+      "Name ▼",
+      "Kind",
+      "Location",
+      "State",
+      "Expires",
+      "Last used",
+      ...["Reveal", "Copy", "Rotate", "Disable", "Revoke"].map((action) => `${action} Charlie feed`),
+    ]);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => focused(page)).toBe("reason");
     await page.context().close();
   });
 });

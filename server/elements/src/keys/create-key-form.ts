@@ -66,7 +66,7 @@ export function createKeyForm(facts: CreateFormFacts, onSubmit: (event: SubmitEv
             errors,
           )
     }
-    <fieldset aria-describedby="error-scopes">
+    <fieldset class="scopes" aria-describedby="error-scopes">
       <legend>What the key may do (only what you may do yourself)</legend>
       <label class="inline"><input type="checkbox" checked disabled />${PERMISSION_LABELS[ALWAYS_GRANTED]}</label>
       ${grantable.map((permission) => html`<label class="inline"><input type="checkbox" name="scopes" value=${permission} />${PERMISSION_LABELS[permission] ?? permission}</label>`)}

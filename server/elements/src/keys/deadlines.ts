@@ -1,7 +1,8 @@
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const words = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+// "in 1 year", not "next year": a deadline is a count, read beside other counts.
+const words = new Intl.RelativeTimeFormat("en", { numeric: "always" });
 
 /** The facts of a key its deadlines depend on. */
 export interface DeadlineFacts {

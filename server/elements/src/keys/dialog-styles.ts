@@ -22,6 +22,15 @@ export const dialogStyles = css`
     border-radius: var(--_radius);
     margin: 0 0 0.75rem;
   }
+  fieldset.scopes {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+    column-gap: 1rem;
+  }
+  fieldset.scopes legend,
+  fieldset.scopes .field-error {
+    grid-column: 1 / -1;
+  }
   label.inline {
     display: flex;
     gap: 0.5rem;

@@ -15,7 +15,11 @@ export type DialogAction = "reveal" | "copy" | "rotate" | "revoke";
 const GRACE_HOURS = [0, 1, 24, 72, 168];
 const graceWords = (hours: number) =>
   hours === 0 ? "None: the old secret stops at once" : hours < 24 ? `${hours} hour` : `${hours / 24} days`;
+const graceNote = (hours: number) =>
+  hours === 0 ? "The old secret has stopped working." : `The old secret keeps working for ${graceWords(hours).toLowerCase()}.`;
 const TITLES: Record<DialogAction, string> = { reveal: "Reveal", copy: "Copy", rotate: "Rotate", revoke: "Revoke" };
+/** The heading once the action is done, so the dialog says what happened. */
+const DONE_TITLES: Record<DialogAction, string> = { reveal: "Secret of", copy: "Secret of", rotate: "Rotated", revoke: "Revoked" };
 
 /**
  * One key action that needs an answer first: reveal or copy (a reason, kept in the audit log),
@@ -31,7 +35,7 @@ export class LatchkeyKeyActionDialog extends LitElement {
   @state() private action: DialogAction = "reveal";
   @state() private errors: PlacedErrors = NO_ERRORS;
   @state() private busy = false;
-  @state() private outcome: { secret?: string; copied?: boolean } | null = null;
+  @state() private outcome: { secret?: string; copied?: boolean; graceHours?: number } | null = null;
   @query("dialog") private dialog!: HTMLDialogElement;
 
   /** Opens the dialog for `action` on `key`; focus goes to its first field. */
@@ -58,7 +62,8 @@ export class LatchkeyKeyActionDialog extends LitElement {
     }
     this.busy = true;
     try {
-      const result = await this.run(key, reason, Number(form.get("gracePeriodHours") ?? 0));
+      const graceHours = Number(form.get("gracePeriodHours") ?? 0);
+      const result = await this.run(key, reason, graceHours);
       this.errors = placeErrors(result.userErrors, ["reason", "gracePeriodHours"]);
       if (result.userErrors.length) return;
       if (result.key) this.dispatchEvent(new CustomEvent("latchkey-key-changed", { detail: { key: result.key, action: this.action } }));
@@ -71,7 +76,7 @@ export class LatchkeyKeyActionDialog extends LitElement {
           () => true,
           () => false,
         ));
-      this.outcome = copied ? { copied } : { secret: result.secret ?? "" };
+      this.outcome = copied ? { copied } : { secret: result.secret ?? "", graceHours };
     } catch (error) {
       this.errors = { byField: {}, general: [plainWords(error)] };
     } finally {
@@ -114,7 +119,7 @@ export class LatchkeyKeyActionDialog extends LitElement {
         key,
         this.outcome.secret ?? "",
         this.action === "rotate"
-          ? shownOnceNote(key.viewerCan.reveal)
+          ? `${graceNote(this.outcome.graceHours ?? 0)} ${shownOnceNote(key.viewerCan.reveal)}`
           : this.action === "copy"
             ? "The clipboard refused it: copy it from here. This reveal is in the audit log."
             : "Keep it safe; this reveal is in the audit log.",
@@ -129,8 +134,9 @@ export class LatchkeyKeyActionDialog extends LitElement {
   override render() {
     const key = this.key;
     const title = key ? `${TITLES[this.action]} ${key.name}` : "";
+    const heading = key && this.outcome ? `${DONE_TITLES[this.action]} ${key.name}` : title;
     return html`<dialog part="dialog" aria-labelledby="action-title" @close=${() => (this.key = null)}>
-      <h2 id="action-title">${title}</h2>
+      <h2 id="action-title">${heading}</h2>
       ${key ? this.body(key) : ""}
       <div class="actions">
         ${
