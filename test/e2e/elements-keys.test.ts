@@ -74,7 +74,7 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
   }
 
   /** Opens the element for `organizationId` in a fresh context with clipboard access, as the host hands it its token. */
-  async function openKeys(organizationId: string, token: string, attributes = ""): Promise<Page> {
+  async function openKeys(organizationId: string, token: string, attributes = "", hostStyles = ""): Promise<Page> {
     const ownContext: BrowserContext = await browser.newContext();
     await ownContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
     ownContext.setDefaultTimeout(10_000);
@@ -83,7 +83,7 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
       host.page(
         `/keys-${organizationId}-${attributes.length}`,
         latchkey.url,
-        `<latchkey-keys organization="${organizationId}" ${attributes}></latchkey-keys>`,
+        `<style>${hostStyles}</style><latchkey-keys organization="${organizationId}" ${attributes}></latchkey-keys>`,
       ),
     );
     await giveCredential(page, "latchkey-keys", token);
@@ -110,7 +110,8 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
       { input: { id: organization.id, settings: { agreementText: terms } } },
       owner.token,
     );
-    const page = await openKeys(organization.id, owner.token);
+    // The host styles the element's dialog from outside, through its exported part.
+    const page = await openKeys(organization.id, owner.token, "", "latchkey-keys::part(dialog) { border-color: rgb(0, 128, 0) }");
     await page.getByText("No keys yet.").waitFor();
 
     await page.getByRole("button", { name: "Create key" }).click();
@@ -128,6 +129,10 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     await dialog.getByRole("button", { name: "Create key" }).click();
 
     await dialog.getByRole("heading", { name: "Created Billing sync" }).waitFor();
+    const borderColour = (element: unknown) =>
+      (globalThis as unknown as { getComputedStyle(element: unknown): { borderTopColor: string } }).getComputedStyle(element)
+        .borderTopColor;
+    expect(await dialog.evaluate(borderColour)).toBe("rgb(0, 128, 0)");
     const parts = await dialog.locator("code").allTextContents();
     expect(parts).toHaveLength(2);
     const [accessKey = "", secret = ""] = parts;

@@ -15,7 +15,7 @@ export function credentialView(key: Pick<KeyRow, "name" | "kind" | "publicId">, 
         (part) => html`<dt>${part.label}</dt>
           <dd>
             <code part="secret">${part.value}</code>
-            <latchkey-copy-button .value=${part.value} label=${`Copy the ${part.label.toLowerCase()} of ${key.name}`}></latchkey-copy-button>
+            <latchkey-copy-button exportparts="button" .value=${part.value} label=${`Copy the ${part.label.toLowerCase()} of ${key.name}`}></latchkey-copy-button>
           </dd>`,
       )}
     </dl>

@@ -14,6 +14,8 @@ import { placeKey } from "./rows";
 import { nextOrder, type SortOrder } from "./sorting";
 import type { KeyRow } from "./words";
 
+/** The dialogs' parts, styled from outside as `latchkey-keys::part(dialog)`. */
+const DIALOG_PARTS = "dialog, button, failure, credential, secret";
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_DELAY_MS = 300;
 
@@ -21,6 +23,12 @@ const SEARCH_DELAY_MS = 300;
  * An organisation's keys, or one location's (`location`, a global ID), as a compact sortable,
  * searchable table; create, reveal, copy, rotate, disable, enable, revoke and approve, each offered
  * only where `viewerCan` allows it; kept live by the `keyEvents` subscription.
+ *
+ * Events (bubbling, composed): `latchkey-key-created` and `latchkey-key-changed` after the viewer's
+ * own actions, `latchkey-key-event` for every change heard live; `detail` carries the `keyId`.
+ * Parts: `toolbar`, `search`, `table`, `row`, `state` (and `state-active`, `state-revoked`, ...),
+ * `sort-button`, `button` (and `create-button`, `reveal-button`, `revoke-button`, ...), `failure`,
+ * and inside the dialogs `dialog`, `credential` and `secret`.
  */
 @customElement("latchkey-keys")
 export class LatchkeyKeys extends LatchkeyElement {
@@ -177,9 +185,9 @@ export class LatchkeyKeys extends LatchkeyElement {
       ${keysTable(facts)}
       ${this.more ? html`<p><button type="button" part="button" @click=${this.showMore}>Show more keys (${this.keys.length} of ${this.more.totalCount})</button></p>` : nothing}
       <p class="visually-hidden" role="status">${this.news}</p>
-      <latchkey-create-key-dialog theme=${theme} .client=${this.client} .organization=${organization} .fixedLocationId=${this.location || null}
+      <latchkey-create-key-dialog exportparts=${DIALOG_PARTS} theme=${theme} .client=${this.client} .organization=${organization} .fixedLocationId=${this.location || null}
         @latchkey-key-changed=${onChanged}></latchkey-create-key-dialog>
-      <latchkey-key-action-dialog theme=${theme} .client=${this.client} @latchkey-key-changed=${onChanged}></latchkey-key-action-dialog>
+      <latchkey-key-action-dialog exportparts=${DIALOG_PARTS} theme=${theme} .client=${this.client} @latchkey-key-changed=${onChanged}></latchkey-key-action-dialog>
     `;
   }
 }
