@@ -23,7 +23,7 @@ interface FocusedElement {
 
 /** Subscriptions the server has registered since it started: the signal that a page now hears key events. */
 const SUBSCRIPTIONS_OPENED = "latchkey_event_subscriptions_total";
-const KEY = `query($id: ID!) { node(id: $id) { ... on ApiKey { state revokedReason scopes allowedCidrs publicId kind } } }`;
+const KEY = `query($id: ID!) { node(id: $id) { ... on ApiKey { state revokedReason scopes allowedCidrs publicId kind expiresAt } } }`;
 const VERIFY = `query($accessKey: String, $secret: String!) { verifyKey(accessKey: $accessKey, secret: $secret) { valid code } }`;
 
 describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in with an identity provider's token", () => {
@@ -123,6 +123,19 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     await dialog.getByRole("combobox", { name: "Kind" }).selectOption({ label: "Key pair" });
     await dialog.getByRole("checkbox", { name: "Create keys" }).check();
     await dialog.getByRole("textbox", { name: "Allowed addresses" }).fill("127.0.0.0/8\n10.0.0.0/8");
+    const { organization: policy } = await graphqlData(
+      latchkey,
+      `query($id: ID!) { organization(id: $id) { settings { maxKeyLifetimeDays } } }`,
+      { id: organization.id },
+      owner.token,
+    );
+    await dialog.getByText(`Empty: the longest your organisation allows, ${policy.settings.maxKeyLifetimeDays} days`).waitFor();
+    // The date as the browser's calendar names it (Node and Chromium share the machine's time zone).
+    const inTenDays = new Date(Date.now() + 10 * 24 * 3600_000);
+    const chosen = [inTenDays.getFullYear(), inTenDays.getMonth() + 1, inTenDays.getDate()]
+      .map((n) => String(n).padStart(2, "0"))
+      .join("-");
+    await dialog.getByLabel("Expires on").fill(chosen);
     await dialog.getByRole("textbox", { name: "Contact name" }).fill(CONTACT.name);
     await dialog.getByRole("textbox", { name: "Contact email" }).fill(CONTACT.email);
     await dialog.getByRole("textbox", { name: "Contact phone" }).fill(CONTACT.phone);
@@ -155,6 +168,9 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     const { node } = await graphqlData(latchkey, KEY, { id: keyId }, owner.token);
     expect(node).toMatchObject({ kind: "KEY_PAIR", publicId: accessKey, allowedCidrs: ["127.0.0.0/8", "10.0.0.0/8"], state: "ACTIVE" });
     expect(node.scopes).toContain("KEYS_CREATE");
+    // The key works until the end of the chosen day.
+    const expiresAt = new Date(node.expiresAt);
+    expect([expiresAt.getDate(), expiresAt.getHours(), expiresAt.getMinutes()]).toEqual([inTenDays.getDate(), 23, 59]);
     await page.context().close();
   });
 

@@ -113,6 +113,7 @@ export class LatchkeyCreateKeyDialog extends LitElement {
         fixedLocationId: this.fixedLocationId,
         permissions: organization.viewerPermissions,
         personal: this.personal,
+        maxLifetimeDays: organization.settings.maxKeyLifetimeDays ?? null,
         errors: this.errors,
       },
       (event) => this.submit(event),

@@ -28,7 +28,15 @@ export interface CreateFormFacts {
   /** What the viewer holds: a key may be given only these. */
   permissions: readonly string[];
   personal: boolean;
+  /** The organisation's longest lifetime for a key, in days; null when keys may never expire. */
+  maxLifetimeDays: number | null;
   errors: PlacedErrors;
+}
+
+/** A date `days` from today as a date input wants it (the viewer's local calendar). */
+function dateInDays(days: number): string {
+  const date = new Date(Date.now() + days * 24 * 3600_000);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
 }
 
 /** A labelled control, its hint and its refusal (when there is one) describing it. */
@@ -72,7 +80,15 @@ export function createKeyForm(facts: CreateFormFacts, onSubmit: (event: SubmitEv
       ${grantable.map((permission) => html`<label class="inline"><input type="checkbox" name="scopes" value=${permission} />${PERMISSION_LABELS[permission] ?? permission}</label>`)}
       <span class="field-error" id="error-scopes" part="failure">${errors.byField.scopes ?? ""}</span>
     </fieldset>
-    ${field("expiresAt", "Expires on", (d, i) => html`<input type="date" name="expiresAt" aria-describedby=${d} aria-invalid=${i} />`, errors, "Empty: the longest your organisation allows")}
+    ${field(
+      "expiresAt",
+      "Expires on",
+      (d, i) =>
+        html`<input type="date" name="expiresAt" min=${dateInDays(1)} max=${facts.maxLifetimeDays ? dateInDays(facts.maxLifetimeDays) : nothing}
+          aria-describedby=${d} aria-invalid=${i} />`,
+      errors,
+      facts.maxLifetimeDays ? `Empty: the longest your organisation allows, ${facts.maxLifetimeDays} days` : "Empty: never expires",
+    )}
     ${field("allowedCidrs", "Allowed addresses", (d, i) => html`<textarea name="allowedCidrs" rows="2" aria-describedby=${d} aria-invalid=${i}></textarea>`, errors, "Addresses or CIDR blocks, one per line; empty allows any")}
     <label class="inline"><input type="checkbox" name="personal" .checked=${facts.personal} @change=${onPersonal} />Personal key, for my own use (no contact needed)</label>
     <fieldset ?disabled=${facts.personal} aria-describedby="error-contact">
