@@ -202,6 +202,7 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     await dialog.getByRole("button", { name: "Rotate Payroll export" }).click();
     await dialog.locator("code").waitFor();
     const rotated = (await dialog.locator("code").textContent()) ?? "";
+    await dialog.getByText("The old secret keeps working for 3 days.", { exact: false }).waitFor();
     expect(rotated).not.toBe(secret);
     await dialog.getByRole("button", { name: "Close" }).click();
     // Both secrets work during the grace period.

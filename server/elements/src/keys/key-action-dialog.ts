@@ -13,8 +13,9 @@ import type { KeyRow } from "./words";
 export type DialogAction = "reveal" | "copy" | "rotate" | "revoke";
 
 const GRACE_HOURS = [0, 1, 24, 72, 168];
+const count = (amount: number, unit: string) => `${amount} ${unit}${amount === 1 ? "" : "s"}`;
 const graceWords = (hours: number) =>
-  hours === 0 ? "None: the old secret stops at once" : hours < 24 ? `${hours} hour` : `${hours / 24} days`;
+  hours === 0 ? "None: the old secret stops at once" : hours < 24 ? count(hours, "hour") : count(hours / 24, "day");
 const graceNote = (hours: number) =>
   hours === 0 ? "The old secret has stopped working." : `The old secret keeps working for ${graceWords(hours).toLowerCase()}.`;
 const TITLES: Record<DialogAction, string> = { reveal: "Reveal", copy: "Copy", rotate: "Rotate", revoke: "Revoke" };
