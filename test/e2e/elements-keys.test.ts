@@ -273,6 +273,11 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
 
     await createKey({ name: "Made elsewhere" });
     await row(second, "Made elsewhere").waitFor();
+    // A burst of new keys (read together, in batches): every one appears.
+    const burst = ["Burst one", "Burst two", "Burst three", "Burst four", "Burst five"];
+    await Promise.all(burst.map((name) => createKey({ name })));
+    for (const name of burst) await row(second, name).waitFor();
+    expect(await second.getByRole("rowheader").count()).toBe(2 + burst.length);
     expect(reloaded).toBe(false);
     await Promise.all([first.context().close(), second.context().close()]);
   });

@@ -31,10 +31,10 @@ export const KeysPage = graphql(
   [KeyRowFields],
 );
 
-export const KeyById = graphql(
+export const KeysByIds = graphql(
   `
-  query ElementKeyById($id: ID!) {
-    node(id: $id) { ... on ApiKey { ...ElementKeyRow } }
+  query ElementKeysByIds($ids: [ID!]!) {
+    nodes(ids: $ids) { ... on ApiKey { ...ElementKeyRow } }
   }
 `,
   [KeyRowFields],
