@@ -50,9 +50,10 @@ function deadlines(key: KeyRow, inactivityDays: number) {
     ${inactivity ? html`<br /><span class="muted">${inactivity}</span>` : nothing}`;
 }
 
-function row(key: KeyRow, facts: KeysTableFacts) {
-  const offered = ROW_ACTIONS.filter(([action]) => key.viewerCan[action]);
-  const failure = facts.rowFailures[key.id];
+const offeredActions = (key: KeyRow) => ROW_ACTIONS.filter(([action]) => key.viewerCan[action]);
+
+function row(key: KeyRow, facts: KeysTableFacts, withActions: boolean) {
+  const offered = offeredActions(key);
   return html`<tr part="row" data-key-id=${key.id}>
     <th scope="row">${key.name}<br /><code class="muted">${key.maskedSecret}</code></th>
     <td>${KIND_LABELS[key.kind]}</td>
@@ -60,7 +61,13 @@ function row(key: KeyRow, facts: KeysTableFacts) {
     <td><span part="state state-${key.state.toLowerCase()}">${STATE_LABELS[key.state]}</span></td>
     <td>${deadlines(key, facts.inactivityDays)}</td>
     <td>${key.lastUsedAt ? html`<span title=${absoluteTime(key.lastUsedAt)}>${relativeTime(key.lastUsedAt)}</span>` : "never"}</td>
-    <td>
+    ${withActions ? actionsCell(key, offered, facts) : nothing}
+  </tr>`;
+}
+
+function actionsCell(key: KeyRow, offered: ReadonlyArray<[RowAction, string]>, facts: KeysTableFacts) {
+  const failure = facts.rowFailures[key.id];
+  return html`<td>
       <div class="row-actions">
         ${offered.map(
           ([action, label]) => html`<button type="button" part="button ${action}-button" class=${action === "revoke" ? "danger" : ""}
@@ -68,23 +75,26 @@ function row(key: KeyRow, facts: KeysTableFacts) {
         )}
       </div>
       ${failure ? html`<p class="failure" role="alert" part="failure">${failure}</p>` : nothing}
-    </td>
-  </tr>`;
+    </td>`;
 }
 
-/** The keys as a compact table with sortable column headers; the order is kept client-side over the loaded keys. */
+/**
+ * The keys as a compact table with sortable column headers; the order is kept client-side over the
+ * loaded keys. The actions column is left out when the viewer may do nothing with any key shown.
+ */
 export function keysTable(facts: KeysTableFacts) {
   const keys = sortKeys(facts.keys, facts.order);
+  const withActions = keys.some((key) => offeredActions(key).length > 0);
   return html`<table part="table">
     <caption class="visually-hidden">API keys</caption>
     <thead>
       <tr>
         ${COLUMNS.map((column) => header(column, facts.order, facts.onSort))}
-        <th scope="col">Actions</th>
+        ${withActions ? html`<th scope="col">Actions</th>` : nothing}
       </tr>
     </thead>
     <tbody>
-      ${keys.length ? keys.map((key) => row(key, facts)) : html`<tr><td colspan="7" class="muted">${facts.emptyWords}</td></tr>`}
+      ${keys.length ? keys.map((key) => row(key, facts, withActions)) : html`<tr><td colspan=${COLUMNS.length} class="muted">${facts.emptyWords}</td></tr>`}
     </tbody>
   </table>`;
 }
