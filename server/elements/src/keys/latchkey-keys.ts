@@ -1,6 +1,5 @@
 import { css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, query, state } from "lit/decorators.js";
-import { plainWords } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
 import "./create-key-dialog";
 import type { LatchkeyCreateKeyDialog, OrganizationFacts } from "./create-key-dialog";
@@ -9,7 +8,7 @@ import { runDirectAction } from "./direct-actions";
 import type { DialogAction, LatchkeyKeyActionDialog } from "./key-action-dialog";
 import { followKeys } from "./key-feed";
 import { type KeysTableFacts, keysTable, type RowAction } from "./keys-table";
-import { KeysPage } from "./operations";
+import { KeysPage, MoreKeys } from "./operations";
 import { placeKey } from "./rows";
 import { nextOrder, type SortOrder } from "./sorting";
 import type { KeyRow } from "./words";
@@ -47,7 +46,6 @@ export class LatchkeyKeys extends LatchkeyElement {
   @property({ reflect: true }) theme = "";
   @state() private organizationFacts: OrganizationFacts | null = null;
   @state() private keys: KeyRow[] = [];
-  @state() private more: { endCursor: string | null; totalCount: number } | null = null;
   @state() private search = "";
   @state() private order: SortOrder | null = null;
   @state() private rowFailures: Record<string, string> = {};
@@ -57,34 +55,29 @@ export class LatchkeyKeys extends LatchkeyElement {
   @query("latchkey-key-action-dialog") private actionDialog!: LatchkeyKeyActionDialog;
   #live: { organizationId: string; stop: () => void } | null = null;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #generation = 0;
 
+  /**
+   * Reads every page of keys (100 a request), showing each as it comes, so sorting orders them all.
+   * A newer load (a search typed meanwhile) stops an older one between pages.
+   */
   protected override async load(): Promise<void> {
+    const generation = ++this.#generation;
     const organizationId = await this.organizationId();
-    const page = await this.fetchPage(organizationId, null);
-    this.organizationFacts = page;
-    this.keys = page?.keys?.nodes ?? [];
+    const filter = { organizationId, locationId: this.location || null, search: this.search || null };
+    const { organization } = await this.client.request(KeysPage, { ...filter, after: null });
+    if (generation !== this.#generation) return;
+    this.organizationFacts = organization;
+    this.keys = organization?.keys?.nodes ?? [];
     this.startLive(organizationId);
-  }
-
-  private async fetchPage(organizationId: string, after: string | null) {
-    const { organization } = await this.client.request(KeysPage, {
-      organizationId,
-      locationId: this.location || null,
-      search: this.search || null,
-      after,
-    });
-    const keys = organization?.keys;
-    this.more = keys?.pageInfo.hasNextPage ? { endCursor: keys.pageInfo.endCursor, totalCount: keys.totalCount } : null;
-    return organization;
-  }
-
-  private async showMore(): Promise<void> {
-    try {
-      const page = await this.fetchPage(await this.organizationId(), this.more?.endCursor ?? null);
+    let pageInfo = organization?.keys?.pageInfo;
+    while (pageInfo?.hasNextPage) {
+      const next = (await this.client.request(MoreKeys, { ...filter, after: pageInfo.endCursor })).organization?.keys;
+      if (generation !== this.#generation) return;
+      // Keys heard live meanwhile are already shown.
       const known = new Set(this.keys.map((key) => key.id));
-      this.keys = [...this.keys, ...(page?.keys?.nodes ?? []).filter((key) => !known.has(key.id))];
-    } catch (error) {
-      this.failure = plainWords(error);
+      this.keys = [...this.keys, ...(next?.nodes ?? []).filter((key) => !known.has(key.id))];
+      pageInfo = next?.pageInfo;
     }
   }
 
@@ -183,7 +176,6 @@ export class LatchkeyKeys extends LatchkeyElement {
         }
       </div>
       ${keysTable(facts)}
-      ${this.more ? html`<p><button type="button" part="button" @click=${this.showMore}>Show more keys (${this.keys.length} of ${this.more.totalCount})</button></p>` : nothing}
       <p class="visually-hidden" role="status">${this.news}</p>
       <latchkey-create-key-dialog exportparts=${DIALOG_PARTS} theme=${theme} .client=${this.client} .organization=${organization} .fixedLocationId=${this.location || null}
         @latchkey-key-changed=${onChanged}></latchkey-create-key-dialog>

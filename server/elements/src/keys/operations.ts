@@ -31,6 +31,22 @@ export const KeysPage = graphql(
   [KeyRowFields],
 );
 
+/** The pages after the first: the keys alone. */
+export const MoreKeys = graphql(
+  `
+  query ElementMoreKeys($organizationId: ID!, $locationId: ID, $search: String, $after: String) {
+    organization(id: $organizationId) {
+      id
+      keys(first: 100, after: $after, locationId: $locationId, search: $search) {
+        pageInfo { hasNextPage endCursor }
+        nodes { ...ElementKeyRow }
+      }
+    }
+  }
+`,
+  [KeyRowFields],
+);
+
 export const KeysByIds = graphql(
   `
   query ElementKeysByIds($ids: [ID!]!) {
