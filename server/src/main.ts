@@ -52,6 +52,7 @@ async function start(withDemo: boolean) {
   const lines = [
     "",
     `Latchkey is running: GraphQL at ${latchkey.graphqlUrl} (HTTP and WebSocket)`,
+    `Console: ${latchkey.url}/ (open it in a browser)`,
     `Health: ${latchkey.url}/healthz  Readiness: ${latchkey.url}/readyz  Metrics: ${latchkey.url}/metrics`,
     "Sign up with:",
     `  curl -s ${latchkey.graphqlUrl} -H 'content-type: application/json' \\`,

@@ -66,6 +66,24 @@ describe("POST /v1/keys/verify and verifyKey", () => {
     });
   });
 
+  it("refuses a secret sent as another kind of key as NOT_FOUND, whether or not its key is cached", async () => {
+    const team = await keyTeam(server);
+    const pair = await team.createKey({ kind: "KEY_PAIR" });
+    const single = await team.createKey();
+    const refused = { valid: false, code: "NOT_FOUND", keyId: null, name: null };
+    const asOtherKinds = async () => {
+      expect((await verify(server, { key: pair.secret })).body).toMatchObject(refused);
+      expect((await verify(server, { accessKey: pair.key.publicId, secretKey: single.secret })).body).toMatchObject(refused);
+    };
+    await asOtherKinds();
+    // Each answered once as its own kind: both records are now in the cache.
+    expect((await verify(server, { accessKey: pair.key.publicId, secretKey: pair.secret })).body).toMatchObject({ valid: true });
+    expect((await verify(server, { key: single.secret })).body).toMatchObject({ valid: true });
+    await asOtherKinds();
+    const typo = `${single.secret.slice(0, -7)}${single.secret.at(-7) === "a" ? "b" : "a"}${single.secret.slice(-6)}`;
+    expect((await verify(server, { key: typo })).body).toMatchObject({ valid: false, code: "BAD_CHECKSUM" });
+  });
+
   it("rejects malformed and mistyped keys without a lookup, and unknown ones as NOT_FOUND", async () => {
     const team = await keyTeam(server);
     const { secret } = await team.createKey();

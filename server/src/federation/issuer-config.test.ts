@@ -72,6 +72,15 @@ describe("AUTH_ISSUERS", () => {
     }
   });
 
+  it("reads the console's client ID and scopes, and refuses an empty client ID", () => {
+    const console = { ...ISSUER, consoleClientId: "latchkey-console", consoleScope: "openid email latchkey" };
+    expect(configWith({ AUTH_ISSUERS: JSON.stringify([console]) }).federation.trustedIssuers[0]).toMatchObject({
+      consoleClientId: "latchkey-console",
+      consoleScope: "openid email latchkey",
+    });
+    expect(problemsWith([{ ...ISSUER, consoleClientId: "" }])).toContain("AUTH_ISSUERS: 0.consoleClientId: ");
+  });
+
   it("reads the password switches", () => {
     expect(configWith({ PASSWORD_SIGNUP: "false", PASSWORD_SIGNIN: "false" }).federation).toMatchObject({
       passwordSignUp: false,

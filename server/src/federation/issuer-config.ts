@@ -64,6 +64,13 @@ export const trustedIssuerSchema = z
      * says `email_verified: true`). Off, such a sign-in is refused rather than taking the account over.
      */
     linkVerifiedEmail: z.boolean().default(false),
+    /**
+     * The console's client at this provider (public, authorization code with PKCE, redirect URI
+     * `<PUBLIC_URL>/callback`): set, the console at `/` offers sign-in here. Not a secret.
+     */
+    consoleClientId: z.string().min(1).optional(),
+    /** The scopes the console asks for (default `openid email profile`); the access token must be for `audience`. */
+    consoleScope: z.string().min(1).optional(),
   })
   .strict();
 

@@ -3,21 +3,25 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphq
 import { buildSchema } from "type-graphql";
 import { AuditEntryResolver, OrganizationAuditResolver } from "../audit/audit.resolver";
 import { AuthResolver } from "../auth/auth.resolver";
+import { PermissionCatalogueResolver } from "../auth/permission-catalogue.resolver";
 import { KeyEventsResolver, KeyExpiringResolver, OrganizationKeyEventsResolver } from "../events/key-events.resolver";
 import { KeyViewerCanResolver } from "../keys/key-viewer-can.resolver";
 import { ApiKeyResolver } from "../keys/keys.resolver";
 import { OrganizationKeysResolver } from "../keys/org-keys.resolver";
 import { VerifyKeyResolver } from "../keys/verify.resolver";
 import { MembershipResolver } from "../members/members.resolver";
+import { MembershipViewerCanResolver } from "../members/membership-viewer-can.resolver";
 import { NotificationsResolver } from "../notifications/notifications.resolver";
 import { LocationResolver } from "../orgs/locations.resolver";
 import { OrganizationViewerCanResolver } from "../orgs/organization-viewer-can.resolver";
 import { OrganizationResolver } from "../orgs/orgs.resolver";
 import { OrganizationLocationByExternalIdResolver, ProvisioningResolver } from "../provisioning/provisioning.resolver";
+import { RoleViewerCanResolver } from "../roles/role-viewer-can.resolver";
 import { RoleResolver } from "../roles/roles.resolver";
 import { UserResolver } from "../users/user.resolver";
 import { KeyHolderWebhooksResolver, OrganizationWebhooksResolver } from "../webhooks/org-webhooks.resolver";
 import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
+import { WebhookEndpointViewerCanResolver, WebhookEventTypesResolver } from "../webhooks/webhook-viewer-can.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
 import { refuseUnstorableInput } from "./input-guard";
 import { NodeResolver } from "./node.resolver";
@@ -30,6 +34,9 @@ export const RESOLVERS = [
   LocationResolver,
   MembershipResolver,
   RoleResolver,
+  RoleViewerCanResolver,
+  MembershipViewerCanResolver,
+  PermissionCatalogueResolver,
   AuditEntryResolver,
   OrganizationAuditResolver,
   ApiKeyResolver,
@@ -45,6 +52,8 @@ export const RESOLVERS = [
   KeyHolderWebhooksResolver,
   WebhookEndpointResolver,
   WebhookMessageResolver,
+  WebhookEndpointViewerCanResolver,
+  WebhookEventTypesResolver,
   ProvisioningResolver,
   OrganizationLocationByExternalIdResolver,
 ] as const;

@@ -16,6 +16,7 @@ import { registerOAuthRoutes, TOKEN_PATH } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
+import { registerConsoleRoutes } from "./console";
 import { CorsPolicy, registerCors } from "./cors";
 import { credentialHeaders } from "./credential-headers";
 import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
@@ -152,6 +153,7 @@ export async function createHttpApp(options: {
   });
   registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
   registerElementRoutes(fastify, log);
+  registerConsoleRoutes(fastify, config);
   registerKeyRoutes(fastify, services, em);
   await registerOAuthRoutes(fastify, services, services.accessTokens);
 

@@ -26,27 +26,46 @@ export function pathOf(url: string | undefined): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-/** Valid answers rendered once per cached key record: the record object lives until it is evicted. */
-const renderedValid = new WeakMap<object, string>();
+/**
+ * An answer's JSON with its length in bytes, kept as the string the header carries: Node checks
+ * every header value as a string, so a number would be converted on every answer.
+ */
+interface Payload {
+  json: string;
+  byteLength: string;
+}
 
-function render(verification: Verification): string {
-  if (!verification.valid) return JSON.stringify(verificationView(verification));
+function payloadOf(body: unknown): Payload {
+  const json = JSON.stringify(body);
+  return { json, byteLength: String(Buffer.byteLength(json)) };
+}
+
+/** Valid answers rendered once per cached key record: the record object lives until it is evicted. */
+const renderedValid = new WeakMap<object, Payload>();
+
+function render(verification: Verification): Payload {
+  if (!verification.valid) return payloadOf(verificationView(verification));
   let payload = renderedValid.get(verification.key);
   if (!payload) {
-    payload = JSON.stringify(verificationView(verification));
+    payload = payloadOf(verificationView(verification));
     renderedValid.set(verification.key, payload);
   }
   return payload;
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const payload = typeof body === "string" ? body : JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(payload),
-    ...headers,
-  });
-  response.end(payload);
+/** The headers of a verify answer, made once per request: every answer sends exactly these, and `send` completes them. */
+type AnswerHeaders = Record<string, string>;
+
+function answerHeaders(requestId: string, corsHeaders: Readonly<Record<string, string>>): AnswerHeaders {
+  return { "content-type": "application/json; charset=utf-8", "content-length": "0", "x-request-id": requestId, ...corsHeaders };
+}
+
+/** Answers with `payload`. `headers` is this request's own object, completed in place: one object per request. */
+function send(response: ServerResponse, status: number, payload: Payload, headers: AnswerHeaders, extra?: Record<string, string>) {
+  headers["content-length"] = payload.byteLength;
+  if (extra) Object.assign(headers, extra);
+  response.writeHead(status, headers);
+  response.end(payload.json);
 }
 
 /** The request body as a presented key, or an error message for the client. */
@@ -95,10 +114,10 @@ export function handleVerify(
 ) {
   const requestId = requestIdOf(request.headers, nextRequestId);
   // Every answer, refusals included, carries the CORS headers: a page on a listed origin reads why.
-  const headers = { "x-request-id": requestId, ...corsHeaders };
-  if (request.method !== "POST") return send(response, 405, { error: "method_not_allowed" }, { ...headers, allow: "POST" });
+  const headers = answerHeaders(requestId, corsHeaders);
+  if (request.method !== "POST") return send(response, 405, payloadOf({ error: "method_not_allowed" }), headers, { allow: "POST" });
   if (!isJsonContentType(request.headers["content-type"])) {
-    return send(response, 415, { error: "unsupported_media_type", message: NOT_JSON_MESSAGE }, headers);
+    return send(response, 415, payloadOf({ error: "unsupported_media_type", message: NOT_JSON_MESSAGE }), headers);
   }
   const { failedAttempts, keyVerifier } = services;
   // Bytes, decoded once at the end: cheaper than a string decoder per request, and a character
@@ -107,22 +126,26 @@ export function handleVerify(
   request.on("data", (chunk: Buffer) => {
     body = body ? Buffer.concat([body, chunk]) : chunk;
     if (body.length > MAX_BODY) {
-      send(response, 413, { error: "body_too_large" }, headers);
+      send(response, 413, payloadOf({ error: "body_too_large" }), headers);
       request.destroy();
     }
   });
   request.on("end", () => {
     if (response.headersSent) return;
     const presented = presentedKey(body ? body.toString("utf8") : "");
-    if (typeof presented === "string") return send(response, 400, { error: "bad_request", message: presented }, headers);
+    if (typeof presented === "string") return send(response, 400, payloadOf({ error: "bad_request", message: presented }), headers);
     const answer = (verification: Verification) => {
       const verdict = verification.valid ? null : failedAttempts.failed(clientAddress, presented.publicId || null);
       if (verdict?.throttled) {
         return send(
           response,
           429,
-          { error: "too_many_failures", message: "Too many failed attempts from this address or for this key; try again later." },
-          { ...headers, "retry-after": String(verdict.retryAfterSeconds) },
+          payloadOf({
+            error: "too_many_failures",
+            message: "Too many failed attempts from this address or for this key; try again later.",
+          }),
+          headers,
+          { "retry-after": String(verdict.retryAfterSeconds) },
         );
       }
       send(response, 200, render(verification), headers);
@@ -131,9 +154,9 @@ export function handleVerify(
     const known = keyVerifier.verifyWithoutIo(presented, clientAddress);
     if (known) return answer(known);
     keyVerifier.verify(presented, clientAddress).then(answer, (error) => {
-      if (!isDatabaseUnavailable(error)) return send(response, 500, { error: "internal_error", requestId }, headers);
+      if (!isDatabaseUnavailable(error)) return send(response, 500, payloadOf({ error: "internal_error", requestId }), headers);
       const body = { error: "service_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId };
-      send(response, 503, body, { ...headers, "retry-after": String(RETRY_AFTER_SECONDS) });
+      send(response, 503, payloadOf(body), headers, { "retry-after": String(RETRY_AFTER_SECONDS) });
     });
   });
 }

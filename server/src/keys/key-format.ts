@@ -28,6 +28,8 @@ const BODY_LENGTH = 43;
 const CHECKSUM_LENGTH = 6;
 /** `lk_`, the kind and `_`, then the body: what the checksum covers. */
 const HEAD_LENGTH = 6 + BODY_LENGTH;
+/** Every secret's length: what the verify path may hash before looking closer (see KeyVerifier). */
+export const SECRET_LENGTH = HEAD_LENGTH + CHECKSUM_LENGTH;
 /** The whole shape: the prefix, then 43 + 6 base62 characters (body and checksum). */
 const PATTERN = /^lk_(?:sk|kp|bk|cs|pf)_[0-9A-Za-z]{49}$/;
 /** Each base62 character's value by character code; -1 elsewhere. */

@@ -1,6 +1,7 @@
 import { LockMode } from "@mikro-orm/core";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { AuditAction } from "../audit/audit-action";
+import type { UserActor } from "../auth/actor";
 import { Permission } from "../auth/permission";
 import { type Change, callerEvent, commitChange, type Recorder } from "../core/record-change";
 import type { ServiceContext } from "../core/service-context";
@@ -30,10 +31,17 @@ async function membershipToManage(ctx: ServiceContext, membershipId: string): Pr
   return membership;
 }
 
-/** Nobody may act on a member whose role holds powers they lack (an Admin cannot demote an Owner). */
-async function requireMayManage(ctx: ServiceContext, membership: Membership) {
+/**
+ * The permissions a member's role holds that the actor lacks. Nobody may act on a member for whom this
+ * is not empty (an Admin cannot demote an Owner); `viewerCan` on a membership asks the same.
+ */
+export async function memberPermissionsBeyondActor(ctx: ServiceContext, membership: Membership): Promise<Permission[]> {
   const role = await ctx.loaders.roles.byId.load(membership.role.id);
-  const beyond = await ctx.authz.permissionsBeyond(membership.organization.id, role?.permissions ?? []);
+  return ctx.authz.permissionsBeyond(membership.organization.id, role?.permissions ?? []);
+}
+
+async function requireMayManage(ctx: ServiceContext, membership: Membership) {
+  const beyond = await memberPermissionsBeyondActor(ctx, membership);
   if (beyond.length) {
     throw userError(
       UserErrorCode.FORBIDDEN,
@@ -125,12 +133,16 @@ export async function setMemberRole(ctx: ServiceContext, membership: Membership,
   return result;
 }
 
+/** Leaving is a person's own act; a key mapped to that person cannot do it for them. */
+export function isLeavingThemselves(actor: UserActor, membership: Membership): boolean {
+  return membership.user.id === actor.userId && !actor.key;
+}
+
 /** Managers remove others; anyone may leave an organisation themselves (unless they are its last Owner). */
 export async function removeMember(ctx: ServiceContext, { membershipId }: RemoveMember): Promise<string> {
   const actor = ctx.authz.requireActor();
   const membership = await ctx.loaders.members.byId.load(membershipId);
-  // Leaving is a person's own act; a key mapped to that person cannot do it for them.
-  const leavingThemselves = membership?.user.id === actor.userId && !actor.key;
+  const leavingThemselves = !!membership && isLeavingThemselves(actor, membership);
   const target = leavingThemselves && membership ? membership : await membershipToManage(ctx, membershipId);
   if (!leavingThemselves) await requireMayManage(ctx, target);
   await deleteMembership(ctx, target, leavingThemselves);

@@ -20,6 +20,9 @@ export class OrganizationViewerCan {
   @Field(() => Boolean, { description: "Holds `members:manage`: add and remove members, change their roles." })
   manageMembers!: boolean;
 
+  @Field(() => Boolean, { description: "Holds `roles:manage`: create, change and delete custom roles." })
+  manageRoles!: boolean;
+
   @Field(() => Boolean, { description: "Holds `webhooks:manage`: register and manage webhook endpoints." })
   manageWebhooks!: boolean;
 
@@ -42,6 +45,7 @@ export class OrganizationViewerCanResolver {
       createKey: !!ctx.actor && !refusal,
       createKeyRefusal: ctx.actor ? (refusal?.message ?? null) : "Sign in first.",
       manageMembers: permissions.has(Permission.MEMBERS_MANAGE),
+      manageRoles: permissions.has(Permission.ROLES_MANAGE),
       manageWebhooks: permissions.has(Permission.WEBHOOKS_MANAGE),
       manageSettings: permissions.has(Permission.ORG_MANAGE),
       readAuditLog: permissions.has(Permission.AUDIT_READ),

@@ -1,0 +1,30 @@
+import { Field, ObjectType, Query, Resolver } from "type-graphql";
+import { ALL_PERMISSIONS, PERMISSION_DESCRIPTIONS, Permission } from "./permission";
+
+@ObjectType({ description: "One permission of the catalogue custom roles choose from, with what it allows." })
+export class PermissionDescription {
+  @Field(() => Permission)
+  permission!: Permission;
+
+  @Field(() => String, { description: "The value stored and shown in the audit log, such as `keys:create`." })
+  value!: string;
+
+  @Field(() => String, { description: "What the permission allows, in words for people." })
+  description!: string;
+}
+
+const CATALOGUE: readonly PermissionDescription[] = ALL_PERMISSIONS.map((permission) => ({
+  permission,
+  value: permission,
+  description: PERMISSION_DESCRIPTIONS[permission],
+}));
+
+@Resolver()
+export class PermissionCatalogueResolver {
+  @Query(() => [PermissionDescription], {
+    description: "Every permission a role can grant, in catalogue order, with what it allows. The same for everyone.",
+  })
+  permissionCatalogue(): readonly PermissionDescription[] {
+    return CATALOGUE;
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { type ConsoleConfig, consoleContentSecurityPolicy, consolePage } from "./console";
+
+const PROVIDER = { issuer: "https://login.example.com/tenant", clientId: "console", audience: "https://keys.example.com", scope: "openid" };
+const WITH_PROVIDER: ConsoleConfig = { passwordSignIn: false, passwordSignUp: false, identityProviders: [PROVIDER] };
+
+describe("the console page", () => {
+  it("keeps its JSON config inert: a value cannot close the script element it sits in", () => {
+    const hostile: ConsoleConfig = {
+      ...WITH_PROVIDER,
+      identityProviders: [{ ...PROVIDER, clientId: "</script><script>alert(1)</script>" }],
+    };
+    const page = consolePage(hostile);
+    expect(page.match(/<\/script>/g)).toHaveLength(2);
+    const json = /id="latchkey-console-config">(.*?)<\/script>/s.exec(page)?.[1] ?? "";
+    expect(JSON.parse(json).identityProviders[0].clientId).toBe("</script><script>alert(1)</script>");
+  });
+
+  it("lets the page reach only this server and the providers' origins, and run scripts from this server only", () => {
+    const policy = consoleContentSecurityPolicy(WITH_PROVIDER);
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("connect-src 'self' https://login.example.com;");
+    expect(policy).not.toContain("unsafe-eval");
+    expect(consoleContentSecurityPolicy({ ...WITH_PROVIDER, identityProviders: [] })).toContain("connect-src 'self';");
+  });
+});

@@ -1,0 +1,109 @@
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config";
+import { ELEMENTS_PATH } from "./elements";
+
+/** The console's pages: the page at `/` and the paths its router shows, so a reload or a bookmark lands on the same page. */
+export const CONSOLE_PATHS = ["/", "/keys", "/webhooks", "/members", "/roles", "/audit", "/settings", "/callback"] as const;
+
+/** An identity provider the console may sign in with: public facts only (PKCE needs no client secret). */
+export interface ConsoleIdentityProvider {
+  issuer: string;
+  clientId: string;
+  /** The resource the access token is asked for: the first audience Latchkey accepts from this issuer. */
+  audience: string;
+  scope: string;
+}
+
+/** What the page tells `<latchkey-console>`; read by `server/elements/src/console/console-config.ts`. */
+export interface ConsoleConfig {
+  passwordSignIn: boolean;
+  passwordSignUp: boolean;
+  identityProviders: ConsoleIdentityProvider[];
+}
+
+export function consoleConfig(config: Config): ConsoleConfig {
+  const { trustedIssuers, passwordSignIn, passwordSignUp } = config.federation;
+  return {
+    passwordSignIn,
+    passwordSignUp,
+    identityProviders: trustedIssuers.flatMap(({ issuer, audience, consoleClientId, consoleScope }) =>
+      consoleClientId
+        ? [
+            {
+              issuer: issuer.replace(/\/+$/, ""),
+              clientId: consoleClientId,
+              audience: Array.isArray(audience) ? (audience[0] ?? "") : audience,
+              scope: consoleScope ?? "openid email profile",
+            },
+          ]
+        : [],
+    ),
+  };
+}
+
+/**
+ * Scripts only from this server (the bundle); no inline script can run, so the JSON config below is
+ * data and nothing else. Styles may be inline: elements and their hosts set `style` attributes.
+ * `connect-src` names the providers' origins because the page itself runs discovery and the code
+ * exchange (a public client with PKCE, as every browser frontend does).
+ */
+export function consoleContentSecurityPolicy(settings: ConsoleConfig): string {
+  const providers = [...new Set(settings.identityProviders.map(({ issuer }) => new URL(issuer).origin))];
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `connect-src 'self' ${providers.join(" ")}`.trim(),
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** JSON safe inside `<script>`: `<` is escaped, so no value can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+export function consolePage(settings: ConsoleConfig): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <meta name="color-scheme" content="light dark">
+    <title>Latchkey</title>
+    <style>body { margin: 0; font-family: system-ui, sans-serif; } latchkey-console:not(:defined) { display: block; padding: 1rem; }</style>
+    <script type="application/json" id="latchkey-console-config">${scriptJson(settings)}</script>
+    <script type="module" src="${ELEMENTS_PATH}"></script>
+  </head>
+  <body>
+    <latchkey-console><noscript>The Latchkey console needs JavaScript.</noscript></latchkey-console>
+  </body>
+</html>
+`;
+}
+
+/**
+ * The console at `/`: a small page that loads the elements bundle and holds `<latchkey-console>`,
+ * which talks to the public GraphQL API like any other client (see `server/elements/src/console/`).
+ */
+export function registerConsoleRoutes(fastify: FastifyInstance, config: Config): void {
+  const settings = consoleConfig(config);
+  const body = consolePage(settings);
+  const policy = consoleContentSecurityPolicy(settings);
+  for (const path of CONSOLE_PATHS) {
+    fastify.get(path, (_request, reply) =>
+      reply
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-security-policy", policy)
+        .header("cache-control", "no-cache")
+        .header("x-content-type-options", "nosniff")
+        // `/callback` carries the provider's code in its URL: never send it on as a referrer.
+        .header("referrer-policy", "no-referrer")
+        .header("x-frame-options", "DENY")
+        .send(body),
+    );
+  }
+}
