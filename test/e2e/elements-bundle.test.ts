@@ -79,7 +79,7 @@ describe.runIf(run)("an element embedded in a host page on another origin, in Ch
     const page = await browser.newPage();
     await page.goto(url);
     await giveCredential(page, "latchkey-keys", team.owner.token);
-    await expect.poll(() => page.getByRole("cell", { name: "Dealer portal sync" }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByRole("rowheader", { name: "Dealer portal sync" }).count(), { timeout: 10_000 }).toBe(1);
     await page.close();
   });
 

@@ -26,6 +26,8 @@ function failureFor(code: string | undefined, message: string): LatchkeyFailure 
  */
 export class LatchkeyClient {
   #socket: Client | null = null;
+  #connections = 0;
+  readonly #reconnectListeners = new Set<() => void>();
 
   constructor(
     readonly serverUrl: string,
@@ -74,6 +76,12 @@ export class LatchkeyClient {
       // Keep trying through a restart or an outage; the server refuses sockets with 1013 until it can serve them.
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => true,
+      on: {
+        connected: () => {
+          this.#connections += 1;
+          if (this.#connections > 1) for (const listener of this.#reconnectListeners) listener();
+        },
+      },
     });
     return this.#socket.subscribe<Result>(
       { query: print(document), variables: (variables ?? {}) as Record<string, unknown> },
@@ -87,6 +95,15 @@ export class LatchkeyClient {
         complete: () => undefined,
       },
     );
+  }
+
+  /**
+   * Calls `listener` whenever the socket connects again after its first connection: events sent
+   * while it was away were not heard, so a live view reads its data again. Returns the unsubscriber.
+   */
+  onReconnect(listener: () => void): () => void {
+    this.#reconnectListeners.add(listener);
+    return () => this.#reconnectListeners.delete(listener);
   }
 
   dispose(): void {
