@@ -172,7 +172,9 @@ export class LatchkeyKeys extends LatchkeyElement {
         ${
           organization?.viewerCan.createKey
             ? html`<button type="button" part="button create-button" class="primary" @click=${() => this.createDialog.open()}>Create key</button>`
-            : nothing
+            : organization?.viewerCan.createKeyRefusal
+              ? html`<p class="muted" part="notice">${organization.viewerCan.createKeyRefusal}</p>`
+              : nothing
         }
       </div>
       ${keysTable(facts)}
