@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumAvailability } from "../support/chromium";
@@ -92,6 +94,52 @@ describe.runIf(run)("an element embedded in a host page on another origin, in Ch
     await page.goto(url);
     await refused;
     expect(await page.evaluate(() => (globalThis as unknown as InPage).customElements.get("latchkey-keys") === undefined)).toBe(true);
+    await page.close();
+  });
+  it("takes the host's theme: its custom properties and ::part() rules reach inside the element", async () => {
+    const team = await keyTeam(latchkey, "Acme Dealer Group");
+    await setOrganizationExternalId(latchkey, team.organization.id, "acme-dealers");
+    await team.createKey({ name: "Dealer portal sync" });
+    await team.createKey({ name: "Inventory feed", kind: "BASIC" });
+    await team.createKey({ name: "Marketing CRM", kind: "OAUTH_CLIENT", expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+    const url = host.page(
+      "/themed",
+      latchkey.url,
+      `<style>
+        body { margin: 0; font-family: Georgia, serif; background: #f4f1ea; color: #1b1b1b; }
+        @media (prefers-color-scheme: dark) { body { background: #101418; color: #e8e6e1; } }
+        main { padding: 0 24px 24px; }
+        latchkey-keys { --latchkey-color-accent: #1d3557; --latchkey-radius: 2px; padding: 16px; border: 1px solid #8c959f; }
+        @media (prefers-color-scheme: dark) { latchkey-keys { --latchkey-color-accent: #a8c5ff; --latchkey-color-on-accent: #101418; } }
+        latchkey-keys::part(create-button) { text-transform: uppercase; letter-spacing: 0.04em; }
+      </style>
+      <p>Acme Dealer Portal · Integrations: the keys your dealership's integrations use.</p>
+      <latchkey-keys organization-external-id="acme-dealers"></latchkey-keys>`,
+    );
+    const page = await browser.newPage({ viewport: { width: 1100, height: 520 } });
+    await page.goto(url);
+    await giveCredential(page, "latchkey-keys", team.owner.token);
+    const create = page.getByRole("button", { name: "Create key" });
+    await create.waitFor();
+    await page.getByRole("rowheader", { name: /Marketing CRM/ }).waitFor();
+    const look = () =>
+      create.evaluate((button) => {
+        const style = (
+          globalThis as unknown as { getComputedStyle(element: unknown): { backgroundColor: string; textTransform: string } }
+        ).getComputedStyle(button);
+        return { background: style.backgroundColor, transform: style.textTransform };
+      });
+    expect(await look()).toEqual({ background: "rgb(29, 53, 87)", transform: "uppercase" });
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await look()).toEqual({ background: "rgb(168, 197, 255)", transform: "uppercase" });
+    if (process.env.SCREENSHOTS === "1") {
+      const directory = path.resolve(__dirname, "../../docs/screenshots");
+      await mkdir(directory, { recursive: true });
+      for (const scheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: path.join(directory, `embedded-keys-${scheme}.png`) });
+      }
+    }
     await page.close();
   });
 });
