@@ -1,4 +1,5 @@
-import { Field, ObjectType, Query, Resolver } from "type-graphql";
+import { Extensions, Field, ObjectType, Query, Resolver } from "type-graphql";
+import { listMaximum } from "../graphql/operation-cost";
 import { ALL_PERMISSIONS, PERMISSION_DESCRIPTIONS, Permission } from "./permission";
 
 @ObjectType({ description: "One permission of the catalogue custom roles choose from, with what it allows." })
@@ -24,6 +25,8 @@ export class PermissionCatalogueResolver {
   @Query(() => [PermissionDescription], {
     description: "Every permission a role can grant, in catalogue order, with what it allows. The same for everyone.",
   })
+  // As long as the catalogue: the operation cost rule multiplies by it (see operation-cost).
+  @Extensions(listMaximum(ALL_PERMISSIONS.length))
   permissionCatalogue(): readonly PermissionDescription[] {
     return CATALOGUE;
   }

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import {
   type GraphQLError,
@@ -30,9 +30,9 @@ function refusals(source: string, env: Record<string, string> = {}): readonly Gr
   return validate(schema, parse(source, parseOptions), [...specifiedRules, ...operationLimits(config)]);
 }
 
-/** The extension's operations, read from its source, each with the fragments it spreads, directly or through another fragment. */
-function extensionOperations(): string[] {
-  const source = readFileSync(path.resolve(__dirname, "../../../extension/lib/graphql/operations.ts"), "utf8");
+/** Operations read from a client's source files, each with the fragments it spreads, directly or through another fragment. */
+function operationsIn(files: string[]): string[] {
+  const source = files.map((file) => readFileSync(file, "utf8")).join("\n");
   const documents = [...source.matchAll(/graphql\(\s*`([^`]*)`/g)].map((match) => match[1] ?? "");
   const fragments = new Map(
     documents
@@ -49,6 +49,18 @@ function extensionOperations(): string[] {
   return documents
     .filter((document) => !document.trim().startsWith("fragment"))
     .map((document) => [document, ...withFragments(document)].join("\n"));
+}
+
+const extensionOperations = () => operationsIn([path.resolve(__dirname, "../../../extension/lib/graphql/operations.ts")]);
+
+/** Every operation the elements and the console send: each folder's `operations.ts`. */
+function elementOperations(): string[] {
+  const root = path.resolve(__dirname, "../../elements/src");
+  const files = readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => path.join(root, entry.name, "operations.ts"))
+    .filter((file) => existsSync(file));
+  return operationsIn(files);
 }
 
 const NESTED_MEMBERSHIPS =
@@ -101,6 +113,12 @@ describe("the worst-case cost of an operation", () => {
     // The README quotes the largest one's cost: read it from a refusal under a budget of 1.
     const viewer = operations.find((operation) => operation.includes("query Viewer")) ?? "";
     expect(refusals(viewer, { GRAPHQL_MAX_COST: "1" })[0]?.message).toMatch(/^Query cost 10501 exceeds the maximum of 1:/);
+  });
+
+  it("lets every operation the elements and the console send through", () => {
+    const operations = elementOperations();
+    expect(operations.length).toBeGreaterThanOrEqual(30);
+    for (const operation of operations) expect(refusals(operation), operation).toEqual([]);
   });
 
   it("has a documented maximum for every plain list of objects in the schema", () => {
