@@ -286,13 +286,19 @@ describe.runIf(run)("the console at /, in Chromium", () => {
   });
 
   it("refuses a callback it did not start, or one the provider refused, in plain words, and stays signed out", async () => {
+    const notStarted = "This sign-in was not started here, or was already used. Sign in again.";
     const page = await openConsole();
     await page.goto(`${latchkey.url}/callback?code=forged-code&state=forged-state`);
-    await expect
-      .poll(() => page.getByRole("alert").textContent())
-      .toBe("This sign-in was not started here, or was already used. Sign in again.");
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe(notStarted);
     expect(new URL(page.url()).pathname).toBe("/");
-    await page.goto(`${latchkey.url}/callback?error=access_denied&error_description=The+person+said+no`);
+    // A link anyone could send: its words never reach the console's alert.
+    await page.goto(`${latchkey.url}/callback?error=access_denied&error_description=Your+account+is+locked,+call+0900+123`);
+    await expect.poll(() => page.getByRole("alert").textContent()).toBe(notStarted);
+    // The provider's own refusal of a sign-in this console started (same state) is said in its words.
+    const authorization = page.waitForRequest((request) => request.url().startsWith(`${provider.issuer}/auth`));
+    await page.getByRole("button", { name: `Sign in with 127.0.0.1:${provider.port}` }).click();
+    const state = new URL((await authorization).url()).searchParams.get("state");
+    await page.goto(`${latchkey.url}/callback?error=access_denied&error_description=The+person+said+no&state=${state}`);
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("The identity provider refused the sign-in: The person said no.");
     expect(await storedSession(page)).toBeNull();
     await page.context().close();

@@ -74,13 +74,15 @@ export async function completeProviderSignIn(
 ): Promise<{ accessToken: string; returnTo: string }> {
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? "null") as PendingSignIn | null;
   sessionStorage.removeItem(PENDING_KEY);
+  // The state first: a link anyone can send to /callback must not put its own words in our alert.
+  const provider = providers.find(({ issuer }) => issuer === pending?.issuer);
+  if (!pending || !provider || url.searchParams.get("state") !== pending.state)
+    throw new ProviderSignInFailure("This sign-in was not started here, or was already used. Sign in again.");
   const refused = url.searchParams.get("error");
   if (refused)
     throw new ProviderSignInFailure(`The identity provider refused the sign-in: ${url.searchParams.get("error_description") ?? refused}.`);
   const code = url.searchParams.get("code");
-  const provider = providers.find(({ issuer }) => issuer === pending?.issuer);
-  if (!pending || !provider || !code || url.searchParams.get("state") !== pending.state)
-    throw new ProviderSignInFailure("This sign-in was not started here, or was already used. Sign in again.");
+  if (!code) throw new ProviderSignInFailure("This sign-in was not started here, or was already used. Sign in again.");
   const { token_endpoint } = await discover(provider);
   let tokens: { access_token?: string; error?: string; error_description?: string };
   try {

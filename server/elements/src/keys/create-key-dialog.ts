@@ -74,6 +74,9 @@ export class LatchkeyCreateKeyDialog extends LitElement {
       if (createKey.userErrors.length || !createKey.key) return;
       this.created = { key: createKey.key, secret: createKey.secret ?? "" };
       this.step = "created";
+      // Closed while the key was being made: the key exists now, and its parts are shown only this
+      // once, so the dialog opens again to show them (closing clears them: see render).
+      if (!this.dialog.open) this.dialog.showModal();
       this.dispatchEvent(new CustomEvent("latchkey-key-changed", { detail: { key: createKey.key, action: "create" } }));
     });
   }

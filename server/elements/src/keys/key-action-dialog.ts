@@ -51,6 +51,12 @@ export class LatchkeyKeyActionDialog extends LitElement {
     this.dialog.close();
   }
 
+  /** On close: the key and any secret shown are dropped from the element, not only from the page. */
+  private forget = (): void => {
+    this.key = null;
+    this.outcome = null;
+  };
+
   private async submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const key = this.key;
@@ -65,6 +71,8 @@ export class LatchkeyKeyActionDialog extends LitElement {
     try {
       const graceHours = Number(form.get("gracePeriodHours") ?? 0);
       const result = await this.run(key, reason, graceHours);
+      // Closed while the request ran: a revealed or rotated secret is not kept where nobody sees it.
+      if (!this.dialog.open) return;
       this.errors = placeErrors(result.userErrors, ["reason", "gracePeriodHours"]);
       if (result.userErrors.length) return;
       if (result.key) this.dispatchEvent(new CustomEvent("latchkey-key-changed", { detail: { key: result.key, action: this.action } }));
@@ -136,7 +144,7 @@ export class LatchkeyKeyActionDialog extends LitElement {
     const key = this.key;
     const title = key ? `${TITLES[this.action]} ${key.name}` : "";
     const heading = key && this.outcome ? `${DONE_TITLES[this.action]} ${key.name}` : title;
-    return html`<dialog part="dialog" aria-labelledby="action-title" @close=${() => (this.key = null)}>
+    return html`<dialog part="dialog" aria-labelledby="action-title" @close=${this.forget}>
       <h2 id="action-title">${heading}</h2>
       ${key ? this.body(key) : ""}
       <div class="actions">
