@@ -3,15 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { axeViolations, describeViolations } from "../support/axe";
 import { chromiumAvailability } from "../support/chromium";
-import { type ElementsHost, giveCredential, launchChromium, startElementsHost } from "../support/elements-host";
+import { type ElementsHost, type ElementsWorld, giveCredential, startElementsWorld } from "../support/elements-host";
 import { eventually } from "../support/eventually";
-import { setOrganizationExternalId, trustedIssuers } from "../support/federation";
+import { setOrganizationExternalId } from "../support/federation";
 import { createOrganization, graphqlData, signUp, type UntypedData } from "../support/graphql-client";
 import { databaseId } from "../support/ids";
 import { acceptAgreement, CONTACT, CREATE_KEY, keyTeam } from "../support/keys";
-import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
+import type { TestIdentityProvider } from "../support/oidc-provider";
 import { platformKeys, sharedKeyMaterial } from "../support/platform";
-import { startTestServer, type TestServer } from "../support/server";
+import type { TestServer } from "../support/server";
 
 const { run } = chromiumAvailability();
 const keyMaterial = sharedKeyMaterial();
@@ -36,18 +36,15 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
+  let world: ElementsWorld;
+
   beforeAll(async () => {
-    host = await startElementsHost();
-    provider = await startOidcProvider();
-    latchkey = await startTestServer({ CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(provider), ...keyMaterial });
-    browser = await launchChromium();
+    world = await startElementsWorld(keyMaterial);
+    ({ host, provider, latchkey, browser } = world);
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();
-    await browser?.close();
-    await latchkey?.stop();
-    await provider?.stop();
-    await host?.stop();
+    await world?.stop();
   });
 
   /** A host page embedding `body`, each element given `token`; the browser's zone is UTC, so typed times are UTC. */

@@ -3,15 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { axeViolations, describeViolations } from "../support/axe";
 import { chromiumAvailability } from "../support/chromium";
-import { type ElementsHost, giveCredential, launchChromium, startElementsHost } from "../support/elements-host";
+import { type ElementsHost, type ElementsWorld, giveCredential, startElementsWorld } from "../support/elements-host";
 import { eventually } from "../support/eventually";
-import { trustedIssuers } from "../support/federation";
 import { createOrganization, graphqlData } from "../support/graphql-client";
 import type { InPage } from "../support/in-page";
 import { acceptAgreement, CONTACT, CREATE_KEY } from "../support/keys";
 import { metricValue } from "../support/metrics";
-import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
-import { startTestServer, type TestServer } from "../support/server";
+import type { TestIdentityProvider } from "../support/oidc-provider";
+import type { TestServer } from "../support/server";
 
 const { run } = chromiumAvailability();
 
@@ -33,18 +32,13 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
   let browser: Browser;
   let people = 0;
 
+  let world: ElementsWorld;
+
   beforeAll(async () => {
-    host = await startElementsHost();
-    provider = await startOidcProvider();
-    latchkey = await startTestServer({ CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(provider) });
-    browser = await launchChromium();
+    world = await startElementsWorld();
+    ({ host, provider, latchkey, browser } = world);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await latchkey?.stop();
-    await provider?.stop();
-    await host?.stop();
-  });
+  afterAll(() => world?.stop());
 
   /** A person of the host product, known to Latchkey by the identity provider's token alone. */
   async function hostUser(name: string) {

@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { axeViolations, describeViolations } from "../support/axe";
 import { chromiumAvailability } from "../support/chromium";
-import { type ElementsHost, giveCredential, launchChromium, startElementsHost } from "../support/elements-host";
-import { trustedIssuers } from "../support/federation";
+import { type ElementsHost, type ElementsWorld, giveCredential, startElementsWorld } from "../support/elements-host";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { keyTeam } from "../support/keys";
-import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
-import { startTestServer, type TestServer } from "../support/server";
+import type { TestIdentityProvider } from "../support/oidc-provider";
+import type { TestServer } from "../support/server";
 
 const { run } = chromiumAvailability();
 
@@ -22,18 +21,13 @@ describe.runIf(run)("<latchkey-members> and <latchkey-roles> on a host page on a
   let latchkey: TestServer;
   let browser: Browser;
 
+  let world: ElementsWorld;
+
   beforeAll(async () => {
-    host = await startElementsHost();
-    provider = await startOidcProvider();
-    latchkey = await startTestServer({ CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(provider) });
-    browser = await launchChromium();
+    world = await startElementsWorld();
+    ({ host, provider, latchkey, browser } = world);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await latchkey?.stop();
-    await provider?.stop();
-    await host?.stop();
-  });
+  afterAll(() => world?.stop());
 
   async function open(path: string, organizationId: string, token: string): Promise<Page> {
     const body = `<latchkey-members organization="${organizationId}"></latchkey-members>

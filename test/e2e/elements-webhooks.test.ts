@@ -4,14 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../support/audit";
 import { axeViolations, describeViolations } from "../support/axe";
 import { chromiumAvailability } from "../support/chromium";
-import { type ElementsHost, giveCredential, launchChromium, startElementsHost } from "../support/elements-host";
+import { type ElementsHost, type ElementsWorld, giveCredential, startElementsWorld } from "../support/elements-host";
 import { eventually } from "../support/eventually";
-import { trustedIssuers } from "../support/federation";
 import { createOrganization, graphqlData } from "../support/graphql-client";
 import type { InPage } from "../support/in-page";
 import { acceptAgreement, CONTACT, CREATE_KEY, keyTeam } from "../support/keys";
-import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
-import { startTestServer, type TestServer } from "../support/server";
+import type { TestIdentityProvider } from "../support/oidc-provider";
+import type { TestServer } from "../support/server";
 import { type Receiver, startReceiver, typeOf } from "../support/webhook-receiver";
 import { createEndpoint, endpointMessages, endpointMutation, WEBHOOK_TEST_ENV } from "../support/webhooks";
 
@@ -27,22 +26,19 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
   let browser: Browser;
   let context: BrowserContext;
 
+  let world: ElementsWorld;
+
   beforeAll(async () => {
-    host = await startElementsHost();
-    idp = await startOidcProvider();
     receiver = await startReceiver();
     // The job queue runs (WEBHOOK_TEST_ENV), so events really reach the receiver on 127.0.0.1.
-    latchkey = await startTestServer({ ...WEBHOOK_TEST_ENV, CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(idp) });
-    browser = await launchChromium();
+    world = await startElementsWorld(WEBHOOK_TEST_ENV);
+    ({ host, provider: idp, latchkey, browser } = world);
     context = await browser.newContext();
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: host.origin });
   });
   afterAll(async () => {
-    await browser?.close();
-    await latchkey?.stop();
+    await world?.stop();
     await receiver?.close();
-    await idp?.stop();
-    await host?.stop();
   });
 
   async function embed(path: string, organizationId: string, token: string, attributes = ""): Promise<Page> {

@@ -2,7 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { chromiumPath } from "./chromium";
+import { trustedIssuers } from "./federation";
 import type { InPage } from "./in-page";
+import { startOidcProvider, type TestIdentityProvider } from "./oidc-provider";
+import { startTestServer, type TestServer } from "./server";
 
 /** A host product's settings page on its own origin that embeds Latchkey Elements from a Latchkey server. */
 export interface ElementsHost {
@@ -91,4 +94,36 @@ export async function giveCredential(page: Page, selector: string, token: string
     },
     { selector, token, how },
   );
+}
+
+/** What an elements e2e file runs against: a host page's origin, an identity provider, Latchkey trusting both, and Chromium. */
+export interface ElementsWorld {
+  host: ElementsHost;
+  provider: TestIdentityProvider;
+  latchkey: TestServer;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts an elements e2e file's world: Latchkey admits the host page's origin (`CORS_ORIGINS`) and
+ * trusts the provider's tokens (`AUTH_ISSUERS`), plus whatever `env` adds.
+ */
+export async function startElementsWorld(env: Record<string, string> = {}): Promise<ElementsWorld> {
+  const host = await startElementsHost();
+  const provider = await startOidcProvider();
+  const latchkey = await startTestServer({ ...env, CORS_ORIGINS: host.origin, AUTH_ISSUERS: trustedIssuers(provider) });
+  const browser = await launchChromium();
+  return {
+    host,
+    provider,
+    latchkey,
+    browser,
+    async stop() {
+      await browser.close();
+      await latchkey.stop();
+      await provider.stop();
+      await host.stop();
+    },
+  };
 }
