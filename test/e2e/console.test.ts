@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
+import http from "node:http";
+import { type AddressInfo, createServer } from "node:net";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,17 +60,59 @@ const elementInputs = (page: Page, tag: string, token: string) =>
     [tag, token] as const,
   );
 
+/**
+ * A provider's discovery document on 127.0.0.1 whose token endpoint sits on another origin
+ * (`localhost`), as Google's does (`accounts.google.com` issues, `oauth2.googleapis.com` exchanges
+ * codes), or one that answers 500 when `broken`.
+ */
+async function startDiscoveryDocument(options: { broken?: boolean } = {}) {
+  let reads = 0;
+  const server = http.createServer((request, response) => {
+    reads++;
+    const port = (server.address() as AddressInfo).port;
+    if (options.broken || request.url !== "/.well-known/openid-configuration") {
+      response.writeHead(500).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify({
+        issuer: `http://127.0.0.1:${port}/`,
+        authorization_endpoint: `http://127.0.0.1:${port}/authorize`,
+        token_endpoint: `http://localhost:${port}/token`,
+        jwks_uri: `http://127.0.0.1:${port}/jwks`,
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    issuer: `http://127.0.0.1:${port}/`,
+    origin: `http://127.0.0.1:${port}`,
+    tokenOrigin: `http://localhost:${port}`,
+    reads: () => reads,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe("the console page the server serves", () => {
   let latchkey: TestServer;
+  let provider: Awaited<ReturnType<typeof startDiscoveryDocument>>;
+  let broken: Awaited<ReturnType<typeof startDiscoveryDocument>>;
   beforeAll(async () => {
+    provider = await startDiscoveryDocument();
+    broken = await startDiscoveryDocument({ broken: true });
     latchkey = await startTestServer({
       AUTH_ISSUERS: JSON.stringify([
-        { issuer: "https://login.example.com/", audience: "https://keys.example.com", consoleClientId: "console-app" },
+        { issuer: provider.issuer, audience: "https://keys.example.com", consoleClientId: "console-app" },
+        { issuer: broken.issuer, audience: "https://keys.example.com", consoleClientId: "console-app" },
       ]),
     });
   });
   afterAll(async () => {
     await latchkey?.stop();
+    await provider?.stop();
+    await broken?.stop();
   });
 
   it("answers / and its pages with one HTML page under a CSP that runs scripts from this server only", async () => {
@@ -79,7 +122,7 @@ describe("the console page the server serves", () => {
       expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
       const policy = response.headers.get("content-security-policy") ?? "";
       expect(policy).toContain("script-src 'self';");
-      expect(policy).toContain("connect-src 'self' https://login.example.com;");
+      expect(policy).toContain(`connect-src 'self' ${provider.origin} ${broken.origin} ${provider.tokenOrigin};`);
       expect(policy).toContain("frame-ancestors 'none'");
       expect(response.headers.get("referrer-policy")).toBe("no-referrer");
       const page = await response.text();
@@ -89,20 +132,31 @@ describe("the console page the server serves", () => {
     }
   });
 
+  it("lets the page reach a provider's token endpoint on another origin, read once from its discovery document; a broken one adds nothing and is not asked on every load", async () => {
+    // The first test's page loads read both documents (the server's token verification may read
+    // them too); these loads are answered from what was read.
+    const [providerReads, brokenReads] = [provider.reads(), broken.reads()];
+    expect(providerReads).toBeGreaterThan(0);
+    expect(brokenReads).toBeGreaterThan(0);
+    for (let load = 0; load < 3; load++) {
+      const policy = (await fetch(latchkey.url)).headers.get("content-security-policy") ?? "";
+      expect(policy).toContain(`connect-src 'self' ${provider.origin} ${broken.origin} ${provider.tokenOrigin};`);
+    }
+    expect([provider.reads(), broken.reads()]).toEqual([providerReads, brokenReads]);
+  });
+
   it("tells the page how to sign in: password on, the provider's issuer, audience and public client ID, nothing secret", async () => {
     const page = await (await fetch(latchkey.url)).text();
     const json = /<script type="application\/json" id="latchkey-console-config">(.*?)<\/script>/s.exec(page)?.[1] ?? "";
     expect(JSON.parse(json)).toEqual({
       passwordSignIn: true,
       passwordSignUp: true,
-      identityProviders: [
-        {
-          issuer: "https://login.example.com",
-          clientId: "console-app",
-          audience: "https://keys.example.com",
-          scope: "openid email profile",
-        },
-      ],
+      identityProviders: [provider, broken].map(({ origin }) => ({
+        issuer: origin,
+        clientId: "console-app",
+        audience: "https://keys.example.com",
+        scope: "openid email profile",
+      })),
     });
   });
 

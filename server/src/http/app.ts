@@ -160,7 +160,7 @@ export async function createHttpApp(options: {
   });
   registerHealthRoutes(fastify, { metrics, isReady: options.isReady });
   registerElementRoutes(fastify, log);
-  registerConsoleRoutes(fastify, config);
+  registerConsoleRoutes(fastify, config, log);
   registerKeyRoutes(fastify, services, em);
   await registerOAuthRoutes(fastify, services, services.accessTokens);
 

@@ -22,5 +22,12 @@ describe("the console page", () => {
     expect(policy).toContain("connect-src 'self' https://login.example.com;");
     expect(policy).not.toContain("unsafe-eval");
     expect(consoleContentSecurityPolicy({ ...WITH_PROVIDER, identityProviders: [] })).toContain("connect-src 'self';");
+    // A token endpoint on the issuer's own origin is named once; one elsewhere is added.
+    expect(consoleContentSecurityPolicy(WITH_PROVIDER, ["https://login.example.com"])).toContain(
+      "connect-src 'self' https://login.example.com;",
+    );
+    expect(consoleContentSecurityPolicy(WITH_PROVIDER, ["https://oauth2.example.net"])).toContain(
+      "connect-src 'self' https://login.example.com https://oauth2.example.net;",
+    );
   });
 });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config";
+import type { Logger } from "../observability/logger";
+import { ConsoleProviderOrigins } from "./console-provider-origins";
 import { ELEMENTS_PATH } from "./elements";
 
 /** The console's pages: the page at `/` and the paths its router shows, so a reload or a bookmark lands on the same page. */
@@ -45,10 +47,12 @@ export function consoleConfig(config: Config): ConsoleConfig {
  * Scripts only from this server (the bundle); no inline script can run, so the JSON config below is
  * data and nothing else. Styles may be inline: elements and their hosts set `style` attributes.
  * `connect-src` names the providers' origins because the page itself runs discovery and the code
- * exchange (a public client with PKCE, as every browser frontend does).
+ * exchange (a public client with PKCE, as every browser frontend does): each issuer's origin, and
+ * the origins of their token endpoints where those differ (`tokenEndpointOrigins`).
  */
-export function consoleContentSecurityPolicy(settings: ConsoleConfig): string {
-  const providers = [...new Set(settings.identityProviders.map(({ issuer }) => new URL(issuer).origin))];
+export function consoleContentSecurityPolicy(settings: ConsoleConfig, tokenEndpointOrigins: readonly string[] = []): string {
+  const issuers = settings.identityProviders.map(({ issuer }) => new URL(issuer).origin);
+  const providers = [...new Set([...issuers, ...tokenEndpointOrigins])];
   return [
     "default-src 'none'",
     "script-src 'self'",
@@ -89,15 +93,15 @@ export function consolePage(settings: ConsoleConfig): string {
  * The console at `/`: a small page that loads the elements bundle and holds `<latchkey-console>`,
  * which talks to the public GraphQL API like any other client (see `server/elements/src/console/`).
  */
-export function registerConsoleRoutes(fastify: FastifyInstance, config: Config): void {
+export function registerConsoleRoutes(fastify: FastifyInstance, config: Config, log: Logger): void {
   const settings = consoleConfig(config);
   const body = consolePage(settings);
-  const policy = consoleContentSecurityPolicy(settings);
+  const providerOrigins = new ConsoleProviderOrigins(settings.identityProviders, log);
   for (const path of CONSOLE_PATHS) {
-    fastify.get(path, (_request, reply) =>
+    fastify.get(path, async (_request, reply) =>
       reply
         .header("content-type", "text/html; charset=utf-8")
-        .header("content-security-policy", policy)
+        .header("content-security-policy", consoleContentSecurityPolicy(settings, await providerOrigins.tokenEndpointOrigins()))
         .header("cache-control", "no-cache")
         .header("x-content-type-options", "nosniff")
         // `/callback` carries the provider's code in its URL: never send it on as a referrer.
