@@ -74,7 +74,8 @@ async function startDiscoveryDocument(options: { broken?: boolean } = {}) {
       response.writeHead(500).end();
       return;
     }
-    response.writeHead(200, { "content-type": "application/json" });
+    // The console page reads it from its own origin, as it reads a real provider's.
+    response.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
     response.end(
       JSON.stringify({
         issuer: `http://127.0.0.1:${port}/`,
@@ -155,6 +156,7 @@ describe("the console page the server serves", () => {
         issuer: origin,
         clientId: "console-app",
         audience: "https://keys.example.com",
+        audienceParameter: "resource",
         scope: "openid email profile",
       })),
     });
@@ -169,15 +171,26 @@ describe("the console page the server serves", () => {
 
 describe.runIf(run)("the console at /, in Chromium", () => {
   let provider: TestIdentityProvider;
+  /** A provider that wants the token's audience as `audience`, as Auth0 does: only its sign-in request is looked at. */
+  let audienceProvider: Awaited<ReturnType<typeof startDiscoveryDocument>>;
   let latchkey: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
     const port = await freePort();
     provider = await startOidcProvider({ redirectUris: [`http://127.0.0.1:${port}/callback`] });
+    audienceProvider = await startDiscoveryDocument();
     latchkey = await startTestServer({
       PORT: String(port),
-      AUTH_ISSUERS: trustedIssuers([provider, { consoleClientId: provider.clientId, consoleScope: CONSOLE_SCOPE }]),
+      AUTH_ISSUERS: JSON.stringify([
+        ...JSON.parse(trustedIssuers([provider, { consoleClientId: provider.clientId, consoleScope: CONSOLE_SCOPE }])),
+        {
+          issuer: audienceProvider.issuer,
+          audience: "https://keys.example.com",
+          consoleClientId: "console-app",
+          consoleAudienceParameter: "audience",
+        },
+      ]),
     });
     expect(latchkey.url).toBe(`http://127.0.0.1:${port}`);
     browser = await launchChromium();
@@ -186,6 +199,7 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     await browser?.close();
     await latchkey?.stop();
     await provider?.stop();
+    await audienceProvider?.stop();
   });
 
   async function openConsole(): Promise<Page> {
@@ -351,10 +365,25 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     // The provider's own refusal of a sign-in this console started (same state) is said in its words.
     const authorization = page.waitForRequest((request) => request.url().startsWith(`${provider.issuer}/auth`));
     await page.getByRole("button", { name: `Sign in with 127.0.0.1:${provider.port}` }).click();
-    const state = new URL((await authorization).url()).searchParams.get("state");
+    const authorizationUrl = new URL((await authorization).url());
+    expect(authorizationUrl.searchParams.get("resource")).toBe(provider.audience);
+    const state = authorizationUrl.searchParams.get("state");
+    // The provider's sign-in page, reached by a redirect: navigating away earlier would race it.
+    await page.waitForURL((url) => url.origin === provider.issuer && url.pathname.includes("/interaction/"));
     await page.goto(`${latchkey.url}/callback?error=access_denied&error_description=The+person+said+no&state=${state}`);
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("The identity provider refused the sign-in: The person said no.");
     expect(await storedSession(page)).toBeNull();
+    await page.context().close();
+  });
+
+  it("names the token's audience as `audience` to a provider configured so (Auth0), and as `resource` to the others", async () => {
+    const page = await openConsole();
+    const authorization = page.waitForRequest((request) => request.url().startsWith(`${audienceProvider.origin}/authorize`));
+    await page.getByRole("button", { name: `Sign in with ${new URL(audienceProvider.origin).host}` }).click();
+    const parameters = new URL((await authorization).url()).searchParams;
+    expect(parameters.get("audience")).toBe("https://keys.example.com");
+    expect(parameters.has("resource")).toBe(false);
+    expect(parameters.get("code_challenge_method")).toBe("S256");
     await page.context().close();
   });
 

@@ -71,6 +71,11 @@ export const trustedIssuerSchema = z
     consoleClientId: z.string().min(1).optional(),
     /** The scopes the console asks for (default `openid email profile`); the access token must be for `audience`. */
     consoleScope: z.string().min(1).optional(),
+    /**
+     * How the console names `audience` when it asks for a token: `resource` (RFC 8707, the default)
+     * or `audience`, which some providers (Auth0) want instead.
+     */
+    consoleAudienceParameter: z.enum(["resource", "audience"]).optional(),
   })
   .strict();
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { type ConsoleConfig, consoleContentSecurityPolicy, consolePage } from "./console";
 
-const PROVIDER = { issuer: "https://login.example.com/tenant", clientId: "console", audience: "https://keys.example.com", scope: "openid" };
+const PROVIDER = {
+  issuer: "https://login.example.com/tenant",
+  clientId: "console",
+  audience: "https://keys.example.com",
+  audienceParameter: "resource" as const,
+  scope: "openid",
+};
 const WITH_PROVIDER: ConsoleConfig = { passwordSignIn: false, passwordSignUp: false, identityProviders: [PROVIDER] };
 
 describe("the console page", () => {

@@ -13,6 +13,8 @@ export interface ConsoleIdentityProvider {
   clientId: string;
   /** The resource the access token is asked for: the first audience Latchkey accepts from this issuer. */
   audience: string;
+  /** The request parameter that carries `audience` to the provider. */
+  audienceParameter: "resource" | "audience";
   scope: string;
 }
 
@@ -28,13 +30,14 @@ export function consoleConfig(config: Config): ConsoleConfig {
   return {
     passwordSignIn,
     passwordSignUp,
-    identityProviders: trustedIssuers.flatMap(({ issuer, audience, consoleClientId, consoleScope }) =>
+    identityProviders: trustedIssuers.flatMap(({ issuer, audience, consoleClientId, consoleScope, consoleAudienceParameter }) =>
       consoleClientId
         ? [
             {
               issuer: issuer.replace(/\/+$/, ""),
               clientId: consoleClientId,
               audience: Array.isArray(audience) ? (audience[0] ?? "") : audience,
+              audienceParameter: consoleAudienceParameter ?? "resource",
               scope: consoleScope ?? "openid email profile",
             },
           ]

@@ -4,6 +4,8 @@ export interface ConsoleIdentityProvider {
   clientId: string;
   /** The resource the access token is asked for: an audience Latchkey accepts from this issuer. */
   audience: string;
+  /** The request parameter that carries `audience`: `resource` (RFC 8707) or `audience` (Auth0). */
+  audienceParameter: "resource" | "audience";
   scope: string;
 }
 

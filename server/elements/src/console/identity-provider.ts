@@ -58,7 +58,7 @@ export async function beginProviderSignIn(provider: ConsoleIdentityProvider, ret
     scope: provider.scope,
     code_challenge: challenge,
     code_challenge_method: "S256",
-    resource: provider.audience,
+    [provider.audienceParameter ?? "resource"]: provider.audience,
     state: pending.state,
   }).toString();
   location.assign(url.href);
@@ -95,7 +95,7 @@ export async function completeProviderSignIn(
         redirect_uri: redirectUri(),
         client_id: provider.clientId,
         code_verifier: pending.verifier,
-        resource: provider.audience,
+        [provider.audienceParameter ?? "resource"]: provider.audience,
       }),
     });
     tokens = await response.json();
