@@ -230,6 +230,73 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     await page.close();
   });
 
+  it("edits an endpoint's description and events from its row, saving only what was changed; a refused URL is said beside it and changes nothing", async () => {
+    const team = await keyTeam(latchkey, "Edited Hook Motors");
+    const created = await createEndpoint(latchkey, team.owner.token, {
+      organizationId: team.organization.id,
+      url: receiver.url("/billing"),
+      description: "Billing feed",
+      eventTypes: ["key.created"],
+    });
+    const id = created.endpoint?.id as string;
+    const page = await embed("/edit", team.organization.id, team.owner.token);
+    const editButton = page.getByRole("button", { name: "Edit Billing feed" });
+    await editButton.click();
+    const form = page.getByRole("dialog", { name: "Edit webhook endpoint" });
+    await form.waitFor();
+    // The form starts from the endpoint as it is.
+    expect(await form.getByRole("textbox", { name: "URL" }).inputValue()).toBe(receiver.url("/billing"));
+    expect(await form.getByRole("textbox", { name: "Description" }).inputValue()).toBe("Billing feed");
+    expect(await form.getByRole("checkbox", { name: "key.created" }).isChecked()).toBe(true);
+    expect(await form.getByRole("checkbox", { name: "key.revoked" }).isChecked()).toBe(false);
+
+    // Another admin moves the endpoint meanwhile: saving the description and events must not move it back.
+    const moved = receiver.url("/billing-v2");
+    const { updateWebhookEndpoint: elsewhere } = await graphqlData(
+      latchkey,
+      "mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { userErrors { message } } }",
+      { input: { id, url: moved } },
+      team.owner.token,
+    );
+    expect(elsewhere.userErrors).toEqual([]);
+    await form.getByRole("textbox", { name: "Description" }).fill("Billing and revocations");
+    await form.getByRole("checkbox", { name: "key.revoked" }).check();
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await form.waitFor({ state: "hidden" });
+    const row = page.getByRole("row", { name: /Billing and revocations/ });
+    await row.getByText("Billing and revocations was saved.").waitFor();
+    expect(await text(row.getByRole("cell").first())).toBe("key.created key.revoked");
+    const saved = (await graphqlData(latchkey, ENDPOINTS, { id: team.organization.id }, team.owner.token)).organization.webhookEndpoints
+      .nodes;
+    expect(saved).toEqual([
+      { id, url: moved, description: "Billing and revocations", eventTypes: ["key.created", "key.revoked"], status: "ENABLED" },
+    ]);
+
+    // A URL the server refuses: said beside the field, and the endpoint keeps its own.
+    await page.getByRole("button", { name: "Edit Billing and revocations" }).click();
+    await form.waitFor();
+    expect(await form.getByRole("textbox", { name: "Description" }).inputValue(), "the form starts from the saved values").toBe(
+      "Billing and revocations",
+    );
+    await form.getByRole("textbox", { name: "URL" }).fill("http://10.1.2.3/hooks");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    const refusal = form.locator("#edit-url-error");
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/^url: /);
+    expect(await form.getByRole("textbox", { name: "URL" }).getAttribute("aria-invalid")).toBe("true");
+    expect(await form.getByRole("textbox", { name: "URL" }).inputValue(), "what was typed stays to be corrected").toBe(
+      "http://10.1.2.3/hooks",
+    );
+    expect(
+      (await graphqlData(latchkey, ENDPOINTS, { id: team.organization.id }, team.owner.token)).organization.webhookEndpoints.nodes[0].url,
+    ).toBe(moved);
+    await page.keyboard.press("Escape");
+    await form.waitFor({ state: "hidden" });
+    expect(await hasFocus(page.getByRole("button", { name: "Edit Billing and revocations" })), "focus returns to Edit").toBe(true);
+    await expectAccessible(page, "the endpoints table after an edit");
+    await page.close();
+  });
+
   it("offers a Viewer nothing, a Developer only their own endpoints, and an admin one member's when asked", async () => {
     const team = await keyTeam(latchkey, "Viewer Hook Motors");
     const viewer = await team.addMember("Vera Viewer", "Viewer");
@@ -255,7 +322,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     const developerPage = await embed("/developer", team.organization.id, developer.token);
     await developerPage.getByRole("button", { name: "Pause Dev feed" }).waitFor();
     expect(await developerPage.getByText("Owner's feed").count()).toBe(0);
-    for (const name of ["Send test to Dev feed", "Rotate secret of Dev feed", "Delete Dev feed", "Add endpoint"])
+    for (const name of ["Edit Dev feed", "Send test to Dev feed", "Rotate secret of Dev feed", "Delete Dev feed", "Add endpoint"])
       expect(await developerPage.getByRole("button", { name }).count(), name).toBe(1);
     await developerPage.close();
 

@@ -1,6 +1,6 @@
 import type { LatchkeyClient } from "../core/client";
 import type { UserError } from "../core/failure";
-import type { CreateEndpointInput } from "./create-dialog";
+import { changesOf, type EndpointFormInput } from "./endpoint-form";
 import type { EndpointAction } from "./endpoints-table";
 import {
   CreateEndpoint,
@@ -11,6 +11,7 @@ import {
   ResumeEndpoint,
   RotateSecret,
   SendTest,
+  UpdateEndpoint,
 } from "./operations";
 
 /** The DOM event (after `latchkey-`) announcing each row action that worked, for hosts that keep other views in step. */
@@ -32,7 +33,7 @@ export interface ActionOutcome {
 /** Runs a row action's mutation; a refusal (`userErrors`) comes back as `failure`, with nothing changed. */
 export async function runEndpointAction(
   client: LatchkeyClient,
-  action: Exclude<EndpointAction, "deliveries" | "delete">,
+  action: Exclude<EndpointAction, "deliveries" | "delete" | "edit">,
   endpoint: Endpoint,
 ): Promise<ActionOutcome> {
   const variables = { id: endpoint.id };
@@ -63,13 +64,29 @@ export async function runEndpointAction(
 export async function createEndpoint(
   client: LatchkeyClient,
   organizationId: string,
-  input: CreateEndpointInput,
+  input: EndpointFormInput,
 ): Promise<{ created: { endpoint: Endpoint; secret: string } | null; errors: readonly UserError[] }> {
   const description = input.description || null;
   const { createWebhookEndpoint: payload } = await client.request(CreateEndpoint, { input: { organizationId, ...input, description } });
   const { endpoint, signingSecret } = payload;
   if (payload.userErrors.length || !endpoint || !signingSecret) return { created: null, errors: payload.userErrors };
   return { created: { endpoint, secret: signingSecret }, errors: [] };
+}
+
+/**
+ * Saves what the person changed in an endpoint's form (nothing else, so another admin's change to
+ * another field stands); the endpoint as it is now, or the refusals to show beside their fields.
+ */
+export async function updateEndpoint(
+  client: LatchkeyClient,
+  endpoint: Endpoint,
+  input: EndpointFormInput,
+): Promise<{ updated: Endpoint | null; errors: readonly UserError[] }> {
+  const changes = changesOf(endpoint, input);
+  if (!Object.keys(changes).length) return { updated: endpoint, errors: [] };
+  const { updateWebhookEndpoint: payload } = await client.request(UpdateEndpoint, { input: { id: endpoint.id, ...changes } });
+  if (payload.userErrors.length || !payload.endpoint) return { updated: null, errors: payload.userErrors };
+  return { updated: payload.endpoint, errors: [] };
 }
 
 /** Deletes an endpoint with its log; returns the refusal in plain words, or null when it is gone. */

@@ -3,7 +3,7 @@ import { absoluteTime, relativeTime } from "../core/time";
 import { type Endpoint, endpointName } from "./operations";
 
 /** What a row's buttons do; the element runs them and keeps each row's failure. */
-export type EndpointAction = "pause" | "resume" | "sendTest" | "rotateSecret" | "delete" | "deliveries";
+export type EndpointAction = "edit" | "pause" | "resume" | "sendTest" | "rotateSecret" | "delete" | "deliveries";
 
 /** A row's failure (in plain words) or notice ("A test event is on its way"), after its last action. */
 export interface RowWords {
@@ -42,6 +42,7 @@ function actionButton(state: EndpointsTableState, endpoint: Endpoint, action: En
     type="button"
     part="button"
     class=${kind}
+    data-action=${action}
     aria-label=${`${label} ${endpointName(endpoint)}`}
     aria-disabled=${state.busy === endpoint.id ? "true" : "false"}
     @click=${() => state.act(action, endpoint)}
@@ -53,6 +54,7 @@ function actionButton(state: EndpointsTableState, endpoint: Endpoint, action: En
 function actions(state: EndpointsTableState, endpoint: Endpoint) {
   const can = endpoint.viewerCan;
   return html`<div class="row-actions">
+    ${can.update ? actionButton(state, endpoint, "edit", "Edit", "Edit") : nothing}
     ${can.pause ? actionButton(state, endpoint, "pause", "Pause", "Pause") : nothing}
     ${can.resume ? actionButton(state, endpoint, "resume", "Resume", "Resume") : nothing}
     ${can.sendTest ? actionButton(state, endpoint, "sendTest", "Send test", "Send test to") : nothing}

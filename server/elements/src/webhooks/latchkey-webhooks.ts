@@ -3,24 +3,25 @@ import { customElement, property, state } from "lit/decorators.js";
 import { FailureCode, LatchkeyFailure, plainWords, type UserError } from "../core/failure";
 import { LatchkeyElement } from "../core/latchkey-element";
 import { baseStyles } from "../core/styles";
-import { type CreateEndpointInput, createDialog } from "./create-dialog";
 import { closeDialog, deleteDialog, secretDialog, showDialog } from "./endpoint-dialogs";
 import { type EndpointAction, endpointsTable, type RowWords } from "./endpoints-table";
 import "../core/copy-button";
 import "./latchkey-webhook-deliveries";
-import { ANNOUNCED, createEndpoint, deleteEndpoint, runEndpointAction } from "./endpoint-actions";
+import { ANNOUNCED, createEndpoint, deleteEndpoint, runEndpointAction, updateEndpoint } from "./endpoint-actions";
+import { type EndpointFormInput, endpointFormDialog } from "./endpoint-form";
 import { type Endpoint, endpointName, OrganizationWebhooks } from "./operations";
 import { webhooksStyles } from "./styles";
 
 /**
  * An organisation's webhook endpoints, as the viewer may manage them (their own with `webhooks:manage`,
  * everyone's with `org:manage` too): add one (its signing secret shown once), pause and resume, send
- * a test event, rotate the secret, delete, and each endpoint's delivery log. Only what the endpoint's
+ * a test event, rotate the secret, edit its URL, description and events, delete, and each endpoint's
+ * delivery log. Only what the endpoint's
  * `viewerCan` allows is offered.
  *
  * Parts: `table`, `row`, `state`, `button`, `failure`, `empty`, `dialog`, `secret`, and the log's
  * `deliveries` and `attempt`. Events (bubbling, composed), each with `{ endpointId }`:
- * `latchkey-webhook-created`, `-paused`, `-resumed`, `-test-sent`, `-secret-rotated`, `-deleted`, `-redelivered`.
+ * `latchkey-webhook-created`, `-updated`, `-paused`, `-resumed`, `-test-sent`, `-secret-rotated`, `-deleted`, `-redelivered`.
  */
 @customElement("latchkey-webhooks")
 export class LatchkeyWebhooks extends LatchkeyElement {
@@ -40,6 +41,11 @@ export class LatchkeyWebhooks extends LatchkeyElement {
   @state() private deleting: Endpoint | null = null;
   @state() private deleteFailure: string | null = null;
   @state() private deliveriesOf: string | null = null;
+  @state() private editing: Endpoint | null = null;
+  @state() private editErrors: UserError[] = [];
+  @state() private saving = false;
+  /** Counts openings of the edit form, each of which starts from the endpoint's current values. */
+  private editOpenings = 0;
 
   protected override async load(): Promise<void> {
     const organizationId = await this.organizationId();
@@ -60,9 +66,9 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     this.endpoints = (this.endpoints ?? []).map((candidate) => (candidate.id === endpoint.id ? endpoint : candidate));
   }
 
-  private async focusFirstAction(id: string): Promise<void> {
+  private async focusAction(id: string, action: EndpointAction): Promise<void> {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLButtonElement>(`tr[data-endpoint="${CSS.escape(id)}"] .row-actions button`)?.focus();
+    this.renderRoot.querySelector<HTMLButtonElement>(`tr[data-endpoint="${CSS.escape(id)}"] button[data-action="${action}"]`)?.focus();
   }
 
   /** Replaces what a row says (its failure or its notice), so the next action starts with a clean row. */
@@ -75,6 +81,12 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     if (action === "deliveries") {
       this.deliveriesOf = this.deliveriesOf === endpoint.id ? null : endpoint.id;
       return;
+    }
+    if (action === "edit") {
+      this.editing = endpoint;
+      this.editErrors = [];
+      this.editOpenings++;
+      return void showDialog(this, "edit");
     }
     if (action === "delete") {
       this.deleting = endpoint;
@@ -89,7 +101,7 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       if (outcome.endpoint) this.replace(outcome.endpoint);
       this.say(endpoint.id, { notice: outcome.notice });
       // Pause and Resume replace each other: focus moves to the new one instead of falling to the page.
-      if (action === "pause" || action === "resume") void this.focusFirstAction(endpoint.id);
+      if (action === "pause" || action === "resume") void this.focusAction(endpoint.id, action === "pause" ? "resume" : "pause");
       this.announce(ANNOUNCED[action], { endpointId: endpoint.id });
       if (outcome.secret) {
         this.secret = { name: endpointName(endpoint), secret: outcome.secret, rotated: true };
@@ -102,7 +114,27 @@ export class LatchkeyWebhooks extends LatchkeyElement {
     }
   }
 
-  private async create(input: CreateEndpointInput): Promise<void> {
+  private async saveEdit(input: EndpointFormInput): Promise<void> {
+    const endpoint = this.editing;
+    if (!endpoint || this.saving) return;
+    this.saving = true;
+    this.editErrors = [];
+    try {
+      const { updated, errors } = await updateEndpoint(this.client, endpoint, input);
+      this.editErrors = [...errors];
+      if (!updated) return;
+      this.replace(updated);
+      closeDialog(this, "edit");
+      this.say(endpoint.id, { notice: `${endpointName(updated)} was saved.` });
+      this.announce("webhook-updated", { endpointId: endpoint.id });
+    } catch (error) {
+      this.editErrors = [{ code: "UNEXPECTED", message: plainWords(error) }];
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private async create(input: EndpointFormInput): Promise<void> {
     this.creating = true;
     this.createErrors = [];
     try {
@@ -165,12 +197,27 @@ export class LatchkeyWebhooks extends LatchkeyElement {
       }
       ${
         this.mayManage
-          ? createDialog({
+          ? endpointFormDialog({
+              editing: null,
+              opening: 0,
               eventTypes: this.eventTypes,
               errors: this.createErrors,
               busy: this.creating,
               submit: (input) => void this.create(input),
               cancel: () => closeDialog(this, "create"),
+            })
+          : nothing
+      }
+      ${
+        this.editing
+          ? endpointFormDialog({
+              editing: this.editing,
+              opening: this.editOpenings,
+              eventTypes: this.eventTypes,
+              errors: this.editErrors,
+              busy: this.saving,
+              submit: (input) => void this.saveEdit(input),
+              cancel: () => closeDialog(this, "edit"),
             })
           : nothing
       }

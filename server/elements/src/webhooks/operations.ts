@@ -41,6 +41,15 @@ export const CreateEndpoint = graphql(
   [EndpointFields],
 );
 
+export const UpdateEndpoint = graphql(
+  `
+  mutation ElementUpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {
+    updateWebhookEndpoint(input: $input) { endpoint { ...ElementWebhookEndpoint } userErrors { code message field } }
+  }
+`,
+  [EndpointFields],
+);
+
 export const RotateSecret = graphql(
   `
   mutation ElementRotateWebhookSecret($id: ID!) {
