@@ -386,6 +386,9 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     const page = await openKeys(organization.id, owner.token);
     await row(page, "Bravo export").waitFor();
     expect(await row(page, "Alpha feed").getByText("expires in 3 days").count()).toBe(1);
+    // Within the organisation's warning period (30 days by default): marked in words, the others not.
+    expect(await row(page, "Alpha feed").getByText("Expires soon").count()).toBe(1);
+    expect(await row(page, "Bravo export").getByText(/soon/).count()).toBe(0);
 
     // Each row header shows the name, then the masked secret on its own line.
     const names = async () => (await page.getByRole("rowheader").allInnerTexts()).map((text) => text.split("\n")[0]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expiryWords, inactivityWords, untilWords } from "../../server/elements/src/keys/deadlines";
+import { dueSoon, expiryWords, inactivityWords, untilWords } from "../../server/elements/src/keys/deadlines";
 
 const NOW = Date.parse("2026-03-10T12:00:00Z");
 const HOUR = 3600_000;
@@ -37,5 +37,23 @@ describe("the keys table's deadline wording", () => {
 
   it("says nothing of inactivity for keys that are not active: only active keys are disabled for it", () => {
     for (const state of ["PENDING", "DISABLED", "EXPIRED", "REVOKED"]) expect(inactivityWords(key({ state }), 30, NOW)).toBeNull();
+  });
+
+  it("marks an active key due within the longest warning period, by whichever deadline comes first", () => {
+    const warnings = [30, 7, 1];
+    expect(dueSoon(key({ expiresAt: at(3 * DAY), lastUsedAt: at(-DAY) }), 90, warnings, NOW)).toBe("Expires soon");
+    expect(dueSoon(key({ expiresAt: at(30 * DAY - HOUR), lastUsedAt: at(-DAY) }), 90, warnings, NOW)).toBe("Expires soon");
+    expect(dueSoon(key({ expiresAt: at(31 * DAY), lastUsedAt: at(-DAY) }), 90, warnings, NOW)).toBeNull();
+    // Unused for 80 of 90 days: disabled in 10 days, before its expiry in 20.
+    expect(dueSoon(key({ expiresAt: at(20 * DAY), lastUsedAt: at(-80 * DAY) }), 90, warnings, NOW)).toBe("Disabled soon if unused");
+    expect(dueSoon(key({ expiresAt: null, lastUsedAt: null, createdAt: at(-85 * DAY) }), 90, warnings, NOW)).toBe(
+      "Disabled soon if unused",
+    );
+    expect(dueSoon(key({ expiresAt: null, lastUsedAt: at(-DAY) }), 90, warnings, NOW)).toBeNull();
+    // A shorter warning period narrows it; none, or a key that is not active, marks nothing.
+    expect(dueSoon(key({ expiresAt: at(3 * DAY), lastUsedAt: at(-DAY) }), 90, [1], NOW)).toBeNull();
+    expect(dueSoon(key({ expiresAt: at(3 * DAY) }), 90, [], NOW)).toBeNull();
+    for (const state of ["PENDING", "DISABLED", "EXPIRED", "REVOKED"])
+      expect(dueSoon(key({ state, expiresAt: at(3 * DAY) }), 90, warnings, NOW)).toBeNull();
   });
 });

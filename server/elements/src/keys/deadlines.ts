@@ -54,3 +54,22 @@ export function inactivityWords(key: DeadlineFacts, inactivityDays: number, now:
   if (deadline.getTime() <= now) return "disabled soon for lack of use";
   return `disabled ${untilWords(deadline.toISOString(), now)} if unused`;
 }
+
+/**
+ * What is coming to an active key within the organisation's warning period (its longest
+ * `expiryWarningDays`): "expires soon" before "disabled soon if unused", whichever comes first, or
+ * null. The same keys the server warns about (`key.expiring`), so the table and the warnings agree.
+ */
+export function dueSoon(
+  key: DeadlineFacts,
+  inactivityDays: number,
+  warningDays: readonly number[],
+  now: number = Date.now(),
+): string | null {
+  if (key.state !== "ACTIVE" || !warningDays.length) return null;
+  const horizon = now + Math.max(...warningDays) * DAY;
+  const expiry = key.expiresAt ? new Date(key.expiresAt).getTime() : Number.POSITIVE_INFINITY;
+  const inactivity = inactivityDeadline(key, inactivityDays)?.getTime() ?? Number.POSITIVE_INFINITY;
+  if (Math.min(expiry, inactivity) > horizon) return null;
+  return expiry <= inactivity ? "Expires soon" : "Disabled soon if unused";
+}

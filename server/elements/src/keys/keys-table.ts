@@ -1,6 +1,6 @@
 import { html, nothing } from "lit";
 import { absoluteTime, relativeTime } from "../core/time";
-import { expiryWords, inactivityWords } from "./deadlines";
+import { dueSoon, expiryWords, inactivityWords } from "./deadlines";
 import { type SortColumn, type SortOrder, sortKeys } from "./sorting";
 import { type KeyRow, KIND_LABELS, STATE_LABELS } from "./words";
 
@@ -29,6 +29,8 @@ export interface KeysTableFacts {
   keys: readonly KeyRow[];
   order: SortOrder | null;
   inactivityDays: number;
+  /** The organisation's `expiryWarningDays`: keys due within the longest are marked. */
+  warningDays: readonly number[];
   /** A refusal of a row's direct action (disable, enable, approve), shown in that row. */
   rowFailures: Readonly<Record<string, string>>;
   busyKeyId: string | null;
@@ -44,9 +46,12 @@ function header([column, label]: [SortColumn, string], order: SortOrder | null, 
   </th>`;
 }
 
-function deadlines(key: KeyRow, inactivityDays: number) {
-  const inactivity = inactivityWords(key, inactivityDays);
-  return html`<span title=${key.expiresAt ? absoluteTime(key.expiresAt) : nothing}>${expiryWords(key)}</span>
+/** The deadlines, with a marker in words (not colour alone) on a key due within the warning period. */
+function deadlines(key: KeyRow, facts: KeysTableFacts) {
+  const inactivity = inactivityWords(key, facts.inactivityDays);
+  const due = dueSoon(key, facts.inactivityDays, facts.warningDays);
+  return html`${due ? html`<span class="due-soon" part="due-soon">${due}</span><br />` : nothing}<span
+      title=${key.expiresAt ? absoluteTime(key.expiresAt) : nothing}>${expiryWords(key)}</span>
     ${inactivity ? html`<br /><span class="muted">${inactivity}</span>` : nothing}`;
 }
 
@@ -54,12 +59,13 @@ const offeredActions = (key: KeyRow) => ROW_ACTIONS.filter(([action]) => key.vie
 
 function row(key: KeyRow, facts: KeysTableFacts, withActions: boolean) {
   const offered = offeredActions(key);
-  return html`<tr part="row" data-key-id=${key.id}>
+  const due = dueSoon(key, facts.inactivityDays, facts.warningDays);
+  return html`<tr part=${due ? "row row-due-soon" : "row"} data-key-id=${key.id} class=${due ? "due-soon-row" : ""}>
     <th scope="row">${key.name}<br /><code class="muted">${key.maskedSecret}</code></th>
     <td>${KIND_LABELS[key.kind]}</td>
     <td>${key.location?.name ?? "Whole organisation"}</td>
     <td><span part="state state-${key.state.toLowerCase()}">${STATE_LABELS[key.state]}</span></td>
-    <td>${deadlines(key, facts.inactivityDays)}</td>
+    <td>${deadlines(key, facts)}</td>
     <td>${key.lastUsedAt ? html`<span title=${absoluteTime(key.lastUsedAt)}>${relativeTime(key.lastUsedAt)}</span>` : "never"}</td>
     ${withActions ? actionsCell(key, offered, facts) : nothing}
   </tr>`;

@@ -20,12 +20,13 @@ const SEARCH_DELAY_MS = 300;
 
 /**
  * An organisation's keys, or one location's (`location`, a global ID), as a compact sortable,
- * searchable table; create, reveal, copy, rotate, disable, enable, revoke and approve, each offered
+ * searchable table, marking keys that expire or are disabled for inactivity within the organisation's
+ * warning period ("Expires soon"); create, reveal, copy, rotate, disable, enable, revoke and approve, each offered
  * only where `viewerCan` allows it; kept live by the `keyEvents` subscription.
  *
  * Events (bubbling, composed): `latchkey-key-created` and `latchkey-key-changed` after the viewer's
  * own actions, `latchkey-key-event` for every change heard live; `detail` carries the `keyId`.
- * Parts: `toolbar`, `search`, `table`, `row`, `state` (and `state-active`, `state-revoked`, ...),
+ * Parts: `toolbar`, `search`, `table`, `row` (and `row-due-soon`), `due-soon`, `state` (and `state-active`, `state-revoked`, ...),
  * `sort-button`, `button` (and `create-button`, `reveal-button`, `revoke-button`, ...), `failure`,
  * and inside the dialogs `dialog`, `credential` and `secret`.
  */
@@ -37,6 +38,8 @@ export class LatchkeyKeys extends LatchkeyElement {
       .row-actions { display: flex; flex-wrap: wrap; gap: 0.25rem; }
       .toolbar label { display: flex; gap: 0.5rem; align-items: center; margin: 0; }
       .toolbar .grow { flex: 1; }
+      .due-soon { font-weight: 600; color: var(--_warning); }
+      tr.due-soon-row > th { box-shadow: inset 3px 0 0 var(--_warning); }
     `,
   ];
 
@@ -155,6 +158,7 @@ export class LatchkeyKeys extends LatchkeyElement {
       keys: this.keys,
       order: this.order,
       inactivityDays: organization?.settings.inactivityDays ?? 90,
+      warningDays: organization?.settings.expiryWarningDays ?? [],
       rowFailures: this.rowFailures,
       busyKeyId: this.busyKeyId,
       emptyWords: this.search ? `No keys match “${this.search}”.` : "No keys yet.",

@@ -15,7 +15,7 @@ export const KeysPage = graphql(
     organization(id: $organizationId) {
       id
       name
-      settings { inactivityDays revealPolicy maxKeyLifetimeDays agreementText }
+      settings { inactivityDays expiryWarningDays revealPolicy maxKeyLifetimeDays agreementText }
       viewerCan { createKey createKeyRefusal }
       viewerApiAgreement { accepted currentVersion }
       viewerPermissions
