@@ -181,6 +181,11 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     expect(created.map((row) => /Location key \d+/.exec(row)?.[0])).toEqual(
       Array.from({ length: 12 }, (_, index) => `Location key ${String(12 - index).padStart(2, "0")}`),
     );
+
+    // The platform key seen in the log can be chosen under Who: only what the host's backend did remains.
+    await page.getByLabel("Who").selectOption({ label: `Platform key (${platformKeyId})` });
+    await expect.poll(() => shown(page)).toBe(showing(1, 1));
+    expect(await rows(page).allTextContents()).toEqual([expect.stringContaining("North branch")]);
   });
 
   it("saves changed policies, which GraphQL, a reloaded page and the audit log then show", async () => {

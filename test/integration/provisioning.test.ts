@@ -181,6 +181,17 @@ describe("provisioning by external ID with a platform key", () => {
     expect(organization.location).toEqual({ name: "Lyon Part-Dieu", address: "1 rue de la République" });
     const platformKeyId = Buffer.from(`PlatformKey:${tenant.platformKey.id}`).toString("base64url");
     expect(organization.auditLog.nodes).toEqual(nodes.map(() => ({ actorPlatformKeyId: platformKeyId, actorKeyId: null })));
+    // What the owner does meanwhile is theirs: a filter by the platform key shows the host's changes alone.
+    const { createLocation } = await graphqlData(
+      server,
+      `mutation($input: CreateLocationInput!) { createLocation(input: $input) { userErrors { code } } }`,
+      { input: { organizationId: tenant.organization.id, name: "Owner's own" } },
+      tenant.ownerToken,
+    );
+    expect(createLocation.userErrors).toEqual([]);
+    const byPlatformKey = await auditLog(server, tenant.ownerToken, tenant.organization.id, { actorId: platformKeyId });
+    expect(byPlatformKey.nodes.map((entry) => entry.action)).toEqual(nodes.map((entry) => entry.action));
+    expect((await auditLog(server, tenant.ownerToken, tenant.organization.id)).totalCount).toBe(nodes.length + 1);
     const [userEntry] = await sql(server.databaseUrl, "select action, actor_user_id, metadata from audit_entries where target_id = $1", [
       databaseId(tenant.user.id),
     ]);

@@ -3,10 +3,10 @@ import { Args, ArgsType, Ctx, Field, FieldResolver, ID, Resolver, Root } from "t
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
-import { fromGlobalId, optionalIdArgument, toGlobalId } from "../graphql/global-id";
+import { fromGlobalId, toGlobalId } from "../graphql/global-id";
 import { Organization } from "../orgs/organization.entity";
 import { User } from "../users/user.entity";
-import { listAuditEntries } from "./audit.service";
+import { type AuditFilter, listAuditEntries } from "./audit.service";
 import { AuditAction } from "./audit-action";
 import { AuditEntry } from "./audit-entry.entity";
 
@@ -15,7 +15,11 @@ class AuditLogArgs extends ConnectionArgs {
   @Field(() => ID, { nullable: true, description: "Only entries about this object." })
   targetId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: "Only entries by this user." })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Only entries by this actor: a user (`User` ID), one API key (`actorKeyId`), or a platform key, the host's backend (`actorPlatformKeyId`).",
+  })
   actorId?: string | null;
 
   @Field(() => [AuditAction], { nullable: true, description: "Only these actions." })
@@ -63,17 +67,26 @@ export class AuditEntryResolver {
   }
 }
 
+/** `actorId` names a user, an API key or a platform key: each is its own column of an entry. */
+function actorFilter(actorId: string | null | undefined): Pick<AuditFilter, "actorUserId" | "actorKeyId" | "actorPlatformKeyId"> {
+  if (!actorId) return {};
+  const actor = fromGlobalId(actorId);
+  if (actor?.typeName === "User") return { actorUserId: actor.id };
+  if (actor?.typeName === "ApiKey") return { actorKeyId: actor.id };
+  if (actor?.typeName === "PlatformKey") return { actorPlatformKeyId: actor.id };
+  throw badUserInput("`actorId` is not the ID of a User, an ApiKey or a PlatformKey.");
+}
+
 @Resolver(() => Organization)
 export class OrganizationAuditResolver {
   @FieldResolver(() => AuditEntryConnection, { nullable: true, description: "The audit log; null without `audit:read`." })
   auditLog(@Root() organization: Organization, @Args(() => AuditLogArgs) args: AuditLogArgs, @Ctx() ctx: RequestContext) {
     const targetId = args.targetId ? fromGlobalId(args.targetId)?.id : null;
-    const actorUserId = optionalIdArgument(args.actorId, "User", "actorId");
     if (args.targetId && !targetId) throw badUserInput("`targetId` is not an ID this API issued.");
     return listAuditEntries(
       ctx,
       organization.id,
-      { targetId, actorUserId, actions: args.actions, since: args.since, until: args.until },
+      { targetId, ...actorFilter(args.actorId), actions: args.actions, since: args.since, until: args.until },
       pageRequest(args),
     );
   }

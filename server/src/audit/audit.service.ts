@@ -8,6 +8,8 @@ import { AuditEntry } from "./audit-entry.entity";
 export interface AuditFilter {
   targetId?: string | null;
   actorUserId?: string | null;
+  actorKeyId?: string | null;
+  actorPlatformKeyId?: string | null;
   actions?: AuditAction[] | null;
   since?: Date | null;
   until?: Date | null;
@@ -19,6 +21,8 @@ export async function listAuditEntries(ctx: ServiceContext, organizationId: stri
   const where: Record<string, unknown> = { organizationId };
   if (filter.targetId) where.targetId = filter.targetId;
   if (filter.actorUserId) where.actorUserId = filter.actorUserId;
+  if (filter.actorKeyId) where.actorKeyId = filter.actorKeyId;
+  if (filter.actorPlatformKeyId) where.actorPlatformKeyId = filter.actorPlatformKeyId;
   if (filter.actions?.length) where.action = { $in: filter.actions };
   if (filter.since || filter.until) {
     where.occurredAt = { ...(filter.since && { $gte: filter.since }), ...(filter.until && { $lt: filter.until }) };

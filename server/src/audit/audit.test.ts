@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../test/support/audit";
 import { createOrganization, graphql, graphqlData, signUp } from "../../../test/support/graphql-client";
+import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
 
@@ -131,5 +132,31 @@ describe("the audit log", () => {
     const { data } = await graphql(server, `{ __schema { mutationType { fields { name } } } }`);
     const names = data?.__schema.mutationType.fields.map((field: { name: string }) => field.name);
     expect(names.filter((name: string) => /audit/i.test(name))).toEqual([]);
+  });
+
+  it("filters by an API key as the actor: what was done with that key, not what its user did otherwise; an ID of another type is refused", async () => {
+    const team = await keyTeam(server, "Key Actor Motors");
+    const { secret, key } = await team.createKey({ name: "Location sync", scopes: ["LOCATIONS_MANAGE"] });
+    const byKey = await graphqlData(server, CREATE_LOCATION, { input: { organizationId: team.organization.id, name: "By key" } }, secret);
+    const bySession = await graphqlData(
+      server,
+      CREATE_LOCATION,
+      { input: { organizationId: team.organization.id, name: "By session" } },
+      team.owner.token,
+    );
+    expect([byKey.createLocation.userErrors, bySession.createLocation.userErrors]).toEqual([[], []]);
+    const filtered = await auditLog(server, team.owner.token, team.organization.id, { actorId: key.id, actions: ["LOCATION_CREATED"] });
+    expect(filtered.nodes.map((entry) => entry.metadata.name)).toEqual(["By key"]);
+    // The key acts for its user: a filter by the user shows both.
+    const { viewer } = await graphqlData(server, "{ viewer { id } }", {}, team.owner.token);
+    const byUser = await auditLog(server, team.owner.token, team.organization.id, { actorId: viewer.id, actions: ["LOCATION_CREATED"] });
+    expect(byUser.nodes.map((entry) => entry.metadata.name)).toEqual(["By session", "By key"]);
+    const refused = await graphql(
+      server,
+      `query($id: ID!, $actorId: ID) { organization(id: $id) { auditLog(actorId: $actorId) { totalCount } } }`,
+      { id: team.organization.id, actorId: team.organization.id },
+      team.owner.token,
+    );
+    expect(refused.errors?.[0]?.message).toBe("`actorId` is not the ID of a User, an ApiKey or a PlatformKey.");
   });
 });

@@ -13,10 +13,11 @@ export interface AuditFilters {
 
 export const NO_FILTERS: AuditFilters = { action: "", actorId: "", targetId: "", since: "", until: "" };
 
+/** Who may be filtered by: a member (`detail` is their email) or a platform key seen in the log (`detail` is its ID). */
 export interface Actor {
   id: string;
   name: string;
-  email: string;
+  detail: string;
 }
 
 /** The filter bar: action, person and time range; the object filter is set from a row and shown here to clear. */
@@ -38,7 +39,7 @@ export function renderFilters(
     <label>Who
       <select part="select" .value=${live(filters.actorId)} @change=${(event: Event) => change({ actorId: value(event) })}>
         <option value="">Anyone</option>
-        ${actors.map((actor) => html`<option value=${actor.id} ?selected=${filters.actorId === actor.id}>${actor.name} (${actor.email})</option>`)}
+        ${actors.map((actor) => html`<option value=${actor.id} ?selected=${filters.actorId === actor.id}>${actor.name} (${actor.detail})</option>`)}
       </select>
     </label>
     <label>From

@@ -36,7 +36,9 @@ export class LatchkeyAuditLog extends LatchkeyElement {
   @state() private total = 0;
   @state() private endCursor: string | null = null;
   @state() private names = new Map<string, string | null>();
-  @state() private actors: Actor[] = [];
+  @state() private members: Actor[] = [];
+  /** Platform keys (the host's backend) seen acting in the log so far: each may be filtered by too. */
+  @state() private platformKeys: string[] = [];
   @state() private filters: AuditFilters = { ...NO_FILTERS };
   @state() private targetName = "";
   @state() private loading = false;
@@ -54,7 +56,7 @@ export class LatchkeyAuditLog extends LatchkeyElement {
     await this.loadPage(null);
     if (this.allowed) {
       const { organization } = await this.client.request(AuditActors, { organizationId }).catch(() => ({ organization: null }));
-      this.actors = (organization?.members.nodes ?? []).map((member) => member.user);
+      this.members = (organization?.members.nodes ?? []).map(({ user }) => ({ id: user.id, name: user.name, detail: user.email }));
     }
   }
 
@@ -82,6 +84,8 @@ export class LatchkeyAuditLog extends LatchkeyElement {
       await this.learnNames(log.nodes);
       if (generation !== this.#generation) return;
       this.entries = after ? [...this.entries, ...log.nodes] : log.nodes;
+      const seen = log.nodes.flatMap((entry) => (entry.actorPlatformKeyId ? [entry.actorPlatformKeyId] : []));
+      if (seen.some((id) => !this.platformKeys.includes(id))) this.platformKeys = [...new Set([...this.platformKeys, ...seen])];
       this.total = log.totalCount;
       this.endCursor = log.pageInfo.hasNextPage ? (log.pageInfo.endCursor ?? null) : null;
     } finally {
@@ -101,6 +105,10 @@ export class LatchkeyAuditLog extends LatchkeyElement {
       names.set(id, name ?? null);
     });
     this.names = names;
+  }
+
+  private actors(): Actor[] {
+    return [...this.members, ...this.platformKeys.map((id) => ({ id, name: "Platform key", detail: id }))];
   }
 
   private async loadMore(): Promise<void> {
@@ -134,7 +142,7 @@ export class LatchkeyAuditLog extends LatchkeyElement {
     if (this.allowed === null) return html`${failure}<p class="muted" role="status">${this.failure ? "" : "Loading the audit log…"}</p>`;
     const shown = this.entries.length;
     return html`${failure}
-      ${renderFilters(this.filters, this.actors, this.targetName || this.names.get(this.filters.targetId) || "this object", (changes) => this.changeFilters(changes))}
+      ${renderFilters(this.filters, this.actors(), this.targetName || this.names.get(this.filters.targetId) || "this object", (changes) => this.changeFilters(changes))}
       <p class="muted" role="status" aria-live="polite">${
         this.loading
           ? "Loading…"
