@@ -25,6 +25,48 @@ const SUBSCRIPTIONS_OPENED = "latchkey_event_subscriptions_total";
 const KEY = `query($id: ID!) { node(id: $id) { ... on ApiKey { state revokedReason scopes allowedCidrs publicId kind expiresAt } } }`;
 const VERIFY = `query($accessKey: String, $secret: String!) { verifyKey(accessKey: $accessKey, secret: $secret) { valid code } }`;
 
+/**
+ * Whether any element on the page, in any shadow root, holds `secret` in its state (own properties and
+ * the values of its classes' getters, with objects or arrays in them three levels deep) or its markup:
+ * what a host page's scripts could read.
+ */
+const heldByElements = (page: Page, secret: string) =>
+  page.evaluate((secret) => {
+    type Scanned = { shadowRoot?: Scanned | null; innerHTML?: string; querySelectorAll(selector: string): Iterable<Scanned> };
+    const isNode = (value: unknown) => typeof value === "object" && value !== null && "nodeType" in value;
+    const holds = (value: unknown, depth: number): boolean => {
+      if (typeof value === "string") return value.includes(secret);
+      if (!value || typeof value !== "object" || isNode(value) || depth === 0) return false;
+      return Object.values(value).some((inner) => holds(inner, depth - 1));
+    };
+    // A custom element's state lives behind accessors on its classes (Lit's reactive properties, kept
+    // in private storage): read every getter its own classes define, up to HTMLElement.
+    const stateOf = (element: object): unknown[] => {
+      const values: unknown[] = Object.values(element);
+      const base = (globalThis as unknown as { HTMLElement: { prototype: object } }).HTMLElement.prototype;
+      for (let proto = Object.getPrototypeOf(element); proto && proto !== base; proto = Object.getPrototypeOf(proto)) {
+        for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+          if (!descriptor.get) continue;
+          try {
+            values.push((element as Record<string, unknown>)[name]);
+          } catch {}
+        }
+      }
+      return values;
+    };
+    const roots: Scanned[] = [(globalThis as unknown as { document: Scanned }).document];
+    for (let index = 0; index < roots.length; index++) {
+      for (const element of roots[index].querySelectorAll("*")) {
+        if (stateOf(element).some((value) => holds(value, 3))) return true;
+        if (element.shadowRoot) {
+          if (element.shadowRoot.innerHTML?.includes(secret)) return true;
+          roots.push(element.shadowRoot);
+        }
+      }
+    }
+    return false;
+  }, secret);
+
 describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in with an identity provider's token", () => {
   let host: ElementsHost;
   let provider: TestIdentityProvider;
@@ -154,6 +196,7 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     await dialog.getByRole("button", { name: "Done, I stored it" }).click();
     await row(page, "Billing sync").waitFor();
     expect(await page.getByText(secret).count()).toBe(0);
+    await expect.poll(() => heldByElements(page, secret), { message: "nor in any element's state" }).toBe(false);
     expect(await row(page, "Billing sync").getByRole("cell", { name: "Key pair" }).count()).toBe(1);
 
     const created = await auditLog(latchkey, owner.token, organization.id, { actions: ["AGREEMENT_ACCEPTED", "KEY_CREATED"] });
@@ -179,7 +222,10 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     await dialog.getByRole("textbox", { name: "Why do you need the secret of Payroll export?" }).fill("Moving the payroll server");
     await dialog.getByRole("button", { name: "Reveal Payroll export" }).click();
     await expect.poll(() => dialog.locator("code").allTextContents()).toEqual([secret]);
+    expect(await heldByElements(page, secret), "the probe finds the secret while it is shown").toBe(true);
     await dialog.getByRole("button", { name: "Close" }).click();
+    // Closed, the secret is gone from the elements' state too, where any script of the host could read it.
+    await expect.poll(() => heldByElements(page, secret)).toBe(false);
 
     await page.getByRole("button", { name: "Copy Payroll export" }).click();
     await dialog.getByRole("textbox", { name: "Why do you need the secret of Payroll export?" }).fill("Pasting into the payroll vault");
@@ -198,7 +244,9 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
     const rotated = (await dialog.locator("code").textContent()) ?? "";
     await dialog.getByText("The old secret keeps working for 3 days.", { exact: false }).waitFor();
     expect(rotated).not.toBe(secret);
+    expect(await heldByElements(page, rotated)).toBe(true);
     await dialog.getByRole("button", { name: "Close" }).click();
+    await expect.poll(() => heldByElements(page, rotated)).toBe(false);
     // Both secrets work during the grace period.
     for (const candidate of [secret, rotated]) {
       expect((await graphqlData(latchkey, VERIFY, { secret: candidate }, owner.token)).verifyKey.valid).toBe(true);
