@@ -1,5 +1,5 @@
 import type { Logger } from "../observability/logger";
-import type { ConsoleIdentityProvider } from "./console";
+import type { ConsoleIdentityProvider } from "./console-config";
 
 /** How long the console page waits on a provider's discovery document before it is served without it. */
 const DISCOVERY_TIMEOUT_MS = 3_000;

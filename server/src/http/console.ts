@@ -1,29 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config";
 import type { Logger } from "../observability/logger";
+import type { ConsoleConfig } from "./console-config";
 import { ConsoleProviderOrigins } from "./console-provider-origins";
 import { ELEMENTS_PATH } from "./elements";
 
 /** The console's pages: the page at `/` and the paths its router shows, so a reload or a bookmark lands on the same page. */
 export const CONSOLE_PATHS = ["/", "/keys", "/webhooks", "/members", "/roles", "/audit", "/settings", "/callback"] as const;
 
-/** An identity provider the console may sign in with: public facts only (PKCE needs no client secret). */
-export interface ConsoleIdentityProvider {
-  issuer: string;
-  clientId: string;
-  /** The resource the access token is asked for: the first audience Latchkey accepts from this issuer. */
-  audience: string;
-  /** The request parameter that carries `audience` to the provider. */
-  audienceParameter: "resource" | "audience";
-  scope: string;
-}
-
-/** What the page tells `<latchkey-console>`; read by `server/elements/src/console/console-config.ts`. */
-export interface ConsoleConfig {
-  passwordSignIn: boolean;
-  passwordSignUp: boolean;
-  identityProviders: ConsoleIdentityProvider[];
-}
+export type { ConsoleConfig, ConsoleIdentityProvider } from "./console-config";
 
 export function consoleConfig(config: Config): ConsoleConfig {
   const { trustedIssuers, passwordSignIn, passwordSignUp } = config.federation;

@@ -1,20 +1,6 @@
-/** An identity provider the console may sign in with (public facts: a PKCE client has no secret). */
-export interface ConsoleIdentityProvider {
-  issuer: string;
-  clientId: string;
-  /** The resource the access token is asked for: an audience Latchkey accepts from this issuer. */
-  audience: string;
-  /** The request parameter that carries `audience`: `resource` (RFC 8707) or `audience` (Auth0). */
-  audienceParameter: "resource" | "audience";
-  scope: string;
-}
+import type { ConsoleConfig } from "../../../src/http/console-config";
 
-/** What the server says about sign-in, in the page's `#latchkey-console-config` (see server/src/http/console.ts). */
-export interface ConsoleConfig {
-  passwordSignIn: boolean;
-  passwordSignUp: boolean;
-  identityProviders: ConsoleIdentityProvider[];
-}
+export type { ConsoleConfig, ConsoleIdentityProvider } from "../../../src/http/console-config";
 
 const DEFAULT_CONFIG: ConsoleConfig = { passwordSignIn: true, passwordSignUp: false, identityProviders: [] };
 
