@@ -7,6 +7,7 @@ import { createOrganization, signUp } from "../support/graphql-client";
 import { sql } from "../support/sql";
 import { createEndpoint } from "../support/webhooks";
 import { load } from "./load";
+import { postmasterOnPort, processCpuMicroseconds, processTreeCpuMicroseconds } from "./process-cpu";
 import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
@@ -66,6 +67,14 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
 
   // The events go into the outbox in one statement, as a burst of key changes would.
   const [{ id: organizationUuid }] = await sql<{ id: string }>(database.url, "select id from organizations limit 1");
+  // CPU time tells more than the rate on a shared machine: what each party spent per delivery.
+  const postmaster = postmasterOnPort(Number(new URL(database.url).port));
+  const cpu = () => ({
+    latchkey: [latchkey, secondInstance].reduce((sum, { child }) => sum + processCpuMicroseconds(child.pid ?? 0), 0),
+    postgres: postmaster ? processTreeCpuMicroseconds(postmaster) : Number.NaN,
+    receiver: processCpuMicroseconds(receiver.child.pid ?? 0),
+  });
+  const cpuBefore = cpu();
   const started = performance.now();
   await sql(
     database.url,
@@ -81,6 +90,8 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
   }).catch(() => undefined);
   const figures = await stats();
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpu();
+  const perDelivery = (party: keyof typeof cpuBefore) => Math.round((cpuAfter[party] - cpuBefore[party]) / expected);
   const deliveriesPerSecond = expected / seconds;
   await report("webhook-fan-out", {
     events: EVENTS,
@@ -92,6 +103,11 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
     deliveriesPerSecond: Math.round(deliveriesPerSecond),
     receiverCeilingPerSecond: Math.round(ceiling.requestsPerSecond),
     ratio: Number((deliveriesPerSecond / ceiling.requestsPerSecond).toFixed(3)),
+    cpuMicrosecondsPerDelivery: {
+      latchkey: perDelivery("latchkey"),
+      postgres: perDelivery("postgres"),
+      receiver: perDelivery("receiver"),
+    },
   });
   expect(figures.unique).toBe(expected);
   expect(figures.duplicates).toBe(0);
