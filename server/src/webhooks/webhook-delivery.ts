@@ -91,8 +91,8 @@ export class WebhookDelivery {
     }
     if (triggerOf.size)
       claimed.push(...(await claimMessages(this.em.fork(), [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
-    const signers = new Map<string, Signer>();
-    const outcomes = await Promise.all(claimed.map(async (message) => ({ message, ...(await this.send(message, signers)) })));
+    const perWave: WaveCache = { signers: new Map(), bodies: new Map() };
+    const outcomes = await Promise.all(claimed.map(async (message) => ({ message, ...(await this.send(message, perWave)) })));
     const attempts = outcomes.map(({ message, result, headers }) => ({
       message,
       result,
@@ -114,15 +114,12 @@ export class WebhookDelivery {
   }
 
   /** Never throws: whatever goes wrong is this attempt's failure, and the wave's other outcomes are kept. */
-  private async send(
-    message: ClaimedMessage,
-    signers: Map<string, Signer>,
-  ): Promise<{ result: SendResult; headers: Record<string, string> }> {
+  private async send(message: ClaimedMessage, perWave: WaveCache): Promise<{ result: SendResult; headers: Record<string, string> }> {
     let headers: Record<string, string> = {};
     try {
       const timestamp = new Date();
-      const body = webhookBody(message);
-      headers = this.headers(message, timestamp, body, signers);
+      const body = bodyOf(message, perWave.bodies);
+      headers = this.headers(message, timestamp, body, perWave.signers);
       return { result: await sendWebhook(this.targets, message.url, headers, body, this.config.timeoutMs), headers };
     } catch (error) {
       const reason = error instanceof Error ? error.name : "error";
@@ -151,6 +148,21 @@ export class WebhookDelivery {
     signers.set(message.endpoint_id, signer);
     return signer;
   }
+}
+
+/** What the messages of one wave share: each endpoint's signer, and each event's body. */
+interface WaveCache {
+  signers: Map<string, Signer>;
+  bodies: Map<string, string>;
+}
+
+/** The message's body, made once per event in a wave: an event's messages to every endpoint carry the same one. */
+function bodyOf(message: ClaimedMessage, bodies: Map<string, string>): string {
+  const known = bodies.get(message.event_id);
+  if (known !== undefined) return known;
+  const body = webhookBody(message);
+  bodies.set(message.event_id, body);
+  return body;
 }
 
 function attemptRow(
