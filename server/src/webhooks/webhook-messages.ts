@@ -209,7 +209,7 @@ export async function insertAttempt(tx: EntityManager, attempt: AttemptRow): Pro
   );
 }
 
-/** Settles a failed attempt's message, if its claim still holds; says whether it did. */
+/** Settles a failed attempt's message, if its claim still holds; says whether it did. By primary key (see Plans, at the top). */
 export async function settleFailure(
   tx: EntityManager,
   message: ClaimedMessage,
@@ -217,7 +217,7 @@ export async function settleFailure(
 ): Promise<boolean> {
   const settled = await tx.execute(
     `update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ?
-     where id = ? and status = 'DELIVERING' and lease_until = ?::timestamptz returning id`,
+     where id = ? and (status = 'DELIVERING') is true and lease_until = ?::timestamptz returning id`,
     [outcome.status, outcome.attempts, outcome.nextAttemptAt, message.id, message.lease_token],
   );
   return settled.length > 0;
