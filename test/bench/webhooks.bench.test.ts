@@ -49,7 +49,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const stats = async () => (await (await fetch(`${receiver.url}/stats`)).json()) as { posts: number; unique: number; duplicates: number };
+const stats = async () =>
+  (await (await fetch(`${receiver.url}/stats`)).json()) as { posts: number; unique: number; duplicates: number; connections: number };
 
 it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made once`, async () => {
   const server = { graphqlUrl: `${latchkey.url}/graphql` };
@@ -99,6 +100,8 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
     instances: 2,
     deliveries: figures.unique,
     duplicates: figures.duplicates,
+    // Sockets the receiver accepted (the ceiling's eight among them): what keep-alive saved.
+    receiverConnections: figures.connections,
     seconds: Number(seconds.toFixed(2)),
     deliveriesPerSecond: Math.round(deliveriesPerSecond),
     receiverCeilingPerSecond: Math.round(ceiling.requestsPerSecond),
