@@ -4,11 +4,12 @@ import http from "node:http";
 
 const seen = new Map();
 let posts = 0;
+let connections = 0;
 const server = http.createServer((request, response) => {
   if (request.method === "GET") {
     const duplicates = [...seen.values()].filter((count) => count > 1).length;
     response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ posts, unique: seen.size, duplicates }));
+    response.end(JSON.stringify({ posts, unique: seen.size, duplicates, connections }));
     return;
   }
   request.resume();
@@ -20,5 +21,6 @@ const server = http.createServer((request, response) => {
     response.end();
   });
 });
+server.on("connection", () => connections++);
 server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

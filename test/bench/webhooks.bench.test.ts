@@ -7,6 +7,7 @@ import { createOrganization, signUp } from "../support/graphql-client";
 import { sql } from "../support/sql";
 import { createEndpoint } from "../support/webhooks";
 import { load } from "./load";
+import { postmasterOnPort, processCpuMicroseconds, processTreeCpuMicroseconds } from "./process-cpu";
 import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
@@ -48,7 +49,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const stats = async () => (await (await fetch(`${receiver.url}/stats`)).json()) as { posts: number; unique: number; duplicates: number };
+const stats = async () =>
+  (await (await fetch(`${receiver.url}/stats`)).json()) as { posts: number; unique: number; duplicates: number; connections: number };
 
 it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made once`, async () => {
   const server = { graphqlUrl: `${latchkey.url}/graphql` };
@@ -66,6 +68,14 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
 
   // The events go into the outbox in one statement, as a burst of key changes would.
   const [{ id: organizationUuid }] = await sql<{ id: string }>(database.url, "select id from organizations limit 1");
+  // CPU time tells more than the rate on a shared machine: what each party spent per delivery.
+  const postmaster = postmasterOnPort(Number(new URL(database.url).port));
+  const cpu = () => ({
+    latchkey: [latchkey, secondInstance].reduce((sum, { child }) => sum + processCpuMicroseconds(child.pid ?? 0), 0),
+    postgres: postmaster ? processTreeCpuMicroseconds(postmaster) : Number.NaN,
+    receiver: processCpuMicroseconds(receiver.child.pid ?? 0),
+  });
+  const cpuBefore = cpu();
   const started = performance.now();
   await sql(
     database.url,
@@ -81,6 +91,8 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
   }).catch(() => undefined);
   const figures = await stats();
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpu();
+  const perDelivery = (party: keyof typeof cpuBefore) => Math.round((cpuAfter[party] - cpuBefore[party]) / expected);
   const deliveriesPerSecond = expected / seconds;
   await report("webhook-fan-out", {
     events: EVENTS,
@@ -88,10 +100,17 @@ it(`fans ${EVENTS} events out to ${ENDPOINTS} endpoints: every delivery made onc
     instances: 2,
     deliveries: figures.unique,
     duplicates: figures.duplicates,
+    // Sockets the receiver accepted (the ceiling's eight among them): what keep-alive saved.
+    receiverConnections: figures.connections,
     seconds: Number(seconds.toFixed(2)),
     deliveriesPerSecond: Math.round(deliveriesPerSecond),
     receiverCeilingPerSecond: Math.round(ceiling.requestsPerSecond),
     ratio: Number((deliveriesPerSecond / ceiling.requestsPerSecond).toFixed(3)),
+    cpuMicrosecondsPerDelivery: {
+      latchkey: perDelivery("latchkey"),
+      postgres: perDelivery("postgres"),
+      receiver: perDelivery("receiver"),
+    },
   });
   expect(figures.unique).toBe(expected);
   expect(figures.duplicates).toBe(0);

@@ -101,6 +101,7 @@ function claimedMessage(id: string, leaseToken: string, event: EventRow, endpoin
     attempt_count: 0,
     lease_token: leaseToken,
     endpoint_id: endpoint.id,
+    event_id: event.id,
     organization_id: event.organization_id,
     url: endpoint.url,
     sealed_secret: endpoint.sealed_secret,

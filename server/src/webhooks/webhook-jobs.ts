@@ -1,8 +1,11 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { WEBHOOK_DELIVERY_TASK } from "../jobs/task-names";
 
-/** The most messages one delivery wave claims, sends side by side, and settles. */
-export const WAVE_SIZE = 50;
+/**
+ * The most messages one delivery wave claims, sends side by side, and settles: a wave costs two
+ * statements and one opening of each endpoint's secrets, whatever its size.
+ */
+export const WAVE_SIZE = 100;
 
 /**
  * Delivery waves one process runs at once: while some wait on receivers, others claim or settle.

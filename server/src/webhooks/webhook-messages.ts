@@ -13,6 +13,14 @@ import { uuidArray } from "./webhook-jobs";
  * whose lease ran out (its process died) may be taken again.
  */
 
+// Plans. The statements that take messages by key write their conditions on `status` and
+// `next_attempt_at` as `(…) is true`, which means the same in a WHERE clause, so that the planner
+// cannot serve them from the partial due index (`webhook_messages_due_index`: every PENDING or
+// DELIVERING message), only from a unique key. In a burst the due index holds the whole backlog
+// while the statistics still say it is nearly empty (autovacuum analyses a minute later, if at
+// all), and a plan that walked it made every claim and settlement of a wave scan every message in
+// flight: 75 ms instead of 2 for 50 messages in the fan-out bench.
+
 /** A claimed message with what sending it needs: its endpoint and its event. */
 export interface ClaimedMessage {
   id: string;
@@ -20,6 +28,8 @@ export interface ClaimedMessage {
   /** The claim's `lease_until`, as the database printed it: outcomes are recorded only while it holds. */
   lease_token: string;
   endpoint_id: string;
+  /** Its event: every endpoint's message of one event carries the same body. */
+  event_id: string;
   organization_id: string;
   url: string;
   sealed_secret: string;
@@ -92,9 +102,13 @@ export async function createMessages(
      select created.* from created join wanted on wanted.id = created.id where wanted.sends_now
      union all
      -- The statement's snapshot predates its own insert: this finds only messages made before.
-     select m.id, m.endpoint_id, m.event_id, null from webhook_messages m
-       join wanted on wanted.endpoint_id = m.endpoint_id and wanted.event_id = m.event_id
-     where wanted.sends_now and m.status = 'PENDING'
+     -- One lookup per message on the (endpoint, event) key (see Plans, at the top).
+     select m.id, m.endpoint_id, m.event_id, null from wanted
+       cross join lateral (
+         select id, endpoint_id, event_id from webhook_messages
+         where endpoint_id = wanted.endpoint_id and event_id = wanted.event_id and (status = 'PENDING') is true
+       ) m
+     where wanted.sends_now
      order by id`,
     // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
     [
@@ -118,20 +132,22 @@ export async function createMessages(
 
 /**
  * Claims messages that are pending and due, or whose claim's lease ran out, for enabled endpoints
- * only; returns them with their endpoint and event.
+ * only; returns them with their endpoint and event. The endpoint's state is a subquery per message,
+ * not a join, so that no plan starts from the endpoints and walks each one's messages.
  */
 export async function claimMessages(em: EntityManager, messageIds: string[], leaseMs: number): Promise<ClaimedMessage[]> {
   const rows = await boundRows<ClaimedMessage>(
     em,
     `with claimed as (
        update webhook_messages m set status = 'DELIVERING', lease_until = now() + ?::double precision * interval '1 millisecond'
-       from webhook_endpoints e
-       where m.id = any(?::uuid[]) and e.id = m.endpoint_id and e.status = 'ENABLED' and m.next_attempt_at <= now()
-         and (m.status = 'PENDING' or (m.status = 'DELIVERING' and m.lease_until < now()))
-       returning m.id, m.attempt_count, m.event_id, m.lease_until::text as lease_token, e.id as endpoint_id, e.organization_id,
-         e.url, e.sealed_secret, e.previous_sealed_secret, e.previous_secret_expires_at, e.failing_since
+       where m.id = any(?::uuid[]) and (m.next_attempt_at <= now()) is true
+         and (m.status = 'PENDING' or (m.status = 'DELIVERING' and m.lease_until < now())) is true
+         and (select e.status from webhook_endpoints e where e.id = m.endpoint_id) = 'ENABLED'
+       returning m.id, m.attempt_count, m.event_id, m.endpoint_id, m.lease_until::text as lease_token
      )
-     select claimed.*, d.type, d.occurred_at, d.payload from claimed join domain_events d on d.id = claimed.event_id`,
+     select claimed.*, e.organization_id, e.url, e.sealed_secret, e.previous_sealed_secret, e.previous_secret_expires_at,
+       e.failing_since, d.type, d.occurred_at, d.payload
+     from claimed join webhook_endpoints e on e.id = claimed.endpoint_id join domain_events d on d.id = claimed.event_id`,
     [leaseMs, uuidArray(messageIds)],
   );
   // The driver hands timestamps over as text (MikroORM's type parsers are the connection's).
@@ -147,7 +163,7 @@ export async function claimMessages(em: EntityManager, messageIds: string[], lea
 /**
  * Every success in one statement (atomic on its own): the attempts of messages that still exist
  * (an endpoint may have been deleted meanwhile), the messages whose claim still holds, and the end
- * of their endpoints' failing runs.
+ * of their endpoints' failing runs. Messages are found by primary key (see Plans, at the top).
  */
 export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[]): Promise<void> {
   if (!attempts.length) return;
@@ -159,7 +175,7 @@ export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[])
      ), settled as (
        update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
          lease_until = null, next_attempt_at = null
-       from done where m.id = done.message_id and m.status = 'DELIVERING' and m.lease_until = done.lease_token
+       from done where m.id = done.message_id and (m.status = 'DELIVERING') is true and m.lease_until = done.lease_token
        returning m.id, m.endpoint_id
      ), attempts as (
        insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
@@ -193,7 +209,7 @@ export async function insertAttempt(tx: EntityManager, attempt: AttemptRow): Pro
   );
 }
 
-/** Settles a failed attempt's message, if its claim still holds; says whether it did. */
+/** Settles a failed attempt's message, if its claim still holds; says whether it did. By primary key (see Plans, at the top). */
 export async function settleFailure(
   tx: EntityManager,
   message: ClaimedMessage,
@@ -201,7 +217,7 @@ export async function settleFailure(
 ): Promise<boolean> {
   const settled = await tx.execute(
     `update webhook_messages set status = ?, attempt_count = ?, lease_until = null, next_attempt_at = ?
-     where id = ? and status = 'DELIVERING' and lease_until = ?::timestamptz returning id`,
+     where id = ? and (status = 'DELIVERING') is true and lease_until = ?::timestamptz returning id`,
     [outcome.status, outcome.attempts, outcome.nextAttemptAt, message.id, message.lease_token],
   );
   return settled.length > 0;

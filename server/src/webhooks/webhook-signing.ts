@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { Webhook } from "standardwebhooks";
+import { createHmac, randomBytes } from "node:crypto";
 
 const SECRET_PREFIX = "whsec_";
 
@@ -14,10 +13,23 @@ export type Signer = (messageId: string, timestamp: Date, body: string) => strin
 /**
  * A signer for an endpoint's secrets: `v1,<base64 HMAC-SHA256 of id.timestamp.body>` for each,
  * space-delimited, so that during a rotation receivers holding either secret accept the message.
- * Signed by the official `standardwebhooks` library, so its verifiers accept it unchanged; the
- * secrets are decoded once per signer, and each message is signed once per secret.
+ * This is the Standard Webhooks scheme as the official `standardwebhooks` library signs it (a test
+ * holds the two to the same output, and the delivery tests verify with the library), computed with
+ * Node's own HMAC: the library's pure-JavaScript SHA-256 cost about 60 µs a message, a sixth of
+ * the delivery's CPU time in the fan-out bench. The secrets are decoded once per signer, and each
+ * message is signed once per secret.
  */
 export function signerFor(secrets: string[]): Signer {
-  const webhooks = secrets.map((secret) => new Webhook(secret));
-  return (messageId, timestamp, body) => webhooks.map((webhook) => webhook.sign(messageId, timestamp, body)).join(" ");
+  const keys = secrets.map(signingKey);
+  return (messageId, timestamp, body) => {
+    const signed = `${messageId}.${Math.floor(timestamp.getTime() / 1000)}.${body}`;
+    return keys.map((key) => `v1,${createHmac("sha256", key).update(signed).digest("base64")}`).join(" ");
+  };
+}
+
+/** The key a `whsec_` secret stands for: the bytes its base64 encodes. */
+function signingKey(secret: string): Buffer {
+  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, "base64");
+  if (!key.length) throw new Error("a signing secret must not be empty");
+  return key;
 }
