@@ -44,6 +44,9 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
     if (!actor) federatedTokens.noteUntrustedIssuer(token, accessTokens.issuer, clientAddress);
     const current = actor && (await keyVerifier.currentScopes(actor.key.keyId, actor.key.secretId, clientAddress));
     if (!actor || !current) return null;
+    // Usually the key still allows all the token was granted: then the verified actor itself serves
+    // (the authenticator keeps what it makes from it while that actor lives).
+    if (actor.key.scopes.every((scope) => current.includes(scope))) return actor;
     return { ...actor, key: { ...actor.key, scopes: actor.key.scopes.filter((scope) => current.includes(scope)) } };
   });
   const platformKeys = new PlatformKeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000);

@@ -103,6 +103,36 @@ describe("an authenticated read of one organisation with its location count", ()
   });
 });
 
+describe("many callers reading at once", () => {
+  it("gives each caller its own organisation and nobody another's, in no more statements than reads", async () => {
+    const teams = [await teamWithLocations(server), await keyTeam(server, "Other Dealer")];
+    const [first] = teams;
+    // Each caller is cached first, so that only the reads themselves are counted.
+    for (const team of teams) await measured(server, READ, `Bearer ${team.owner.token}`, team.organization.id);
+    const asks = Array.from({ length: 24 }, (_, index) => {
+      const caller = teams[index % 2];
+      // Every third request asks for the other team's organisation, which its caller may not read.
+      const target = index % 3 === 2 ? teams[(index + 1) % 2] : caller;
+      return { caller, target };
+    });
+    const before = await metricValue(server, "latchkey_db_statements_total");
+    const answers = await Promise.all(
+      asks.map(({ caller, target }) =>
+        graphqlWithHeaders(server, READ, { authorization: `Bearer ${caller.owner.token}` }, { id: target.organization.id }),
+      ),
+    );
+    const statements = (await metricValue(server, "latchkey_db_statements_total")) - before;
+    const expected = (caller: typeof first, target: typeof first) =>
+      caller !== target
+        ? { organization: null }
+        : caller === first
+          ? { organization: { name: "Claire Dealer", locations: { totalCount: 2 } } }
+          : { organization: { name: "Other Dealer", locations: { totalCount: 0 } } };
+    expect(answers.map((answer) => answer.data)).toEqual(asks.map(({ caller, target }) => expected(caller, target)));
+    expect(statements).toBeLessThanOrEqual(asks.filter(({ caller, target }) => caller === target).length);
+  });
+});
+
 describe("a caller cached on one instance", () => {
   const CHANGE_ROLE = `mutation($input: ChangeMemberRoleInput!) { changeMemberRole(input: $input) { userErrors { code } } }`;
 

@@ -35,14 +35,31 @@ function publicIdentifier(headers: CredentialHeaders): string | null {
   return basicCredentials(headers.authorization)?.username ?? null;
 }
 
+/**
+ * Actors and callers made from what a check answered with (a key's cached record, a verified token's
+ * actor), kept as long as that object lives: every request with the same credential then shares one,
+ * instead of building the same objects again. An eviction or a narrower answer is a new object, so a
+ * new actor. Shared, hence frozen.
+ */
+const actorsOfRecords = new WeakMap<object, Actor>();
+const callersOfActors = new WeakMap<Actor, Caller>();
+
 function keyActor(verification: Verification): Actor | null {
   if (!verification.valid) return null;
   const { key } = verification;
-  return {
-    userId: key.mappedUserId,
-    sessionId: null,
-    key: { keyId: key.id, secretId: key.secretId, organizationId: key.organizationId, locationId: key.locationId, scopes: key.scopes },
-  };
+  let actor = actorsOfRecords.get(key);
+  if (!actor) {
+    const keyActor = Object.freeze({
+      keyId: key.id,
+      secretId: key.secretId,
+      organizationId: key.organizationId,
+      locationId: key.locationId,
+      scopes: key.scopes,
+    });
+    actor = Object.freeze({ userId: key.mappedUserId, sessionId: null, key: keyActor });
+    actorsOfRecords.set(key, actor);
+  }
+  return actor;
 }
 
 /** Verifies platform keys (`lk_pf_…`); supplied by the platform domain. */
@@ -57,8 +74,13 @@ export type PlatformKeyCheck = (secret: string) => Promise<Actor | null>;
 function checkedKeyCaller(actor: Actor | null): Caller | null {
   if (!actor) return null;
   if (!actor.key) return { actor, grants: null };
-  const grant: Grant = { roleId: null, permissions: actor.key.scopes };
-  return { actor, grants: { byOrganization: new Map([[actor.key.organizationId, grant]]), complete: false } };
+  const known = callersOfActors.get(actor);
+  if (known) return known;
+  const grant: Grant = Object.freeze({ roleId: null, permissions: actor.key.scopes });
+  const grants = Object.freeze({ byOrganization: new Map([[actor.key.organizationId, grant]]), complete: false });
+  const caller = Object.freeze({ actor, grants });
+  callersOfActors.set(actor, caller);
+  return caller;
 }
 
 /**

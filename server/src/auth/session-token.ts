@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 
 const PREFIX = "lk_session_";
 
@@ -7,9 +7,12 @@ export function newSessionToken(): string {
   return PREFIX + randomBytes(32).toString("base64url");
 }
 
-/** What the database stores and looks up. High-entropy tokens need no slow hash. */
+/**
+ * What the database stores and looks up. High-entropy tokens need no slow hash. One-shot `hash`,
+ * not `createHash`: it runs on every session request, and a Hash object costs as much as the hashing.
+ */
 export function hashSessionToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 export function looksLikeSessionToken(token: string): boolean {

@@ -158,10 +158,13 @@ export class KeyVerifier {
     this.flushTimer.unref();
   }
 
+  /** Cache first, as `verifyWithoutIo`; the secret is hashed once whichever way the answer comes. */
   async verify(presented: PresentedKey, clientAddress: string | null, now = new Date()): Promise<Verification> {
-    const refusal = this.precheck(presented);
-    if (refusal) return refusal;
-    return this.conclude(presented, await this.lookup(this.crypto.digest(presented.secret)), clientAddress, now);
+    const digest = presented.secret.length === SECRET_LENGTH ? this.crypto.digest(presented.secret) : null;
+    const known = this.fromCache(presented, digest, clientAddress, now) ?? this.precheck(presented);
+    if (known) return known;
+    // The precheck passed, so the secret has SECRET_LENGTH characters and `digest` is its digest.
+    return this.conclude(presented, await this.lookup(digest ?? this.crypto.digest(presented.secret)), clientAddress, now);
   }
 
   /**
@@ -174,14 +177,16 @@ export class KeyVerifier {
    * busiest case a regular expression and a CRC32. Anything else is checked as `verify` checks it.
    */
   verifyWithoutIo(presented: PresentedKey, clientAddress: string | null, now = new Date()): Verification | undefined {
-    if (presented.secret.length === SECRET_LENGTH) {
-      const cached = this.cache.get(this.crypto.digest(presented.secret));
-      if (cached && cached.until > Date.now()) {
-        const { record } = cached;
-        return this.conclude(presented, presented.kinds.includes(record.kind) ? record : null, clientAddress, now);
-      }
-    }
-    return this.precheck(presented);
+    const digest = presented.secret.length === SECRET_LENGTH ? this.crypto.digest(presented.secret) : null;
+    return this.fromCache(presented, digest, clientAddress, now) ?? this.precheck(presented);
+  }
+
+  /** The answer for a secret whose record is cached (by its `digest`), else undefined. */
+  private fromCache(presented: PresentedKey, digest: string | null, clientAddress: string | null, now: Date): Verification | undefined {
+    const cached = digest === null ? undefined : this.cache.get(digest);
+    if (!cached || cached.until <= Date.now()) return undefined;
+    const { record } = cached;
+    return this.conclude(presented, presented.kinds.includes(record.kind) ? record : null, clientAddress, now);
   }
 
   /** Shape, checksum and kind, with no I/O and no hashing: a refusal, or undefined for a candidate worth looking up. */

@@ -1,6 +1,7 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import DataLoader from "dataloader";
-import { preparedRows, type StatementSource } from "../db/prepared-rows";
+import { coalescedRowsById } from "../db/coalesced-reads";
+import type { StatementSource } from "../db/prepared-rows";
 import { byIdLoader } from "../graphql/by-id-loader";
 import { childPagesLoader } from "../graphql/paged-query";
 import { Location } from "./location.entity";
@@ -16,10 +17,11 @@ export function orgLoaders(em: () => EntityManager, statements: StatementSource)
     /**
      * Organisations to read (GraphQL answers) by ID, each with its location count in the same
      * statement: a frontend's `organization(id) { name locations { totalCount } }` is then one
-     * statement for its data. Read-only instances (see organizationToRead).
+     * statement for its data, shared with the same read of other requests in the same turn
+     * (coalescedRowsById). Read-only instances (see organizationToRead).
      */
     toRead: new DataLoader<string, Organization | null>(async (ids) => {
-      const rows = await preparedRows<OrganizationRow>(statements, ORGANIZATIONS_BY_ID, [ids]);
+      const rows = await coalescedRowsById<OrganizationRow>(statements, ORGANIZATIONS_BY_ID, ids);
       const byId = new Map<string, Organization>();
       for (const row of rows) {
         byId.set(row.id, organizationToRead(row));
