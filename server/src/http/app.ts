@@ -6,7 +6,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
@@ -21,6 +21,7 @@ import { registerOAuthRoutes, TOKEN_PATH } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
 import { apolloRequestHooks } from "./apollo-request-hooks";
+import { registerApolloRoute } from "./apollo-route";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { registerConsoleRoutes } from "./console";
 import { CorsPolicy, registerCors } from "./cors";
@@ -147,7 +148,7 @@ export async function createHttpApp(options: {
   });
   await apollo.start();
 
-  await fastify.register(fastifyApollo(apollo), {
+  registerApolloRoute(fastify, apollo, {
     path: GRAPHQL_PATH,
     context: async (request) => {
       // Read once: behind a trusted proxy, each read of `request.ip` walks the forwarding headers again.
