@@ -13,7 +13,7 @@ describe("searchOf", () => {
       "/graphql?query={__typename}&operationName=Typename",
       "/graphql?query=query+Org($id:ID!){organization(id:$id){name}}&variables=%7B%22id%22%3A%22T3Jn%22%7D",
       "/graphql?query=%7B%20viewer%20%7B%20email%20%7D%20%7D&extensions=",
-      "/graphql?variables={\"name\":\"Zürich 'Süd'\"}&query=x",
+      '/graphql?variables={"name":"Zürich \'Süd\'"}&query=x',
       "/graphql?a=1&a=2&b=%zz&c=%2B+d",
       "/graphql?query=x#fragment?y=z",
       "http://latchkey.test/graphql?query=x",
