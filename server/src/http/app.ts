@@ -1,8 +1,12 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import fastifyApollo, { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
+import { fastifyApolloDrainPlugin } from "@as-integrations/fastify";
 import type { EntityManager } from "@mikro-orm/postgresql";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { GraphQLFormattedError, GraphQLSchema } from "graphql";
@@ -16,13 +20,15 @@ import { operationLimits, parseOptions } from "../graphql/limits";
 import { registerOAuthRoutes, TOKEN_PATH } from "../oauth/token-route";
 import type { Logger } from "../observability/logger";
 import type { Metrics } from "../observability/metrics";
+import { apolloRequestHooks } from "./apollo-request-hooks";
+import { registerApolloRoute } from "./apollo-route";
 import { clientAddressOf, compileProxyTrust } from "./client-address";
 import { registerConsoleRoutes } from "./console";
 import { CorsPolicy, registerCors } from "./cors";
 import { credentialHeaders } from "./credential-headers";
-import { databaseUnavailableErrorHandler, databaseUnavailablePlugin, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
+import { databaseUnavailableErrorHandler, formatUnavailable, rethrowUnavailable } from "./database-unavailable";
 import { registerElementRoutes } from "./elements";
-import { clientRefusal, refuseSubscriptionsOverHttp } from "./graphql-refusals";
+import { clientRefusal } from "./graphql-refusals";
 import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
@@ -116,13 +122,14 @@ export async function createHttpApp(options: {
   const development = config.environment === "development";
   const plugins: ApolloServerPlugin<RequestContext>[] = [
     fastifyApolloDrainPlugin(fastify),
-    metrics.apolloPlugin as ApolloServerPlugin<RequestContext>,
-    refuseSubscriptionsOverHttp as ApolloServerPlugin<RequestContext>,
-    databaseUnavailablePlugin as ApolloServerPlugin<RequestContext>,
+    apolloRequestHooks(metrics) as ApolloServerPlugin<RequestContext>,
     development ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     // No resolver sets cache hints, yet Apollo's default cache-control plugin would wrap every
     // field's resolution to collect them: a tenth of a small read's execution, for nothing.
     ApolloServerPluginCacheControlDisabled(),
+    // Apollo installs its inline-trace plugin unless told not to, only to find at start that this
+    // schema is no federation subgraph; it would still cost an idle listener on every request.
+    ApolloServerPluginInlineTraceDisabled(),
   ];
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -141,7 +148,7 @@ export async function createHttpApp(options: {
   });
   await apollo.start();
 
-  await fastify.register(fastifyApollo(apollo), {
+  registerApolloRoute(fastify, apollo, {
     path: GRAPHQL_PATH,
     context: async (request) => {
       // Read once: behind a trusted proxy, each read of `request.ip` walks the forwarding headers again.

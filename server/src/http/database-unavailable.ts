@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { BaseContext, GraphQLRequestContextWillSendResponse } from "@apollo/server";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isDatabaseUnavailable } from "../db/unavailable";
@@ -31,18 +31,15 @@ export function formatUnavailable(formatted: GraphQLFormattedError): GraphQLForm
   return { message: DATABASE_UNAVAILABLE_MESSAGE, path: formatted.path, extensions: { code: GraphQLErrorCode.SERVICE_UNAVAILABLE } };
 }
 
-/** A response whose errors include an unreachable database is a 503 with Retry-After, whatever else it holds. */
-export const databaseUnavailablePlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ errors, response }) {
-        if (!errors?.some(isDatabaseUnavailable)) return;
-        response.http.status = 503;
-        response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
-      },
-    };
-  },
-};
+/**
+ * A response whose errors include an unreachable database is a 503 with Retry-After, whatever else
+ * it holds. Called from Apollo's `willSendResponse` (see apollo-request-hooks).
+ */
+export function answerUnavailableWith503({ errors, response }: GraphQLRequestContextWillSendResponse<BaseContext>): void {
+  if (!errors?.some(isDatabaseUnavailable)) return;
+  response.http.status = 503;
+  response.http.headers.set("retry-after", String(RETRY_AFTER_SECONDS));
+}
 
 /**
  * Fastify's error handler for the plain routes (OAuth token, leak reports): an unreachable database

@@ -1,5 +1,4 @@
-import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError, type OperationDefinitionNode } from "graphql";
 import { MAX_TOKENS } from "../graphql/limits";
 import { OperationLimitCode, OperationLimitError } from "../graphql/operation-limit-error";
 
@@ -46,17 +45,12 @@ export function clientRefusal(formatted: GraphQLFormattedError, error: unknown):
 
 /**
  * Subscriptions are served over graphql-ws; over HTTP, Apollo would run the subscription field as a
- * query and fail inside. Refuse them before anything runs, and say where to go instead.
+ * query and fail inside. Refused from `didResolveOperation` (see apollo-request-hooks), before
+ * anything runs, saying where to go instead.
  */
-export const refuseSubscriptionsOverHttp: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation }) {
-        if (operation?.operation !== "subscription") return;
-        throw new GraphQLError("Subscriptions are served over WebSocket (the graphql-ws protocol) on this path, not over HTTP.", {
-          extensions: { code: BAD_REQUEST, http: { status: 400 } },
-        });
-      },
-    };
-  },
-};
+export function refuseSubscriptionOverHttp(operation: OperationDefinitionNode | undefined): void {
+  if (operation?.operation !== "subscription") return;
+  throw new GraphQLError("Subscriptions are served over WebSocket (the graphql-ws protocol) on this path, not over HTTP.", {
+    extensions: { code: BAD_REQUEST, http: { status: 400 } },
+  });
+}

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from "@apollo/server";
+import type { BaseContext, GraphQLRequestContextWillSendResponse } from "@apollo/server";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { EventBus } from "../events/event-bus";
 import type { EventListener } from "../events/event-listener";
@@ -26,23 +26,19 @@ export function createMetrics() {
     registers: [registry],
   });
 
-  /** Counts and times every operation; the name is the client's `operationName` or `anonymous`. */
-  const apolloPlugin: ApolloServerPlugin = {
-    async requestDidStart() {
-      const started = process.hrtime.bigint();
-      return {
-        async willSendResponse(request) {
-          const operation = request.operationName ?? "anonymous";
-          const type = request.operation?.operation ?? "unknown";
-          const outcome = request.errors?.length ? "error" : "success";
-          operations.inc({ operation, type, outcome });
-          durations.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
-        },
-      };
-    },
-  };
+  /**
+   * Counts and times one operation, from Apollo's `willSendResponse` (see apollo-request-hooks); the
+   * name is the client's `operationName` or `anonymous`.
+   */
+  function recordOperation(request: GraphQLRequestContextWillSendResponse<BaseContext>, startedAt: bigint): void {
+    const operation = request.operationName ?? "anonymous";
+    const type = request.operation?.operation ?? "unknown";
+    const outcome = request.errors?.length ? "error" : "success";
+    operations.inc({ operation, type, outcome });
+    durations.observe({ operation, type }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+  }
 
-  return { registry, statements, apolloPlugin };
+  return { registry, statements, recordOperation };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
