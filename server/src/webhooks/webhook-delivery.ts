@@ -102,17 +102,17 @@ export class WebhookDelivery {
     if (triggerOf.size)
       claimed.push(...(await claimMessages(this.em.fork(), [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
     const perWave: WaveCache = { signers: new Map(), bodies: new Map() };
-    const outcomes = await Promise.all(claimed.map(async (message) => ({ message, ...(await this.send(message, perWave)) })));
-    const attempts = outcomes.map(({ message, result, headers }) => ({
-      message,
-      result,
-      attempt: attemptRow(message, result, headers, triggerOf.get(message.id) ?? WebhookAttemptTrigger.SCHEDULED),
-    }));
-    await settleSuccesses(
-      this.em.fork(),
-      attempts.filter(({ result }) => succeeded(result)).map(({ attempt }) => attempt),
+    const outcomes = await Promise.all(
+      claimed.map((message) => this.attempt(message, perWave, triggerOf.get(message.id) ?? WebhookAttemptTrigger.SCHEDULED)),
     );
-    for (const failed of attempts.filter(({ result }) => !succeeded(result))) {
+    const successes: AttemptRow[] = [];
+    const failures: Outcome[] = [];
+    for (const outcome of outcomes) {
+      if (succeeded(outcome.result)) successes.push(outcome.attempt);
+      else failures.push(outcome);
+    }
+    await settleSuccesses(this.em.fork(), successes);
+    for (const failed of failures) {
       await recordFailure(
         serviceContext(this.em, { origin: WEBHOOK_DELIVERY_ORIGIN }),
         this.config,
@@ -121,6 +121,12 @@ export class WebhookDelivery {
         failed.attempt,
       );
     }
+  }
+
+  /** Sends one message and makes the row of its attempt. */
+  private async attempt(message: ClaimedMessage, perWave: WaveCache, trigger: WebhookAttemptTrigger): Promise<Outcome> {
+    const { result, headers } = await this.send(message, perWave);
+    return { message, result, attempt: attemptRow(message, result, headers, trigger) };
   }
 
   /** Never throws: whatever goes wrong is this attempt's failure, and the wave's other outcomes are kept. */
@@ -158,6 +164,13 @@ export class WebhookDelivery {
     signers.set(message.endpoint_id, signer);
     return signer;
   }
+}
+
+/** One attempt's outcome: what the receiver answered, and the row that records it. */
+interface Outcome {
+  message: ClaimedMessage;
+  result: SendResult;
+  attempt: AttemptRow;
 }
 
 /** What the messages of one wave share: each endpoint's signer, and each event's body. */

@@ -9,13 +9,10 @@ export const WAVE_SIZE = 100;
 
 /**
  * Delivery waves one process runs at once: while some wait on receivers, others claim or settle.
- * With {@link WAVE_SIZE} this bounds the requests in flight, and so the idle sockets the keep-alive
- * agents keep (`REQUESTS_IN_FLIGHT`), so that no wave connects anew to an origin the last one used.
+ * With {@link WAVE_SIZE} this bounds the requests in flight, and so the connections kept alive to
+ * an origin between waves.
  */
 export const PARALLEL_WAVES = 5;
-
-/** The most webhook requests one process has in flight. */
-export const REQUESTS_IN_FLIGHT = WAVE_SIZE * PARALLEL_WAVES;
 
 /** How long one attempt may hold a message (or its job) before it is presumed lost with its process. */
 export function deliveryLeaseMs(timeoutMs: number): number {

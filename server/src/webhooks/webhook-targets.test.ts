@@ -13,17 +13,16 @@ function allowedTargets(value: string): string[] {
   return loadConfig({ WEBHOOK_ALLOWED_TARGETS: value }, { dotenv: false }).webhooks.allowedTargets;
 }
 
-/** Whether the delivery agent refuses to open a connection to `address` (it decides synchronously). */
+/** Whether the delivery connector refuses to open a connection to `address` (it decides synchronously). */
 function agentRefuses(targets: WebhookTargets, protocol: "http:" | "https:", address: string): boolean {
   let refused = false;
-  const agent = targets.agentFor(new URL(`${protocol}//example.com/`)) as unknown as {
-    createConnection(options: object, callback: (error: Error | null) => void): Duplex;
-  };
-  const socket = agent.createConnection({ host: address, port: 9, servername: "example.com" }, (error) => {
+  // undici's connector returns the socket it opens, though its type says nothing.
+  const connect = targets.connect as unknown as (options: object, callback: (error: Error | null) => void) => Duplex | undefined;
+  const socket = connect({ hostname: address, host: address, protocol, port: "9", servername: "example.com" }, (error) => {
     if (error) refused = true;
   });
-  socket.on("error", () => {});
-  socket.destroy();
+  socket?.on("error", () => {});
+  socket?.destroy();
   return refused;
 }
 

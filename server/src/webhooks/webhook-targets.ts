@@ -1,11 +1,10 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from "request-filtering-agent";
+import { Agent, type buildConnector } from "undici";
 import { canonicalTarget, type HostResolver, type WebhookConfig, type WebhookEgress } from "../config";
-import { type ConnectRule, type FilteringAgent, guardedAgent } from "./guarded-agents";
+import { guardedConnector } from "./guarded-connector";
 import { embeddedIPv4, type IPAddress, isLoopbackAddress, isPublicAddress, parseAddress } from "./target-addresses";
-import { REQUESTS_IN_FLIGHT } from "./webhook-jobs";
 
 /**
  * Why a delivery did not connect, when the address was refused. Like the refusal when an endpoint
@@ -43,8 +42,10 @@ export class WebhookTargets {
   private readonly allowed: Array<[IPAddress, number]>;
   private readonly egress: WebhookEgress;
   private readonly resolve: HostResolver;
-  private readonly httpAgent: RequestFilteringHttpAgent;
-  private readonly httpsAgent: RequestFilteringHttpsAgent;
+  /** Opens every delivery connection, after the address check (exposed for the tests of that check). */
+  readonly connect: buildConnector.connector;
+  /** Sends every delivery: one pool of kept-alive connections per origin. */
+  readonly dispatcher: Agent;
 
   /** `allowedTargets`: canonical CIDR strings, as the configuration reads `WEBHOOK_ALLOWED_TARGETS`. */
   constructor({ allowedTargets, egress = "public", resolve }: Pick<WebhookConfig, "allowedTargets"> & Partial<WebhookConfig>) {
@@ -54,16 +55,13 @@ export class WebhookTargets {
     this.allowed = allowedTargets.map((range) => ipaddr.parseCIDR(range));
     this.egress = egress;
     this.resolve = resolve ?? ((hostname) => lookup(hostname, { all: true }));
-    // Our rule comes first at connect time; the agent's own check (`ipaddr.js` unicast, or an
-    // `allowIPAddressList` CIDR) stays behind it. Every entry is a CIDR, so the agent compares
-    // parsed addresses as `allows` does. No `maxSockets`: a delivery wave may have hundreds of
-    // requests in flight, and a capped pool would queue them behind the per-attempt deadline. Kept
-    // alive, as many idle sockets as a process has requests in flight, so waves reuse them: the
-    // address check happens at connect, and a reused socket was checked when it connected.
-    const options = { allowIPAddressList: [...allowedTargets], keepAlive: true, maxFreeSockets: REQUESTS_IN_FLIGHT };
-    const rule: ConnectRule = { guard: (address) => this.connectRefusal(address), resolve: this.resolve };
-    this.httpAgent = guardedAgent(RequestFilteringHttpAgent, options, rule);
-    this.httpsAgent = guardedAgent(RequestFilteringHttpsAgent, options, rule);
+    this.connect = guardedConnector({ guard: (address) => this.connectRefusal(address), resolve: this.resolve });
+    // No cap on connections per origin: a delivery wave may have hundreds of requests in flight,
+    // and a capped pool would queue them behind the per-attempt deadline. One request at a time on
+    // a connection (no pipelining: a slow answer must not hold the next one), kept alive between
+    // waves, so they reuse connections: the address check happens at connect, and a reused
+    // connection was checked when it was opened.
+    this.dispatcher = new Agent({ connect: this.connect, pipelining: 1 });
   }
 
   /**
@@ -146,21 +144,17 @@ export class WebhookTargets {
     return EGRESS_REFUSED[this.egress];
   }
 
-  /** The agent for a delivery: it refuses, before connecting, addresses `connectRefusal` refuses. */
-  agentFor(url: URL): FilteringAgent {
-    return url.protocol === "https:" ? this.httpsAgent : this.httpAgent;
-  }
-
   close(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    // Whatever is in flight fails; the error is its delivery's, and nobody waits on the closing.
+    this.dispatcher.destroy().catch(() => undefined);
   }
 }
 
 /**
- * Whether a delivery failed because `request-filtering-agent` refused the address it was to connect
- * to. Its errors carry no code, only a message that names the address and host (`DNS lookup
- * 10.1.2.3(family:4, host:internal.example) is not allowed. …`), which must not reach the user.
+ * Whether an error is a refusal in `request-filtering-agent`'s words, which name the address and
+ * host (`DNS lookup 10.1.2.3(family:4, host:internal.example) is not allowed. …`). Deliveries no
+ * longer go through its agents (our guard applies the same rule and more, in undici's connector),
+ * but should such an error reach an attempt again, the address still must not reach the user.
  */
 export function isTargetRefusal(error: Error): boolean {
   return !("code" in error) && /^DNS lookup .* is not allowed\b/s.test(error.message);
