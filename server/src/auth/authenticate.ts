@@ -91,9 +91,11 @@ export type AccessTokenVerifier = (token: string, clientAddress: string | null) 
 
 /** Verifies JWTs from the host's trusted identity providers; supplied by the federation domain. */
 export interface FederatedTokenVerifier {
-  /** Whether the token's (unverified) issuer is one of the trusted ones: only to choose the verifier. */
-  trusts(token: string): boolean;
-  actorFor(token: string, clientAddress: string | null): Promise<Actor | null>;
+  /**
+   * The actor of a token from a trusted issuer, or null when it fails its checks; undefined when
+   * its (unverified) issuer is not a trusted one, so that another verifier checks it.
+   */
+  actorFor(token: string, clientAddress: string | null): Promise<Actor | null | undefined>;
 }
 
 /**
@@ -180,7 +182,8 @@ export class Authenticator {
     // Any other JWT: a trusted issuer's goes to its verifier; everything else, unknown issuers
     // included, to our own OAuth verifier, which accepts only tokens it issued itself and narrows the
     // token's scopes to the key's current ones (`currentScopes`).
-    if (this.federatedTokens?.trusts(token)) return checkedKeyCaller(await this.federatedTokens.actorFor(token, clientAddress));
+    const federated = await this.federatedTokens?.actorFor(token, clientAddress);
+    if (federated !== undefined) return checkedKeyCaller(federated);
     return this.accessTokens ? checkedKeyCaller(await this.accessTokens(token, clientAddress)) : null;
   }
 }

@@ -11,7 +11,7 @@ import type { Logger } from "../observability/logger";
 import { FederatedSignInRefused, federatedUserId } from "./federated-users";
 import type { TrustedIssuer } from "./issuer-config";
 import { IssuerKeys } from "./issuer-keys";
-import { type FederatedClaims, peekIssuer, verifyFederatedToken } from "./token-verification";
+import { type FederatedClaims, peekIssuer, type Refusal, verifyFederatedToken } from "./token-verification";
 
 /**
  * How long a known (issuer, subject) → user answer is reused without asking the database. Short
@@ -21,6 +21,13 @@ import { type FederatedClaims, peekIssuer, verifyFederatedToken } from "./token-
 const KNOWN_IDENTITY_MS = 5 * 60_000;
 /** Known identities kept in memory at most; the oldest are forgotten first. */
 const MAX_KNOWN_IDENTITIES = 10_000;
+
+/** A token's checked claims, the key set they were checked against, and the digest of their membership claim. */
+interface Verified {
+  claims: FederatedClaims;
+  keySet: object;
+  membershipsDigest: string | null;
+}
 
 interface KnownIdentity {
   userId: string;
@@ -39,8 +46,12 @@ export class FederatedTokens {
   private readonly known = new Map<string, KnownIdentity>();
   /** One resolution at a time per identity, so that concurrent first requests create one user. */
   private readonly inFlight = new Map<string, Promise<string>>();
-  /** Tokens whose signature and claims have been checked, with the issuer's key set they were checked against. */
-  private readonly verified: VerifiedTokenCache<{ claims: FederatedClaims; keySet: object }>;
+  /**
+   * Tokens whose signature and claims have been checked, with the issuer's key set they were checked
+   * against and the digest of their membership claim: a token presented again is neither decoded nor
+   * its claim serialised again.
+   */
+  private readonly verified: VerifiedTokenCache<Verified>;
 
   constructor(
     config: FederationConfig,
@@ -62,14 +73,6 @@ export class FederatedTokens {
     for (const { keys } of this.issuers.values()) void keys.current();
   }
 
-  /** Whether the token names a trusted issuer (unverified: only to choose the verifier). */
-  trusts(token: string): boolean {
-    // Without trusted issuers, every JWT is ours to check: no need to decode it here first.
-    if (this.issuers.size === 0) return false;
-    const issuer = peekIssuer(token);
-    return issuer !== null && this.issuers.has(issuer);
-  }
-
   /**
    * Logs a JWT our own OAuth verifier refused because it names an issuer that is neither ours nor
    * trusted: the operator's usual mistake is an `issuer` spelt differently from the tokens' `iss`.
@@ -80,22 +83,30 @@ export class FederatedTokens {
     this.log.warn({ issuer: issuer.slice(0, 200), check: "iss: not a trusted issuer", clientAddress }, "federated token refused");
   }
 
-  /** The actor a valid token stands for, or null (logged with the reason). */
-  async actorFor(token: string, clientAddress: string | null): Promise<Actor | null> {
-    const trusted = this.issuers.get(peekIssuer(token) ?? "");
-    if (!trusted) return null;
-    const verified = await this.verify(token, trusted);
+  /**
+   * The actor a valid token stands for, or null (logged with the reason); undefined when no trusted
+   * issuer issued it (by its unverified `iss`, only to choose the verifier), so it is another
+   * verifier's to check.
+   */
+  async actorFor(token: string, clientAddress: string | null): Promise<Actor | null | undefined> {
+    // Without trusted issuers, every JWT is ours to check: no need to look at it here.
+    if (this.issuers.size === 0) return undefined;
+    const known = this.verified.get(token);
+    const trusted = this.issuers.get(known ? known.claims.issuer.issuer : (peekIssuer(token) ?? ""));
+    if (!trusted) return undefined;
+    const verified = known && known.keySet === trusted.keys.version() ? known : await this.verify(token, trusted);
     if ("refused" in verified) {
       this.log.warn({ issuer: trusted.issuer.issuer, check: verified.refused, clientAddress }, "federated token refused");
       return null;
     }
+    const { claims } = verified;
     try {
-      const userId = await this.userFor(verified, clientAddress);
-      return { userId, sessionId: null, expiresAt: new Date(verified.expiresAt) };
+      const userId = await this.userFor(claims, verified.membershipsDigest, clientAddress);
+      return { userId, sessionId: null, expiresAt: new Date(claims.expiresAt) };
     } catch (error) {
       if (!(error instanceof FederatedSignInRefused)) throw error;
       this.log.warn(
-        { issuer: trusted.issuer.issuer, subject: verified.subject, check: error.message, clientAddress },
+        { issuer: trusted.issuer.issuer, subject: claims.subject, check: error.message, clientAddress },
         "federated sign-in refused",
       );
       return null;
@@ -107,21 +118,19 @@ export class FederatedTokens {
    * a fetch of new keys (a rotation, a withdrawn key) checks it again. A verification during which
    * the keys changed is not kept, since it may have used the keys that went.
    */
-  private async verify(token: string, trusted: { issuer: TrustedIssuer; keys: IssuerKeys }) {
+  private async verify(token: string, trusted: { issuer: TrustedIssuer; keys: IssuerKeys }): Promise<Verified | Refusal> {
     const keySet = trusted.keys.version();
-    const known = this.verified.get(token);
-    if (known && known.keySet === keySet) return known.claims;
-    const verified = await verifyFederatedToken(token, trusted.issuer, trusted.keys);
+    const claims = await verifyFederatedToken(token, trusted.issuer, trusted.keys);
+    if ("refused" in claims) return claims;
     const checkedAgainst = trusted.keys.version();
-    if (!("refused" in verified) && checkedAgainst && (keySet === null || keySet === checkedAgainst))
-      this.verified.remember(token, { claims: verified, keySet: checkedAgainst }, verified.expiresAt);
+    const verified = { claims, keySet: checkedAgainst ?? {}, membershipsDigest: membershipsDigest(claims) };
+    if (checkedAgainst && (keySet === null || keySet === checkedAgainst)) this.verified.remember(token, verified, claims.expiresAt);
     return verified;
   }
 
-  private async userFor(claims: FederatedClaims, clientAddress: string | null): Promise<string> {
+  private async userFor(claims: FederatedClaims, digest: string | null, clientAddress: string | null): Promise<string> {
     const id = `${claims.issuer.issuer}\u0000${claims.subject}`;
     const known = this.known.get(id);
-    const digest = membershipsDigest(claims);
     const fresh = known && performance.now() - known.resolvedAt < KNOWN_IDENTITY_MS;
     if (fresh && (digest === null || digest === known.membershipsDigest)) return known.userId;
     let pending = this.inFlight.get(id);
