@@ -64,10 +64,9 @@ export class ConsoleProviderOrigins {
       // The console's issuer has no trailing slash; the configured one, which the document repeats, may.
       if (typeof metadata.issuer !== "string" || metadata.issuer.replace(/\/+$/, "") !== issuer)
         throw new Error(`${url} names another issuer (${String(metadata.issuer).slice(0, 200)})`);
-      if (typeof metadata.token_endpoint !== "string" || !/^https?:\/\//.test(metadata.token_endpoint))
-        throw new Error(`${url} names no http(s) token_endpoint`);
-      // An origin has no spaces or semicolons, so it cannot add a directive to the policy.
-      this.discovered.set(issuer, { origin: new URL(metadata.token_endpoint).origin, at: Date.now() });
+      const origin = tokenEndpointOrigin(issuer, metadata.token_endpoint);
+      if (!origin) throw new Error(`${url} names no token_endpoint on a plain origin`);
+      this.discovered.set(issuer, { origin, at: Date.now() });
     } catch (error) {
       const previous = this.discovered.get(issuer)?.origin ?? null;
       this.discovered.set(issuer, { origin: previous, at: Date.now() });
@@ -77,4 +76,22 @@ export class ConsoleProviderOrigins {
       );
     }
   }
+}
+
+/**
+ * The origin of a discovery document's `token_endpoint`, fit for the console's CSP, or null. Only a
+ * plain host name or IP address (and port) qualifies: a URL's origin may keep `;`, `,` or `'`,
+ * which would end the directive or start another policy. Plain http only for an http issuer (a
+ * provider on this machine, in development and tests).
+ */
+export function tokenEndpointOrigin(issuer: string, tokenEndpoint: unknown): string | null {
+  if (typeof tokenEndpoint !== "string") return null;
+  let origin: string;
+  try {
+    origin = new URL(tokenEndpoint).origin;
+  } catch {
+    return null;
+  }
+  const scheme = issuer.startsWith("http://") ? "https?" : "https";
+  return new RegExp(`^${scheme}://([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(:\\d+)?$`).test(origin) ? origin : null;
 }

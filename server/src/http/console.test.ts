@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ConsoleConfig, consoleContentSecurityPolicy, consolePage } from "./console";
+import { tokenEndpointOrigin } from "./console-provider-origins";
 
 const PROVIDER = {
   issuer: "https://login.example.com/tenant",
@@ -35,5 +36,18 @@ describe("the console page", () => {
     expect(consoleContentSecurityPolicy(WITH_PROVIDER, ["https://oauth2.example.net"])).toContain(
       "connect-src 'self' https://login.example.com https://oauth2.example.net;",
     );
+  });
+
+  it("takes a provider's token endpoint into the policy only as a plain origin, https unless the issuer itself is http", () => {
+    const issuer = "https://accounts.example.com";
+    expect(tokenEndpointOrigin(issuer, "https://oauth2.example.net/token")).toBe("https://oauth2.example.net");
+    expect(tokenEndpointOrigin(issuer, "https://oauth2.example.net:8443/token")).toBe("https://oauth2.example.net:8443");
+    expect(tokenEndpointOrigin(issuer, "https://[2001:db8::1]/token")).toBe("https://[2001:db8::1]");
+    // Characters a URL's origin keeps but a policy must not: they would end the directive or the policy.
+    for (const hostile of ["https://a;b.example/token", "https://a,b.example/token", "https://a'b.example/token"])
+      expect(tokenEndpointOrigin(issuer, hostile), hostile).toBeNull();
+    expect(tokenEndpointOrigin(issuer, "http://oauth2.example.net/token")).toBeNull();
+    expect(tokenEndpointOrigin("http://127.0.0.1:9000", "http://localhost:9000/token")).toBe("http://localhost:9000");
+    for (const junk of [undefined, 42, "not a url", "javascript:alert(1)"]) expect(tokenEndpointOrigin(issuer, junk)).toBeNull();
   });
 });
