@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, type JWKSCacheInput, type JWTVerifyGetKey, jwksCache, type RemoteJWKSet } from "jose";
 import type { Logger } from "../observability/logger";
+import { discoveryUrl, readDiscoveryDocument } from "./discovery-document";
 import type { TrustedIssuer } from "./issuer-config";
 
 /** How long one fetch of a discovery document or key set may take. */
@@ -73,14 +74,8 @@ export class IssuerKeys {
 
   /** OpenID Connect Discovery 1.0 §4: the document sits under the issuer, and must name that very issuer. */
   private async discover(): Promise<RemoteJWKSet> {
-    const url = `${this.issuer.issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
-    const response = await fetch(url, {
-      headers: { accept: "application/json" },
-      redirect: "error",
-      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-    const metadata = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
+    const url = discoveryUrl(this.issuer.issuer);
+    const metadata = await readDiscoveryDocument(this.issuer.issuer, FETCH_TIMEOUT_MS);
     if (metadata.issuer !== this.issuer.issuer) throw new Error(`${url} names another issuer (${String(metadata.issuer)})`);
     if (typeof metadata.jwks_uri !== "string" || !/^https?:\/\//.test(metadata.jwks_uri))
       throw new Error(`${url} names no http(s) jwks_uri`);

@@ -1,3 +1,4 @@
+import { discoveryUrl, readDiscoveryDocument } from "../federation/discovery-document";
 import type { Logger } from "../observability/logger";
 import type { ConsoleIdentityProvider } from "./console-config";
 
@@ -52,15 +53,9 @@ export class ConsoleProviderOrigins {
   }
 
   private async discover(issuer: string): Promise<void> {
-    const url = `${issuer}/.well-known/openid-configuration`;
+    const url = discoveryUrl(issuer);
     try {
-      const response = await fetch(url, {
-        headers: { accept: "application/json" },
-        redirect: "error",
-        signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`${url} answered HTTP ${response.status}`);
-      const metadata = (await response.json()) as { issuer?: unknown; token_endpoint?: unknown };
+      const metadata = await readDiscoveryDocument(issuer, DISCOVERY_TIMEOUT_MS);
       // The console's issuer has no trailing slash; the configured one, which the document repeats, may.
       if (typeof metadata.issuer !== "string" || metadata.issuer.replace(/\/+$/, "") !== issuer)
         throw new Error(`${url} names another issuer (${String(metadata.issuer).slice(0, 200)})`);
