@@ -357,8 +357,10 @@ describe("sendWebhook", () => {
 
   it("sends hundreds of deliveries at once without queueing them behind a socket cap until they time out", async () => {
     const targets = webhookTargets(allowedTargets("127.0.0.1"));
-    // With 50 sockets, the third 50 would wait two rounds of 600 ms and pass their 1 s deadline unsent.
-    const results = await Promise.all(Array.from({ length: 200 }, () => send(targets, `http://127.0.0.1:${port}/?delay=600`, 1_000)));
+    // With a cap of 100 sockets or fewer, the second hundred would wait a round of 1 s and pass their
+    // 1.8 s deadline unsent. Without one, every delivery has 0.8 s to spare for connecting, which a
+    // loaded CI machine needs for 200 connections at once.
+    const results = await Promise.all(Array.from({ length: 200 }, () => send(targets, `http://127.0.0.1:${port}/?delay=1000`, 1_800)));
     expect(results.filter((result) => result.status !== 204).map((result) => result.error)).toEqual([]);
   });
 
