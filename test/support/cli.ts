@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 /** The built CLI: these tests run what users run (`pnpm build` first; `pnpm test` does). */
@@ -62,10 +62,20 @@ export function endCli(
   });
 }
 
-/** The PID in the embedded cluster's lock file, or null when there is none. */
+/**
+ * The postmaster's PID in the embedded cluster's lock file, or null while there is none. initdb's
+ * single-user backends write the same file with their PID negated and remove it when they end, and
+ * a file being written may still be empty: neither names a postmaster.
+ */
 export function postmasterPid(dataDir: string): number | null {
-  const file = path.join(dataDir, "postgres", "postmaster.pid");
-  return existsSync(file) ? Number(readFileSync(file, "utf8").split("\n")[0]) : null;
+  let lock: string;
+  try {
+    lock = readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8");
+  } catch {
+    return null;
+  }
+  const pid = Number(lock.split("\n")[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 /** Whether a process runs (a zombie, dead but not yet reaped by its new parent, does not). */
