@@ -219,7 +219,7 @@ describe.runIf(run)("the console at /, in Chromium", () => {
 
   /** A key's row in the keys table, whether its name is a cell or the row's header. */
   const keyRow = (page: Page, name: string) => page.locator("latchkey-keys").getByRole("row", { name: new RegExp(name) });
-  const switcher = (page: Page) => page.getByRole("combobox", { name: "Organisation", exact: true });
+  const switcher = (page: Page) => page.getByRole("combobox", { name: "Organization", exact: true });
   const navigation = (page: Page) => page.getByRole("navigation", { name: "Console pages" });
 
   it("signs in with a password, says a wrong one in plain words, switches organisations, shows every page with its element, and signs out", async () => {
@@ -333,7 +333,7 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     if (new URL(page.url()).origin === provider.issuer) {
       await page.click('button[type="submit"]');
     }
-    await page.getByRole("heading", { name: "Create an organisation" }).waitFor();
+    await page.getByRole("heading", { name: "Create an organization" }).waitFor();
     expect(new URL(page.url()).pathname).not.toBe("/callback");
     const session = JSON.parse((await storedSession(page)) ?? "{}") as { token: string; via: string };
     expect(session.via).toBe("provider");
@@ -341,8 +341,8 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     expect(claims).toMatchObject({ iss: provider.issuer, sub: "console-person" });
     await expectAccessible(page);
 
-    await page.getByLabel("Organisation name").fill("Federated Garage");
-    await page.getByRole("button", { name: "Create organisation" }).click();
+    await page.getByLabel("Organization name").fill("Federated Garage");
+    await page.getByRole("button", { name: "Create organization" }).click();
     await page.getByRole("heading", { name: "API keys" }).waitFor();
     await expect.poll(() => switcher(page).locator("option:checked").textContent()).toBe("Federated Garage");
     const viewer = await graphql(latchkey, "{ viewer { email memberships { role { name } organization { name } } } }", {}, session.token);
@@ -398,7 +398,7 @@ describe.runIf(run)("the console at /, in Chromium", () => {
     expect(await storedSession(page)).toBeNull();
     await page.getByLabel("Password").fill("a long enough password");
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByRole("heading", { name: "Create an organisation" }).waitFor();
+    await page.getByRole("heading", { name: "Create an organization" }).waitFor();
     await page.context().close();
   });
 });

@@ -226,7 +226,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     expect(await page.getByLabel("Key secrets").inputValue()).toBe("SHOW_ONCE");
     expect(await page.getByLabel("Members without admin rights may create API keys").isChecked()).toBe(true);
     expect(await page.getByLabel("API agreement terms").inputValue()).toBe("Keep keys out of source control.");
-    const change = rows(page).filter({ hasText: "Organisation settings changed" });
+    const change = rows(page).filter({ hasText: "Organization settings changed" });
     await expect.poll(() => change.count()).toBe(1);
     for (const words of ["inactivity days: 90 → 45", "expiry warning days: 15, 7, 1 → 10, 3", "max key lifetime days: 366 → none"]) {
       expect(await change.textContent()).toContain(words);
@@ -285,7 +285,7 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
       ["latchkey-organization-settings", "latchkey-audit-log"],
       viewer.token,
     );
-    await expect.poll(() => page.getByText("You do not have permission to read this organisation's audit log.").count()).toBe(1);
+    await expect.poll(() => page.getByText("You do not have permission to read this organization's audit log.").count()).toBe(1);
     await expect.poll(() => page.getByRole("heading", { name: "Settings of Viewing Motors" }).count()).toBe(1);
     expect(await page.locator("latchkey-organization-settings dd").first().textContent()).toBe("No");
     for (const role of ["button", "textbox", "checkbox", "combobox", "table"] as const) {
@@ -310,8 +310,8 @@ describe.runIf(run)("the audit log and settings elements on a host page on anoth
     await expect
       .poll(() => page.getByRole("alert").allTextContents())
       .toEqual([
-        "This organisation was not found, or you are not a member of it.",
-        "This organisation was not found, or you are not a member of it.",
+        "This organization was not found, or you are not a member of it.",
+        "This organization was not found, or you are not a member of it.",
       ]);
     expect(await page.getByText("Private Motors").count()).toBe(0);
   });

@@ -165,7 +165,7 @@ describe.runIf(run)("<latchkey-keys> on a host page on another origin, signed in
       { id: organization.id },
       owner.token,
     );
-    await dialog.getByText(`Empty: the longest your organisation allows, ${policy.settings.maxKeyLifetimeDays} days`).waitFor();
+    await dialog.getByText(`Empty: the longest your organization allows, ${policy.settings.maxKeyLifetimeDays} days`).waitFor();
     // The date as the browser's calendar names it (Node and Chromium share the machine's time zone).
     const inTenDays = new Date(Date.now() + 10 * 24 * 3600_000);
     const chosen = [inTenDays.getFullYear(), inTenDays.getMonth() + 1, inTenDays.getDate()]

@@ -313,7 +313,7 @@ describe.runIf(run)("<latchkey-webhooks> embedded in a host page on another orig
     });
 
     const viewerPage = await embed("/viewer", team.organization.id, viewer.token);
-    await viewerPage.getByText("You may not manage webhooks in this organisation", { exact: false }).waitFor();
+    await viewerPage.getByText("You may not manage webhooks in this organization", { exact: false }).waitFor();
     expect(await viewerPage.locator(ELEMENT).getByRole("button").count()).toBe(0);
     expect(await viewerPage.getByText("Owner's feed").count()).toBe(0);
     await expectAccessible(viewerPage, "the Viewer's view");

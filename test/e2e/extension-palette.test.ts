@@ -120,7 +120,7 @@ describe.runIf(run && realKeyboard)("the palette in Chromium, against a real Lat
       expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.localName)).toBe("latchkey-palette");
       await page.keyboard.type("Billing");
       await expect.poll(() => frame.getByRole("option", { selected: true }).textContent()).toContain("Billing webhook");
-      expect(await frame.getByRole("option", { selected: true }).textContent()).toContain("Secret key");
+      expect(await frame.getByRole("option", { selected: true }).textContent()).toContain("Secret · ");
       await frame.getByLabel("Reason (kept in the audit log)").focus();
       await page.keyboard.press("Control+A");
       await page.keyboard.type("Setting up the billing webhook");

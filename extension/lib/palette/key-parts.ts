@@ -1,38 +1,16 @@
+import { CREDENTIAL_PART_LABELS } from "../../../schema/words";
 import type { KeyKind } from "../graphql/enums";
 import type { CredentialPart } from "../protocol";
-
-/** Kinds as people say them, instead of the schema's constants. */
-export const KIND_LABELS: Record<KeyKind, string> = {
-  SECRET: "Secret key",
-  KEY_PAIR: "Key pair",
-  BASIC: "Basic auth",
-  OAUTH_CLIENT: "OAuth client",
-};
 
 export interface KeyPart {
   part: CredentialPart;
   label: string;
 }
 
-/** The halves a key of each kind has, as its integrators name them (see README, "API keys"). */
-const PARTS: Record<KeyKind, readonly KeyPart[]> = {
-  SECRET: [{ part: "secret", label: "Secret" }],
-  KEY_PAIR: [
-    { part: "public", label: "Access key ID" },
-    { part: "secret", label: "Secret key" },
-  ],
-  BASIC: [
-    { part: "public", label: "Username" },
-    { part: "secret", label: "Password" },
-  ],
-  OAUTH_CLIENT: [
-    { part: "public", label: "Client ID" },
-    { part: "secret", label: "Client secret" },
-  ],
-};
-
-export function keyParts(kind: KeyKind): readonly KeyPart[] {
-  return PARTS[kind] ?? PARTS.SECRET;
+/** The halves a key of its kind has, as its integrators name them (schema/words.ts): the public one first. */
+export function keyParts(kind: KeyKind): KeyPart[] {
+  const labels = CREDENTIAL_PART_LABELS[kind] ?? CREDENTIAL_PART_LABELS.SECRET;
+  return [...(labels.public === null ? [] : [{ part: "public" as const, label: labels.public }]), { part: "secret", label: labels.secret }];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Failure } from "../failures";
+import { KIND_LABELS } from "../popup/words";
 import type { CredentialPart, PaletteKey, PaletteOpening } from "../protocol";
-import { KIND_LABELS, keyParts } from "./key-parts";
+import { keyParts } from "./key-parts";
 
 /** What the palette needs from the outside world; its frame wires it to the background. */
 export interface PaletteActions {

@@ -1,65 +1,20 @@
+import * as words from "../../../schema/words";
 import type { KeyKind, KeyState, Permission } from "../graphql/enums";
 
-/**
- * What people read instead of the schema's constants. The UI says "organization", as the schema
- * does, so one word is used everywhere a user looks.
- */
-export const KIND_LABELS: Record<KeyKind, string> = {
-  SECRET: "Secret",
-  KEY_PAIR: "Key pair",
-  BASIC: "Basic auth",
-  OAUTH_CLIENT: "OAuth client",
-};
+/** The product's words for the schema's constants (schema/words.ts), checked against this client's enums. */
+export const KIND_LABELS: Record<KeyKind, string> = words.KIND_LABELS;
+export const STATE_LABELS: Record<KeyState, string> = words.STATE_LABELS;
+export const PERMISSION_LABELS: Record<Permission, string> = words.PERMISSION_LABELS;
 
-export const STATE_LABELS: Record<KeyState, string> = {
-  ACTIVE: "Active",
-  PENDING: "Awaiting approval",
-  DISABLED: "Disabled",
-  EXPIRED: "Expired",
-  REVOKED: "Revoked",
-};
-
-export const PERMISSION_LABELS: Record<Permission, string> = {
-  ORG_READ: "See the organization",
-  ORG_MANAGE: "Change the organization's settings",
-  ORG_DELETE: "Delete the organization",
-  LOCATIONS_MANAGE: "Manage locations",
-  MEMBERS_MANAGE: "Manage members",
-  ROLES_MANAGE: "Manage roles",
-  KEYS_CREATE: "Create keys",
-  KEYS_READ_ALL: "See everyone's keys",
-  KEYS_REVEAL: "Reveal any key's secret",
-  KEYS_MANAGE_ALL: "Manage everyone's keys",
-  WEBHOOKS_MANAGE: "Manage webhooks",
-  AUDIT_READ: "Read the audit log",
-};
-
-/** The public half's name by kind: what an integrator calls it. Null for a single secret. */
+/** The public half's name by kind, inside a sentence: what an integrator calls it. Null for a single secret. */
 export function publicIdLabel(kind: KeyKind): string | null {
-  switch (kind) {
-    case "KEY_PAIR":
-      return "access key ID";
-    case "BASIC":
-      return "username";
-    case "OAUTH_CLIENT":
-      return "client ID";
-    default:
-      return null;
-  }
+  const label = words.CREDENTIAL_PART_LABELS[kind].public;
+  return label === null ? null : words.inSentence(label);
 }
 
-/** The secret half's name by kind. */
+/** The secret's name by kind, inside a sentence. */
 export function secretLabel(kind: KeyKind): string {
-  switch (kind) {
-    case "KEY_PAIR":
-      return "secret key";
-    case "BASIC":
-      return "password";
-    case "OAUTH_CLIENT":
-      return "client secret";
-    default:
-      return "secret";
-  }
+  return words.inSentence(words.CREDENTIAL_PART_LABELS[kind].secret);
 }
 
 const HOUR_MS = 60 * 60 * 1000;

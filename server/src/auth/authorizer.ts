@@ -9,7 +9,7 @@ import { Permission } from "./permission";
 const NONE: ReadonlySet<Permission> = new Set();
 
 export const PLATFORM_ONLY_PROVISIONS =
-  "A platform key only provisions organisations, locations, users and memberships; it cannot do this.";
+  "A platform key only provisions organizations, locations, users and memberships; it cannot do this.";
 
 /**
  * The one place that answers "may this actor do that in this organisation?". Every resolver and

@@ -26,9 +26,9 @@ export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
  * the permission catalogue and every client show.
  */
 export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
-  [Permission.ORG_READ]: "See the organisation, its locations, members and roles.",
-  [Permission.ORG_MANAGE]: "Rename the organisation and change its settings.",
-  [Permission.ORG_DELETE]: "Delete the organisation with everything in it.",
+  [Permission.ORG_READ]: "See the organization, its locations, members and roles.",
+  [Permission.ORG_MANAGE]: "Rename the organization and change its settings.",
+  [Permission.ORG_DELETE]: "Delete the organization with everything in it.",
   [Permission.LOCATIONS_MANAGE]: "Create, rename and delete locations.",
   [Permission.MEMBERS_MANAGE]: "Add and remove members and change their roles.",
   [Permission.ROLES_MANAGE]: "Create, change and delete custom roles.",
@@ -37,7 +37,7 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   [Permission.KEYS_REVEAL]: "Reveal the secret of any revealable key, with a logged reason.",
   [Permission.KEYS_MANAGE_ALL]: "Change, rotate, revoke and delete any member's keys.",
   [Permission.WEBHOOKS_MANAGE]: "Register and manage webhook endpoints.",
-  [Permission.AUDIT_READ]: "Read the organisation's audit log.",
+  [Permission.AUDIT_READ]: "Read the organization's audit log.",
 };
 
 /** The enum value's description: the stored value, then what it allows. */

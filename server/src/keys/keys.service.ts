@@ -66,7 +66,7 @@ export async function createKey(ctx: ServiceContext, input: CreateKey, keyCrypto
   await requireHeldPermissions(ctx, organizationId, scopes);
   await requireMappableUser(ctx, organizationId, mappedUserId, scopes);
   if (!personal && !input.contact) {
-    throw userError(UserErrorCode.INVALID_INPUT, "contact: organisation keys need a contact name, email and phone", ["contact"]);
+    throw userError(UserErrorCode.INVALID_INPUT, "contact: organization keys need a contact name, email and phone", ["contact"]);
   }
   const now = ctx.clock.now();
   const expiresAt = expiryWithinPolicy(input.expiresAt, organization.settings, now);

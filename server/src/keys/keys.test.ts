@@ -92,7 +92,7 @@ describe("creating keys", () => {
     const team = await keyTeam(server);
     const missing = await team.tryCreateKey({ contact: null });
     expect(missing.userErrors).toEqual([
-      { field: ["contact"], code: "INVALID_INPUT", message: "contact: organisation keys need a contact name, email and phone" },
+      { field: ["contact"], code: "INVALID_INPUT", message: "contact: organization keys need a contact name, email and phone" },
     ]);
     const bad = await team.tryCreateKey({ contact: { name: "", email: "nope", phone: "call me" } });
     expect(bad.userErrors.map((error: { field: string[] }) => error.field.join("."))).toEqual([

@@ -63,9 +63,9 @@ const ACTION_WORDS: Partial<Record<AuditAction, string>> = {
   USER_SIGNED_IN: "Signed in",
   USER_SIGNED_OUT: "Signed out",
   USER_SIGNED_UP: "Signed up",
-  ORGANIZATION_CREATED: "Organisation created",
-  ORGANIZATION_UPDATED: "Organisation settings changed",
-  ORGANIZATION_DELETED: "Organisation deleted",
+  ORGANIZATION_CREATED: "Organization created",
+  ORGANIZATION_UPDATED: "Organization settings changed",
+  ORGANIZATION_DELETED: "Organization deleted",
   WEBHOOK_TEST_SENT: "Webhook test message sent",
   AGREEMENT_ACCEPTED: "API agreement accepted",
 };
@@ -79,7 +79,7 @@ export function actionInWords(action: AuditAction): string {
 const OBJECT_WORDS: Record<string, string> = {
   ApiKey: "Key",
   WebhookEndpoint: "Webhook",
-  Organization: "Organisation",
+  Organization: "Organization",
   Membership: "Membership",
   PlatformKey: "Platform key",
 };

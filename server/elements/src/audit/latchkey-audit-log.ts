@@ -138,7 +138,7 @@ export class LatchkeyAuditLog extends LatchkeyElement {
   override render() {
     const failure = this.failure ? html`<p class="failure" role="alert" part="failure">${this.failure}</p>` : "";
     if (this.allowed === false)
-      return html`${failure}<p class="notice-plain" part="notice">You do not have permission to read this organisation's audit log.</p>`;
+      return html`${failure}<p class="notice-plain" part="notice">You do not have permission to read this organization's audit log.</p>`;
     if (this.allowed === null) return html`${failure}<p class="muted" role="status">${this.failure ? "" : "Loading the audit log…"}</p>`;
     const shown = this.entries.length;
     return html`${failure}

@@ -35,13 +35,13 @@ export class LatchkeyConsoleCreateOrganization extends LitElement {
 
   override render() {
     return html`<form @submit=${this.submit}>
-      <h2>Create an organisation</h2>
-      <p class="muted">You are not a member of any organisation yet. Create one to hold your keys; you will be its Owner.</p>
-      <label>Organisation name
+      <h2>Create an organization</h2>
+      <p class="muted">You are not a member of any organization yet. Create one to hold your keys; you will be its Owner.</p>
+      <label>Organization name
         <input name="name" required autocomplete="organization" aria-describedby="name-failure" aria-invalid=${this.failure ? "true" : "false"} />
       </label>
       <p id="name-failure" class="failure" role="alert" part="failure" ?hidden=${!this.failure}>${this.failure}</p>
-      <button class="primary" type="submit" ?disabled=${this.busy}>Create organisation</button>
+      <button class="primary" type="submit" ?disabled=${this.busy}>Create organization</button>
     </form>`;
   }
 }

@@ -133,7 +133,7 @@ export class LatchkeyConsole extends LatchkeyElement {
         ? html`<main><p class="failure" role="alert" part="failure">${this.failure}</p>
             <p class="toolbar"><button type="button" @click=${this.reload}>Try again</button>
             <button type="button" @click=${this.signOut}>Sign out</button></p></main>`
-        : html`<main><p role="status">Loading your organisations…</p></main>`;
+        : html`<main><p role="status">Loading your organizations…</p></main>`;
     const organizations = this.organizations();
     const organization = organizations.find(({ id }) => id === this.route.organizationId) ?? organizations[0];
     const page = organization ? pageFor(this.route.path, organization) : null;
@@ -142,7 +142,7 @@ export class LatchkeyConsole extends LatchkeyElement {
         <span class="brand">Latchkey</span>
         ${
           organization
-            ? html`<label for="organization-switcher">Organisation</label>
+            ? html`<label for="organization-switcher">Organization</label>
               <select id="organization-switcher" @change=${(event: Event) => this.navigate(page?.path ?? "/keys", (event.target as HTMLSelectElement).value)}>
                 ${organizations.map(({ id, name }) => html`<option value=${id} ?selected=${id === organization.id}>${name}</option>`)}
               </select>`

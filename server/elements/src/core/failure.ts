@@ -15,7 +15,7 @@ const PLAIN_WORDS: Record<FailureCode, string> = {
   [FailureCode.UNREACHABLE]: "Latchkey could not be reached. Check your connection and try again.",
   [FailureCode.UNAUTHENTICATED]: "Your sign-in has expired or is missing. Sign in again.",
   [FailureCode.FORBIDDEN]: "You do not have permission to do this.",
-  [FailureCode.NOT_FOUND]: "This organisation was not found, or you are not a member of it.",
+  [FailureCode.NOT_FOUND]: "This organization was not found, or you are not a member of it.",
   [FailureCode.UNEXPECTED]: "Something went wrong on our side. Try again in a moment.",
 };
 

@@ -55,7 +55,7 @@ export abstract class LatchkeyElement extends LitElement {
     if (!externalId)
       throw new LatchkeyFailure(
         FailureCode.NOT_FOUND,
-        "No organisation is set: give the element an `organization` or `organization-external-id`.",
+        "No organization is set: give the element an `organization` or `organization-external-id`.",
       );
     if (this.#resolved?.key === externalId) return this.#resolved.id;
     const { organizationByExternalId } = await this.client.request(OrganizationByExternalId, { externalId });

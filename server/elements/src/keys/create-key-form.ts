@@ -68,7 +68,7 @@ export function createKeyForm(facts: CreateFormFacts, onSubmit: (event: SubmitEv
             "locationId",
             "Where it works",
             (d) => html`<select name="locationId" aria-describedby=${d}>
-            <option value="">Whole organisation</option>
+            <option value="">Whole organization</option>
             ${facts.locations.map((location) => html`<option value=${location.id}>${location.name}</option>`)}
           </select>`,
             errors,
@@ -87,7 +87,7 @@ export function createKeyForm(facts: CreateFormFacts, onSubmit: (event: SubmitEv
         html`<input type="date" name="expiresAt" min=${dateInDays(1)} max=${facts.maxLifetimeDays ? dateInDays(facts.maxLifetimeDays) : nothing}
           aria-describedby=${d} aria-invalid=${i} />`,
       errors,
-      facts.maxLifetimeDays ? `Empty: the longest your organisation allows, ${facts.maxLifetimeDays} days` : "Empty: never expires",
+      facts.maxLifetimeDays ? `Empty: the longest your organization allows, ${facts.maxLifetimeDays} days` : "Empty: never expires",
     )}
     ${field("allowedCidrs", "Allowed addresses", (d, i) => html`<textarea name="allowedCidrs" rows="2" aria-describedby=${d} aria-invalid=${i}></textarea>`, errors, "Addresses or CIDR blocks, one per line; empty allows any")}
     <label class="inline"><input type="checkbox" name="personal" .checked=${facts.personal} @change=${onPersonal} />Personal key, for my own use (no contact needed)</label>

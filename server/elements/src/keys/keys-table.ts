@@ -63,7 +63,7 @@ function row(key: KeyRow, facts: KeysTableFacts, withActions: boolean) {
   return html`<tr part=${due ? "row row-due-soon" : "row"} data-key-id=${key.id} class=${due ? "due-soon-row" : ""}>
     <th scope="row">${key.name}<br /><code class="muted">${key.maskedSecret}</code></th>
     <td>${KIND_LABELS[key.kind]}</td>
-    <td>${key.location?.name ?? "Whole organisation"}</td>
+    <td>${key.location?.name ?? "Whole organization"}</td>
     <td><span part="state state-${key.state.toLowerCase()}">${STATE_LABELS[key.state]}</span></td>
     <td>${deadlines(key, facts)}</td>
     <td>${key.lastUsedAt ? html`<span title=${absoluteTime(key.lastUsedAt)}>${relativeTime(key.lastUsedAt)}</span>` : "never"}</td>

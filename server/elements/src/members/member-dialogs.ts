@@ -72,7 +72,7 @@ function removeMember(context: DialogContext, member: Member) {
   const title = context.leaving ? `Leave ${context.organizationName}?` : `Remove ${member.user.name} from ${context.organizationName}?`;
   return html`
     <h2 id="dialog-title">${title}</h2>
-    <p>${context.leaving ? "You" : `${member.user.name} (${member.user.email})`} will lose access to the organisation at once.</p>
+    <p>${context.leaving ? "You" : `${member.user.name} (${member.user.email})`} will lose access to the organization at once.</p>
     ${actions(context, context.leaving ? `Leave ${context.organizationName}` : `Remove ${member.user.name}`, true)}
   `;
 }

@@ -80,7 +80,7 @@ export class LatchkeyOrganizationSettings extends LatchkeyElement {
     if (!this.settings) return html`${failure}<p class="muted" role="status">${this.failure ? "" : "Loading the settings…"}</p>`;
     const heading = html`<h2 part="heading">Settings of ${this.organizationName}</h2>`;
     if (!this.editable)
-      return html`${failure}${heading}<p class="muted">Only members who may manage this organisation can change these settings.</p>
+      return html`${failure}${heading}<p class="muted">Only members who may manage this organization can change these settings.</p>
         ${renderSettingsView(this.settings)}`;
     return html`${failure}${heading}
       ${renderSettingsForm(this.settings, this.errors, this.saving, (event) => void this.save(event))}

@@ -67,7 +67,7 @@ function actions(state: EndpointsTableState, endpoint: Endpoint) {
 export function endpointsTable(state: EndpointsTableState) {
   if (!state.endpoints) return html`<p class="muted" role="status">Loading webhooks…</p>`;
   if (!state.mayManage)
-    return html`<p class="muted" part="empty">You may not manage webhooks in this organisation: that needs the webhooks:manage permission.</p>`;
+    return html`<p class="muted" part="empty">You may not manage webhooks in this organization: that needs the webhooks:manage permission.</p>`;
   if (!state.endpoints.length) return html`<p class="muted" part="empty">No webhook endpoints yet.</p>`;
   return html`<table part="table">
     <caption class="visually-hidden">Webhook endpoints</caption>
