@@ -47,7 +47,9 @@ type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { claime
  * meanwhile), signs and sends them side by side outside any transaction, then records the
  * outcomes: every success in one statement, each failure with what follows it in its own
  * transaction. An outcome counts only while its claim holds (`lease_until` is the claim's token):
- * a claim that ran out belongs to whoever took the message next.
+ * a claim that ran out belongs to whoever took the message next. The fan-out, claim and settlement
+ * statements go through `boundRows`, which takes a pooled connection of its own: a fork of the
+ * entity manager would be made for nothing.
  */
 export class WebhookDelivery {
   private readonly waves = new DeliveryWaves<Delivery>({
@@ -81,7 +83,7 @@ export class WebhookDelivery {
     let held = claimLimit;
     try {
       const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
-      const { claimed, pending } = await fanOutEvents(this.em.fork(), eventIds, { leaseMs, claimLimit });
+      const { claimed, pending } = await fanOutEvents(this.em, eventIds, { leaseMs, claimLimit });
       // What it did not use is free for the next fan-out at once.
       this.bornClaimed -= held - claimed.length;
       held = claimed.length;
@@ -104,7 +106,7 @@ export class WebhookDelivery {
       else triggerOf.set(delivery.messageId, delivery.trigger);
     }
     if (triggerOf.size)
-      claimed.push(...(await claimMessages(this.em.fork(), [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
+      claimed.push(...(await claimMessages(this.em, [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
     const results = await this.send(claimed);
     const successes: AttemptRow[] = [];
     const failures: Outcome[] = [];
@@ -115,7 +117,7 @@ export class WebhookDelivery {
       if (succeeded(result)) successes.push(attempt);
       else failures.push({ message, result, attempt });
     }
-    await settleSuccesses(this.em.fork(), successes);
+    await settleSuccesses(this.em, successes);
     for (const failed of failures) {
       await recordFailure(
         serviceContext(this.em, { origin: WEBHOOK_DELIVERY_ORIGIN }),
