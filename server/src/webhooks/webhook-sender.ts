@@ -60,14 +60,11 @@ export function sendWebhooks(targets: WebhookTargets, requests: readonly Webhook
           target = { origin: url.origin, path: url.pathname + url.search };
           targetsOf.set(request.url, target);
         }
-        const headers: string[] = [];
+        const headers = COMMON_HEADERS.slice();
         for (const name in request.headers) headers.push(name, request.headers[name] as string);
         // undici's own dispatch: no response stream, no redirects (that takes an interceptor), and
         // the body gets its content-length.
-        targets.dispatcher.dispatch(
-          { origin: target.origin, path: target.path, method: "POST", headers: headers.concat(COMMON_HEADERS), body: request.body },
-          exchange,
-        );
+        targets.dispatcher.dispatch({ origin: target.origin, path: target.path, method: "POST", headers, body: request.body }, exchange);
       } catch (error) {
         exchange.fail(error);
       }
@@ -159,7 +156,7 @@ class WebhookExchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.finish({
       status: this.status,
-      body: this.chunks.length === 1 ? (this.chunks[0] as Buffer).toString("utf8") : Buffer.concat(this.chunks).toString("utf8"),
+      body: Buffer.concat(this.chunks).toString("utf8"),
       latencyMs: this.batch.elapsed(),
       error: null,
       retryAfterMs: parseRetryAfter(this.retryAfter),
