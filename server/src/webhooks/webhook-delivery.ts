@@ -136,7 +136,6 @@ export class WebhookDelivery {
    */
   private async send(messages: ClaimedMessage[]): Promise<Sent[]> {
     const timestamp = new Date();
-    this.signers.forgetExpired(timestamp);
     const bodies = new Map<string, Buffer>();
     const sent: Sent[] = new Array(messages.length);
     const requests: WebhookRequest[] = [];

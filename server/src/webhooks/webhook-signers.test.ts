@@ -55,4 +55,18 @@ describe("EndpointSigners", () => {
     const ended = { ...rotated, previous_secret_expires_at: later(2) };
     expect(signers.signerOf(ended, later(3))("msg_1", at, body)).toBe(new Webhook(second).sign("msg_1", at, body));
   });
+
+  it("lets go of an endpoint's opened secrets after their lifetime, with no wave to replace them", () => {
+    vi.useFakeTimers();
+    try {
+      const signers = new EndpointSigners(crypto, 1_000);
+      signers.signerOf(endpoint(newSigningSecret()), new Date());
+      vi.advanceTimersByTime(999);
+      expect(signers.size).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(signers.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

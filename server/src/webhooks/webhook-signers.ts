@@ -5,7 +5,7 @@ import { type Signer, signerFor } from "./webhook-signing";
 /**
  * How long an endpoint's opened secrets serve the waves that follow. Opening one (AES-GCM) costs
  * tens of microseconds, as much as several deliveries' signing; a second keeps that to once a second
- * per endpoint under load, while opened secrets stay in memory no longer than that.
+ * per endpoint under load, and this process lets go of opened secrets within about two.
  */
 const SIGNER_LIFETIME_MS = 1_000;
 
@@ -27,6 +27,8 @@ interface Known {
  */
 export class EndpointSigners {
   private readonly known = new Map<string, Known>();
+  /** Lets go of the signers past their time, also when no wave comes to replace them. */
+  private sweep: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly crypto: KeyCrypto,
@@ -61,12 +63,24 @@ export class EndpointSigners {
       previousExpires,
       until,
     });
+    this.sweepLater();
     return signer;
   }
 
-  /** Lets go of the signers past their time, so that no opened secret outlives its moment by much. */
-  forgetExpired(at: Date): void {
-    const now = at.getTime();
-    for (const [endpointId, known] of this.known) if (known.until <= now) this.known.delete(endpointId);
+  /** How many endpoints' signers are held. */
+  get size(): number {
+    return this.known.size;
+  }
+
+  private sweepLater(): void {
+    if (this.sweep) return;
+    this.sweep = setTimeout(() => {
+      this.sweep = null;
+      const now = Date.now();
+      for (const [endpointId, known] of this.known) if (known.until <= now) this.known.delete(endpointId);
+      if (this.known.size) this.sweepLater();
+    }, this.lifetimeMs);
+    // Nothing waits on it: it must not keep the process alive.
+    this.sweep.unref();
   }
 }
