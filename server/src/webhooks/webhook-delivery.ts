@@ -105,8 +105,7 @@ export class WebhookDelivery {
       if ("claimed" in delivery) claimed.push(delivery.claimed);
       else triggerOf.set(delivery.messageId, delivery.trigger);
     }
-    if (triggerOf.size)
-      claimed.push(...(await claimMessages(this.em, [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
+    if (triggerOf.size) claimed.push(...(await claimMessages(this.em, [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
     const results = await this.send(claimed);
     const successes: AttemptRow[] = [];
     const failures: Outcome[] = [];
