@@ -10,8 +10,8 @@ import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
 import { fanOutEvents } from "./webhook-fan-out";
 import { deliveryLeaseMs, PARALLEL_WAVES, WAVE_SIZE } from "./webhook-jobs";
 import { type AttemptRow, type ClaimedMessage, claimMessages, settleSuccesses } from "./webhook-messages";
-import { type SendResult, sendWebhook } from "./webhook-sender";
-import { type Signer, signerFor } from "./webhook-signing";
+import { type SendResult, sendWebhooks, type WebhookRequest } from "./webhook-sender";
+import { EndpointSigners } from "./webhook-signers";
 import type { WebhookTargets } from "./webhook-targets";
 
 /** The JSON body of every webhook: the Standard Webhooks shape, with the event's public data (global IDs). */
@@ -47,7 +47,9 @@ type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { claime
  * meanwhile), signs and sends them side by side outside any transaction, then records the
  * outcomes: every success in one statement, each failure with what follows it in its own
  * transaction. An outcome counts only while its claim holds (`lease_until` is the claim's token):
- * a claim that ran out belongs to whoever took the message next.
+ * a claim that ran out belongs to whoever took the message next. The fan-out, claim and settlement
+ * statements go through `boundRows`, which takes a pooled connection of its own: a fork of the
+ * entity manager would be made for nothing.
  */
 export class WebhookDelivery {
   private readonly waves = new DeliveryWaves<Delivery>({
@@ -59,12 +61,16 @@ export class WebhookDelivery {
   /** How much of {@link BORN_CLAIMED_BUDGET} the running fan-outs hold. */
   private bornClaimed = 0;
 
+  private readonly signers: EndpointSigners;
+
   constructor(
     private readonly em: EntityManager,
-    private readonly crypto: KeyCrypto,
+    crypto: KeyCrypto,
     private readonly targets: WebhookTargets,
     private readonly config: WebhookConfig,
-  ) {}
+  ) {
+    this.signers = new EndpointSigners(crypto);
+  }
 
   /**
    * Fans events out (`fanOutEvents`) and sends what that leaves to send: the messages born claimed,
@@ -77,7 +83,7 @@ export class WebhookDelivery {
     let held = claimLimit;
     try {
       const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
-      const { claimed, pending } = await fanOutEvents(this.em.fork(), eventIds, { leaseMs, claimLimit });
+      const { claimed, pending } = await fanOutEvents(this.em, eventIds, { leaseMs, claimLimit });
       // What it did not use is free for the next fan-out at once.
       this.bornClaimed -= held - claimed.length;
       held = claimed.length;
@@ -99,19 +105,18 @@ export class WebhookDelivery {
       if ("claimed" in delivery) claimed.push(delivery.claimed);
       else triggerOf.set(delivery.messageId, delivery.trigger);
     }
-    if (triggerOf.size)
-      claimed.push(...(await claimMessages(this.em.fork(), [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
-    const perWave: WaveCache = { signers: new Map(), bodies: new Map() };
-    const outcomes = await Promise.all(
-      claimed.map((message) => this.attempt(message, perWave, triggerOf.get(message.id) ?? WebhookAttemptTrigger.SCHEDULED)),
-    );
+    if (triggerOf.size) claimed.push(...(await claimMessages(this.em, [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
+    const results = await this.send(claimed);
     const successes: AttemptRow[] = [];
     const failures: Outcome[] = [];
-    for (const outcome of outcomes) {
-      if (succeeded(outcome.result)) successes.push(outcome.attempt);
-      else failures.push(outcome);
+    for (let index = 0; index < claimed.length; index++) {
+      const message = claimed[index] as ClaimedMessage;
+      const { result, headers } = results[index] as Sent;
+      const attempt = attemptRow(message, result, headers, triggerOf.get(message.id) ?? WebhookAttemptTrigger.SCHEDULED);
+      if (succeeded(result)) successes.push(attempt);
+      else failures.push({ message, result, attempt });
     }
-    await settleSuccesses(this.em.fork(), successes);
+    await settleSuccesses(this.em, successes);
     for (const failed of failures) {
       await recordFailure(
         serviceContext(this.em, { origin: WEBHOOK_DELIVERY_ORIGIN }),
@@ -123,47 +128,52 @@ export class WebhookDelivery {
     }
   }
 
-  /** Sends one message and makes the row of its attempt. */
-  private async attempt(message: ClaimedMessage, perWave: WaveCache, trigger: WebhookAttemptTrigger): Promise<Outcome> {
-    const { result, headers } = await this.send(message, perWave);
-    return { message, result, attempt: attemptRow(message, result, headers, trigger) };
-  }
-
-  /** Never throws: whatever goes wrong is this attempt's failure, and the wave's other outcomes are kept. */
-  private async send(message: ClaimedMessage, perWave: WaveCache): Promise<{ result: SendResult; headers: Record<string, string> }> {
-    let headers: Record<string, string> = {};
-    try {
-      const timestamp = new Date();
-      const body = bodyOf(message, perWave.bodies);
-      headers = this.headers(message, timestamp, body, perWave.signers);
-      return { result: await sendWebhook(this.targets, message.url, headers, body, this.config.timeoutMs), headers };
-    } catch (error) {
-      const reason = error instanceof Error ? error.name : "error";
-      return { result: { status: null, body: null, latencyMs: 0, error: `could not be sent (${reason})`, retryAfterMs: null }, headers };
+  /**
+   * Signs and sends a wave's messages side by side (they share one timestamp, and each event's body);
+   * resolves with each one's result and the headers it carried. Never rejects: whatever goes wrong
+   * is that attempt's failure, and the wave's other outcomes are kept.
+   */
+  private async send(messages: ClaimedMessage[]): Promise<Sent[]> {
+    const timestamp = new Date();
+    const bodies = new Map<string, Buffer>();
+    const sent: Sent[] = new Array(messages.length);
+    const requests: WebhookRequest[] = [];
+    const requested: number[] = [];
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as ClaimedMessage;
+      try {
+        const body = bodyOf(message, bodies);
+        const headers = this.headers(message, timestamp, body);
+        sent[index] = { headers, result: NOT_SENT };
+        requests.push({ url: message.url, headers, body });
+        requested.push(index);
+      } catch (error) {
+        const reason = error instanceof Error ? error.name : "error";
+        sent[index] = { headers: {}, result: { ...NOT_SENT, error: `could not be sent (${reason})` } };
+      }
     }
+    const results = await sendWebhooks(this.targets, requests, this.config.timeoutMs);
+    for (let at = 0; at < requested.length; at++) (sent[requested[at] as number] as Sent).result = results[at] as SendResult;
+    return sent;
   }
 
-  private headers(message: ClaimedMessage, timestamp: Date, body: string, signers: Map<string, Signer>): Record<string, string> {
+  private headers(message: ClaimedMessage, timestamp: Date, body: Buffer): Record<string, string> {
     const id = webhookId(message.id);
     return {
       "webhook-id": id,
       "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)),
-      "webhook-signature": this.signerOf(message, timestamp, signers)(id, timestamp, body),
+      "webhook-signature": this.signers.signerOf(message, timestamp)(id, timestamp, body),
     };
   }
+}
 
-  /** The endpoint's signer, its secrets opened once per wave: every message of an endpoint in a wave carries the same ones. */
-  private signerOf(message: ClaimedMessage, timestamp: Date, signers: Map<string, Signer>): Signer {
-    const known = signers.get(message.endpoint_id);
-    if (known) return known;
-    const secrets = [this.crypto.open(message.sealed_secret)];
-    if (message.previous_sealed_secret && message.previous_secret_expires_at && message.previous_secret_expires_at > timestamp) {
-      secrets.push(this.crypto.open(message.previous_sealed_secret));
-    }
-    const signer = signerFor(secrets);
-    signers.set(message.endpoint_id, signer);
-    return signer;
-  }
+/** What an attempt did not get to: it was never sent. */
+const NOT_SENT: SendResult = { status: null, body: null, latencyMs: 0, error: null, retryAfterMs: null };
+
+/** One message of a wave as sent: the headers it carried, and what came of it. */
+interface Sent {
+  headers: Record<string, string>;
+  result: SendResult;
 }
 
 /** One attempt's outcome: what the receiver answered, and the row that records it. */
@@ -173,17 +183,14 @@ interface Outcome {
   attempt: AttemptRow;
 }
 
-/** What the messages of one wave share: each endpoint's signer, and each event's body. */
-interface WaveCache {
-  signers: Map<string, Signer>;
-  bodies: Map<string, string>;
-}
-
-/** The message's body, made once per event in a wave: an event's messages to every endpoint carry the same one. */
-function bodyOf(message: ClaimedMessage, bodies: Map<string, string>): string {
+/**
+ * The message's body as sent, made once per event in a wave: an event's messages to every endpoint
+ * carry the same bytes, which undici writes and the signature hashes without encoding them again.
+ */
+function bodyOf(message: ClaimedMessage, bodies: Map<string, Buffer>): Buffer {
   const known = bodies.get(message.event_id);
   if (known !== undefined) return known;
-  const body = webhookBody(message);
+  const body = Buffer.from(webhookBody(message));
   bodies.set(message.event_id, body);
   return body;
 }

@@ -83,19 +83,45 @@ export async function fanOutEvents(
       .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, sendsNow: endpoint.status === "ENABLED" })),
   );
   const created = await createMessages(em, messages, claims);
-  const eventById = new Map(events.map((event) => [event.id, event]));
-  const endpointById = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
-  const claimed = created.claimed.flatMap(({ id, endpoint_id, event_id, lease_token }) => {
-    const event = eventById.get(event_id);
-    const endpoint = endpointById.get(endpoint_id);
-    return event && endpoint ? [claimedMessage(id, lease_token, event, endpoint)] : [];
-  });
+  // Dates parsed once per event and endpoint, not once per message.
+  const eventById = new Map<string, DatedEvent>(events.map((event) => [event.id, { event, occurredAt: new Date(event.occurred_at) }]));
+  const endpointById = new Map<string, DatedEndpoint>(
+    endpoints.map((endpoint) => [
+      endpoint.id,
+      { endpoint, previousSecretExpiresAt: date(endpoint.previous_secret_expires_at), failingSince: date(endpoint.failing_since) },
+    ]),
+  );
+  const claimed: ClaimedMessage[] = [];
+  for (const { id, endpoint_id, event_id, lease_token } of created.claimed) {
+    const ofEvent = eventById.get(event_id);
+    const ofEndpoint = endpointById.get(endpoint_id);
+    if (ofEvent && ofEndpoint) claimed.push(claimedMessage(id, lease_token, ofEvent, ofEndpoint));
+  }
   return { claimed, pending: created.pending };
 }
 
+interface DatedEvent {
+  event: EventRow;
+  occurredAt: Date;
+}
+
+interface DatedEndpoint {
+  endpoint: EndpointRow;
+  previousSecretExpiresAt: Date | null;
+  failingSince: Date | null;
+}
+
+function date(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
 /** A message born claimed, as `claimMessages` would have returned it. */
-function claimedMessage(id: string, leaseToken: string, event: EventRow, endpoint: EndpointRow): ClaimedMessage {
-  const date = (value: string | null) => (value === null ? null : new Date(value));
+function claimedMessage(
+  id: string,
+  leaseToken: string,
+  { event, occurredAt }: DatedEvent,
+  { endpoint, previousSecretExpiresAt, failingSince }: DatedEndpoint,
+): ClaimedMessage {
   return {
     id,
     attempt_count: 0,
@@ -106,10 +132,10 @@ function claimedMessage(id: string, leaseToken: string, event: EventRow, endpoin
     url: endpoint.url,
     sealed_secret: endpoint.sealed_secret,
     previous_sealed_secret: endpoint.previous_sealed_secret,
-    previous_secret_expires_at: date(endpoint.previous_secret_expires_at),
-    failing_since: date(endpoint.failing_since),
+    previous_secret_expires_at: previousSecretExpiresAt,
+    failing_since: failingSince,
     type: event.type,
-    occurred_at: new Date(event.occurred_at),
+    occurred_at: occurredAt,
     payload: event.payload,
   };
 }

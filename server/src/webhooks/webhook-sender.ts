@@ -4,6 +4,9 @@ import { isTargetRefusal, TARGET_REFUSED, type WebhookTargets } from "./webhook-
 
 const RESPONSE_BODY_LIMIT = 1024;
 
+/** Headers every delivery carries besides its own, in the flat form undici takes. */
+const COMMON_HEADERS = ["content-type", "application/json", "user-agent", "Latchkey-Webhooks/1"];
+
 export interface SendResult {
   status: number | null;
   body: string | null;
@@ -13,39 +16,110 @@ export interface SendResult {
   retryAfterMs: number | null;
 }
 
+/** One POST to make. The body may be a Buffer, so that the messages of one event share its bytes. */
+export interface WebhookRequest {
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  body: string | Buffer;
+}
+
 /**
  * One POST of a webhook. Redirects are not followed (a 3xx is a failure: the receiver must give its
  * real URL), the whole exchange has a deadline, and only the start of the response body is kept.
  */
-export function sendWebhook(
+export async function sendWebhook(
   targets: WebhookTargets,
   rawUrl: string,
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
 ): Promise<SendResult> {
-  return new Promise((settle) => {
-    const url = new URL(rawUrl);
-    const exchange = new WebhookExchange(settle, timeoutMs);
-    // undici's own dispatch: no response stream, no redirects (that takes an interceptor), and a
-    // string body gets its content-length.
-    targets.dispatcher.dispatch(
-      {
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: "POST",
-        headers: { ...headers, "content-type": "application/json", "user-agent": "Latchkey-Webhooks/1" },
-        body,
-      },
-      exchange,
-    );
+  const [result] = await sendWebhooks(targets, [{ url: rawUrl, headers, body }], timeoutMs);
+  return result as SendResult;
+}
+
+/**
+ * POSTs of webhooks side by side, as {@link sendWebhook} makes each, with their results in request
+ * order. They start together, so one timer is every exchange's deadline and one promise the whole
+ * batch's: a delivery wave pays for them once, not per message. Never rejects: what goes wrong with
+ * a request is its result.
+ */
+export function sendWebhooks(targets: WebhookTargets, requests: readonly WebhookRequest[], timeoutMs: number): Promise<SendResult[]> {
+  if (!requests.length) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const batch = new WebhookBatch(requests.length, timeoutMs, resolve);
+    // The messages of a wave share a few endpoint URLs: each is parsed once.
+    const targetsOf = new Map<string, { origin: string; path: string }>();
+    for (let index = 0; index < requests.length; index++) {
+      const request = requests[index] as WebhookRequest;
+      const exchange = batch.exchange(index);
+      try {
+        let target = targetsOf.get(request.url);
+        if (!target) {
+          const url = new URL(request.url);
+          target = { origin: url.origin, path: url.pathname + url.search };
+          targetsOf.set(request.url, target);
+        }
+        const headers = COMMON_HEADERS.slice();
+        for (const name in request.headers) headers.push(name, request.headers[name] as string);
+        // undici's own dispatch: no response stream, no redirects (that takes an interceptor), and
+        // the body gets its content-length.
+        targets.dispatcher.dispatch({ origin: target.origin, path: target.path, method: "POST", headers, body: request.body }, exchange);
+      } catch (error) {
+        exchange.fail(error);
+      }
+    }
   });
 }
 
-/** One request's handler: keeps the status, `Retry-After` and the start of the body, and enforces the deadline. */
-class WebhookExchange implements Dispatcher.DispatchHandler {
-  private readonly started = performance.now();
+/** The exchanges of one {@link sendWebhooks} call: their results, and the deadline they share. */
+class WebhookBatch {
+  private readonly startedAt = performance.now();
+  private readonly exchanges: WebhookExchange[] = [];
+  private readonly results: SendResult[];
+  private left: number;
+  // Set before the first request goes: no exchange's deadline is later than it was with a timer each.
   private readonly deadline: NodeJS.Timeout;
+
+  constructor(
+    size: number,
+    private readonly timeoutMs: number,
+    private readonly resolve: (results: SendResult[]) => void,
+  ) {
+    this.results = new Array(size);
+    this.left = size;
+    this.deadline = setTimeout(() => this.expire(), timeoutMs);
+  }
+
+  exchange(index: number): WebhookExchange {
+    const exchange = new WebhookExchange(this, index);
+    this.exchanges.push(exchange);
+    return exchange;
+  }
+
+  settle(index: number, result: SendResult): void {
+    this.results[index] = result;
+    if (--this.left > 0) return;
+    clearTimeout(this.deadline);
+    this.resolve(this.results);
+  }
+
+  elapsed(): number {
+    return Math.round(performance.now() - this.startedAt);
+  }
+
+  deadlineError(): DeadlineExceeded {
+    return new DeadlineExceeded(`no response within ${this.timeoutMs / 1000} s`);
+  }
+
+  private expire(): void {
+    const error = this.deadlineError();
+    for (const exchange of this.exchanges) exchange.expire(error);
+  }
+}
+
+/** One request's handler: keeps the status, `Retry-After` and the start of the body. */
+class WebhookExchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private settled = false;
   private status = 0;
@@ -54,16 +128,13 @@ class WebhookExchange implements Dispatcher.DispatchHandler {
   private kept = 0;
 
   constructor(
-    private readonly settle: (result: SendResult) => void,
-    private readonly timeoutMs: number,
-  ) {
-    // The pool has no connection cap, so a request is sent at once and this deadline is its own.
-    this.deadline = setTimeout(() => this.expire(), timeoutMs);
-  }
+    private readonly batch: WebhookBatch,
+    private readonly index: number,
+  ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     // A deadline that passed while connecting ends the request as soon as it has a connection.
-    if (this.settled) controller.abort(this.deadlineError());
+    if (this.settled) controller.abort(this.batch.deadlineError());
     else this.controller = controller;
   }
 
@@ -86,35 +157,33 @@ class WebhookExchange implements Dispatcher.DispatchHandler {
     this.finish({
       status: this.status,
       body: Buffer.concat(this.chunks).toString("utf8"),
-      latencyMs: this.elapsed(),
+      latencyMs: this.batch.elapsed(),
       error: null,
       retryAfterMs: parseRetryAfter(this.retryAfter),
     });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.finish({ status: null, body: null, latencyMs: this.elapsed(), error: failureMessage(error), retryAfterMs: null });
+    this.finish({ status: null, body: null, latencyMs: this.batch.elapsed(), error: failureMessage(error), retryAfterMs: null });
   }
 
-  private expire(): void {
-    const error = this.deadlineError();
-    this.finish({ status: null, body: null, latencyMs: this.elapsed(), error: error.message, retryAfterMs: null });
+  /** The request could not be made at all (a URL that does not parse, say). */
+  fail(error: unknown): void {
+    const reason = error instanceof Error ? error.name : "error";
+    this.finish({ status: null, body: null, latencyMs: 0, error: `could not be sent (${reason})`, retryAfterMs: null });
+  }
+
+  /** The batch's deadline passed: unless it has its answer, the exchange fails and ends. */
+  expire(error: DeadlineExceeded): void {
+    if (this.settled) return;
+    this.finish({ status: null, body: null, latencyMs: this.batch.elapsed(), error: error.message, retryAfterMs: null });
     this.controller?.abort(error);
-  }
-
-  private deadlineError(): DeadlineExceeded {
-    return new DeadlineExceeded(`no response within ${this.timeoutMs / 1000} s`);
   }
 
   private finish(result: SendResult): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.deadline);
-    this.settle(result);
-  }
-
-  private elapsed(): number {
-    return Math.round(performance.now() - this.started);
+    this.batch.settle(this.index, result);
   }
 }
 

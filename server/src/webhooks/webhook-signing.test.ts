@@ -16,4 +16,12 @@ describe("signerFor", () => {
     const fresh = signerFor([previous])(headers["webhook-id"], now, body);
     expect(new Webhook(previous).verify(body, { ...headers, "webhook-signature": fresh })).toEqual(JSON.parse(body));
   });
+
+  it("signs a body given as its UTF-8 bytes exactly as the same body given as text", () => {
+    const secret = newSigningSecret();
+    const timestamp = new Date("2026-12-03T10:00:00Z");
+    const body = JSON.stringify({ type: "key.updated", data: { name: "clé ünïcode ✓" } });
+    const sign = signerFor([secret]);
+    expect(sign("msg_01a23b94", timestamp, Buffer.from(body))).toBe(new Webhook(secret).sign("msg_01a23b94", timestamp, body));
+  });
 });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes } from "node:crypto";
 
 const SECRET_PREFIX = "whsec_";
 
@@ -7,8 +7,11 @@ export function newSigningSecret(): string {
   return SECRET_PREFIX + randomBytes(24).toString("base64");
 }
 
-/** Signs one message: the `webhook-signature` header for its id, timestamp and body. */
-export type Signer = (messageId: string, timestamp: Date, body: string) => string;
+/**
+ * Signs one message: the `webhook-signature` header for its id, timestamp and body (as sent: a
+ * Buffer holds the body's UTF-8 bytes).
+ */
+export type Signer = (messageId: string, timestamp: Date, body: string | Buffer) => string;
 
 /**
  * A signer for an endpoint's secrets: `v1,<base64 HMAC-SHA256 of id.timestamp.body>` for each,
@@ -17,13 +20,13 @@ export type Signer = (messageId: string, timestamp: Date, body: string) => strin
  * holds the two to the same output, and the delivery tests verify with the library), computed with
  * Node's own HMAC: the library's pure-JavaScript SHA-256 cost about 60 µs a message, a sixth of
  * the delivery's CPU time in the fan-out bench. The secrets are decoded once per signer, and each
- * message is signed once per secret.
+ * message is signed once per secret, the body hashed as it is (not copied into one signed string).
  */
 export function signerFor(secrets: string[]): Signer {
-  const keys = secrets.map(signingKey);
+  const keys = secrets.map((secret) => createSecretKey(signingKey(secret)));
   return (messageId, timestamp, body) => {
-    const signed = `${messageId}.${Math.floor(timestamp.getTime() / 1000)}.${body}`;
-    return keys.map((key) => `v1,${createHmac("sha256", key).update(signed).digest("base64")}`).join(" ");
+    const prefix = `${messageId}.${Math.floor(timestamp.getTime() / 1000)}.`;
+    return keys.map((key) => `v1,${createHmac("sha256", key).update(prefix).update(body).digest("base64")}`).join(" ");
   };
 }
 

@@ -60,8 +60,9 @@ export class WebhookTargets {
     // and a capped pool would queue them behind the per-attempt deadline. One request at a time on
     // a connection (no pipelining: a slow answer must not hold the next one), kept alive between
     // waves, so they reuse connections: the address check happens at connect, and a reused
-    // connection was checked when it was opened.
-    this.dispatcher = new Agent({ connect: this.connect, pipelining: 1 });
+    // connection was checked when it was opened. Every exchange has its deadline (`sendWebhooks`), so
+    // undici keeps no header and body timers of its own on each request besides.
+    this.dispatcher = new Agent({ connect: this.connect, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
   }
 
   /**
