@@ -102,13 +102,12 @@ export async function createMessages(
      select created.* from created join wanted on wanted.id = created.id where wanted.sends_now
      union all
      -- The statement's snapshot predates its own insert: this finds only messages made before.
-     -- One lookup per message on the (endpoint, event) key (see Plans, at the top).
-     select m.id, m.endpoint_id, m.event_id, null from wanted
-       cross join lateral (
-         select id, endpoint_id, event_id from webhook_messages
-         where endpoint_id = wanted.endpoint_id and event_id = wanted.event_id and (status = 'PENDING') is true
-       ) m
-     where wanted.sends_now
+     -- On the (endpoint, event) key, by the lists of both (see Plans, at the top): a lateral lookup
+     -- per message was planned as a scan of every message, joined, once the table had a few thousand.
+     select m.id, m.endpoint_id, m.event_id, null from webhook_messages m
+       join wanted on wanted.endpoint_id = m.endpoint_id and wanted.event_id = m.event_id
+     where m.endpoint_id = any(?::uuid[]) and m.event_id = any(?::uuid[]) and (m.status = 'PENDING') is true
+       and wanted.sends_now
      order by id`,
     // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
     [
@@ -119,6 +118,8 @@ export async function createMessages(
       claimLimit,
       claimLimit,
       leaseMs,
+      uuidArray([...new Set(messages.map((message) => message.endpointId))]),
+      uuidArray([...new Set(messages.map((message) => message.eventId))]),
     ],
   );
   const claimed: CreatedMessages["claimed"] = [];
@@ -163,29 +164,42 @@ export async function claimMessages(em: EntityManager, messageIds: string[], lea
 /**
  * Every success in one statement (atomic on its own): the attempts of messages that still exist
  * (an endpoint may have been deleted meanwhile), the messages whose claim still holds, and the end
- * of their endpoints' failing runs. Messages are found by primary key (see Plans, at the top).
+ * of their endpoints' failing runs. Messages are found by primary key, by the list of their IDs
+ * (see Plans, at the top): joined to the attempts alone, the update was planned as a scan of every
+ * message once the table had a few thousand, and took twice as long.
+ *
+ * Its commit does not wait for the WAL to reach the disk (`synchronous_commit` off, for this
+ * transaction only): a flush per wave cost PostgreSQL more CPU than the settlement itself. Should
+ * PostgreSQL crash within the moment before the WAL writer flushes it, the settlement is lost as
+ * a whole, never in part: the messages stay DELIVERING under a lease that runs out, and the rescue
+ * sweep sends them again under the same `webhook-id`, as after a crash of Latchkey itself. A later
+ * commit that waits (any other) flushes this one first, so nothing that follows it can survive it.
  */
 export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[]): Promise<void> {
   if (!attempts.length) return;
+  const messageIds = uuidArray(attempts.map((attempt) => attempt.message_id));
   await boundRows(
     em,
     `with done as (
-       select * from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
+       select done.* from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
          request_headers jsonb, response_status int, response_body text, latency_ms int, lease_token timestamptz)
+       -- For this transaction only (see above); a subquery with a volatile call runs once, as done is read.
+       cross join (select set_config('synchronous_commit', 'off', true)) as asynchronous_commit
      ), settled as (
        update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
          lease_until = null, next_attempt_at = null
-       from done where m.id = done.message_id and (m.status = 'DELIVERING') is true and m.lease_until = done.lease_token
+       from done where m.id = any(?::uuid[]) and m.id = done.message_id and (m.status = 'DELIVERING') is true
+         and m.lease_until = done.lease_token
        returning m.id, m.endpoint_id
      ), attempts as (
        insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
        select done.id, done.message_id, done.trigger, done.url, done.request_headers, done.response_status, done.response_body,
          done.latency_ms, null
-       from done join webhook_messages m on m.id = done.message_id
+       from done join webhook_messages m on m.id = done.message_id where m.id = any(?::uuid[])
      )
      update webhook_endpoints set failing_since = null
      where id in (select endpoint_id from settled) and failing_since is not null`,
-    [JSON.stringify(attempts)],
+    [JSON.stringify(attempts), messageIds, messageIds],
   );
 }
 
