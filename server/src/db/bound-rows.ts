@@ -1,9 +1,5 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
-
-/** The part of a pooled `pg` client this module uses. */
-interface PooledClient {
-  query<Row>(config: { text: string; values: readonly unknown[] }): Promise<{ rows: Row[] }>;
-}
+import { preparedRows } from "./prepared-rows";
 
 /** Each statement's text with PostgreSQL's numbered placeholders, made once per text. */
 const numberedTexts = new Map<string, string>();
@@ -23,22 +19,14 @@ function numbered(sql: string): string {
  * The rows of one SQL statement whose parameters (`?`) travel as bound parameters, on a connection
  * of the ORM's own pool, outside any transaction `em` may be in. MikroORM's `execute` inlines
  * parameters into the SQL text, escaping each on the way; for a hot path that sends a batch as one
- * large JSON or array parameter, that costs more than the statement does. Like `preparedRows`, it
- * skips knex's runner too, and still announces the statement as knex's own are (its `query` event),
- * so that `latchkey_db_statements_total` counts it. Values come back as the connection parses them.
+ * large JSON or array parameter, that costs more than the statement does. It goes as an unnamed
+ * `preparedRows` statement, skipping knex's runner and still counted by `latchkey_db_statements_total`.
+ * Values come back as the connection parses them.
  */
 export async function boundRows<Row>(
   em: EntityManager,
   sql: string,
   params: readonly (string | number | boolean | null)[],
 ): Promise<Row[]> {
-  const text = numbered(sql);
-  const client = em.getKnex().client;
-  const connection: PooledClient = await client.acquireConnection();
-  try {
-    client.emit("query", { sql, bindings: params, method: "raw" });
-    return (await connection.query<Row>({ text, values: params })).rows;
-  } finally {
-    client.releaseConnection(connection);
-  }
+  return preparedRows<Row>(em, { text: numbered(sql) }, params);
 }

@@ -5,8 +5,11 @@ import type { EntityManager } from "@mikro-orm/postgresql";
  * pooled connection, and later runs send only its parameters.
  */
 export interface PreparedRead {
-  /** Unique per SQL text: a connection that prepared a name runs that statement under it. */
-  name: string;
+  /**
+   * Unique per SQL text: a connection that prepared a name runs that statement under it. Without a
+   * name the statement is parsed and planned on every run (`boundRows`).
+   */
+  name?: string;
   /** SQL with `$1`, `$2`… placeholders. */
   text: string;
 }
@@ -16,7 +19,7 @@ export type StatementSource = Pick<EntityManager, "getKnex">;
 
 /** The part of a pooled `pg` client this module uses. */
 interface PooledClient {
-  query<Row>(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: Row[] }>;
+  query<Row>(config: { name?: string; text: string; values: readonly unknown[] }): Promise<{ rows: Row[] }>;
 }
 
 /**
