@@ -7,7 +7,7 @@ import type { KeyCrypto } from "../keys/key-crypto";
 import { DeliveryWaves } from "./delivery-waves";
 import { WebhookAttemptTrigger } from "./webhook-enums";
 import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
-import { fanOutEvents } from "./webhook-fan-out";
+import { type FannedOut, fanOutEvents } from "./webhook-fan-out";
 import { deliveryLeaseMs, PARALLEL_WAVES, WAVE_SIZE } from "./webhook-jobs";
 import { type AttemptRow, type ClaimedMessage, claimMessages, settleSuccesses } from "./webhook-messages";
 import { type SendResult, sendWebhooks, type WebhookRequest } from "./webhook-sender";
@@ -25,8 +25,8 @@ export function webhookId(messageId: string): string {
 }
 
 /**
- * The most messages the running fan-outs of a process may claim as they make them; beyond it they
- * are claimed when their wave comes. At the 1,000 deliveries a second one process made in the
+ * The most messages of a process born claimed (by its fan-outs, as they make them) and still
+ * waiting for their wave; beyond it they are claimed when their wave comes. At the 1,000 deliveries a second one process made in the
  * bench on a busy machine, they go out within about three seconds, well within a lease
  * (`deliveryLeaseMs`: 35 s by default, of which an attempt's own timeout takes 15).
  */
@@ -58,7 +58,10 @@ export class WebhookDelivery {
     run: (deliveries) => this.deliverWave(deliveries),
   });
 
-  /** How much of {@link BORN_CLAIMED_BUDGET} the running fan-outs hold. */
+  /**
+   * How much of {@link BORN_CLAIMED_BUDGET} is held: by fan-outs making their messages, then by the
+   * messages they made claimed until their wave starts (from then on their attempt is under way).
+   */
   private bornClaimed = 0;
 
   private readonly signers: EndpointSigners;
@@ -80,17 +83,16 @@ export class WebhookDelivery {
     // Born claimed only as many as go out soon: a lease runs while its message waits its turn.
     const claimLimit = Math.max(0, Math.min(BORN_CLAIMED_PER_FAN_OUT, BORN_CLAIMED_BUDGET - this.bornClaimed));
     this.bornClaimed += claimLimit;
-    let held = claimLimit;
+    let made: FannedOut;
     try {
-      const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
-      const { claimed, pending } = await fanOutEvents(this.em, eventIds, { leaseMs, claimLimit });
-      // What it did not use is free for the next fan-out at once.
-      this.bornClaimed -= held - claimed.length;
-      held = claimed.length;
-      await Promise.all([this.waves.add(claimed.map((message) => ({ claimed: message }))), this.deliver(pending)]);
-    } finally {
-      this.bornClaimed -= held;
+      made = await fanOutEvents(this.em, eventIds, { leaseMs: deliveryLeaseMs(this.config.timeoutMs), claimLimit });
+    } catch (error) {
+      this.bornClaimed -= claimLimit;
+      throw error;
     }
+    // What it did not use is free for the next fan-out at once; the rest as its messages' waves start.
+    this.bornClaimed -= claimLimit - made.claimed.length;
+    await Promise.all([this.waves.add(made.claimed.map((message) => ({ claimed: message }))), this.deliver(made.pending)]);
   }
 
   /** Resolves once each message was attempted (or was not due, or was claimed elsewhere). */
@@ -105,6 +107,8 @@ export class WebhookDelivery {
       if ("claimed" in delivery) claimed.push(delivery.claimed);
       else triggerOf.set(delivery.messageId, delivery.trigger);
     }
+    // The born-claimed messages no longer wait their turn: the next fan-outs may claim as many.
+    this.bornClaimed -= claimed.length;
     if (triggerOf.size) claimed.push(...(await claimMessages(this.em, [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
     const results = await this.send(claimed);
     const successes: AttemptRow[] = [];
