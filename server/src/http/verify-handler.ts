@@ -14,8 +14,12 @@ export const VERIFY_PATH = "/v1/keys/verify";
 const MAX_BODY = 4096;
 const FIELDS = new Set(["key", "accessKey", "secretKey"]);
 
-// Request IDs on the hot path: a per-process random prefix and a counter, unique without a UUID per request.
-const REQUEST_ID_PREFIX = `v-${randomBytes(6).toString("hex")}-`;
+// Request IDs on the hot path: a per-process random prefix and a counter, unique without a UUID per
+// request. Short on purpose: V8 copies a join of fewer than 13 characters into one flat string, while
+// a longer one is a rope that Node's check of every header value (a regular expression) must first
+// flatten in the runtime, a quarter of a microsecond per answer. Five random characters tell
+// processes apart in logs; the counter stays within the limit for the first two billion requests.
+const REQUEST_ID_PREFIX = `${randomBytes(4).toString("base64url").slice(0, 5)}.`;
 let requestCounter = 0;
 const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 
