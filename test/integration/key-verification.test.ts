@@ -99,6 +99,22 @@ describe("POST /v1/keys/verify and verifyKey", () => {
     expect((await verify(server, { key: 42 })).status).toBe(400);
   });
 
+  it("gives every answer its own request ID of at most 12 characters when the client sends none", async () => {
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const response = await fetch(`${server.url}/v1/keys/verify`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ key: unknownKey() }),
+        });
+        return response.headers.get("x-request-id") ?? "";
+      }),
+    );
+    expect(new Set(ids).size).toBe(3);
+    // Longer, V8 would keep each ID as a rope, which Node's check of header values flattens on every answer (see verify-handler).
+    for (const id of ids) expect(id).toMatch(/^[\w.-]{1,12}$/);
+  });
+
   it("reports revoked and expired keys as such", async () => {
     const team = await keyTeam(server);
     const revoked = await team.createKey();

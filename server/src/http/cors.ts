@@ -41,7 +41,10 @@ export class CorsPolicy {
   private readonly ownOrigin: string | undefined;
   /** The verify endpoint's headers per origin, built once: it is the hot path. */
   private readonly answerHeaders = new Map<string, Readonly<Record<string, string>>>();
+  /** The same headers as flat name-value lists, the form Node's `writeHead` reads without enumerating an object. */
+  private readonly answerHeaderLists = new Map<string, readonly string[]>();
   private static readonly NOT_ALLOWED: Readonly<Record<string, string>> = Object.freeze({ vary: "Origin" });
+  private static readonly NOT_ALLOWED_LIST: readonly string[] = Object.entries(CorsPolicy.NOT_ALLOWED).flat();
 
   constructor(options: {
     /** Exact origins, as `Origin` spells them (config.ts normalises them). */
@@ -54,14 +57,13 @@ export class CorsPolicy {
     this.origins = new Set(options.origins);
     this.paths = new Set(options.paths);
     for (const origin of this.origins) {
-      this.answerHeaders.set(
-        origin,
-        Object.freeze({
-          "access-control-allow-origin": origin,
-          "access-control-expose-headers": EXPOSED_HEADERS.join(", "),
-          vary: "Origin",
-        }),
-      );
+      const headers = Object.freeze({
+        "access-control-allow-origin": origin,
+        "access-control-expose-headers": EXPOSED_HEADERS.join(", "),
+        vary: "Origin",
+      });
+      this.answerHeaders.set(origin, headers);
+      this.answerHeaderLists.set(origin, Object.entries(headers).flat());
     }
     this.ownOrigin = options.ownOrigin;
   }
@@ -84,6 +86,11 @@ export class CorsPolicy {
   /** Headers for an answer on a CORS path (the verify endpoint, which Fastify does not serve). */
   headersFor(origin: string | undefined): Readonly<Record<string, string>> {
     return (origin !== undefined && this.answerHeaders.get(origin)) || CorsPolicy.NOT_ALLOWED;
+  }
+
+  /** `headersFor` as a flat name-value list (`[name, value, …]`), for the verify endpoint's plain handler. */
+  headerListFor(origin: string | undefined): readonly string[] {
+    return (origin !== undefined && this.answerHeaderLists.get(origin)) || CorsPolicy.NOT_ALLOWED_LIST;
   }
 
   /**
