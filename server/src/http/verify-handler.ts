@@ -5,6 +5,7 @@ import type { AppServices } from "../graphql/context";
 import { KeyKind } from "../keys/key-enums";
 import type { PresentedKey, Verification } from "../keys/key-verifier";
 import { verificationView } from "../keys/verification-view";
+import type { Logger } from "../observability/logger";
 import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./database-unavailable";
 import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
 import { requestIdOf } from "./request-id";
@@ -118,6 +119,7 @@ function presentedKey(text: string): PresentedKey | string {
  */
 export function handleVerify(
   services: AppServices,
+  log: Logger,
   request: IncomingMessage,
   response: ServerResponse,
   clientAddress: string | null,
@@ -165,7 +167,11 @@ export function handleVerify(
     const known = keyVerifier.verifyWithoutIo(presented, clientAddress);
     if (known) return answer(known);
     keyVerifier.verify(presented, clientAddress).then(answer, (error) => {
-      if (!isDatabaseUnavailable(error)) return send(response, 500, payloadOf({ error: "internal_error", requestId }), headers);
+      if (!isDatabaseUnavailable(error)) {
+        // The answer names the request ID so that its caller can tell us which entry to look at.
+        log.error({ err: error, requestId }, "unexpected key verification error");
+        return send(response, 500, payloadOf({ error: "internal_error", requestId }), headers);
+      }
       const body = { error: "service_unavailable", message: DATABASE_UNAVAILABLE_MESSAGE, requestId };
       send(response, 503, payloadOf(body), headers, ["retry-after", String(RETRY_AFTER_SECONDS)]);
     });
