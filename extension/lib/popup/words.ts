@@ -8,13 +8,18 @@ export const PERMISSION_LABELS: Record<Permission, string> = words.PERMISSION_LA
 
 /** The public half's name by kind, inside a sentence: what an integrator calls it. Null for a single secret. */
 export function publicIdLabel(kind: KeyKind): string | null {
-  const label = words.CREDENTIAL_PART_LABELS[kind].public;
+  const label = partLabelsOf(kind).public;
   return label === null ? null : words.inSentence(label);
 }
 
 /** The secret's name by kind, inside a sentence. */
 export function secretLabel(kind: KeyKind): string {
-  return words.inSentence(words.CREDENTIAL_PART_LABELS[kind].secret);
+  return words.inSentence(partLabelsOf(kind).secret);
+}
+
+/** A kind this extension does not know yet (a newer server's) is named as a single secret. */
+function partLabelsOf(kind: KeyKind) {
+  return words.CREDENTIAL_PART_LABELS[kind] ?? words.CREDENTIAL_PART_LABELS.SECRET;
 }
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -1,18 +1,30 @@
 import type { EntityManager } from "@mikro-orm/postgresql";
 import { preparedRows } from "./prepared-rows";
 
-/** Each statement's text with PostgreSQL's numbered placeholders, made once per text. */
-const numberedTexts = new Map<string, string>();
+interface Numbered {
+  text: string;
+  placeholders: number;
+}
 
-/** `?` placeholders as `$1`, `$2`…; the statements passed here write no `?` of their own (no `??`, no jsonb `?` operators). */
-function numbered(sql: string): string {
-  const known = numberedTexts.get(sql);
-  if (known !== undefined) return known;
-  if (sql.includes("??")) throw new Error("boundRows takes `?` placeholders only");
-  let position = 0;
-  const text = sql.replace(/\?/g, () => `$${++position}`);
-  numberedTexts.set(sql, text);
-  return text;
+/** Each statement's text with PostgreSQL's numbered placeholders, made once per text. */
+const numberedTexts = new Map<string, Numbered>();
+
+/**
+ * `?` placeholders as `$1`, `$2`…, as knex numbers them: every `?` is one, so the statements passed
+ * here write none of their own (in a comment, a string or a jsonb operator). A count of placeholders
+ * that differs from the parameters' says one slipped in.
+ */
+function numbered(sql: string, parameters: number): string {
+  let known = numberedTexts.get(sql);
+  if (!known) {
+    if (sql.includes("??")) throw new Error("boundRows takes `?` placeholders only");
+    let placeholders = 0;
+    known = { text: sql.replace(/\?/g, () => `$${++placeholders}`), placeholders };
+    numberedTexts.set(sql, known);
+  }
+  if (known.placeholders !== parameters)
+    throw new Error(`boundRows: the statement has ${known.placeholders} \`?\` placeholders for ${parameters} parameters`);
+  return known.text;
 }
 
 /**
@@ -28,5 +40,5 @@ export async function boundRows<Row>(
   sql: string,
   params: readonly (string | number | boolean | null)[],
 ): Promise<Row[]> {
-  return preparedRows<Row>(em, { text: numbered(sql) }, params);
+  return preparedRows<Row>(em, { text: numbered(sql, params.length) }, params);
 }

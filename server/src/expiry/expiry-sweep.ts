@@ -231,7 +231,7 @@ export async function sweepKeyDeadlines(ctx: SweepContext): Promise<SweepResult>
       AuditAction.KEY_DISABLED_FOR_INACTIVITY,
       EventType.KEY_DISABLED_FOR_INACTIVITY,
       `Key "${key.name}" was disabled because it was not used; it will be deleted in ${DELETE_AFTER_DISABLED_DAYS} days.`,
-      { reason: "unused for the organization's inactivity period" },
+      { reason: "unused for the organisation's inactivity period" },
     );
   });
 

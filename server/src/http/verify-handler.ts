@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import type { AppServices } from "../graphql/context";
@@ -19,9 +19,10 @@ const FIELDS = new Set(["key", "accessKey", "secretKey"]);
 // request. Short on purpose: V8 copies a join of fewer than 13 characters into one flat string, while
 // a longer one is a rope that Node's check of every header value (a regular expression) must first
 // flatten in the runtime, a quarter of a microsecond per answer. Five random characters tell
-// processes apart in logs; the counter stays within the limit for the first two billion requests.
+// processes apart in logs, and the counter starts at a random point below 36^5 so that two
+// processes that drew the same prefix still rarely meet; it stays within the limit for two billion.
 const REQUEST_ID_PREFIX = `${randomBytes(4).toString("base64url").slice(0, 5)}.`;
-let requestCounter = 0;
+let requestCounter = randomInt(36 ** 5);
 const nextRequestId = () => REQUEST_ID_PREFIX + (++requestCounter).toString(36);
 
 /** The path of a request URL, without its query string. */

@@ -183,7 +183,7 @@ export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[])
     `with done as (
        select done.* from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, trigger text, url text,
          request_headers jsonb, response_status int, response_body text, latency_ms int, lease_token timestamptz)
-       -- For this transaction only (see above); a subquery with a volatile call runs once, as done is read.
+       -- For this transaction only (see above); the plan may run it once per row, setting the same value.
        cross join (select set_config('synchronous_commit', 'off', true)) as asynchronous_commit
      ), settled as (
        update webhook_messages m set status = 'SUCCEEDED', attempt_count = m.attempt_count + 1, delivered_at = now(),
