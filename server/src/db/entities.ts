@@ -2,6 +2,7 @@ import { AuditEntry } from "../audit/audit-entry.entity";
 import { Session } from "../auth/session.entity";
 import { DomainEvent } from "../events/domain-event.entity";
 import { KeyWarning } from "../expiry/key-warning.entity";
+import { WorkerBeat } from "../jobs/worker-beat.entity";
 import { AgreementAcceptance } from "../keys/agreement-acceptance.entity";
 import { ApiKey } from "../keys/api-key.entity";
 import { KeySecret } from "../keys/key-secret.entity";
@@ -39,4 +40,5 @@ export const ENTITIES = [
   WebhookMessage,
   WebhookAttempt,
   PlatformKey,
+  WorkerBeat,
 ];

@@ -8,6 +8,7 @@ import { keyTeam } from "../../../test/support/keys";
 import { startTestServer, type TestServer } from "../../../test/support/server";
 import { sql } from "../../../test/support/sql";
 import { KEY_DEADLINES_TASK } from "./task-names";
+import { JOB_CONCURRENCY } from "./worker";
 
 let server: TestServer;
 /** Warnings and errors logged while the server (and its worker) started. */
@@ -58,5 +59,14 @@ describe("the job worker on the PostgreSQL job queue", () => {
       team.owner.token,
     );
     expect(node.state).toBe("EXPIRED");
+  });
+
+  it("says each of its workers is alive (test/integration/worker-beats.test.ts: under the IDs that lock its jobs)", async () => {
+    const beats = await sql<{ worker_id: string; age_ms: number }>(
+      server.databaseUrl,
+      "select worker_id, (extract(epoch from now() - beat_at) * 1000)::float8 as age_ms from job_worker_beats",
+    );
+    expect(beats).toHaveLength(JOB_CONCURRENCY);
+    for (const { age_ms } of beats) expect(age_ms).toBeLessThan(60_000);
   });
 });

@@ -1,8 +1,10 @@
-import { Logger as GraphileLogger, parseCronItems, run } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger as GraphileLogger, parseCronItems, run, type WorkerEvents } from "graphile-worker";
 import { workerLogFunction } from "../observability/worker-log";
 import { rescueStalledWebhookJobs } from "../webhooks/webhook-rescue";
 import { CRON_ITEMS } from "./cron";
 import { type TaskDependencies, taskList } from "./task-list";
+import { beat, forgetBeats } from "./worker-beats";
 
 /**
  * Jobs one instance runs at once. Webhook jobs spend their time waiting on receivers, so this is
@@ -37,7 +39,12 @@ export interface JobWorker {
  */
 export async function startJobWorker(options: JobWorkerOptions): Promise<JobWorker> {
   const log = options.log.child({ component: "jobs" });
+  // Its workers' IDs, as they lock jobs (`locked_by`): what this process beats for.
+  const events = new EventEmitter() as WorkerEvents;
+  const workerIds: string[] = [];
+  events.on("worker:create", ({ worker }) => workerIds.push(worker.workerId));
   const runner = await run({
+    events,
     connectionString: options.databaseUrl,
     concurrency: JOB_CONCURRENCY,
     maxPoolSize: JOB_POOL_SIZE,
@@ -48,21 +55,25 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
     parsedCronItems: parseCronItems([...CRON_ITEMS]),
   });
   // A process that dies mid-job leaves its jobs locked (for hours, by graphile-worker's rule) and
-  // its messages undelivered; webhook work is short, so any instance takes it up much sooner.
-  const rescue = async () => {
+  // its messages undelivered; webhook work is short, so any instance takes it up much sooner, once
+  // the process stopped beating. The beat comes first, every half lease: a live process's beat is
+  // never older than a lease when another looks.
+  const tick = async () => {
     try {
+      await beat(options.em.fork(), workerIds);
       await rescueStalledWebhookJobs(options.em.fork(), options.webhookLeaseMs);
     } catch (error) {
-      log.warn({ err: error }, "could not rescue stalled webhook jobs");
+      log.warn({ err: error }, "could not beat or rescue stalled webhook jobs");
     }
   };
-  await rescue();
-  const timer = setInterval(rescue, Math.min(options.webhookLeaseMs / 2, 30_000));
+  await tick();
+  const timer = setInterval(tick, Math.min(options.webhookLeaseMs / 2, 30_000));
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
       await runner.stop();
+      await forgetBeats(options.em.fork(), workerIds).catch((error: unknown) => log.warn({ err: error }, "could not forget worker beats"));
     },
   };
 }

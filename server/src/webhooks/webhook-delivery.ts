@@ -7,9 +7,17 @@ import type { KeyCrypto } from "../keys/key-crypto";
 import { DeliveryWaves } from "./delivery-waves";
 import { WebhookAttemptTrigger } from "./webhook-enums";
 import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
-import { type FannedOut, fanOutEvents } from "./webhook-fan-out";
+import { fanOutEvents } from "./webhook-fan-out";
 import { deliveryLeaseMs, PARALLEL_WAVES, WAVE_SIZE } from "./webhook-jobs";
-import { type AttemptRow, type ClaimedMessage, claimMessages, settleSuccesses } from "./webhook-messages";
+import {
+  type AttemptRow,
+  type ClaimedMessage,
+  claimMessages,
+  type FirstAttempt,
+  type OutgoingMessage,
+  recordFirstAttempts,
+  settleSuccesses,
+} from "./webhook-messages";
 import { type SendResult, sendWebhooks, type WebhookRequest } from "./webhook-sender";
 import { EndpointSigners } from "./webhook-signers";
 import type { WebhookTargets } from "./webhook-targets";
@@ -25,31 +33,27 @@ export function webhookId(messageId: string): string {
 }
 
 /**
- * The most messages of a process born claimed (by its fan-outs, as they make them) and still
- * waiting for their wave; beyond it they are claimed when their wave comes. At the 1,000 deliveries a second one process made in the
- * bench on a busy machine, they go out within about three seconds, well within a lease
- * (`deliveryLeaseMs`: 35 s by default, of which an attempt's own timeout takes 15).
+ * The most messages one fan-out holds (makes in memory, sends, and records only then); beyond it
+ * they are recorded pending and claimed when their wave comes. Held messages wait their turn in
+ * this process, covered by the fan-out's job, which no other instance takes up while this one
+ * beats (`worker-beats.ts`); so the bound is on memory, not time: a fan-out job is at most 20
+ * events, and a process runs at most `JOB_CONCURRENCY` jobs.
  */
-const BORN_CLAIMED_BUDGET = 3_000;
+const HELD_PER_FAN_OUT = 2_000;
 
-/**
- * The most of {@link BORN_CLAIMED_BUDGET} one fan-out may take: the jobs of a burst start together,
- * and the first must not hold the whole budget while it makes a few hundred messages.
- */
-const BORN_CLAIMED_PER_FAN_OUT = 500;
-
-/** A message to claim and send, or one claimed already (born claimed by a fan-out). */
-type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { claimed: ClaimedMessage };
+/** A message to claim and send, or one a fan-out holds (made, not yet recorded). */
+type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { held: OutgoingMessage };
 
 /**
  * Makes one attempt of each of some messages, in waves shared by every job of this process
- * (`DeliveryWaves`): a wave claims its messages in one statement (so no other worker sends them
- * meanwhile), signs and sends them side by side outside any transaction, then records the
- * outcomes: every success in one statement, each failure with what follows it in its own
- * transaction. An outcome counts only while its claim holds (`lease_until` is the claim's token):
- * a claim that ran out belongs to whoever took the message next. The fan-out, claim and settlement
- * statements go through `boundRows`, which takes a pooled connection of its own: a fork of the
- * entity manager would be made for nothing.
+ * (`DeliveryWaves`): a wave claims its pending messages in one statement (so no other worker sends
+ * them meanwhile), signs and sends them and the held ones side by side outside any transaction,
+ * then records the outcomes: the held messages with their first attempts in one statement, every
+ * other success in one more, and each failure with what follows it in its own transaction. A
+ * claimed message's outcome counts only while its claim holds (`lease_until` is the claim's
+ * token): a claim that ran out belongs to whoever took the message next. The fan-out, claim and
+ * record statements go through `boundRows`, which takes a pooled connection of its own: a fork of
+ * the entity manager would be made for nothing.
  */
 export class WebhookDelivery {
   private readonly waves = new DeliveryWaves<Delivery>({
@@ -57,12 +61,6 @@ export class WebhookDelivery {
     parallelWaves: PARALLEL_WAVES,
     run: (deliveries) => this.deliverWave(deliveries),
   });
-
-  /**
-   * How much of {@link BORN_CLAIMED_BUDGET} is held: by fan-outs making their messages, then by the
-   * messages they made claimed until their wave starts (from then on their attempt is under way).
-   */
-  private bornClaimed = 0;
 
   private readonly signers: EndpointSigners;
 
@@ -76,23 +74,13 @@ export class WebhookDelivery {
   }
 
   /**
-   * Fans events out (`fanOutEvents`) and sends what that leaves to send: the messages born claimed,
-   * and any an earlier run made and never sent. Resolves once each was attempted.
+   * Fans events out (`fanOutEvents`) and sends what that leaves to send: the messages it holds,
+   * and those pending (beyond what it may hold, or made by an earlier run and never sent).
+   * Resolves once each was attempted and recorded.
    */
   async fanOut(eventIds: readonly string[]): Promise<void> {
-    // Born claimed only as many as go out soon: a lease runs while its message waits its turn.
-    const claimLimit = Math.max(0, Math.min(BORN_CLAIMED_PER_FAN_OUT, BORN_CLAIMED_BUDGET - this.bornClaimed));
-    this.bornClaimed += claimLimit;
-    let made: FannedOut;
-    try {
-      made = await fanOutEvents(this.em, eventIds, { leaseMs: deliveryLeaseMs(this.config.timeoutMs), claimLimit });
-    } catch (error) {
-      this.bornClaimed -= claimLimit;
-      throw error;
-    }
-    // What it did not use is free for the next fan-out at once; the rest as its messages' waves start.
-    this.bornClaimed -= claimLimit - made.claimed.length;
-    await Promise.all([this.waves.add(made.claimed.map((message) => ({ claimed: message }))), this.deliver(made.pending)]);
+    const made = await fanOutEvents(this.em, eventIds, HELD_PER_FAN_OUT);
+    await Promise.all([this.waves.add(made.held.map((message) => ({ held: message }))), this.deliver(made.pending)]);
   }
 
   /** Resolves once each message was attempted (or was not due, or was claimed elsewhere). */
@@ -102,23 +90,35 @@ export class WebhookDelivery {
 
   private async deliverWave(deliveries: Delivery[]): Promise<void> {
     const triggerOf = new Map<string, WebhookAttemptTrigger>();
-    const claimed: ClaimedMessage[] = [];
+    const held: OutgoingMessage[] = [];
     for (const delivery of deliveries) {
-      if ("claimed" in delivery) claimed.push(delivery.claimed);
+      if ("held" in delivery) held.push(delivery.held);
       else triggerOf.set(delivery.messageId, delivery.trigger);
     }
-    // The born-claimed messages no longer wait their turn: the next fan-outs may claim as many.
-    this.bornClaimed -= claimed.length;
-    if (triggerOf.size) claimed.push(...(await claimMessages(this.em, [...triggerOf.keys()], deliveryLeaseMs(this.config.timeoutMs))));
-    const results = await this.send(claimed);
-    const successes: AttemptRow[] = [];
+    const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
+    const claimed = triggerOf.size ? await claimMessages(this.em, [...triggerOf.keys()], leaseMs) : [];
+    const messages: OutgoingMessage[] = held.length ? [...held, ...claimed] : claimed;
+    const results = await this.send(messages);
+    const firstAttempts: FirstAttempt[] = [];
+    const successes: Array<AttemptRow & { lease_token: string }> = [];
     const failures: Outcome[] = [];
-    for (let index = 0; index < claimed.length; index++) {
-      const message = claimed[index] as ClaimedMessage;
+    const heldFailures: Array<Omit<Outcome, "message"> & { message: OutgoingMessage }> = [];
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index] as OutgoingMessage;
       const { result, headers } = results[index] as Sent;
       const attempt = attemptRow(message, result, headers, triggerOf.get(message.id) ?? WebhookAttemptTrigger.SCHEDULED);
-      if (succeeded(result)) successes.push(attempt);
-      else failures.push({ message, result, attempt });
+      const ok = succeeded(result);
+      if (index < held.length) {
+        firstAttempts.push({ ...attempt, event_id: message.event_id, succeeded: ok });
+        if (!ok) heldFailures.push({ message, result, attempt });
+      } else if (ok) successes.push({ ...attempt, lease_token: (message as ClaimedMessage).lease_token });
+      else failures.push({ message: message as ClaimedMessage, result, attempt });
+    }
+    // A held message that failed is recorded DELIVERING under a lease, then settled like the others.
+    const leases = await recordFirstAttempts(this.em, firstAttempts, leaseMs);
+    for (const { message, ...failed } of heldFailures) {
+      const leaseToken = leases.get(message.id);
+      if (leaseToken !== undefined) failures.push({ ...failed, message: { ...message, lease_token: leaseToken } });
     }
     await settleSuccesses(this.em, successes);
     for (const failed of failures) {
@@ -137,14 +137,14 @@ export class WebhookDelivery {
    * resolves with each one's result and the headers it carried. Never rejects: whatever goes wrong
    * is that attempt's failure, and the wave's other outcomes are kept.
    */
-  private async send(messages: ClaimedMessage[]): Promise<Sent[]> {
+  private async send(messages: OutgoingMessage[]): Promise<Sent[]> {
     const timestamp = new Date();
     const bodies = new Map<string, Buffer>();
     const sent: Sent[] = new Array(messages.length);
     const requests: WebhookRequest[] = [];
     const requested: number[] = [];
     for (let index = 0; index < messages.length; index++) {
-      const message = messages[index] as ClaimedMessage;
+      const message = messages[index] as OutgoingMessage;
       try {
         const body = bodyOf(message, bodies);
         const headers = this.headers(message, timestamp, body);
@@ -161,7 +161,7 @@ export class WebhookDelivery {
     return sent;
   }
 
-  private headers(message: ClaimedMessage, timestamp: Date, body: Buffer): Record<string, string> {
+  private headers(message: OutgoingMessage, timestamp: Date, body: Buffer): Record<string, string> {
     const id = webhookId(message.id);
     return {
       "webhook-id": id,
@@ -191,7 +191,7 @@ interface Outcome {
  * The message's body as sent, made once per event in a wave: an event's messages to every endpoint
  * carry the same bytes, which undici writes and the signature hashes without encoding them again.
  */
-function bodyOf(message: ClaimedMessage, bodies: Map<string, Buffer>): Buffer {
+function bodyOf(message: OutgoingMessage, bodies: Map<string, Buffer>): Buffer {
   const known = bodies.get(message.event_id);
   if (known !== undefined) return known;
   const body = Buffer.from(webhookBody(message));
@@ -200,7 +200,7 @@ function bodyOf(message: ClaimedMessage, bodies: Map<string, Buffer>): Buffer {
 }
 
 function attemptRow(
-  message: ClaimedMessage,
+  message: OutgoingMessage,
   result: SendResult,
   headers: Record<string, string>,
   trigger: WebhookAttemptTrigger,
@@ -216,7 +216,6 @@ function attemptRow(
     response_body: result.body,
     latency_ms: result.latencyMs,
     error: failureOf(result),
-    lease_token: message.lease_token,
   };
 }
 

@@ -6,7 +6,7 @@ import { keyFactsOfEvent } from "../keys/key-events";
 import { keyReach, seesKey } from "../keys/key-visibility";
 import { listensTo } from "./webhook-event-types";
 import { uuidArray } from "./webhook-jobs";
-import { type ClaimedMessage, createMessages } from "./webhook-messages";
+import { createMessages, messageIdOf, type OutgoingMessage } from "./webhook-messages";
 
 interface EventRow {
   id: string;
@@ -33,35 +33,33 @@ interface EndpointRow {
   failing_since: string | null;
 }
 
-/** What a fan-out leaves to send: messages it claimed as it made them, and IDs of older ones still to claim. */
+/** What a fan-out leaves to send: messages it holds (recorded once sent), and IDs of pending ones to claim. */
 export interface FannedOut {
-  claimed: ClaimedMessage[];
+  held: OutgoingMessage[];
   pending: string[];
 }
 
 /**
  * Turns events into a message per endpoint that listens to each (and whose owner may see it).
  * Three statements, however many events: their rows, their organisations' endpoints, and the
- * messages. Up to `claimLimit` of enabled endpoints are born claimed, under a lease of `leaseMs`,
- * and come back with what sending them needs, in event order, for the caller to send at once;
- * should it die first, the lease runs out and the rescue sweep queues them. The others of enabled
- * endpoints come back as IDs to claim (`createMessages`). A paused endpoint's messages wait for
- * it to resume. Run again for the same events, it adds nothing (a message is unique per endpoint
- * and event) and returns the IDs of those still pending.
+ * messages not held. Up to `holdLimit` messages of enabled endpoints are held: they come back with
+ * what sending them needs, in event order, for the caller to send at once and record with their
+ * first attempt (`recordFirstAttempts`); should it die first, its job runs again once the rescue
+ * sweep finds it stalled, and sends them again under the same IDs (`messageIdOf`). The others of
+ * enabled endpoints are recorded pending and come back as IDs to claim (`createMessages`). A paused
+ * endpoint's messages wait for it to resume. Run again for the same events, it sends nothing twice
+ * that was recorded (a message is unique per endpoint and event) and returns the IDs of those
+ * still pending.
  */
-export async function fanOutEvents(
-  em: EntityManager,
-  eventIds: readonly string[],
-  claims: { leaseMs: number; claimLimit: number },
-): Promise<FannedOut> {
-  if (!eventIds.length) return { claimed: [], pending: [] };
+export async function fanOutEvents(em: EntityManager, eventIds: readonly string[], holdLimit: number): Promise<FannedOut> {
+  if (!eventIds.length) return { held: [], pending: [] };
   const events = await boundRows<EventRow>(
     em,
     `select id, type, organization_id, subject_id, payload, occurred_at from domain_events
      where id = any(?::uuid[]) and organization_id is not null order by id`,
     [uuidArray(eventIds)],
   );
-  if (!events.length) return { claimed: [], pending: [] };
+  if (!events.length) return { held: [], pending: [] };
   const endpoints = await boundRows<EndpointRow>(
     em,
     `select e.id, e.organization_id, e.location_id, e.event_types, e.status, e.created_by_id,
@@ -74,30 +72,57 @@ export async function fanOutEvents(
      order by e.id`,
     [uuidArray([...new Set(events.map((event) => event.organization_id))])],
   );
-  const endpointsOf = new Map<string, EndpointRow[]>();
-  for (const endpoint of endpoints)
-    endpointsOf.set(endpoint.organization_id, [...(endpointsOf.get(endpoint.organization_id) ?? []), endpoint]);
-  const messages = events.flatMap((event) =>
-    (endpointsOf.get(event.organization_id) ?? [])
-      .filter((endpoint) => receives(endpoint, event))
-      .map((endpoint) => ({ eventId: event.id, endpointId: endpoint.id, sendsNow: endpoint.status === "ENABLED" })),
-  );
-  const created = await createMessages(em, messages, claims);
-  // Dates parsed once per event and endpoint, not once per message.
-  const eventById = new Map<string, DatedEvent>(events.map((event) => [event.id, { event, occurredAt: new Date(event.occurred_at) }]));
-  const endpointById = new Map<string, DatedEndpoint>(
-    endpoints.map((endpoint) => [
-      endpoint.id,
-      { endpoint, previousSecretExpiresAt: date(endpoint.previous_secret_expires_at), failingSince: date(endpoint.failing_since) },
-    ]),
-  );
-  const claimed: ClaimedMessage[] = [];
-  for (const { id, endpoint_id, event_id, lease_token } of created.claimed) {
-    const ofEvent = eventById.get(event_id);
-    const ofEndpoint = endpointById.get(endpoint_id);
-    if (ofEvent && ofEndpoint) claimed.push(claimedMessage(id, lease_token, ofEvent, ofEndpoint));
+  const endpointsOf = new Map<string, DatedEndpoint[]>();
+  for (const endpoint of endpoints) {
+    const dated = {
+      endpoint,
+      previousSecretExpiresAt: date(endpoint.previous_secret_expires_at),
+      failingSince: date(endpoint.failing_since),
+    };
+    endpointsOf.set(endpoint.organization_id, [...(endpointsOf.get(endpoint.organization_id) ?? []), dated]);
   }
-  return { claimed, pending: created.pending };
+  const messages: PlannedMessage[] = [];
+  let held = 0;
+  for (const event of events) {
+    // Dates parsed once per event and endpoint, not once per message.
+    const dated = { event, occurredAt: new Date(event.occurred_at) };
+    for (const ofEndpoint of endpointsOf.get(event.organization_id) ?? []) {
+      if (!receives(ofEndpoint.endpoint, event)) continue;
+      const sendsNow = ofEndpoint.endpoint.status === "ENABLED";
+      const isHeld = sendsNow && held < holdLimit;
+      if (isHeld) held++;
+      messages.push({
+        id: messageIdOf(event.id, ofEndpoint.endpoint.id, dated.occurredAt),
+        event: dated,
+        endpoint: ofEndpoint,
+        sendsNow,
+        held: isHeld,
+      });
+    }
+  }
+  const created = await createMessages(
+    em,
+    messages.map(({ id, event, endpoint, sendsNow, held }) => ({
+      id,
+      eventId: event.event.id,
+      endpointId: endpoint.endpoint.id,
+      sendsNow,
+      held,
+    })),
+  );
+  const outgoing: OutgoingMessage[] = [];
+  for (const message of messages) {
+    if (message.held && !created.madeBefore.has(message.id)) outgoing.push(outgoingMessage(message.id, message.event, message.endpoint));
+  }
+  return { held: outgoing, pending: created.pending };
+}
+
+interface PlannedMessage {
+  id: string;
+  event: DatedEvent;
+  endpoint: DatedEndpoint;
+  sendsNow: boolean;
+  held: boolean;
 }
 
 interface DatedEvent {
@@ -115,17 +140,15 @@ function date(value: string | null): Date | null {
   return value === null ? null : new Date(value);
 }
 
-/** A message born claimed, as `claimMessages` would have returned it. */
-function claimedMessage(
+/** A held message, with what sending it needs, as `claimMessages` returns a claimed one. */
+function outgoingMessage(
   id: string,
-  leaseToken: string,
   { event, occurredAt }: DatedEvent,
   { endpoint, previousSecretExpiresAt, failingSince }: DatedEndpoint,
-): ClaimedMessage {
+): OutgoingMessage {
   return {
     id,
     attempt_count: 0,
-    lease_token: leaseToken,
     endpoint_id: endpoint.id,
     event_id: event.id,
     organization_id: event.organization_id,

@@ -1,16 +1,18 @@
+import { hash } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/postgresql";
-import { v7 as uuidv7 } from "uuid";
 import { boundRows } from "../db/bound-rows";
 import type { WebhookAttemptTrigger, WebhookMessageStatus } from "./webhook-enums";
 import { uuidArray } from "./webhook-jobs";
 
 /**
- * Every change of a message's status, in one place. A message is born PENDING and due, or, when
- * its endpoint sends at once, born claimed (DELIVERING under a lease) by the fan-out that sends
- * it; a claim makes a PENDING message DELIVERING under a lease; the attempt's outcome settles it as SUCCEEDED, PENDING again
- * (a retry, due later), FAILED or CANCELLED, but only while its claim holds. A disabled endpoint
- * cancels what is PENDING; redelivery and recovery make settled messages PENDING again. A claim
- * whose lease ran out (its process died) may be taken again.
+ * Every change of a message's status, in one place. A message whose endpoint sends at once is
+ * first sent by the fan-out that makes it and only then recorded, with its first attempt
+ * (`recordFirstAttempts`): SUCCEEDED, or DELIVERING under a lease for its failure to be settled
+ * like any other. Every other message is born PENDING and due; a claim makes it DELIVERING under a
+ * lease; the attempt's outcome settles it as SUCCEEDED, PENDING again (a retry, due later), FAILED
+ * or CANCELLED, but only while its claim holds. A disabled endpoint cancels what is PENDING;
+ * redelivery and recovery make settled messages PENDING again. A claim whose lease ran out (its
+ * process died) may be taken again.
  */
 
 // Plans. The statements that take messages by key write their conditions on `status` and
@@ -21,12 +23,23 @@ import { uuidArray } from "./webhook-jobs";
 // all), and a plan that walked it made every claim and settlement of a wave scan every message in
 // flight: 75 ms instead of 2 for 50 messages in the fan-out bench.
 
-/** A claimed message with what sending it needs: its endpoint and its event. */
-export interface ClaimedMessage {
+/**
+ * A message's ID, made from its event and endpoint: a fan-out that runs again (its process died
+ * while sending) makes the same IDs, so what it sends again carries the same `webhook-id`, which
+ * receivers use to drop duplicates. A UUIDv7 of the event's time keeps the message log in order.
+ */
+export function messageIdOf(eventId: string, endpointId: string, occurredAt: Date): string {
+  // 48 bits of milliseconds, then the version (7), 12 bits of the hash, the variant (10) and 62 more.
+  const hex = hash("sha256", `${eventId}/${endpointId}`, "hex");
+  const time = occurredAt.getTime().toString(16).padStart(12, "0").slice(-12);
+  const variant = ((Number.parseInt(hex.charAt(3), 16) & 0x3) | 0x8).toString(16);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${hex.slice(0, 3)}-${variant}${hex.slice(4, 7)}-${hex.slice(7, 19)}`;
+}
+
+/** A message with what sending it needs: its endpoint and its event. */
+export interface OutgoingMessage {
   id: string;
   attempt_count: number;
-  /** The claim's `lease_until`, as the database printed it: outcomes are recorded only while it holds. */
-  lease_token: string;
   endpoint_id: string;
   /** Its event: every endpoint's message of one event carries the same body. */
   event_id: string;
@@ -41,6 +54,12 @@ export interface ClaimedMessage {
   payload: Record<string, unknown>;
 }
 
+/** A message claimed in the table, to send. */
+export interface ClaimedMessage extends OutgoingMessage {
+  /** The claim's `lease_until`, as the database printed it: outcomes are recorded only while it holds. */
+  lease_token: string;
+}
+
 /** One attempt, as stored. */
 export interface AttemptRow {
   id: string;
@@ -53,82 +72,134 @@ export interface AttemptRow {
   response_body: string | null;
   latency_ms: number;
   error: string | null;
-  lease_token: string;
-}
-
-/** A message a fan-out makes: an event for an endpoint, and whether the endpoint sends now (not paused). */
-export interface NewMessage {
-  eventId: string;
-  endpointId: string;
-  sendsNow: boolean;
-}
-
-/** What a fan-out made: the messages born claimed by it, and older ones of the same events still pending. */
-export interface CreatedMessages {
-  /** Born DELIVERING under the caller's lease, to be sent at once: IDs with their claims' tokens, in event order. */
-  claimed: Array<{ id: string; endpoint_id: string; event_id: string; lease_token: string }>;
-  /** Born PENDING beyond the claim limit, or made by an earlier run of the same fan-out and never sent: to claim first. */
-  pending: string[];
 }
 
 /**
- * New messages, one per event and endpoint, in one statement; a message that exists already is
- * left as it is. The first `claimLimit` messages whose endpoint sends now are born claimed under a
- * lease of `leaseMs`, which saves each the update a claim is (the fan-out sends them at once;
- * should the process die first, the lease runs out and the rescue sweep queues them). The others
- * are born PENDING and due: those of enabled endpoints come back as `pending`, to be claimed when
- * their wave comes (a lease must not run out while a message waits its turn); a paused endpoint's
- * wait for it to resume. `pending` also holds, when a fan-out runs again, the messages it made
- * before and never sent.
+ * A message a fan-out makes: an event for an endpoint; whether the endpoint sends now (not paused);
+ * and whether the fan-out holds it to send itself, recording it only then (`recordFirstAttempts`).
  */
-export async function createMessages(
-  em: EntityManager,
-  messages: NewMessage[],
-  { leaseMs, claimLimit }: { leaseMs: number; claimLimit: number },
-): Promise<CreatedMessages> {
-  if (!messages.length) return { claimed: [], pending: [] };
-  const rows = await boundRows<{ id: string; endpoint_id: string; event_id: string; lease_token: string | null }>(
+export interface NewMessage {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  sendsNow: boolean;
+  held: boolean;
+}
+
+/** What became of a fan-out's messages in the table. */
+export interface CreatedMessages {
+  /** Messages of endpoints that send now, pending in the table: made now beyond what the fan-out holds, or before and never sent. */
+  pending: string[];
+  /** Messages of endpoints that send now which an earlier run of the same fan-out made (whatever became of them): not to send again. */
+  madeBefore: Set<string>;
+}
+
+/**
+ * Records the messages a fan-out does not hold, one per event and endpoint, as PENDING and due, in
+ * one statement; a message that exists already is left as it is. Those of endpoints that send now
+ * come back as `pending`, to be claimed when their wave comes; a paused endpoint's wait for it to
+ * resume. The same statement finds the messages an earlier run of the fan-out made: those still
+ * pending come back with the others, and held ones made before are not sent again from here.
+ */
+export async function createMessages(em: EntityManager, messages: NewMessage[]): Promise<CreatedMessages> {
+  if (!messages.length) return { pending: [], madeBefore: new Set() };
+  const rows = await boundRows<{ id: string; made_before: boolean; status: string }>(
     em,
     `with wanted as (
-       select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[]) with ordinality as wanted (id, endpoint_id, event_id, sends_now, position)
+       select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[], ?::boolean[]) as wanted (id, endpoint_id, event_id, sends_now, held)
      ), created as (
-       insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at, status, lease_until)
-       select id, endpoint_id, event_id, now(), case when sends_now and position <= ? then 'DELIVERING' else 'PENDING' end,
-         case when sends_now and position <= ? then now() + ?::double precision * interval '1 millisecond' end
-       from wanted
+       insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at, status)
+       select id, endpoint_id, event_id, now(), 'PENDING' from wanted where not held
        on conflict (endpoint_id, event_id) do nothing
-       returning id, endpoint_id, event_id, lease_until::text as lease_token
+       returning id
      )
-     select created.* from created join wanted on wanted.id = created.id where wanted.sends_now
+     select created.id, false as made_before, 'PENDING' as status from created join wanted on wanted.id = created.id where wanted.sends_now
      union all
      -- The statement's snapshot predates its own insert: this finds only messages made before.
      -- On the (endpoint, event) key, by the lists of both (see Plans, at the top): a lateral lookup
      -- per message was planned as a scan of every message, joined, once the table had a few thousand.
-     select m.id, m.endpoint_id, m.event_id, null from webhook_messages m
+     select m.id, true, m.status from webhook_messages m
        join wanted on wanted.endpoint_id = m.endpoint_id and wanted.event_id = m.event_id
-     where m.endpoint_id = any(?::uuid[]) and m.event_id = any(?::uuid[]) and (m.status = 'PENDING') is true
-       and wanted.sends_now
-     order by id`,
-    // UUIDv7 IDs (made here: PostgreSQL before 18 has no uuidv7()) keep the message log in order.
+     where m.endpoint_id = any(?::uuid[]) and m.event_id = any(?::uuid[]) and wanted.sends_now`,
     [
-      uuidArray(messages.map(() => uuidv7())),
+      uuidArray(messages.map((message) => message.id)),
       uuidArray(messages.map((message) => message.endpointId)),
       uuidArray(messages.map((message) => message.eventId)),
       `{${messages.map((message) => message.sendsNow).join(",")}}`,
-      claimLimit,
-      claimLimit,
-      leaseMs,
+      `{${messages.map((message) => message.held).join(",")}}`,
       uuidArray([...new Set(messages.map((message) => message.endpointId))]),
       uuidArray([...new Set(messages.map((message) => message.eventId))]),
     ],
   );
-  const claimed: CreatedMessages["claimed"] = [];
   const pending: string[] = [];
-  for (const { lease_token, ...row } of rows) {
-    if (lease_token === null) pending.push(row.id);
-    else claimed.push({ ...row, lease_token });
+  const madeBefore = new Set<string>();
+  for (const row of rows) {
+    if (row.status === "PENDING") pending.push(row.id);
+    if (row.made_before) madeBefore.add(row.id);
   }
-  return { claimed, pending };
+  // In the order of their IDs (their events' times), as the waves should send them.
+  return { pending: pending.sort(), madeBefore };
+}
+
+/** A first attempt a fan-out made of a message it held, to record with the message. */
+export interface FirstAttempt extends AttemptRow {
+  event_id: string;
+  succeeded: boolean;
+}
+
+/**
+ * Records messages a fan-out held, each with its first attempt, in one statement (atomic on its
+ * own): a success as SUCCEEDED with its attempt (ending its endpoint's failing run); a failure as
+ * DELIVERING under a lease of `leaseMs`, whose token comes back by message ID for the failure to be
+ * settled as any other (`recordFailure`), or sent again by the rescue sweep should the process die
+ * first. A message recorded meanwhile (by another run of the same fan-out) is left as it is, and so
+ * is the attempt; one whose endpoint or event was deleted meanwhile is not recorded at all. A
+ * message is written once, not made and then settled: half the row versions of the old way.
+ *
+ * Its commit does not wait for the WAL to reach the disk, as in `settleSuccesses` (see there):
+ * should PostgreSQL crash first, the record is lost as a whole, the fan-out's job runs again, and
+ * the messages go out again under the same `webhook-id`.
+ */
+export async function recordFirstAttempts(em: EntityManager, attempts: FirstAttempt[], leaseMs: number): Promise<Map<string, string>> {
+  if (!attempts.length) return new Map();
+  const rows = await boundRows<{ id: string; lease_token: string }>(
+    em,
+    `with done as (
+       select done.* from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, event_id uuid,
+         succeeded boolean, trigger text, url text, request_headers jsonb, response_status int, response_body text, latency_ms int)
+       -- For this transaction only (see settleSuccesses); the plan may run it once per row, setting the same value.
+       cross join (select set_config('synchronous_commit', 'off', true)) as asynchronous_commit
+     ), recorded as (
+       insert into webhook_messages (id, endpoint_id, event_id, status, attempt_count, delivered_at, next_attempt_at, lease_until)
+       select done.message_id, done.endpoint_id, done.event_id,
+         case when done.succeeded then 'SUCCEEDED' else 'DELIVERING' end,
+         case when done.succeeded then 1 else 0 end,
+         case when done.succeeded then now() end,
+         case when done.succeeded then null else now() end,
+         case when done.succeeded then null else now() + ?::double precision * interval '1 millisecond' end
+       from done
+       where done.endpoint_id in (select id from webhook_endpoints where id = any(?::uuid[]))
+         and done.event_id in (select id from domain_events where id = any(?::uuid[]))
+       on conflict (endpoint_id, event_id) do nothing
+       returning id, endpoint_id, status, lease_until::text as lease_token
+     ), attempts as (
+       insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
+       select done.id, done.message_id, done.trigger, done.url, done.request_headers, done.response_status, done.response_body,
+         done.latency_ms, null
+       from done join recorded on recorded.id = done.message_id where recorded.status = 'SUCCEEDED'
+     ), recovered as (
+       update webhook_endpoints set failing_since = null
+       where id in (select endpoint_id from recorded where status = 'SUCCEEDED') and failing_since is not null
+     )
+     select id, lease_token from recorded where status = 'DELIVERING'`,
+    [
+      JSON.stringify(attempts),
+      leaseMs,
+      uuidArray([...new Set(attempts.map((attempt) => attempt.endpoint_id))]),
+      uuidArray([...new Set(attempts.map((attempt) => attempt.event_id))]),
+    ],
+  );
+  return new Map(rows.map((row) => [row.id, row.lease_token]));
 }
 
 /**
@@ -175,7 +246,7 @@ export async function claimMessages(em: EntityManager, messageIds: string[], lea
  * sweep sends them again under the same `webhook-id`, as after a crash of Latchkey itself. A later
  * commit that waits (any other) flushes this one first, so nothing that follows it can survive it.
  */
-export async function settleSuccesses(em: EntityManager, attempts: AttemptRow[]): Promise<void> {
+export async function settleSuccesses(em: EntityManager, attempts: Array<AttemptRow & { lease_token: string }>): Promise<void> {
   if (!attempts.length) return;
   const messageIds = uuidArray(attempts.map((attempt) => attempt.message_id));
   await boundRows(

@@ -1,5 +1,5 @@
 import type { KeyCrypto } from "../keys/key-crypto";
-import type { ClaimedMessage } from "./webhook-messages";
+import type { OutgoingMessage } from "./webhook-messages";
 import { type Signer, signerFor } from "./webhook-signing";
 
 /**
@@ -9,7 +9,7 @@ import { type Signer, signerFor } from "./webhook-signing";
  */
 const SIGNER_LIFETIME_MS = 1_000;
 
-type SecretsOf = Pick<ClaimedMessage, "endpoint_id" | "sealed_secret" | "previous_sealed_secret" | "previous_secret_expires_at">;
+type SecretsOf = Pick<OutgoingMessage, "endpoint_id" | "sealed_secret" | "previous_sealed_secret" | "previous_secret_expires_at">;
 
 interface Known {
   signer: Signer;

@@ -11,6 +11,7 @@ import { Migration20261203010000AgreementText } from "./Migration20261203010000A
 import { Migration20261203020000ExternalIds } from "./Migration20261203020000ExternalIds";
 import { Migration20261203030000PlatformKeys } from "./Migration20261203030000PlatformKeys";
 import { Migration20261203040000WebhookFanOutBatches } from "./Migration20261203040000WebhookFanOutBatches";
+import { Migration20261203050000JobWorkerBeats } from "./Migration20261203050000JobWorkerBeats";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261203020000ExternalIds", class: Migration20261203020000ExternalIds },
   { name: "Migration20261203030000PlatformKeys", class: Migration20261203030000PlatformKeys },
   { name: "Migration20261203040000WebhookFanOutBatches", class: Migration20261203040000WebhookFanOutBatches },
+  { name: "Migration20261203050000JobWorkerBeats", class: Migration20261203050000JobWorkerBeats },
 ];
