@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Orm, openOrm } from "../../server/src/db/orm";
 import { WEBHOOK_FAN_OUT_TASK } from "../../server/src/jobs/task-names";
+import { rescueStalledWebhookJobs } from "../../server/src/webhooks/webhook-rescue";
 import { eventually } from "../support/eventually";
 import { keyTeam } from "../support/keys";
 import { startTestServer, type TestServer } from "../support/server";
@@ -8,6 +10,7 @@ import { type Receiver, startReceiver } from "../support/webhook-receiver";
 import { createEndpoint, WEBHOOK_TEST_ENV } from "../support/webhooks";
 
 let server: TestServer;
+let orm: Orm;
 let receiver: Receiver;
 let answer: () => void = () => undefined;
 const answered = new Promise<void>((resolve) => {
@@ -16,12 +19,14 @@ const answered = new Promise<void>((resolve) => {
 
 beforeAll(async () => {
   server = await startTestServer(WEBHOOK_TEST_ENV);
+  orm = await openOrm(server.databaseUrl, { logger: () => undefined });
   // The delivery waits for the test's word: its fan-out job stays locked meanwhile.
   receiver = await startReceiver(() => ({ status: 200, until: answered }));
 });
 afterAll(async () => {
   answer();
   await receiver?.close();
+  await orm?.close(true);
   await server?.stop();
 });
 
@@ -35,9 +40,9 @@ it("beats for the worker that holds a running fan-out, so the rescue sweep of an
   await team.createKey({ name: "Held" });
   await receiver.waitFor(1);
 
-  const [job] = await sql<{ locked_by: string | null }>(
+  const [job] = await sql<{ id: string; locked_by: string | null }>(
     server.databaseUrl,
-    "select locked_by from graphile_worker.jobs where task_identifier = $1 and locked_by is not null",
+    "select id, locked_by from graphile_worker.jobs where task_identifier = $1 and locked_by is not null",
     [WEBHOOK_FAN_OUT_TASK],
   );
   expect(job?.locked_by).toBeTruthy();
@@ -47,6 +52,12 @@ it("beats for the worker that holds a running fan-out, so the rescue sweep of an
     [job?.locked_by],
   );
   expect(beats).toEqual([{ fresh: true }]);
+
+  // Locked for an hour, as far as the sweep can tell: it still leaves the job to its live worker.
+  await sql(server.databaseUrl, "update graphile_worker._private_jobs set locked_at = now() - interval '1 hour' where id = $1", [job?.id]);
+  await rescueStalledWebhookJobs(orm.em.fork(), 30_000);
+  const [still] = await sql(server.databaseUrl, "select locked_by from graphile_worker.jobs where id = $1", [job?.id]);
+  expect(still).toEqual({ locked_by: job?.locked_by });
 
   answer();
   await eventually(async () => {

@@ -42,7 +42,17 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
   // Its workers' IDs, as they lock jobs (`locked_by`): what this process beats for.
   const events = new EventEmitter() as WorkerEvents;
   const workerIds: string[] = [];
-  events.on("worker:create", ({ worker }) => workerIds.push(worker.workerId));
+  const everyWorkerId: string[] = [];
+  events.on("worker:create", ({ worker }) => {
+    workerIds.push(worker.workerId);
+    everyWorkerId.push(worker.workerId);
+  });
+  // A worker graphile-worker stopped (it could not record a job's outcome) holds its job until
+  // another instance takes it up: it no longer beats.
+  events.on("worker:stop", ({ worker }) => {
+    const at = workerIds.indexOf(worker.workerId);
+    if (at >= 0) workerIds.splice(at, 1);
+  });
   const runner = await run({
     events,
     connectionString: options.databaseUrl,
@@ -71,9 +81,12 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
   timer.unref();
   return {
     async stop() {
-      clearInterval(timer);
+      // Beating until the jobs in hand are done: a fan-out still sending is left to this process.
       await runner.stop();
-      await forgetBeats(options.em.fork(), workerIds).catch((error: unknown) => log.warn({ err: error }, "could not forget worker beats"));
+      clearInterval(timer);
+      await forgetBeats(options.em.fork(), everyWorkerId).catch((error: unknown) =>
+        log.warn({ err: error }, "could not forget worker beats"),
+      );
     },
   };
 }

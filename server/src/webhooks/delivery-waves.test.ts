@@ -76,6 +76,25 @@ describe("delivery waves", () => {
     await expect(second).resolves.toBeUndefined();
   });
 
+  it("fails a caller whose wave failed only once its other items were handled too", async () => {
+    const { queue, waves, started } = heldWaves({ waveSize: 1, parallelWaves: 1 });
+    let outcome = "pending";
+    const added = queue.add([1, 2]).then(
+      () => {
+        outcome = "resolved";
+      },
+      (error: Error) => {
+        outcome = error.message;
+      },
+    );
+    waves[0]?.fail(new Error("database gone"));
+    await started(2);
+    expect(outcome).toBe("pending");
+    waves[1]?.finish();
+    await added;
+    expect(outcome).toBe("database gone");
+  });
+
   it("answers an empty call at once", async () => {
     const { queue, waves } = heldWaves({ waveSize: 2, parallelWaves: 1 });
     await expect(queue.add([])).resolves.toBeUndefined();

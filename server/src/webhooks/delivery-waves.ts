@@ -10,8 +10,18 @@ export interface DeliveryWavesOptions<Item> {
 
 interface Caller {
   left: number;
+  /** The first failure of a wave that held one of its items. */
+  failure?: { error: unknown };
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+/** One of the caller's items was handled (or its wave failed): settles it once none is left. */
+function handled(caller: Caller, failure?: { error: unknown }): void {
+  caller.failure ??= failure;
+  if (--caller.left > 0) return;
+  if (caller.failure) caller.reject(caller.failure.error);
+  else caller.resolve();
 }
 
 /**
@@ -19,7 +29,8 @@ interface Caller {
  * `parallelWaves` at once, each of up to `waveSize` items. Items that arrive while the waves are
  * full wait and go together in the next wave, so concurrent callers share one claim and one
  * settlement instead of making their own. A caller's promise settles once every item it added was
- * handled, or rejects with the first failure of a wave that held one of them.
+ * handled: it rejects with the first failure of a wave that held one of them, but only then, so a
+ * job that fails is not run again while its other items are still being sent.
  */
 export class DeliveryWaves<Item> {
   private readonly waiting: Array<{ item: Item; caller: Caller }> = [];
@@ -49,11 +60,10 @@ export class DeliveryWaves<Item> {
         .run(wave.map(({ item }) => item))
         .then(
           () => {
-            for (const { caller } of wave) if (--caller.left === 0) caller.resolve();
+            for (const { caller } of wave) handled(caller);
           },
-          // A promise settles once: a caller rejected by this wave ignores what its other waves say.
           (error: unknown) => {
-            for (const { caller } of wave) caller.reject(error);
+            for (const { caller } of wave) handled(caller, { error });
           },
         )
         .finally(() => {

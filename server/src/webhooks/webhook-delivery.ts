@@ -5,6 +5,7 @@ import { serviceContext } from "../core/service-context";
 import { publicEventData } from "../events/public-payload";
 import type { KeyCrypto } from "../keys/key-crypto";
 import { DeliveryWaves } from "./delivery-waves";
+import { heldToSend } from "./held-messages";
 import { WebhookAttemptTrigger } from "./webhook-enums";
 import { recordFailure, WEBHOOK_DELIVERY_ORIGIN } from "./webhook-failure";
 import { fanOutEvents } from "./webhook-fan-out";
@@ -36,8 +37,9 @@ export function webhookId(messageId: string): string {
  * The most messages one fan-out holds (makes in memory, sends, and records only then); beyond it
  * they are recorded pending and claimed when their wave comes. Held messages wait their turn in
  * this process, covered by the fan-out's job, which no other instance takes up while this one
- * beats (`worker-beats.ts`); so the bound is on memory, not time: a fan-out job is at most 20
- * events, and a process runs at most `JOB_CONCURRENCY` jobs.
+ * beats (`worker-beats.ts`), and go out with their endpoint as it is when their wave comes
+ * (`heldToSend`); so the bound is on memory, not time: a fan-out job is at most 20 events, and a
+ * process runs at most `JOB_CONCURRENCY` jobs.
  */
 const HELD_PER_FAN_OUT = 2_000;
 
@@ -47,9 +49,10 @@ type Delivery = { messageId: string; trigger: WebhookAttemptTrigger } | { held: 
 /**
  * Makes one attempt of each of some messages, in waves shared by every job of this process
  * (`DeliveryWaves`): a wave claims its pending messages in one statement (so no other worker sends
- * them meanwhile), signs and sends them and the held ones side by side outside any transaction,
- * then records the outcomes: the held messages with their first attempts in one statement, every
- * other success in one more, and each failure with what follows it in its own transaction. A
+ * them meanwhile) and reads its held messages' endpoints afresh in another, signs and sends them
+ * side by side outside any transaction, then records the outcomes: the held messages with their
+ * first attempts in one statement, every other success in one more, and each failure with what
+ * follows it in its own transaction. A
  * claimed message's outcome counts only while its claim holds (`lease_until` is the claim's
  * token): a claim that ran out belongs to whoever took the message next. The fan-out, claim and
  * record statements go through `boundRows`, which takes a pooled connection of its own: a fork of
@@ -96,8 +99,10 @@ export class WebhookDelivery {
       else triggerOf.set(delivery.messageId, delivery.trigger);
     }
     const leaseMs = deliveryLeaseMs(this.config.timeoutMs);
+    // What the held messages' endpoints are now: they may have waited their turn a while.
+    const sending = await heldToSend(this.em, held);
     const claimed = triggerOf.size ? await claimMessages(this.em, [...triggerOf.keys()], leaseMs) : [];
-    const messages: OutgoingMessage[] = held.length ? [...held, ...claimed] : claimed;
+    const messages: OutgoingMessage[] = sending.length ? [...sending, ...claimed] : claimed;
     const results = await this.send(messages);
     const firstAttempts: FirstAttempt[] = [];
     const successes: Array<AttemptRow & { lease_token: string }> = [];
@@ -108,7 +113,7 @@ export class WebhookDelivery {
       const { result, headers } = results[index] as Sent;
       const attempt = attemptRow(message, result, headers, triggerOf.get(message.id) ?? WebhookAttemptTrigger.SCHEDULED);
       const ok = succeeded(result);
-      if (index < held.length) {
+      if (index < sending.length) {
         firstAttempts.push({ ...attempt, event_id: message.event_id, succeeded: ok });
         if (!ok) heldFailures.push({ message, result, attempt });
       } else if (ok) successes.push({ ...attempt, lease_token: (message as ClaimedMessage).lease_token });

@@ -90,7 +90,7 @@ export interface NewMessage {
 export interface CreatedMessages {
   /** Messages of endpoints that send now, pending in the table: made now beyond what the fan-out holds, or before and never sent. */
   pending: string[];
-  /** Messages of endpoints that send now which an earlier run of the same fan-out made (whatever became of them): not to send again. */
+  /** IDs this run gave messages of endpoints that send now which an earlier run made (whatever became of them): not to send again. */
   madeBefore: Set<string>;
 }
 
@@ -103,22 +103,24 @@ export interface CreatedMessages {
  */
 export async function createMessages(em: EntityManager, messages: NewMessage[]): Promise<CreatedMessages> {
   if (!messages.length) return { pending: [], madeBefore: new Set() };
-  const rows = await boundRows<{ id: string; made_before: boolean; status: string }>(
+  const rows = await boundRows<{ id: string; made_for: string | null; status: string }>(
     em,
     `with wanted as (
        select * from unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::boolean[], ?::boolean[]) as wanted (id, endpoint_id, event_id, sends_now, held)
      ), created as (
        insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at, status)
        select id, endpoint_id, event_id, now(), 'PENDING' from wanted where not held
-       on conflict (endpoint_id, event_id) do nothing
+       -- Either key: the same message made by a concurrent run conflicts on both.
+       on conflict do nothing
        returning id
      )
-     select created.id, false as made_before, 'PENDING' as status from created join wanted on wanted.id = created.id where wanted.sends_now
+     select created.id, null::uuid as made_for, 'PENDING' as status from created join wanted on wanted.id = created.id where wanted.sends_now
      union all
      -- The statement's snapshot predates its own insert: this finds only messages made before.
      -- On the (endpoint, event) key, by the lists of both (see Plans, at the top): a lateral lookup
      -- per message was planned as a scan of every message, joined, once the table had a few thousand.
-     select m.id, true, m.status from webhook_messages m
+     -- made_for: the ID this run gave the same message (one made before IDs came from event and endpoint has another).
+     select m.id, wanted.id, m.status from webhook_messages m
        join wanted on wanted.endpoint_id = m.endpoint_id and wanted.event_id = m.event_id
      where m.endpoint_id = any(?::uuid[]) and m.event_id = any(?::uuid[]) and wanted.sends_now`,
     [
@@ -135,7 +137,7 @@ export async function createMessages(em: EntityManager, messages: NewMessage[]):
   const madeBefore = new Set<string>();
   for (const row of rows) {
     if (row.status === "PENDING") pending.push(row.id);
-    if (row.made_before) madeBefore.add(row.id);
+    if (row.made_for !== null) madeBefore.add(row.made_for);
   }
   // In the order of their IDs (their events' times), as the waves should send them.
   return { pending: pending.sort(), madeBefore };
@@ -156,9 +158,11 @@ export interface FirstAttempt extends AttemptRow {
  * is the attempt; one whose endpoint or event was deleted meanwhile is not recorded at all. A
  * message is written once, not made and then settled: half the row versions of the old way.
  *
- * Its commit does not wait for the WAL to reach the disk, as in `settleSuccesses` (see there):
- * should PostgreSQL crash first, the record is lost as a whole, the fan-out's job runs again, and
- * the messages go out again under the same `webhook-id`.
+ * When every attempt succeeded, its commit does not wait for the WAL to reach the disk, as in
+ * `settleSuccesses` (see there). The fan-out job's completion, committed later, waits, and so
+ * flushes this first; should PostgreSQL crash before, the record is lost as a whole and the job
+ * runs again, sending the messages again under the same `webhook-id`. With a failure among them
+ * it waits too: the failure's settlement that follows must find its message.
  */
 export async function recordFirstAttempts(em: EntityManager, attempts: FirstAttempt[], leaseMs: number): Promise<Map<string, string>> {
   if (!attempts.length) return new Map();
@@ -167,8 +171,8 @@ export async function recordFirstAttempts(em: EntityManager, attempts: FirstAtte
     `with done as (
        select done.* from jsonb_to_recordset(?::jsonb) as done (id uuid, message_id uuid, endpoint_id uuid, event_id uuid,
          succeeded boolean, trigger text, url text, request_headers jsonb, response_status int, response_body text, latency_ms int)
-       -- For this transaction only (see settleSuccesses); the plan may run it once per row, setting the same value.
-       cross join (select set_config('synchronous_commit', 'off', true)) as asynchronous_commit
+       -- For this transaction only (see settleSuccesses and above); the plan may run it once per row, setting the same value.
+       cross join (select set_config('synchronous_commit', ?, true)) as commit_mode
      ), recorded as (
        insert into webhook_messages (id, endpoint_id, event_id, status, attempt_count, delivered_at, next_attempt_at, lease_until)
        select done.message_id, done.endpoint_id, done.event_id,
@@ -180,7 +184,8 @@ export async function recordFirstAttempts(em: EntityManager, attempts: FirstAtte
        from done
        where done.endpoint_id in (select id from webhook_endpoints where id = any(?::uuid[]))
          and done.event_id in (select id from domain_events where id = any(?::uuid[]))
-       on conflict (endpoint_id, event_id) do nothing
+       -- Either key: the same message recorded by a concurrent run conflicts on both.
+       on conflict do nothing
        returning id, endpoint_id, status, lease_until::text as lease_token
      ), attempts as (
        insert into webhook_attempts (id, message_id, trigger, url, request_headers, response_status, response_body, latency_ms, error)
@@ -194,6 +199,7 @@ export async function recordFirstAttempts(em: EntityManager, attempts: FirstAtte
      select id, lease_token from recorded where status = 'DELIVERING'`,
     [
       JSON.stringify(attempts),
+      attempts.every((attempt) => attempt.succeeded) ? "off" : "on",
       leaseMs,
       uuidArray([...new Set(attempts.map((attempt) => attempt.endpoint_id))]),
       uuidArray([...new Set(attempts.map((attempt) => attempt.event_id))]),
@@ -271,6 +277,37 @@ export async function settleSuccesses(em: EntityManager, attempts: Array<Attempt
      update webhook_endpoints set failing_since = null
      where id in (select endpoint_id from settled) and failing_since is not null`,
     [JSON.stringify(attempts), messageIds, messageIds],
+  );
+}
+
+/**
+ * Records held messages that will not be sent now, as `status` (PENDING and due, for a paused
+ * endpoint: they go on resume; CANCELLED, for a disabled one: recovery may send them again). A
+ * message recorded meanwhile is left as it is.
+ */
+export async function recordUnsent(
+  em: EntityManager,
+  messages: ReadonlyArray<Pick<OutgoingMessage, "id" | "endpoint_id" | "event_id">>,
+  status: "PENDING" | "CANCELLED",
+): Promise<void> {
+  if (!messages.length) return;
+  await boundRows(
+    em,
+    `insert into webhook_messages (id, endpoint_id, event_id, next_attempt_at, status)
+     select id, endpoint_id, event_id, case when ? = 'PENDING' then now() end, ?
+     from unnest(?::uuid[], ?::uuid[], ?::uuid[]) as unsent (id, endpoint_id, event_id)
+     where endpoint_id in (select id from webhook_endpoints where id = any(?::uuid[]))
+       and event_id in (select id from domain_events where id = any(?::uuid[]))
+     on conflict do nothing`,
+    [
+      status,
+      status,
+      uuidArray(messages.map((message) => message.id)),
+      uuidArray(messages.map((message) => message.endpoint_id)),
+      uuidArray(messages.map((message) => message.event_id)),
+      uuidArray([...new Set(messages.map((message) => message.endpoint_id))]),
+      uuidArray([...new Set(messages.map((message) => message.event_id))]),
+    ],
   );
 }
 
