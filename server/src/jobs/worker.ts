@@ -1,5 +1,7 @@
 import { EventEmitter } from "node:events";
-import { Logger as GraphileLogger, parseCronItems, run, type WorkerEvents } from "graphile-worker";
+import { Logger as GraphileLogger, parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
+import pg from "pg";
+import { IDLE_CONNECTION_MS } from "../db/orm";
 import { workerLogFunction } from "../observability/worker-log";
 import { rescueStalledWebhookJobs } from "../webhooks/webhook-rescue";
 import { CRON_ITEMS } from "./cron";
@@ -15,7 +17,7 @@ export const JOB_CONCURRENCY = 16;
 /**
  * graphile-worker's own connections: one per concurrent job (each takes one briefly to fetch and to
  * complete its job) and the one that LISTENs for new jobs. Smaller than the concurrency, it warns
- * on every start. Connections open on demand and close when idle.
+ * on every start. Connections open on demand and close once idle for `IDLE_CONNECTION_MS`.
  */
 export const JOB_POOL_SIZE = JOB_CONCURRENCY + 1;
 
@@ -53,17 +55,25 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
     const at = workerIds.indexOf(worker.workerId);
     if (at >= 0) workerIds.splice(at, 1);
   });
-  const runner = await run({
-    events,
-    connectionString: options.databaseUrl,
-    concurrency: JOB_CONCURRENCY,
-    maxPoolSize: JOB_POOL_SIZE,
-    noHandleSignals: true,
-    pollInterval: options.pollIntervalMs,
-    logger: new GraphileLogger(() => workerLogFunction(log)),
-    taskList: taskList({ ...options, log }),
-    parsedCronItems: parseCronItems([...CRON_ITEMS]),
-  });
+  // Our own pool only to keep its connections through a lull (pg's default lets them go after 10 s);
+  // graphile-worker still handles its errors.
+  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: JOB_POOL_SIZE, idleTimeoutMillis: IDLE_CONNECTION_MS });
+  let runner: Runner;
+  try {
+    runner = await run({
+      events,
+      pgPool,
+      concurrency: JOB_CONCURRENCY,
+      noHandleSignals: true,
+      pollInterval: options.pollIntervalMs,
+      logger: new GraphileLogger(() => workerLogFunction(log)),
+      taskList: taskList({ ...options, log }),
+      parsedCronItems: parseCronItems([...CRON_ITEMS]),
+    });
+  } catch (error) {
+    await pgPool.end();
+    throw error;
+  }
   // A process that dies mid-job leaves its jobs locked (for hours, by graphile-worker's rule) and
   // its messages undelivered; webhook work is short, so any instance takes it up much sooner, once
   // the process stopped beating. The beat comes first, every half lease: a live process's beat is
@@ -84,6 +94,7 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
       // Beating until the jobs in hand are done: a fan-out still sending is left to this process.
       await runner.stop();
       clearInterval(timer);
+      await pgPool.end();
       await forgetBeats(options.em.fork(), everyWorkerId).catch((error: unknown) =>
         log.warn({ err: error }, "could not forget worker beats"),
       );
