@@ -89,6 +89,28 @@ describe("webhook delivery", () => {
     ]);
   });
 
+  it("records a delivery whose receiver answers with NUL bytes, once, with them replaced: PostgreSQL cannot store NUL", async () => {
+    const binary = await startReceiver(() => ({ status: 200, body: "ok\u0000\u0000gz" }));
+    try {
+      const team = await keyTeam(server, "Binary Motors");
+      const url = binary.url("/binary");
+      const { endpoint } = await createEndpoint(server, team.owner.token, { organizationId: team.organization.id, url });
+      if (!endpoint) throw new Error("createWebhookEndpoint failed");
+      await team.createKey({ name: "Gzip feed" });
+
+      await eventually(async () => {
+        const found = await endpointMessages(server, team.owner.token, endpoint.id);
+        expect(found.messages.nodes.map((message) => message.status)).toEqual(["SUCCEEDED"]);
+      });
+      const attempts = await sql(server.databaseUrl, "select response_status, response_body from webhook_attempts where url = $1", [url]);
+      expect(attempts).toEqual([{ response_status: 200, response_body: "ok\ufffd\ufffdgz" }]);
+      await fannedOut();
+      expect(binary.received).toHaveLength(1);
+    } finally {
+      await binary.close();
+    }
+  });
+
   it("sends each endpoint only the event types it listens to, and a location endpoint only its location's events", async () => {
     const team = await keyTeam(server, "Filter Motors");
     const { createLocation } = await graphqlData(

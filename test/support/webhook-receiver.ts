@@ -12,6 +12,8 @@ export interface ReceivedWebhook {
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
+  /** The response body ("ok" by default). */
+  body?: string;
   /** Hold the response this long (or until the receiver closes, with `Infinity`). */
   delayMs?: number;
   /** Hold the response until this settles: the test looks at the server while it waits for the answer. */
@@ -39,7 +41,7 @@ export async function startReceiver(reply: (request: ReceivedWebhook, index: num
       const answer = respond(record, received.length - 1);
       const send = () => {
         response.writeHead(answer.status, answer.headers ?? {});
-        response.end("ok");
+        response.end(answer.body ?? "ok");
       };
       if (answer.delayMs === Number.POSITIVE_INFINITY) return;
       if (answer.until) void answer.until.finally(send);

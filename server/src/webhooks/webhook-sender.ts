@@ -4,6 +4,15 @@ import { isTargetRefusal, TARGET_REFUSED, type WebhookTargets } from "./webhook-
 
 const RESPONSE_BODY_LIMIT = 1024;
 
+/**
+ * A receiver's reply as text PostgreSQL can store: it refuses NUL in text and jsonb, and one NUL in
+ * one reply (a binary or compressed body) would fail the statement that records its whole wave. Decoding
+ * as UTF-8 already replaced invalid bytes with U+FFFD; NUL is valid UTF-8, so it is replaced here.
+ */
+function storableText(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\ufffd") : text;
+}
+
 /** Headers every delivery carries besides its own, in the flat form undici takes. */
 const COMMON_HEADERS = ["content-type", "application/json", "user-agent", "Latchkey-Webhooks/1"];
 
@@ -156,7 +165,7 @@ class WebhookExchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     this.finish({
       status: this.status,
-      body: Buffer.concat(this.chunks).toString("utf8"),
+      body: storableText(Buffer.concat(this.chunks).toString("utf8")),
       latencyMs: this.batch.elapsed(),
       error: null,
       retryAfterMs: parseRetryAfter(this.retryAfter),
