@@ -83,7 +83,10 @@ export class WebhookDelivery {
    */
   async fanOut(eventIds: readonly string[]): Promise<void> {
     const made = await fanOutEvents(this.em, eventIds, HELD_PER_FAN_OUT);
-    await Promise.all([this.waves.add(made.held.map((message) => ({ held: message }))), this.deliver(made.pending)]);
+    // One caller for both, so that the job settles only once every message was handled: two callers
+    // joined by Promise.all would fail the job, and run it again, while the other's were still sent.
+    const pending = made.pending.map((messageId) => ({ messageId, trigger: WebhookAttemptTrigger.SCHEDULED }));
+    await this.waves.add([...made.held.map((message) => ({ held: message })), ...pending]);
   }
 
   /** Resolves once each message was attempted (or was not due, or was claimed elsewhere). */
