@@ -12,4 +12,8 @@ export class WorkerBeat {
 
   @Property({ type: "timestamptz", defaultRaw: "now()" })
   beatAt: Date = new Date();
+
+  /** Until when the beat vouches for the worker: the beat plus its process's own lease (null from older processes). */
+  @Property({ type: "timestamptz", nullable: true })
+  aliveUntil: Date | null = null;
 }

@@ -4,15 +4,16 @@ import type { EntityManager } from "@mikro-orm/postgresql";
 const FORGOTTEN_AFTER = "1 day";
 
 /**
- * Says the workers are alive now (`WorkerBeat`), and forgets those of processes that stopped
- * beating long ago without a word (they died), in one statement.
+ * Says the workers are alive now and for `leaseMs` more (`WorkerBeat`), and forgets those of processes
+ * that stopped beating long ago without a word (they died), in one statement.
  */
-export async function beat(em: EntityManager, workerIds: readonly string[]): Promise<void> {
+export async function beat(em: EntityManager, workerIds: readonly string[], leaseMs: number): Promise<void> {
   await em.execute(
     `with forgotten as (delete from job_worker_beats where beat_at < now() - interval '${FORGOTTEN_AFTER}')
-     insert into job_worker_beats (worker_id, beat_at) select unnest(?::text[]), now()
-     on conflict (worker_id) do update set beat_at = excluded.beat_at`,
-    [`{${workerIds.join(",")}}`],
+     insert into job_worker_beats (worker_id, beat_at, alive_until)
+       select unnest(?::text[]), now(), now() + ? * interval '1 millisecond'
+     on conflict (worker_id) do update set beat_at = excluded.beat_at, alive_until = excluded.alive_until`,
+    [`{${workerIds.join(",")}}`, leaseMs],
   );
 }
 

@@ -62,11 +62,12 @@ describe("the job worker on the PostgreSQL job queue", () => {
   });
 
   it("says each of its workers is alive (test/integration/worker-beats.test.ts: under the IDs that lock its jobs)", async () => {
-    const beats = await sql<{ worker_id: string; age_ms: number }>(
+    const beats = await sql<{ worker_id: string; age_ms: number; vouched: boolean }>(
       server.databaseUrl,
-      "select worker_id, (extract(epoch from now() - beat_at) * 1000)::float8 as age_ms from job_worker_beats",
+      "select worker_id, (extract(epoch from now() - beat_at) * 1000)::float8 as age_ms, alive_until > now() as vouched from job_worker_beats",
     );
     expect(beats).toHaveLength(JOB_CONCURRENCY);
+    for (const { age_ms, vouched } of beats) expect({ age_ms, vouched }).toEqual({ age_ms: expect.any(Number), vouched: true });
     for (const { age_ms } of beats) expect(age_ms).toBeLessThan(60_000);
   });
 });

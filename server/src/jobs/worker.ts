@@ -76,18 +76,18 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
   }
   // A process that dies mid-job leaves its jobs locked (for hours, by graphile-worker's rule) and
   // its messages undelivered; webhook work is short, so any instance takes it up much sooner, once
-  // the process stopped beating. The beat comes first, every half lease: a live process's beat is
-  // never older than a lease when another looks.
+  // the process stopped beating. The beat comes first, every third of a lease, and vouches for a whole
+  // lease (this process's, whatever another's is): one failed beat leaves a live process covered.
   const tick = async () => {
     try {
-      await beat(options.em.fork(), workerIds);
+      await beat(options.em.fork(), workerIds, options.webhookLeaseMs);
       await rescueStalledWebhookJobs(options.em.fork(), options.webhookLeaseMs);
     } catch (error) {
       log.warn({ err: error }, "could not beat or rescue stalled webhook jobs");
     }
   };
   await tick();
-  const timer = setInterval(tick, Math.min(options.webhookLeaseMs / 2, 30_000));
+  const timer = setInterval(tick, Math.min(options.webhookLeaseMs / 3, 30_000));
   timer.unref();
   return {
     async stop() {

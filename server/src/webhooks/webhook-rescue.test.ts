@@ -40,9 +40,12 @@ it("leaves a job held longer than a lease to its worker while the worker beats, 
   const alive = await lockedJob("worker-alive");
   const dead = await lockedJob("worker-dead");
   const silent = await lockedJob("worker-silent");
-  await beat(orm.em.fork(), ["worker-alive", "worker-silent"]);
-  // The silent worker's last beat was longer ago than a lease.
-  await sql(server.databaseUrl, "update job_worker_beats set beat_at = now() - interval '11 seconds' where worker_id = 'worker-silent'");
+  await beat(orm.em.fork(), ["worker-alive", "worker-silent"], LEASE_MS);
+  // The silent worker's last beat was longer ago than its lease.
+  await sql(
+    server.databaseUrl,
+    "update job_worker_beats set beat_at = now() - interval '11 seconds', alive_until = now() - interval '1 second' where worker_id = 'worker-silent'",
+  );
 
   await rescueStalledWebhookJobs(orm.em.fork(), LEASE_MS);
   expect(await lockOf(alive)).toBe("worker-alive");
@@ -57,4 +60,24 @@ it("leaves a job held longer than a lease to its worker while the worker beats, 
   expect(await sql(server.databaseUrl, "select worker_id from job_worker_beats order by worker_id")).toEqual([
     { worker_id: "worker-silent" },
   ]);
+});
+
+it("judges a beat by the lease of the process that beat, not by the sweeper's own", async () => {
+  const patient = await lockedJob("worker-patient");
+  const hurried = await lockedJob("worker-hurried");
+  // An instance with a 60 s lease beat 20 s ago: alive for 40 s more, whatever this sweeper's 10 s lease says.
+  await beat(orm.em.fork(), ["worker-patient"], 60_000);
+  await sql(
+    server.databaseUrl,
+    "update job_worker_beats set beat_at = beat_at - interval '20 seconds', alive_until = alive_until - interval '20 seconds' where worker_id = 'worker-patient'",
+  );
+  // An instance too old to say how long (no alive_until) beat 11 s ago: judged by this sweeper's lease.
+  await sql(
+    server.databaseUrl,
+    "insert into job_worker_beats (worker_id, beat_at) values ('worker-hurried', now() - interval '11 seconds')",
+  );
+
+  await rescueStalledWebhookJobs(orm.em.fork(), LEASE_MS);
+  expect(await lockOf(patient)).toBe("worker-patient");
+  expect(await lockOf(hurried)).toBeNull();
 });

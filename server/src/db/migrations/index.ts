@@ -12,6 +12,7 @@ import { Migration20261203020000ExternalIds } from "./Migration20261203020000Ext
 import { Migration20261203030000PlatformKeys } from "./Migration20261203030000PlatformKeys";
 import { Migration20261203040000WebhookFanOutBatches } from "./Migration20261203040000WebhookFanOutBatches";
 import { Migration20261203050000JobWorkerBeats } from "./Migration20261203050000JobWorkerBeats";
+import { Migration20261203060000WorkerBeatLeases } from "./Migration20261203060000WorkerBeatLeases";
 
 /** Committed migrations in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: "Migration20261203030000PlatformKeys", class: Migration20261203030000PlatformKeys },
   { name: "Migration20261203040000WebhookFanOutBatches", class: Migration20261203040000WebhookFanOutBatches },
   { name: "Migration20261203050000JobWorkerBeats", class: Migration20261203050000JobWorkerBeats },
+  { name: "Migration20261203060000WorkerBeatLeases", class: Migration20261203060000WorkerBeatLeases },
 ];
