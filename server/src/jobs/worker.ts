@@ -55,9 +55,12 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
     const at = workerIds.indexOf(worker.workerId);
     if (at >= 0) workerIds.splice(at, 1);
   });
-  // Our own pool only to keep its connections through a lull (pg's default lets them go after 10 s);
-  // graphile-worker still handles its errors.
+  // Our own pool only to keep its connections through a lull (pg's default lets them go after 10 s).
+  // graphile-worker handles its errors while it runs, but lets go of the pool when its runner stops
+  // and leaves it open (it is not its own): an idle connection dropped then would be an unhandled
+  // 'error' event, which ends the process. This listener lasts as long as the pool.
   const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: JOB_POOL_SIZE, idleTimeoutMillis: IDLE_CONNECTION_MS });
+  pgPool.on("error", (error) => log.warn({ err: error }, "a job queue connection failed"));
   let runner: Runner;
   try {
     runner = await run({
@@ -86,15 +89,28 @@ export async function startJobWorker(options: JobWorkerOptions): Promise<JobWork
       log.warn({ err: error }, "could not beat or rescue stalled webhook jobs");
     }
   };
+  // The runner may stop by itself (graphile-worker stops on a breaking change of its schema by a newer
+  // instance); `stop` then has nothing to stop but still cleans up.
+  let runnerStopped = false;
+  runner.promise.then(
+    () => (runnerStopped = true),
+    (error: unknown) => {
+      runnerStopped = true;
+      log.error({ err: error }, "the job runner stopped");
+    },
+  );
   await tick();
   const timer = setInterval(tick, Math.min(options.webhookLeaseMs / 3, 30_000));
   timer.unref();
   return {
     async stop() {
       // Beating until the jobs in hand are done: a fan-out still sending is left to this process.
-      await runner.stop();
-      clearInterval(timer);
-      await pgPool.end();
+      try {
+        if (!runnerStopped) await runner.stop();
+      } finally {
+        clearInterval(timer);
+        await pgPool.end();
+      }
       await forgetBeats(options.em.fork(), everyWorkerId).catch((error: unknown) =>
         log.warn({ err: error }, "could not forget worker beats"),
       );
