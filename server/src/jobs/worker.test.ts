@@ -67,7 +67,9 @@ describe("the job worker on the PostgreSQL job queue", () => {
       "select worker_id, (extract(epoch from now() - beat_at) * 1000)::float8 as age_ms, alive_until > now() as vouched from job_worker_beats",
     );
     expect(beats).toHaveLength(JOB_CONCURRENCY);
-    for (const { age_ms, vouched } of beats) expect({ age_ms, vouched }).toEqual({ age_ms: expect.any(Number), vouched: true });
-    for (const { age_ms } of beats) expect(age_ms).toBeLessThan(60_000);
+    for (const { age_ms, vouched } of beats) {
+      expect(age_ms).toBeLessThan(60_000);
+      expect(vouched).toBe(true);
+    }
   });
 });
