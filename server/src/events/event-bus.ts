@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { EntityManager } from "@mikro-orm/postgresql";
+import { PushStream } from "../core/push-stream";
 import type { Logger } from "../observability/logger";
 import { DomainEvent } from "./domain-event.entity";
 import type { EventListener } from "./event-listener";
@@ -22,50 +23,13 @@ export function uuidv7Floor(at: Date): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }
 
-/** An async iterator fed by pushes, which unsubscribes when the consumer stops. */
-class EventQueue implements AsyncIterableIterator<DomainEvent> {
-  private readonly buffered: DomainEvent[] = [];
-  private waiting: ((result: IteratorResult<DomainEvent>) => void) | null = null;
-  private done = false;
-
-  constructor(private readonly onClose: () => void) {}
-
-  push(event: DomainEvent) {
-    if (this.done) return;
-    if (this.waiting) {
-      this.waiting({ value: event, done: false });
-      this.waiting = null;
-    } else this.buffered.push(event);
-  }
-
-  next(): Promise<IteratorResult<DomainEvent>> {
-    const next = this.buffered.shift();
-    if (next) return Promise.resolve({ value: next, done: false });
-    if (this.done) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  return(): Promise<IteratorResult<DomainEvent>> {
-    this.done = true;
-    this.buffered.length = 0;
-    this.waiting?.({ value: undefined, done: true });
-    this.waiting = null;
-    this.onClose();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator]() {
-    return this;
-  }
-}
-
 /**
  * Committed domain events, as they happen, for in-process consumers such as GraphQL subscriptions.
  * Every instance hears every event through the outbox's NOTIFY and reads the row once, however
  * many subscribers it has; that is how an event raised on one instance reaches subscribers on all.
  */
 export class EventBus {
-  private readonly queues = new Set<EventQueue>();
+  private readonly queues = new Set<PushStream<DomainEvent>>();
   private subscriptionsOpened = 0;
   /** IDs of events lately handed to subscribers, oldest first, so a catch-up sends none twice. */
   private readonly delivered = new Set<string>();
@@ -146,8 +110,8 @@ export class EventBus {
    * Every event committed from now on, until the iterator is returned. After the listener
    * reconnects, events committed while it was away arrive too (they may come after newer ones).
    */
-  listen(): AsyncIterableIterator<DomainEvent> {
-    const queue: EventQueue = new EventQueue(() => this.queues.delete(queue));
+  listen(): PushStream<DomainEvent> {
+    const queue: PushStream<DomainEvent> = new PushStream(() => this.queues.delete(queue));
     this.queues.add(queue);
     this.subscriptionsOpened++;
     return queue;

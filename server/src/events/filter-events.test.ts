@@ -1,45 +1,62 @@
 import { describe, expect, it } from "vitest";
+import { PushStream } from "../core/push-stream";
 import { filterEvents } from "./filter-events";
 
-/** A source that never yields until told, and records whether it was returned. */
-function waitingSource() {
-  const state = { returned: false };
-  const source: AsyncIterableIterator<number> = {
-    next: () => new Promise<IteratorResult<number>>(() => undefined),
-    return: async () => {
-      state.returned = true;
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return source;
-    },
-  };
-  return { source, state };
+/** A stream that records whether it was closed. */
+function trackedStream() {
+  const state = { closed: false };
+  const stream = new PushStream<number>(() => {
+    state.closed = true;
+  });
+  return { stream, state };
 }
 
-async function* numbers(...values: number[]) {
-  yield* values;
+async function take(stream: AsyncIterator<number>, count: number) {
+  const taken: number[] = [];
+  for (let index = 0; index < count; index++) taken.push((await stream.next()).value);
+  return taken;
 }
 
 describe("filterEvents", () => {
-  it("lets through what is accepted, synchronously or not", async () => {
-    const kept: number[] = [];
-    for await (const value of filterEvents(numbers(1, 2, 3, 4), (n) => (n % 2 ? n > 1 : Promise.resolve(true)))) kept.push(value);
-    expect(kept).toEqual([2, 3, 4]);
+  it("lets through what is accepted, synchronously or not, in the order pushed", async () => {
+    const { stream } = trackedStream();
+    const filtered = filterEvents(stream, (n) => (n % 2 ? n > 1 : Promise.resolve(true)));
+    for (const n of [1, 2, 3, 4, 5]) stream.push(n);
+    expect(await take(filtered, 4)).toEqual([2, 3, 4, 5]);
   });
 
-  it("returns the source at once, even while it waits for an event", async () => {
-    const { source, state } = waitingSource();
-    const filtered = filterEvents(source, () => true);
-    void filtered.next();
-    await filtered.return?.();
-    expect(state.returned).toBe(true);
+  it("holds events back until a pending check passes, then judges them by it", async () => {
+    const { stream } = trackedStream();
+    let pass: (accept: (n: number) => boolean) => void = () => undefined;
+    const filtered = filterEvents(stream, new Promise<(n: number) => boolean>((resolve) => (pass = resolve)));
+    stream.push(1);
+    stream.push(2);
+    const first = filtered.next();
+    pass((n) => n > 1);
+    stream.push(3);
+    expect(await first).toEqual({ value: 2, done: false });
+    expect(await filtered.next()).toEqual({ value: 3, done: false });
   });
 
-  it("ends with the error of a check that failed, and returns the source", async () => {
-    const { source, state } = waitingSource();
-    const filtered = filterEvents(source, Promise.reject(new Error("Organization not found.")));
+  it("ends with the error of a check that failed, before any event comes, and closes the stream", async () => {
+    const { stream, state } = trackedStream();
+    const filtered = filterEvents(stream, Promise.reject(new Error("Organization not found.")));
     await expect(filtered.next()).rejects.toThrow("Organization not found.");
-    expect(state.returned).toBe(true);
+    expect(state.closed).toBe(true);
+    expect(await filtered.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("ends with the error a check throws for an event", async () => {
+    const { stream, state } = trackedStream();
+    const filtered = filterEvents(stream, (n) => {
+      if (n === 2) throw new Error("The credential this subscription was opened with is no longer valid.");
+      return true;
+    });
+    stream.push(1);
+    stream.push(2);
+    stream.push(3);
+    expect(await filtered.next()).toEqual({ value: 1, done: false });
+    await expect(filtered.next()).rejects.toThrow("no longer valid");
+    expect(state.closed).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Resolver, Root, Subscription } from "type-graphql";
+import type { PushStream } from "../core/push-stream";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
 import { badUserInput, UserErrorsException } from "../graphql/errors";
@@ -33,11 +34,7 @@ async function orFail<T>(work: () => Promise<T>): Promise<T> {
  * subscription's checks finish before the first event is let through; a failed one ends the stream
  * with its error.
  */
-function visibleEvents(
-  ctx: RequestContext,
-  organizationId: string,
-  types: string[] | null | undefined,
-): AsyncIterableIterator<DomainEvent> {
+function visibleEvents(ctx: RequestContext, organizationId: string, types: string[] | null | undefined): PushStream<DomainEvent> {
   const visible = orFail(() =>
     keyEventFilter(ctx, organizationId, types, {
       credentialChecks: ctx.services.credentialChecks,

@@ -1,5 +1,6 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, parse } from "graphql";
 import { describe, expect, it } from "vitest";
+import { PushStream } from "../core/push-stream";
 import { sharedSubscribe } from "./shared-subscribe";
 
 /** A schema whose one subscription field counts how often its payload is executed. */
@@ -43,6 +44,35 @@ describe("shared subscription execution", () => {
     expect(received.slice(0, 3)).toEqual([1, 2, 3].map(() => [{ data: { news: "a:first" } }, { data: { news: "a:second" } }]));
     expect(received[3]).toEqual([{ data: { news: "b:first" } }, { data: { news: "b:second" } }]);
     expect(executions.count).toBe(4);
+  });
+
+  it("executes as a stage of our own push streams, once per event for every subscriber", async () => {
+    const executions = { count: 0 };
+    const streams: PushStream<object>[] = [];
+    const news = {
+      type: GraphQLString,
+      subscribe: () => {
+        const stream = new PushStream<object>();
+        streams.push(stream);
+        return stream;
+      },
+      resolve: (event: { text: string }) => {
+        executions.count++;
+        return event.text;
+      },
+    };
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: "Query", fields: { ok: { type: GraphQLString } } }),
+      subscription: new GraphQLObjectType({ name: "Subscription", fields: { news } }),
+    });
+    const subscribe = sharedSubscribe(new Set(["news"]));
+    const document = parse("subscription { news }");
+    const subscriptions = (await Promise.all([1, 2, 3].map(() => subscribe({ schema, document })))) as AsyncIterator<unknown>[];
+    const event = { text: "pushed" };
+    for (const stream of streams) stream.push(event);
+    for (const subscription of subscriptions)
+      expect(await subscription.next()).toEqual({ value: { data: { news: "pushed" } }, done: false });
+    expect(executions.count).toBe(1);
   });
 
   it("executes per subscriber a field not declared the same for everyone", async () => {

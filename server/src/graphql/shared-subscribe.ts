@@ -8,6 +8,7 @@ import {
   Kind,
   type SelectionSetNode,
 } from "graphql";
+import { PushStream } from "../core/push-stream";
 
 type Executed = ExecutionResult | Promise<ExecutionResult>;
 
@@ -70,6 +71,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  * generator would only see it after that event, leaving the subscription registered till then).
  */
 function mapEvents(source: AsyncIterable<unknown>, map: (event: unknown) => Executed): AsyncIterableIterator<ExecutionResult> {
+  // Our own event streams take the execution as a stage, run as each event is pushed (see PushStream).
+  if (source instanceof PushStream) return source.pipe(map);
   const iterator = source[Symbol.asyncIterator]();
   const close = async (): Promise<IteratorResult<ExecutionResult>> => {
     await iterator.return?.();
