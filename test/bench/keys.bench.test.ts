@@ -10,7 +10,9 @@ import { report } from "./report";
 /**
  * The key service's speed, as ratios against baselines measured in the same run on this machine:
  * POST /v1/keys/verify against bare Node `http` servers answering from an in-memory map, one by the
- * key itself and one by its HMAC-SHA256 under a pepper, as verify must (the hashing ceiling). GraphQL
+ * key itself and one by its HMAC-SHA256 under a pepper, as verify must (the hashing ceiling), and the
+ * hashing server again in a process as large as Latchkey's (reported, to tell the size of the process
+ * from the cost of verify's own code). GraphQL
  * reads by key, session and token are in graphql.bench.test.ts.
  * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
  */
@@ -68,6 +70,7 @@ describe("key service benchmarks", () => {
       );
     const bare = await startBaseline([]);
     const hashing = await startBaseline(["hmac"]);
+    const sizedHashing = await startBaseline(["hmac", "latchkey-sized"]);
     try {
       const verifyAt = (server: Spawned, rate?: number) => ({
         url: `${server.url}/v1/keys/verify`,
@@ -78,7 +81,12 @@ describe("key service benchmarks", () => {
         serverPid: server.child.pid,
       });
       const result = await compareAll({
-        contenders: { bare: verifyAt(bare), hashing: verifyAt(hashing), latchkey: verifyAt(latchkey) },
+        contenders: {
+          bare: verifyAt(bare),
+          hashing: verifyAt(hashing),
+          sizedHashing: verifyAt(sizedHashing),
+          latchkey: verifyAt(latchkey),
+        },
         rounds: ROUNDS,
       });
       const ratio = (candidate: RoundFigures, baseline: RoundFigures) =>
@@ -87,6 +95,8 @@ describe("key service benchmarks", () => {
         ...round,
         ratioToBare: ratio(round.latchkey, round.bare),
         ratioToHashing: ratio(round.latchkey, round.hashing),
+        ratioToSizedHashing: ratio(round.latchkey, round.sizedHashing),
+        sizedToHashing: ratio(round.sizedHashing, round.hashing),
       }));
       const { medians } = result;
       await report("verify-vs-bare-node", {
@@ -95,9 +105,13 @@ describe("key service benchmarks", () => {
         rounds,
         bare: medians.bare,
         hashing: medians.hashing,
+        sizedHashing: medians.sizedHashing,
         latchkey: medians.latchkey,
         ratioToBare: ratio(medians.latchkey, medians.bare),
         ratioToHashing: ratio(medians.latchkey, medians.hashing),
+        // The hashing server in a process holding Latchkey's modules and schema (baseline-server.mjs).
+        ratioToSizedHashing: ratio(medians.latchkey, medians.sizedHashing),
+        sizedToHashing: ratio(medians.sizedHashing, medians.hashing),
         hashingToBare: ratio(medians.hashing, medians.bare),
       });
       // A sustained load short of saturation as well: half of what the hashing server can take.
@@ -118,7 +132,7 @@ describe("key service benchmarks", () => {
       expect(sustained.candidate.p99).toBeLessThan(5);
       expect(medians.latchkey.p99).toBeLessThan(5);
     } finally {
-      await Promise.all([bare.stop(), hashing.stop()]);
+      await Promise.all([bare.stop(), hashing.stop(), sizedHashing.stop()]);
     }
   });
 });
