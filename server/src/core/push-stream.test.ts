@@ -53,7 +53,7 @@ describe("PushStream", () => {
     expect(await stream.next()).toEqual({ value: undefined, done: true });
   });
 
-  it("gives what was ready before a stage failed, then the failure once, then the end", async () => {
+  it("drops what was not taken when a stage fails: the failure comes next, then the end", async () => {
     let closed = false;
     const stream = new PushStream<number>(() => (closed = true)).pipe((n) => {
       if (n === 3) throw new Error("stage failed");
@@ -61,10 +61,48 @@ describe("PushStream", () => {
     });
     for (const n of [1, 2, 3, 4]) stream.push(n);
     expect(closed).toBe(true);
-    expect(await stream.next()).toEqual({ value: 1, done: false });
-    expect(await stream.next()).toEqual({ value: 2, done: false });
     await expect(stream.next()).rejects.toThrow("stage failed");
     expect(await stream.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("keeps the order when a stage is added while a value waits on a promise", async () => {
+    const slow = deferred<number>();
+    const stream = new PushStream<number>().pipe((n) => (n === 2 ? slow.promise : n));
+    stream.push(1);
+    stream.push(2);
+    stream.push(3);
+    const tagged = stream.pipe((n) => `#${n}`);
+    slow.resolve(2);
+    const taken = [];
+    for (let index = 0; index < 3; index++) taken.push((await tagged.next()).value);
+    expect(taken).toEqual(["#1", "#2", "#3"]);
+  });
+
+  it("queues a value pushed from inside a stage behind the one being taken through", async () => {
+    const stream: PushStream<number> = new PushStream<number>().pipe((n) => {
+      if (n === 1) stream.push(2);
+      return n;
+    });
+    stream.push(1);
+    expect([(await stream.next()).value, (await stream.next()).value]).toEqual([1, 2]);
+  });
+
+  it("holds a value that is past a stage's promise until a later hold settles", async () => {
+    const slow = deferred<number>();
+    const gate = deferred<void>();
+    const seen: number[] = [];
+    const stream = new PushStream<number>().pipe(() => slow.promise);
+    stream.push(1);
+    const gated = stream.holdUntil(gate.promise).pipe((n) => {
+      seen.push(n);
+      return n;
+    });
+    const first = gated.next();
+    slow.resolve(10);
+    await slow.promise;
+    expect(seen).toEqual([]);
+    gate.resolve();
+    expect(await first).toEqual({ value: 10, done: false });
   });
 
   it("rejects a waiting consumer when a stage's promise rejects", async () => {

@@ -11,8 +11,8 @@ const CATCH_UP_LIMIT = 1_000;
 const REMEMBERED_DELIVERIES = 10_000;
 /**
  * Subscribers handed an event before the bus yields to the event loop. Each hand-over runs that
- * subscriber's filter, execution and socket write in the same turn, so a chunk's sockets are written
- * before the next chunk starts; yielding between chunks lets pings, new connections and requests in
+ * subscriber's filter and execution as it pushes (see PushStream), and its socket write in the
+ * microtasks that follow the chunk, so a chunk's sockets are written before the next chunk starts; yielding between chunks lets pings, new connections and requests in
  * without adding much to the whole (one turn per chunk).
  */
 const DELIVERY_CHUNK = 500;
