@@ -25,6 +25,8 @@ function base64Key(bytes: number) {
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default("127.0.0.1"),
+  // A second port that serves POST /v1/keys/verify only, from a thread of its own (verify-listener).
+  VERIFY_PORT: z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(0).max(65535).optional()),
   DATABASE_URL: z
     .string()
     .url()
@@ -309,6 +311,8 @@ export type TrustProxySetting = false | { hops: number } | { addresses: string[]
 export interface Config {
   port: number;
   host: string;
+  /** Where the verify listener listens (on `host`); undefined: none, and verify is served on `port` only. */
+  verifyPort: number | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -393,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true
   return {
     port: values.PORT,
     host: values.HOST,
+    verifyPort: values.VERIFY_PORT,
     databaseUrl: values.DATABASE_URL,
     dataDir: path.resolve(values.LATCHKEY_DATA_DIR),
     logLevel: values.LOG_LEVEL,

@@ -8,10 +8,13 @@ import { createHttpApp } from "./http/app";
 import type { Logger } from "./observability/logger";
 import { createMetrics, observeEventBus, observeEventListener } from "./observability/metrics";
 import { createServices } from "./services";
+import { startVerifyListener } from "./verify-listener/verify-listener";
 
 export interface RunningLatchkey {
   url: string;
   graphqlUrl: string;
+  /** The verify listener's address (`VERIFY_PORT`), or null when none runs. */
+  verifyUrl: string | null;
   database: Database;
   stop(): Promise<void>;
 }
@@ -41,6 +44,13 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
       isReady: async () => eventListener.connected && (await database.isReady()),
     });
     await app.fastify.listen({ port: config.port, host: config.host });
+    const verifyListener =
+      config.verifyPort === undefined
+        ? null
+        : await startVerifyListener({ ...running.keyVerification, config, log }).catch(async (error) => {
+            await app.close();
+            throw error;
+          });
     const { port } = app.fastify.server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
@@ -50,9 +60,11 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
     return {
       url,
       graphqlUrl: `${url}/graphql`,
+      verifyUrl: verifyListener?.url ?? null,
       database,
       stop() {
         stopping ??= (async () => {
+          await verifyListener?.close();
           await app.close();
           await services.close();
           await database.close();

@@ -52,6 +52,7 @@ async function start(withDemo: boolean) {
   const lines = [
     "",
     `Latchkey is running: GraphQL at ${latchkey.graphqlUrl} (HTTP and WebSocket)`,
+    ...(latchkey.verifyUrl ? [`Key verification, on a port of its own: POST ${latchkey.verifyUrl}/v1/keys/verify`] : []),
     `Console: ${latchkey.url}/ (open it in a browser)`,
     `Health: ${latchkey.url}/healthz  Readiness: ${latchkey.url}/readyz  Metrics: ${latchkey.url}/metrics`,
     "Sign up with:",

@@ -11,7 +11,9 @@ import { FederatedTokens } from "./federation/federated-tokens";
 import type { AppServices } from "./graphql/context";
 import { type JobWorker, startJobWorker } from "./jobs/worker";
 import { FailedAttempts } from "./keys/failed-attempts";
+import { KeyCaches } from "./keys/key-caches";
 import { loadKeyMaterial } from "./keys/key-material";
+import { SqlKeyStore } from "./keys/key-store";
 import { KeyVerifier } from "./keys/key-verifier";
 import { AccessTokens } from "./oauth/access-tokens";
 import { deriveSigningKey } from "./oauth/signing-keys";
@@ -23,14 +25,17 @@ import { WebhookTargets } from "./webhooks/webhook-targets";
 
 /** The process-wide services, wired together, and how to stop them. */
 export async function createServices(config: Config, log: Logger, em: EntityManager, databaseUrl: string) {
-  const { keyCrypto, masterKeys } = await loadKeyMaterial(config, log);
+  const { keyCrypto, masterKeys, pepper } = await loadKeyMaterial(config, log);
   const signingKeys = await Promise.all(masterKeys.map(deriveSigningKey));
   const accessTokens = new AccessTokens(signingKeys, config.tokenCache);
-  const keyVerifier = new KeyVerifier(em, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
+  const keyStore = new SqlKeyStore(em);
+  const keyVerifier = new KeyVerifier(keyStore, keyCrypto, config.keyCacheSeconds * 1000, config.keyUsageFlushSeconds * 1000);
   const failedAttempts = new FailedAttempts();
+  const keyCaches = new KeyCaches();
+  keyCaches.add(keyVerifier);
   const callerCache = new CallerCache(config.callerCache);
   // Key verifications read the mapped user's role too: they forget with the cache of callers.
-  callerCache.onForget((change) => keyVerifier.forgetCaller(change));
+  callerCache.onForget((change) => keyCaches.forgetCaller(change));
   const authenticator = new Authenticator(em, keyVerifier, failedAttempts, null, callerCache);
   const federatedTokens = new FederatedTokens(config.federation, em, keyVerifier, log, callerCache, config.tokenCache);
   authenticator.acceptFederatedTokens(federatedTokens);
@@ -70,13 +75,13 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   };
 
   events.onEvent((notice) => {
-    if (notice.subjectId && invalidatesKey(notice.type)) keyVerifier.evict(notice.subjectId);
+    if (notice.subjectId && invalidatesKey(notice.type)) keyCaches.evict(notice.subjectId);
     if (notice.subjectId && notice.type === EventType.PLATFORM_KEY_REVOKED) platformKeys.evict(notice.subjectId);
     const callerChange = callerChangeOf(notice.type, notice.subjectId);
     if (callerChange) callerCache.forget(callerChange);
   });
   events.onReconnect(() => {
-    keyVerifier.clear();
+    keyCaches.clear();
     platformKeys.clear();
     callerCache.clear();
   });
@@ -101,6 +106,8 @@ export async function createServices(config: Config, log: Logger, em: EntityMana
   return {
     services,
     eventListener: events,
+    /** What the verify listener's thread needs from this one (see verify-listener). */
+    keyVerification: { store: keyStore, caches: keyCaches, pepper },
     async close() {
       await jobWorker?.stop();
       await events.close();

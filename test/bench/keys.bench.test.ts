@@ -4,7 +4,7 @@ import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
 import { compare, compareAll, type RoundFigures } from "./load";
-import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
+import { type Spawned, type SpawnedLatchkey, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
 /**
@@ -20,7 +20,7 @@ const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-let latchkey: Spawned;
+let latchkey: SpawnedLatchkey;
 let drop: () => Promise<void>;
 let secret: string;
 let organizationId: string;
@@ -28,7 +28,8 @@ let organizationId: string;
 beforeAll(async () => {
   const database = await createTestDatabase();
   drop = database.drop;
-  latchkey = await spawnLatchkey(database.url, "keys");
+  // With a verify listener (VERIFY_PORT): verify is served on both ports, and both are measured.
+  latchkey = await spawnLatchkey(database.url, "keys", { VERIFY_PORT: "0" });
   const server = { graphqlUrl: `${latchkey.url}/graphql` };
   const owner = await signUp(server, "Bench Owner");
   const organization = await createOrganization(server, owner.token, "Bench Org");
@@ -54,12 +55,16 @@ afterAll(async () => {
 });
 
 describe("key service benchmarks", () => {
-  it("POST /v1/keys/verify keeps at least 95% of a bare Node server doing the same hashing in every round, p99 within 1 ms of it", async () => {
+  it("POST /v1/keys/verify on the verify listener keeps at least 95% of a bare Node server doing the same hashing in every round, p99 within 1 ms of it", async () => {
     const body = JSON.stringify({ key: secret });
-    const answer = await (
-      await fetch(`${latchkey.url}/v1/keys/verify`, { method: "POST", headers: { "content-type": "application/json" }, body })
-    ).text();
+    const verifyListenerUrl = latchkey.verifyUrl;
+    if (!verifyListenerUrl) throw new Error("Latchkey did not say where its verify listener listens.");
+    const answerAt = async (url: string) =>
+      (await fetch(`${url}/v1/keys/verify`, { method: "POST", headers: { "content-type": "application/json" }, body })).text();
+    const answer = await answerAt(latchkey.url);
     expect(JSON.parse(answer).valid).toBe(true);
+    // Both ports give the same answer, byte for byte.
+    expect(await answerAt(verifyListenerUrl)).toBe(answer);
     const startBaseline = (mode: string[]) =>
       spawnListening(
         path.resolve(__dirname, "baseline-server.mjs"),
@@ -72,8 +77,8 @@ describe("key service benchmarks", () => {
     const hashing = await startBaseline(["hmac"]);
     const sizedHashing = await startBaseline(["hmac", "latchkey-sized"]);
     try {
-      const verifyAt = (server: Spawned, rate?: number) => ({
-        url: `${server.url}/v1/keys/verify`,
+      const verifyAt = (server: Spawned, rate?: number, url = server.url) => ({
+        url: `${url}/v1/keys/verify`,
         body,
         connections: CONNECTIONS,
         seconds: SECONDS,
@@ -85,7 +90,10 @@ describe("key service benchmarks", () => {
           bare: verifyAt(bare),
           hashing: verifyAt(hashing),
           sizedHashing: verifyAt(sizedHashing),
-          latchkey: verifyAt(latchkey),
+          // The main port, served by the main thread beside GraphQL and everything else.
+          mainPort: verifyAt(latchkey),
+          // The verify listener: the same handler in a thread of its own (verify-listener.ts).
+          latchkey: verifyAt(latchkey, undefined, verifyListenerUrl),
         },
         rounds: ROUNDS,
       });
@@ -95,7 +103,8 @@ describe("key service benchmarks", () => {
         ...round,
         ratioToBare: ratio(round.latchkey, round.bare),
         ratioToHashing: ratio(round.latchkey, round.hashing),
-        ratioToSizedHashing: ratio(round.latchkey, round.sizedHashing),
+        mainPortToHashing: ratio(round.mainPort, round.hashing),
+        mainPortToSizedHashing: ratio(round.mainPort, round.sizedHashing),
         sizedToHashing: ratio(round.sizedHashing, round.hashing),
       }));
       const { medians } = result;
@@ -107,16 +116,22 @@ describe("key service benchmarks", () => {
         hashing: medians.hashing,
         sizedHashing: medians.sizedHashing,
         latchkey: medians.latchkey,
+        mainPort: medians.mainPort,
         ratioToBare: ratio(medians.latchkey, medians.bare),
         ratioToHashing: ratio(medians.latchkey, medians.hashing),
+        mainPortToHashing: ratio(medians.mainPort, medians.hashing),
         // The hashing server in a process holding Latchkey's modules and schema (baseline-server.mjs).
-        ratioToSizedHashing: ratio(medians.latchkey, medians.sizedHashing),
+        mainPortToSizedHashing: ratio(medians.mainPort, medians.sizedHashing),
         sizedToHashing: ratio(medians.sizedHashing, medians.hashing),
         hashingToBare: ratio(medians.hashing, medians.bare),
       });
       // A sustained load short of saturation as well: half of what the hashing server can take.
       const rate = Math.round(medians.hashing.requestsPerSecond / 2);
-      const sustained = await compare({ baseline: verifyAt(hashing, rate), candidate: verifyAt(latchkey, rate), rounds: ROUNDS });
+      const sustained = await compare({
+        baseline: verifyAt(hashing, rate),
+        candidate: verifyAt(latchkey, rate, verifyListenerUrl),
+        rounds: ROUNDS,
+      });
       await report("verify-latency-at-half-load", {
         connections: CONNECTIONS,
         offeredRequestsPerSecond: rate,
@@ -124,6 +139,7 @@ describe("key service benchmarks", () => {
         latchkey: sustained.candidate,
       });
       expect(result.failures.latchkey).toBe(0);
+      expect(result.failures.mainPort).toBe(0);
       for (const round of rounds) {
         expect(round.ratioToHashing).toBeGreaterThanOrEqual(0.95);
         expect(round.latchkey.p99).toBeLessThanOrEqual(round.hashing.p99 + 1);

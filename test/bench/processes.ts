@@ -6,6 +6,8 @@ import { TEST_EGRESS } from "../support/egress";
 export interface Spawned {
   child: ChildProcess;
   url: string;
+  /** The line that told where it listens, matched. */
+  match: RegExpExecArray;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export function spawnListening(
       resolve({
         child,
         url: toUrl(match),
+        match,
         stop: () =>
           new Promise<void>((done) => {
             child.once("exit", () => done());
@@ -54,12 +57,17 @@ function profilingOptions(): string[] {
   return directory ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(directory)}`] : [];
 }
 
+/** A spawned Latchkey, with its verify listener's address when `VERIFY_PORT` is set. */
+export interface SpawnedLatchkey extends Spawned {
+  verifyUrl: string | undefined;
+}
+
 /**
  * The built Latchkey server as its own process (`start`), on the given database, quiet and in
  * production mode. Whatever `env` says, its webhooks may connect to loopback addresses only.
  */
-export function spawnLatchkey(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<Spawned> {
-  return spawnListening(
+export async function spawnLatchkey(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<SpawnedLatchkey> {
+  const spawned = await spawnListening(
     MAIN,
     ["start"],
     {
@@ -74,8 +82,10 @@ export function spawnLatchkey(databaseUrl: string, name: string, env: Record<str
       ...env,
       ...TEST_EGRESS,
     },
-    /GraphQL at (http:\/\/\S+)\/graphql/,
+    // main.ts writes these lines at once; the second only when a verify listener runs.
+    /GraphQL at (http:\/\/\S+)\/graphql.*\n(?:Key verification, on a port of its own: POST (http:\/\/\S+)\/v1\/keys\/verify)?/,
     (match) => match[1],
     profilingOptions(),
   );
+  return { ...spawned, verifyUrl: spawned.match[2] };
 }

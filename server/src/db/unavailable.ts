@@ -16,6 +16,7 @@ const UNAVAILABLE_MESSAGE =
  * a bug to report.
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
   if (!error || typeof error !== "object" || depth > 5) return false;
   const { code, name, message, cause, originalError, errors } = error as Record<string, unknown>;
   if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
@@ -23,4 +24,15 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof message === "string" && UNAVAILABLE_MESSAGE.test(message)) return true;
   const inner = [cause, originalError, ...(Array.isArray(errors) ? errors : [])];
   return inner.some((wrapped) => isDatabaseUnavailable(wrapped, depth + 1));
+}
+
+/**
+ * The database was unavailable to work done for us elsewhere (the verify listener's lookups run in
+ * the main thread): an error crossing a thread boundary keeps its message but not its code.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor() {
+    super("The database is unavailable.");
+    this.name = "DatabaseUnavailableError";
+  }
 }

@@ -33,8 +33,8 @@ import { serveGraphqlOverWebSocket } from "./graphql-ws";
 import { registerHealthRoutes } from "./health";
 import { registerKeyRoutes } from "./key-routes";
 import { requestIdOf } from "./request-id";
-import { RedactingLogController, refuseCredentialsInUrl } from "./request-logging";
-import { redactedUrl, urlCarriesCredentials } from "./url-credentials";
+import { RedactingLogController } from "./request-logging";
+import { redactedUrl, refuseCredentialsInUrl, urlCarriesCredentials } from "./url-credentials";
 import { handleVerify, pathOf, VERIFY_PATH } from "./verify-handler";
 
 export const GRAPHQL_PATH = "/graphql";

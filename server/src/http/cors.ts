@@ -1,5 +1,6 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
+import type { Logger } from "../observability/logger";
 import { pathOf } from "./verify-handler";
 
 /** Every method a page may use on the CORS paths: GraphQL queries by GET, everything by POST. */
@@ -127,6 +128,40 @@ const PREFLIGHT_HEADERS = Object.freeze({
   "access-control-max-age": String(PREFLIGHT_MAX_AGE_SECONDS),
 });
 
+/** The answer to a preflight from an origin not in `CORS_ORIGINS`, on a path that answers CORS. */
+const ORIGIN_NOT_ALLOWED = Object.freeze({
+  error: "origin_not_allowed",
+  message: "This origin may not call Latchkey from a browser; its operator can add it to CORS_ORIGINS.",
+});
+
+function logRefusedPreflight(log: Pick<Logger, "info">, request: IncomingMessage) {
+  log.info({ origin: String(request.headers.origin).slice(0, 200) }, "refused a CORS preflight from an origin not in CORS_ORIGINS");
+}
+
+/**
+ * Answers a preflight for which `policy.isPreflightFor(request)` holds on a plain Node server (the
+ * verify listener), as `registerCors` answers it in Fastify: 204 with the preflight headers for a
+ * listed origin, 403 with a message for any other.
+ */
+export function answerPreflight(policy: CorsPolicy, log: Logger, request: IncomingMessage, response: ServerResponse, requestId: string) {
+  const { origin } = request.headers;
+  if (!policy.isAllowed(origin)) {
+    logRefusedPreflight(log, request);
+    const body = JSON.stringify(ORIGIN_NOT_ALLOWED);
+    response.writeHead(403, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(Buffer.byteLength(body)),
+      "x-request-id": requestId,
+      vary: "Origin",
+    });
+    response.end(body);
+    return;
+  }
+  // 204 with an explicit zero length: Safari waits for a body otherwise.
+  response.writeHead(204, { ...policy.headersFor(origin), ...PREFLIGHT_HEADERS, "x-request-id": requestId, "content-length": "0" });
+  response.end();
+}
+
 /**
  * CORS for what Fastify serves: a listed origin's preflight is answered before any other hook runs
  * (a preflight carries no credential and no body, so nothing else should judge it), and its answers
@@ -142,14 +177,8 @@ const PREFLIGHT_HEADERS = Object.freeze({
 export async function registerCors(fastify: FastifyInstance, policy: CorsPolicy) {
   fastify.addHook("onRequest", (request, reply, done) => {
     if (!isPreflight(request.raw) || !policy.answersCors(request.url) || policy.isAllowed(request.headers.origin)) return done();
-    request.log.info(
-      { origin: String(request.headers.origin).slice(0, 200) },
-      "refused a CORS preflight from an origin not in CORS_ORIGINS",
-    );
-    reply.code(403).send({
-      error: "origin_not_allowed",
-      message: "This origin may not call Latchkey from a browser; its operator can add it to CORS_ORIGINS.",
-    });
+    logRefusedPreflight(request.log, request.raw);
+    reply.code(403).send(ORIGIN_NOT_ALLOWED);
   });
   fastify.decorateRequest("corsPreflightEnabled", false);
   fastify.addHook("onRequest", (request, reply, done) => {

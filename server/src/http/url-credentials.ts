@@ -1,3 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../observability/logger";
+
 /**
  * Credentials never belong in a URL: URLs are written to access logs, proxy logs, browser history
  * and `Referer` headers. A request whose query string carries one is refused (400) before anything
@@ -73,4 +76,18 @@ export function redactedUrl(url: string | undefined): string {
       return `${PLAIN_NAME.test(name) && !SECRET_VALUE.test(name) ? name : "[redacted]"}=[redacted]`;
     });
   return `${path}?${names.join("&")}`;
+}
+
+/** Answers a request that put a credential in its URL: 400, and a log line without the URL's values. */
+export function refuseCredentialsInUrl(log: Logger, request: IncomingMessage, response: ServerResponse, requestId: string) {
+  log.warn({ requestId, method: request.method, url: redactedUrl(request.url) }, "refused credentials in the URL");
+  const body = JSON.stringify({ error: "credentials_in_url", message: CREDENTIALS_IN_URL_MESSAGE });
+  response.writeHead(400, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "x-request-id": requestId,
+    // The body, if any, is not read: the connection cannot be reused.
+    connection: "close",
+  });
+  response.end(body);
 }

@@ -119,7 +119,7 @@ function presentedKey(text: string): PresentedKey | string {
  * `corsHeaders` come from the CORS policy for the request's `Origin`, as a flat list (see cors.ts).
  */
 export function handleVerify(
-  services: AppServices,
+  services: Pick<AppServices, "failedAttempts" | "keyVerifier">,
   log: Logger,
   request: IncomingMessage,
   response: ServerResponse,

@@ -46,11 +46,14 @@ async function configuredMaterial(config: Config, log: Logger): Promise<StoredMa
  * `LATCHKEY_PREVIOUS_MASTER_KEYS` lists retired master keys that can still open old ciphertexts
  * until `latchkey rotate-master-key` has re-sealed them.
  */
-export async function loadKeyMaterial(config: Config, log: Logger): Promise<{ keyCrypto: KeyCrypto; masterKeys: Buffer[] }> {
+export async function loadKeyMaterial(
+  config: Config,
+  log: Logger,
+): Promise<{ keyCrypto: KeyCrypto; masterKeys: Buffer[]; pepper: Buffer }> {
   const material = await configuredMaterial(config, log);
   const pepper = Buffer.from(material.pepper, "base64");
   const master = Buffer.from(material.masterKey, "base64");
   const previous = config.previousMasterKeys.map((key) => Buffer.from(key, "base64"));
   const masterKeys = [master, ...previous];
-  return { keyCrypto: new KeyCrypto(pepper, masterKeys), masterKeys };
+  return { keyCrypto: new KeyCrypto(pepper, masterKeys), masterKeys, pepper };
 }

@@ -1,4 +1,3 @@
-import type { EntityManager } from "@mikro-orm/postgresql";
 import { registerEnumType } from "type-graphql";
 import type { Permission } from "../auth/permission";
 import type { CallerChange } from "../events/events";
@@ -6,6 +5,7 @@ import type { KeyCrypto } from "./key-crypto";
 import { KeyKind, KeyState } from "./key-enums";
 import { checkSecret, SECRET_LENGTH, SecretKind } from "./key-format";
 import { addressAllowed } from "./key-policy";
+import type { KeyGrant, KeyRecord, KeyStore } from "./key-store";
 
 /** Why a presented key was refused (or VALID). Stable codes for services that verify keys through us. */
 export enum VerifyCode {
@@ -23,82 +23,6 @@ export enum VerifyCode {
 }
 
 registerEnumType(VerifyCode, { name: "VerifyCode", description: "The outcome of verifying a key." });
-
-/**
- * What a key may do now, read the same way by both lookups: the mapped user's current role comes
- * along, since a key is worth nothing once its user has left the organisation, and never more than
- * that user's role allows.
- */
-interface KeyStanding {
-  state: KeyState;
-  expiresAt: Date | null;
-  allowedCidrs: string[];
-  /** The key's scopes within its user's current role; null when the user has left the organisation. */
-  scopes: Permission[] | null;
-}
-
-/** The columns of `api_keys` (and the mapped user's role) that make a key's standing. */
-interface StandingRow {
-  state: KeyState;
-  expires_at: Date | string | null;
-  allowed_cidrs: string[];
-  scopes: Permission[];
-  /** Null when the mapped user is no longer a member. */
-  role_permissions: Permission[] | null;
-}
-
-/** The SQL that reads a `StandingRow` from `api_keys k`. */
-const STANDING_COLUMNS = "k.state, k.expires_at, k.allowed_cidrs, k.scopes, r.permissions as role_permissions";
-const MAPPED_USER_ROLE = `
-  left join memberships m on m.user_id = k.mapped_user_id and m.organization_id = k.organization_id
-  left join roles r on r.id = m.role_id`;
-
-function standingOf(row: StandingRow): KeyStanding {
-  const rolePermissions = row.role_permissions;
-  return {
-    state: row.state,
-    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
-    allowedCidrs: row.allowed_cidrs,
-    scopes: rolePermissions ? row.scopes.filter((scope) => rolePermissions.includes(scope)) : null,
-  };
-}
-
-/** A key's standing for credentials derived from it; cached per key. */
-interface KeyGrant extends KeyStanding {
-  mappedUserId: string;
-  /** Each secret of the key with the end of its validity: null for the current one, a time for one in grace. */
-  secrets: Map<string, Date | null>;
-}
-
-interface GrantRow extends StandingRow {
-  mapped_user_id: string;
-  /** `[secret id, expires_at]` pairs, as JSON. */
-  secrets: Array<[string, string | null]>;
-}
-
-const GRANT_LOOKUP = `
-  select ${STANDING_COLUMNS}, k.mapped_user_id,
-         (select coalesce(json_agg(json_build_array(s.id, s.expires_at)), '[]') from key_secrets s where s.key_id = k.id) as secrets
-  from api_keys k ${MAPPED_USER_ROLE}
-  where k.id = ?`;
-
-/** The facts of a key that verification needs; cached per secret digest. */
-interface KeyRecord extends Omit<KeyStanding, "scopes"> {
-  id: string;
-  /** The presented secret's own row: credentials it earns (OAuth access tokens) are bound to it. */
-  secretId: string;
-  organizationId: string;
-  locationId: string | null;
-  mappedUserId: string;
-  name: string;
-  kind: KeyKind;
-  publicId: string | null;
-  /** Empty when the mapped user has left the organisation. */
-  scopes: Permission[];
-  secretExpiresAt: Date | null;
-  /** False when the mapped user has left the organisation. */
-  ownerIsMember: boolean;
-}
 
 export type Verification = { valid: true; code: VerifyCode.VALID; key: KeyRecord } | { valid: false; code: VerifyCode; key?: KeyRecord };
 
@@ -118,25 +42,6 @@ const KIND_OF: Partial<Record<SecretKind, KeyKind>> = {
   [SecretKind.OAUTH_CLIENT]: KeyKind.OAUTH_CLIENT,
 };
 
-interface RecordRow extends StandingRow {
-  id: string;
-  secret_id: string;
-  organization_id: string;
-  location_id: string | null;
-  mapped_user_id: string;
-  name: string;
-  kind: KeyKind;
-  public_id: string | null;
-  secret_expires_at: Date | string | null;
-}
-
-const LOOKUP = `
-  select ${STANDING_COLUMNS}, k.id, s.id as secret_id, k.organization_id, k.location_id, k.mapped_user_id, k.name, k.kind,
-         k.public_id, s.expires_at as secret_expires_at
-  from key_secrets s
-  join api_keys k on k.id = s.key_id ${MAPPED_USER_ROLE}
-  where s.digest = ?`;
-
 /**
  * The verify path: shape and checksum first (no I/O), then one indexed lookup by peppered digest,
  * cached in memory for a short while. Revocations, rotations and updates evict the cache on every
@@ -150,8 +55,9 @@ export class KeyVerifier {
   private readonly flushTimer: NodeJS.Timeout;
 
   constructor(
-    private readonly em: EntityManager,
-    private readonly crypto: KeyCrypto,
+    private readonly store: KeyStore,
+    /** Only the peppered digest is needed: the verify listener's thread has no master key. */
+    private readonly crypto: Pick<KeyCrypto, "digest">,
     private readonly cacheMilliseconds: number,
     flushMilliseconds = 5_000,
   ) {
@@ -230,23 +136,8 @@ export class KeyVerifier {
     const cached = this.cache.get(digest);
     if (cached && cached.until > Date.now()) return cached.record;
     const generation = this.generation;
-    const [row] = await this.em.getConnection().execute<RecordRow[]>(LOOKUP, [digest]);
-    if (!row) return null;
-    const { scopes, ...standing } = standingOf(row);
-    const record: KeyRecord = {
-      ...standing,
-      id: row.id,
-      secretId: row.secret_id,
-      organizationId: row.organization_id,
-      locationId: row.location_id,
-      mappedUserId: row.mapped_user_id,
-      name: row.name,
-      kind: row.kind,
-      publicId: row.public_id,
-      scopes: scopes ?? [],
-      secretExpiresAt: row.secret_expires_at ? new Date(row.secret_expires_at) : null,
-      ownerIsMember: scopes !== null,
-    };
+    const record = await this.store.recordOf(digest);
+    if (!record) return null;
     if (this.cacheMilliseconds > 0 && generation === this.generation) {
       this.cache.set(digest, { record, until: Date.now() + this.cacheMilliseconds });
       const digests = this.digestsByKey.get(record.id) ?? new Set();
@@ -269,14 +160,7 @@ export class KeyVerifier {
     let cached = this.grantsById.get(keyId);
     if (!cached || cached.until <= Date.now()) {
       const generation = this.generation;
-      const [row] = await this.em.getConnection().execute<GrantRow[]>(GRANT_LOOKUP, [keyId]);
-      const grant: KeyGrant | null = row
-        ? {
-            ...standingOf(row),
-            mappedUserId: row.mapped_user_id,
-            secrets: new Map(row.secrets.map(([id, expiresAt]) => [id, expiresAt ? new Date(expiresAt) : null])),
-          }
-        : null;
+      const grant = await this.store.grantOf(keyId);
       cached = { grant, until: Date.now() + this.cacheMilliseconds };
       if (this.cacheMilliseconds > 0 && generation === this.generation) this.grantsById.set(keyId, cached);
     }
@@ -325,11 +209,7 @@ export class KeyVerifier {
     if (!this.usage.size) return;
     const batch = [...this.usage];
     this.usage.clear();
-    const values = batch.map(() => "(?::uuid, ?::timestamptz)").join(", ");
-    await this.em.getConnection().execute(
-      `update api_keys k set last_used_at = greatest(k.last_used_at, v.used_at) from (values ${values}) as v(id, used_at) where k.id = v.id`,
-      batch.flatMap(([id, at]) => [id, new Date(at).toISOString()]),
-    );
+    await this.store.recordUses(batch);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,119 @@
+// The verify listener's thread (see verify-listener.ts). Started as a worker thread, never imported.
+// The verification view is a GraphQL object type: its decorators need the metadata polyfill.
+import "reflect-metadata";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { DatabaseUnavailableError } from "../db/unavailable";
+import { clientAddressOf, compileProxyTrust } from "../http/client-address";
+import { answerPreflight, CorsPolicy } from "../http/cors";
+import { requestIdOf } from "../http/request-id";
+import { refuseCredentialsInUrl, urlCarriesCredentials } from "../http/url-credentials";
+import { handleVerify, pathOf, VERIFY_PATH } from "../http/verify-handler";
+import { FailedAttempts } from "../keys/failed-attempts";
+import { hmacSha256Hex } from "../keys/hmac-sha256";
+import type { KeyGrant, KeyRecord, KeyStore, KeyUse } from "../keys/key-store";
+import { KeyVerifier } from "../keys/key-verifier";
+import { createLogger } from "../observability/logger";
+import type { FromVerifyThread, ToVerifyThread, VerifyThreadOptions } from "./verify-thread-messages";
+
+const options = workerData as VerifyThreadOptions;
+const mainThread = parentPort as MessagePort;
+const send = (message: FromVerifyThread) => mainThread.postMessage(message);
+const log = createLogger(options).child({ thread: "verify" });
+
+/** Keys as the main thread reads them from the database: this thread holds no connection of its own. */
+class RelayedKeyStore implements KeyStore {
+  private lastId = 0;
+  private readonly waiting = new Map<number, { resolve(record: KeyRecord | null): void; reject(error: Error): void }>();
+
+  recordOf(digest: string): Promise<KeyRecord | null> {
+    return new Promise((resolve, reject) => {
+      const id = ++this.lastId;
+      this.waiting.set(id, { resolve, reject });
+      send({ type: "lookup", id, digest });
+    });
+  }
+
+  answer(message: Extract<ToVerifyThread, { type: "record" | "lookup-failed" }>): void {
+    const waiting = this.waiting.get(message.id);
+    this.waiting.delete(message.id);
+    if (message.type === "record") waiting?.resolve(message.record);
+    // The main thread logged what went wrong; here it is only a status to answer with.
+    else waiting?.reject(message.failure === "database_unavailable" ? new DatabaseUnavailableError() : new Error("The key lookup failed."));
+  }
+
+  grantOf(): Promise<KeyGrant | null> {
+    return Promise.reject(new Error("The verify listener verifies keys only: it honours no credential derived from one."));
+  }
+
+  async recordUses(uses: readonly KeyUse[]): Promise<void> {
+    send({ type: "uses", uses: [...uses] });
+  }
+}
+
+const store = new RelayedKeyStore();
+const keyVerifier = new KeyVerifier(
+  store,
+  { digest: hmacSha256Hex(Buffer.from(options.pepper)) },
+  options.cacheMilliseconds,
+  options.flushMilliseconds,
+);
+// Failed attempts are counted per listener, as they are per instance.
+const services = { keyVerifier, failedAttempts: new FailedAttempts() };
+const cors = new CorsPolicy({ origins: options.corsOrigins, paths: [VERIFY_PATH], ownOrigin: options.publicUrl });
+const proxyTrust = compileProxyTrust(options.trustProxy);
+
+const NOT_SERVED_HERE = JSON.stringify({
+  error: "not_found",
+  message: `This port serves POST ${VERIFY_PATH} only; everything else is on Latchkey's main port.`,
+});
+
+// The same order as the main port's (app.ts): credentials in the URL are refused before anything
+// reads it, preflights are answered as Fastify answers them there, then the verify handler.
+const server = http.createServer((request, response) => {
+  if (urlCarriesCredentials(request.url)) return refuseCredentialsInUrl(log, request, response, requestIdOf(request.headers));
+  if (pathOf(request.url) !== VERIFY_PATH) {
+    response.writeHead(404, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(Buffer.byteLength(NOT_SERVED_HERE)),
+      "x-request-id": requestIdOf(request.headers),
+    });
+    response.end(NOT_SERVED_HERE);
+    return;
+  }
+  if (cors.isPreflightFor(request)) return answerPreflight(cors, log, request, response, requestIdOf(request.headers));
+  handleVerify(services, log, request, response, clientAddressOf(request, proxyTrust), cors.headerListFor(request.headers.origin));
+});
+
+async function stop() {
+  // New connections are refused at once; idle keep-alive ones are closed, busy ones after their answer.
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  await keyVerifier.close();
+  send({ type: "stopped" });
+  mainThread.close();
+}
+
+mainThread.on("message", (message: ToVerifyThread) => {
+  switch (message.type) {
+    case "record":
+    case "lookup-failed":
+      return store.answer(message);
+    case "evict":
+      return keyVerifier.evict(message.keyId);
+    case "forget-caller":
+      return keyVerifier.forgetCaller(message.change);
+    case "clear":
+      return keyVerifier.clear();
+    case "stop":
+      return void stop();
+  }
+});
+
+server.once("error", (error) => {
+  send({ type: "listen-failed", message: error.message });
+  mainThread.close();
+});
+server.listen(options.port, options.host, () => send({ type: "listening", port: (server.address() as AddressInfo).port }));
