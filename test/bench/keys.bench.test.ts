@@ -9,11 +9,11 @@ import { report } from "./report";
 
 /**
  * The key service's speed, as ratios against baselines measured in the same run on this machine:
- * POST /v1/keys/verify against bare Node `http` servers answering from an in-memory map, one by the
- * key itself and one by its HMAC-SHA256 under a pepper, as verify must (the hashing ceiling), and the
- * hashing server again in a process as large as Latchkey's (reported, to tell the size of the process
- * from the cost of verify's own code). GraphQL
- * reads by key, session and token are in graphql.bench.test.ts.
+ * POST /v1/keys/verify on the verify listener (VERIFY_PORT, a thread of its own) and on the main
+ * port, against bare Node `http` servers answering from an in-memory map, one by the key itself and
+ * one by its HMAC-SHA256 under a pepper, as verify must (the hashing ceiling), and the hashing server
+ * again in a process as large as Latchkey's (reported, to tell the size of the process from the cost
+ * of verify's own code). GraphQL reads by key, session and token are in graphql.bench.test.ts.
  * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
  */
 const CONNECTIONS = 32;

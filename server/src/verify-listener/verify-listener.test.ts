@@ -77,7 +77,11 @@ async function verify(url: string, key: string) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ key }),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: await response.json() };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe("verify listener relay", () => {
