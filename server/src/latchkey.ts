@@ -5,6 +5,7 @@ import type { Config } from "./config";
 import { configuredDatabase, type Database, openDatabase } from "./db/database";
 import { latchkeySchema } from "./graphql/schema";
 import { createHttpApp } from "./http/app";
+import { listenUrl } from "./http/listen-url";
 import type { Logger } from "./observability/logger";
 import { createMetrics, observeEventBus, observeEventListener } from "./observability/metrics";
 import { createServices } from "./services";
@@ -52,8 +53,7 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
             throw error;
           });
     const { port } = app.fastify.server.address() as AddressInfo;
-    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-    const url = `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`;
+    const url = listenUrl(config.host, port);
     running.services.accessTokens.useIssuer(config.publicUrl ?? url);
     const services = running;
     let stopping: Promise<void> | undefined;
@@ -64,8 +64,7 @@ export async function startLatchkey(config: Config, log: Logger): Promise<Runnin
       database,
       stop() {
         stopping ??= (async () => {
-          await verifyListener?.close();
-          await app.close();
+          await Promise.all([verifyListener?.close(), app.close()]);
           await services.close();
           await database.close();
         })();

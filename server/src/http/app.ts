@@ -109,7 +109,7 @@ export async function createHttpApp(options: {
 
   // Echo the request ID so a user reporting a problem can quote the ID that is in our logs. This
   // covers what Fastify serves; the verify path and the refusal of credentials in a URL never reach
-  // Fastify and set the header themselves (verify-handler, request-logging). A callback hook: it
+  // Fastify and set the header themselves (verify-handler, url-credentials). A callback hook: it
   // does no I/O, so it needs no promise.
   fastify.addHook("onRequest", (request, reply, done) => {
     reply.header("x-request-id", request.id);

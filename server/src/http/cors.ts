@@ -152,7 +152,6 @@ export function answerPreflight(policy: CorsPolicy, log: Logger, request: Incomi
       "content-type": "application/json; charset=utf-8",
       "content-length": String(Buffer.byteLength(body)),
       "x-request-id": requestId,
-      vary: "Origin",
     });
     response.end(body);
     return;

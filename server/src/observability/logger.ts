@@ -49,3 +49,16 @@ export function createLogger(config: Pick<Config, "logLevel">, destination?: Log
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * Where a logger writes its lines. The verify listener's thread logs through its own pino, whose
+ * lines the main thread writes here, so that they land where every other line does.
+ */
+export function destinationOf(log: Logger): LogDestination {
+  return (log as unknown as Record<symbol, LogDestination>)[pino.symbols.streamSym] as LogDestination;
+}
+
+/** A destination that hands each log line to `write` as it is: a worker thread's, for its parent. */
+export function lineDestination(write: (line: string) => void): LogDestination {
+  return { write };
+}

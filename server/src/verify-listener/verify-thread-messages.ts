@@ -10,6 +10,8 @@ export interface VerifyThreadOptions {
   pepper: Uint8Array;
   cacheMilliseconds: number;
   flushMilliseconds: number;
+  /** How long a stop lets busy connections finish before it closes them. */
+  stopGraceMilliseconds: number;
   corsOrigins: string[];
   publicUrl: string | undefined;
   trustProxy: TrustProxySetting;
@@ -35,5 +37,7 @@ export type FromVerifyThread =
   | { type: "listen-failed"; message: string }
   | { type: "lookup"; id: number; digest: string }
   | { type: "uses"; uses: KeyUse[] }
+  /** A log line, formatted and redacted by the thread's logger, for the main thread's log destination. */
+  | { type: "log"; line: string }
   /** Stopped listening, finished its requests and sent its last uses: the thread ends after this. */
   | { type: "stopped" };

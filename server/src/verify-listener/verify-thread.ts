@@ -14,13 +14,16 @@ import { FailedAttempts } from "../keys/failed-attempts";
 import { hmacSha256Hex } from "../keys/hmac-sha256";
 import type { KeyGrant, KeyRecord, KeyStore, KeyUse } from "../keys/key-store";
 import { KeyVerifier } from "../keys/key-verifier";
-import { createLogger } from "../observability/logger";
+import { createLogger, lineDestination } from "../observability/logger";
 import type { FromVerifyThread, ToVerifyThread, VerifyThreadOptions } from "./verify-thread-messages";
 
 const options = workerData as VerifyThreadOptions;
 const mainThread = parentPort as MessagePort;
 const send = (message: FromVerifyThread) => mainThread.postMessage(message);
-const log = createLogger(options).child({ thread: "verify" });
+const log = createLogger(
+  options,
+  lineDestination((line) => send({ type: "log", line })),
+).child({ thread: "verify" });
 
 /** Keys as the main thread reads them from the database: this thread holds no connection of its own. */
 class RelayedKeyStore implements KeyStore {
@@ -69,9 +72,20 @@ const NOT_SERVED_HERE = JSON.stringify({
   message: `This port serves POST ${VERIFY_PATH} only; everything else is on Latchkey's main port.`,
 });
 
+let stopping = false;
+/** Requests not yet answered: a stop makes their answers close their connections. */
+const unanswered = new Set<http.ServerResponse>();
+const answered = (response: http.ServerResponse) => unanswered.delete(response);
+
 // The same order as the main port's (app.ts): credentials in the URL are refused before anything
 // reads it, preflights are answered as Fastify answers them there, then the verify handler.
 const server = http.createServer((request, response) => {
+  // While stopping, each answer closes its connection: a keep-alive client cannot hold the stop open.
+  if (stopping) response.shouldKeepAlive = false;
+  else {
+    unanswered.add(response);
+    response.once("close", () => answered(response));
+  }
   if (urlCarriesCredentials(request.url)) return refuseCredentialsInUrl(log, request, response, requestIdOf(request.headers));
   if (pathOf(request.url) !== VERIFY_PATH) {
     response.writeHead(404, {
@@ -87,10 +101,15 @@ const server = http.createServer((request, response) => {
 });
 
 async function stop() {
-  // New connections are refused at once; idle keep-alive ones are closed, busy ones after their answer.
+  stopping = true;
+  // Node decides keep-alive when the answer's head is written; for answers not yet written, not so.
+  for (const response of unanswered) if (!response.headersSent) response.shouldKeepAlive = false;
+  // New connections are refused and idle keep-alive ones closed at once (Node closes idle ones on
+  // close), busy ones after their answer; whatever is still open after the grace period is cut.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), options.stopGraceMilliseconds);
   await closed;
+  clearTimeout(grace);
   await keyVerifier.close();
   send({ type: "stopped" });
   mainThread.close();
@@ -112,8 +131,18 @@ mainThread.on("message", (message: ToVerifyThread) => {
   }
 });
 
-server.once("error", (error) => {
+const listenFailed = (error: Error) => {
   send({ type: "listen-failed", message: error.message });
   mainThread.close();
+};
+server.once("error", listenFailed);
+server.listen(options.port, options.host, () => {
+  server.off("error", listenFailed);
+  // A server error once listening (out of file descriptors, say) ends the thread: the main thread
+  // starts another rather than keep one that may no longer hear evictions or accept connections.
+  server.on("error", (error) => {
+    log.error({ err: error }, "the verify listener's server failed");
+    process.exit(1);
+  });
+  send({ type: "listening", port: (server.address() as AddressInfo).port });
 });
-server.listen(options.port, options.host, () => send({ type: "listening", port: (server.address() as AddressInfo).port }));
