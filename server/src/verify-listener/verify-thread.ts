@@ -73,19 +73,22 @@ const NOT_SERVED_HERE = JSON.stringify({
 });
 
 let stopping = false;
-/** Requests not yet answered: a stop makes their answers close their connections. */
-const unanswered = new Set<http.ServerResponse>();
-const answered = (response: http.ServerResponse) => unanswered.delete(response);
+
+/**
+ * Once a stop has begun, every answer closes its connection (`Connection: close`), whenever its
+ * request arrived: a keep-alive client cannot hold the stop open. Node settles keep-alive as the head
+ * is written, so this is decided there; with no per-request bookkeeping on the hot path.
+ */
+class ThreadResponse extends http.ServerResponse {
+  override writeHead(statusCode: number, ...rest: unknown[]): this {
+    if (stopping) this.shouldKeepAlive = false;
+    return (super.writeHead as (statusCode: number, ...rest: unknown[]) => this)(statusCode, ...rest);
+  }
+}
 
 // The same order as the main port's (app.ts): credentials in the URL are refused before anything
 // reads it, preflights are answered as Fastify answers them there, then the verify handler.
-const server = http.createServer((request, response) => {
-  // While stopping, each answer closes its connection: a keep-alive client cannot hold the stop open.
-  if (stopping) response.shouldKeepAlive = false;
-  else {
-    unanswered.add(response);
-    response.once("close", () => answered(response));
-  }
+const server = http.createServer({ ServerResponse: ThreadResponse }, (request, response) => {
   if (urlCarriesCredentials(request.url)) return refuseCredentialsInUrl(log, request, response, requestIdOf(request.headers));
   if (pathOf(request.url) !== VERIFY_PATH) {
     response.writeHead(404, {
@@ -102,8 +105,6 @@ const server = http.createServer((request, response) => {
 
 async function stop() {
   stopping = true;
-  // Node decides keep-alive when the answer's head is written; for answers not yet written, not so.
-  for (const response of unanswered) if (!response.headersSent) response.shouldKeepAlive = false;
   // New connections are refused and idle keep-alive ones closed at once (Node closes idle ones on
   // close), busy ones after their answer; whatever is still open after the grace period is cut.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
