@@ -85,7 +85,7 @@ export async function createHttpApp(options: {
     http.createServer((request, response) => {
       if (urlCarriesCredentials(request.url)) return refuseCredentialsInUrl(log, request, response, requestIdOf(request.headers));
       if (pathOf(request.url) === VERIFY_PATH && !cors.isPreflightFor(request)) {
-        return handleVerify(services, log, request, response, addressOf(request), cors.headerListFor(request.headers.origin));
+        return handleVerify(services, log, request, response, addressOf(request), cors);
       }
       fastifyHandler(request, response);
     });

@@ -6,9 +6,11 @@ import { KeyKind } from "../keys/key-enums";
 import type { PresentedKey, Verification } from "../keys/key-verifier";
 import { verificationView } from "../keys/verification-view";
 import type { Logger } from "../observability/logger";
+import type { CorsPolicy } from "./cors";
 import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./database-unavailable";
 import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
-import { requestIdOf } from "./request-id";
+import { requestIdFrom } from "./request-id";
+import { verifyRequestHeaders } from "./verify-request-headers";
 
 export const VERIFY_PATH = "/v1/keys/verify";
 /** Bytes: a verify body is a key or two, well under this. */
@@ -116,7 +118,7 @@ function presentedKey(text: string): PresentedKey | string {
  * one cached lookup, answer. Only JSON bodies are read: a web page can send a cross-origin
  * `text/plain` POST without asking, but not an `application/json` one. Failures are rate limited
  * per client address and public ID, and only failing attempts are ever refused (see FailedAttempts).
- * `corsHeaders` come from the CORS policy for the request's `Origin`, as a flat list (see cors.ts).
+ * Its answers carry the CORS headers `cors` gives the request's `Origin` (see cors.ts).
  */
 export function handleVerify(
   services: Pick<AppServices, "failedAttempts" | "keyVerifier">,
@@ -124,13 +126,14 @@ export function handleVerify(
   request: IncomingMessage,
   response: ServerResponse,
   clientAddress: string | null,
-  corsHeaders: readonly string[],
+  cors: CorsPolicy,
 ) {
-  const requestId = requestIdOf(request.headers, nextRequestId);
+  const given = verifyRequestHeaders(request.rawHeaders);
+  const requestId = requestIdFrom(given.requestId, nextRequestId);
   // Every answer, refusals included, carries the CORS headers: a page on a listed origin reads why.
-  const headers = answerHeaders(requestId, corsHeaders);
+  const headers = answerHeaders(requestId, cors.headerListFor(given.origin));
   if (request.method !== "POST") return send(response, 405, payloadOf({ error: "method_not_allowed" }), headers, ["allow", "POST"]);
-  if (!isJsonContentType(request.headers["content-type"])) {
+  if (!isJsonContentType(given.contentType)) {
     return send(response, 415, payloadOf({ error: "unsupported_media_type", message: NOT_JSON_MESSAGE }), headers);
   }
   const { failedAttempts, keyVerifier } = services;

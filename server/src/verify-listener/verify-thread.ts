@@ -100,7 +100,7 @@ const server = http.createServer({ ServerResponse: ThreadResponse }, (request, r
     return;
   }
   if (cors.isPreflightFor(request)) return answerPreflight(cors, log, request, response, requestIdOf(request.headers));
-  handleVerify(services, log, request, response, clientAddressOf(request, proxyTrust), cors.headerListFor(request.headers.origin));
+  handleVerify(services, log, request, response, clientAddressOf(request, proxyTrust), cors);
 });
 
 async function stop() {
