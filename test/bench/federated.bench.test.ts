@@ -3,7 +3,7 @@ import { createTestDatabase } from "../support/database";
 import { trustedIssuers } from "../support/federation";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { startOidcProvider, type TestIdentityProvider } from "../support/oidc-provider";
-import { compare } from "./load";
+import { compare, SLICE_SECONDS } from "./load";
 import { type Spawned, spawnLatchkey } from "./processes";
 import { report } from "./report";
 
@@ -73,10 +73,12 @@ describe("federated sign-in benchmark", () => {
       baseline: { url, body, headers: { authorization: `Bearer ${session}` }, connections: CONNECTIONS, seconds: SECONDS },
       candidate: { url, body, headers: { authorization: `Bearer ${federatedToken}` }, connections: CONNECTIONS, seconds: SECONDS },
       rounds: ROUNDS,
+      sliceSeconds: SLICE_SECONDS,
     });
     await report("graphql-federated-jwt-vs-session", {
       connections: CONNECTIONS,
       seconds: SECONDS,
+      sliceSeconds: SLICE_SECONDS,
       rounds: result.rounds,
       session: result.baseline,
       federated: result.candidate,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
-import { compare, compareAll, type RoundFigures } from "./load";
+import { compare, compareAll, type RoundFigures, SLICE_SECONDS } from "./load";
 import { type Spawned, type SpawnedLatchkey, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
@@ -15,9 +15,10 @@ import { report } from "./report";
  * again in a process as large as Latchkey's (reported, to tell the size of the process from the cost
  * of verify's own code). GraphQL reads by key, session and token are in graphql.bench.test.ts.
  * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
+ * Each round measures every contender for SECONDS, in half-second slices taken in turn (load.ts).
  */
 const CONNECTIONS = 32;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 let latchkey: SpawnedLatchkey;
@@ -87,15 +88,18 @@ describe("key service benchmarks", () => {
       });
       const result = await compareAll({
         contenders: {
-          bare: verifyAt(bare),
+          // The two the target compares first, side by side: in each turn of slices they are measured
+          // one right after the other (load.ts).
           hashing: verifyAt(hashing),
+          // The verify listener: the same handler in a thread of its own (verify-listener.ts).
+          latchkey: verifyAt(latchkey, undefined, verifyListenerUrl),
+          bare: verifyAt(bare),
           sizedHashing: verifyAt(sizedHashing),
           // The main port, served by the main thread beside GraphQL and everything else.
           mainPort: verifyAt(latchkey),
-          // The verify listener: the same handler in a thread of its own (verify-listener.ts).
-          latchkey: verifyAt(latchkey, undefined, verifyListenerUrl),
         },
         rounds: ROUNDS,
+        sliceSeconds: SLICE_SECONDS,
       });
       const ratio = (candidate: RoundFigures, baseline: RoundFigures) =>
         Number((candidate.requestsPerSecond / baseline.requestsPerSecond).toFixed(3));
@@ -111,6 +115,7 @@ describe("key service benchmarks", () => {
       await report("verify-vs-bare-node", {
         connections: CONNECTIONS,
         seconds: SECONDS,
+        sliceSeconds: SLICE_SECONDS,
         rounds,
         bare: medians.bare,
         hashing: medians.hashing,
@@ -131,6 +136,7 @@ describe("key service benchmarks", () => {
         baseline: verifyAt(hashing, rate),
         candidate: verifyAt(latchkey, rate, verifyListenerUrl),
         rounds: ROUNDS,
+        sliceSeconds: SLICE_SECONDS,
       });
       await report("verify-latency-at-half-load", {
         connections: CONNECTIONS,

@@ -37,30 +37,79 @@ function cpuMicroseconds(pid: number): number {
   return ((userTicks + systemTicks) * 1_000_000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** One autocannon run as autocannon reports it before summarising (`skipAggregateResult`): summaries of several runs can then be merged. */
+interface RawRun {
+  latencies: string;
+  totalCompletedRequests: number;
+  errors: number;
+  non2xx: number;
+  start: Date;
+  finish: Date;
+}
+
+/** Merges runs made with `skipAggregateResult` (autocannon's own export, missing from its types). */
+const aggregateResult = (autocannon as unknown as { aggregateResult(runs: RawRun[], options: { url: string }): autocannon.Result })
+  .aggregateResult;
+
+/** A measured stretch of load on one contender. */
+interface Slice {
+  run: RawRun;
+  /** The server's CPU time over the slice, when its process ID is known. */
+  cpuMicroseconds?: number;
+}
+
+function autocannonRun(options: LoadOptions, seconds: number, skipAggregateResult: boolean) {
+  return autocannon({
+    // autocannon stops on its sampling tick, a second by default: ticks of the run's own length end it on time.
+    sampleInt: Math.min(1000, seconds * 1000),
+    url: options.url,
+    method: "POST",
+    body: options.body,
+    headers: { "content-type": "application/json", ...options.headers },
+    connections: options.connections,
+    duration: seconds,
+    skipAggregateResult,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+  });
+}
+
+/** Loads for two seconds, unmeasured: the server's code paths are compiled and its connections opened. */
+async function warmUp(options: LoadOptions): Promise<void> {
+  await autocannonRun(options, 2, false);
+}
+
+/** One measured run of `seconds`. */
+async function measureSlice(options: LoadOptions, seconds: number): Promise<Slice> {
+  const cpuBefore = options.serverPid ? cpuMicroseconds(options.serverPid) : 0;
+  const run = (await autocannonRun(options, seconds, true)) as unknown as RawRun;
+  return { run, ...(options.serverPid ? { cpuMicroseconds: cpuMicroseconds(options.serverPid) - cpuBefore } : {}) };
+}
+
+/** Several slices of one contender summarised as one run: throughput over their summed time, percentiles over all their requests. */
+function summarise(options: LoadOptions, slices: Slice[]): LoadResult & { sliceRequestsPerSecond: number[] } {
+  const merged = aggregateResult(
+    slices.map(({ run }) => run),
+    { url: options.url },
+  );
+  const milliseconds = (run: RawRun) => new Date(run.finish).getTime() - new Date(run.start).getTime();
+  const requests = slices.reduce((sum, { run }) => sum + run.totalCompletedRequests, 0);
+  const elapsed = slices.reduce((sum, { run }) => sum + milliseconds(run), 0);
+  const cpu = options.serverPid ? slices.reduce((sum, slice) => sum + (slice.cpuMicroseconds ?? 0), 0) : undefined;
+  return {
+    requestsPerSecond: (requests * 1000) / elapsed,
+    p50: merged.latency.p50,
+    p99: merged.latency.p99,
+    errors: merged.errors,
+    non2xx: merged.non2xx,
+    sliceRequestsPerSecond: slices.map(({ run }) => Math.round((run.totalCompletedRequests * 1000) / milliseconds(run))),
+    ...(cpu === undefined ? {} : { cpuMicrosecondsPerRequest: Math.round(cpu / Math.max(requests, 1)) }),
+  };
+}
+
 /** Runs autocannon against one endpoint: a warm-up, then the measured run. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
-  const run = (duration: number) =>
-    autocannon({
-      url: options.url,
-      method: "POST",
-      body: options.body,
-      headers: { "content-type": "application/json", ...options.headers },
-      connections: options.connections,
-      duration,
-      ...(options.rate ? { overallRate: options.rate } : {}),
-    });
-  await run(2);
-  const cpuBefore = options.serverPid ? cpuMicroseconds(options.serverPid) : 0;
-  const result = await run(options.seconds);
-  const cpu = options.serverPid ? cpuMicroseconds(options.serverPid) - cpuBefore : undefined;
-  return {
-    requestsPerSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx,
-    ...(cpu === undefined ? {} : { cpuMicrosecondsPerRequest: Math.round(cpu / Math.max(result.requests.total, 1)) }),
-  };
+  await warmUp(options);
+  return summarise(options, [await measureSlice(options, options.seconds)]);
 }
 
 /** One round's figures for one side: enough to see drift and tail latency round by round. */
@@ -69,10 +118,21 @@ export interface RoundFigures {
   p50: number;
   p99: number;
   cpuMicrosecondsPerRequest?: number;
+  /** Each slice's throughput, when the round was measured in slices (`compareAll`'s `sliceSeconds`). */
+  sliceRequestsPerSecond?: number[];
 }
 
-function roundFigures({ requestsPerSecond, p50, p99, cpuMicrosecondsPerRequest }: LoadResult): RoundFigures {
-  return { requestsPerSecond, p50, p99, ...(cpuMicrosecondsPerRequest === undefined ? {} : { cpuMicrosecondsPerRequest }) };
+function roundFigures(
+  { requestsPerSecond, p50, p99, cpuMicrosecondsPerRequest }: LoadResult,
+  sliceRequestsPerSecond: number[],
+): RoundFigures {
+  return {
+    requestsPerSecond: Math.round(requestsPerSecond),
+    p50,
+    p99,
+    ...(cpuMicrosecondsPerRequest === undefined ? {} : { cpuMicrosecondsPerRequest }),
+    ...(sliceRequestsPerSecond.length > 1 ? { sliceRequestsPerSecond } : {}),
+  };
 }
 
 /** The round with the median throughput (its latencies with it), as the summary of several rounds. */
@@ -80,28 +140,59 @@ function medianByThroughput(results: LoadResult[]): LoadResult {
   return [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(results.length / 2)];
 }
 
+/**
+ * Slices of load short enough that two contenders measured one after the other see the machine at
+ * much the same speed: on this machine a server's speed swings by a third from one second to the
+ * next, and a single stretch per contender per round made those swings a ratio's noise. Long enough
+ * that opening the connections weighs nothing in a slice's figures.
+ */
+export const SLICE_SECONDS = 0.5;
+
 /** A contender's load, or a function that prepares it afresh each round (say, a token that expires). */
 export type Contender = LoadOptions | (() => Promise<LoadOptions>);
 
 /**
- * Loads several contenders in alternating rounds (each once per round, in the order given) and
- * summarises each by its median round. This machine's throughput drifts by ±20% over seconds;
- * alternating keeps the drift from favouring whichever side happened to run in a good moment.
+ * Loads several contenders in alternating rounds and summarises each by its median round. This
+ * machine's speed swings by a third within seconds; alternating keeps the swings from favouring
+ * whichever side happened to run in a good moment. With `sliceSeconds`, each round's measured time is
+ * cut into slices of that length, taken in turn (each contender once per turn, the order reversed every
+ * other turn), so that contenders next to each other in `contenders` are measured within a slice of
+ * each other, not a round apart; a round's throughput is over all its slices and its percentiles
+ * over all their requests. Each contender warms up once at the start of a round.
  */
 export async function compareAll<Name extends string>(options: {
   contenders: Record<Name, Contender>;
   rounds: number;
+  sliceSeconds?: number;
 }): Promise<{ medians: Record<Name, LoadResult>; rounds: Array<Record<Name, RoundFigures>>; failures: Record<Name, number> }> {
   const names = Object.keys(options.contenders) as Name[];
   const results = new Map<Name, LoadResult[]>(names.map((name) => [name, []]));
   const rounds: Array<Record<Name, RoundFigures>> = [];
   for (let round = 0; round < options.rounds; round++) {
+    const prepared = new Map<Name, LoadOptions>();
+    for (const name of names) {
+      const contender: Contender = options.contenders[name];
+      const loadOptions = typeof contender === "function" ? await contender() : contender;
+      prepared.set(name, loadOptions);
+      await warmUp(loadOptions);
+    }
+    // Every contender is measured for its own `seconds`, in as many slices as the longest needs.
+    const slicesOf = (loadOptions: LoadOptions) =>
+      options.sliceSeconds ? Math.max(1, Math.round(loadOptions.seconds / options.sliceSeconds)) : 1;
+    const turns = Math.max(...[...prepared.values()].map(slicesOf));
+    const slices = new Map<Name, Slice[]>(names.map((name) => [name, []]));
+    for (let turn = 0; turn < turns; turn++) {
+      for (const name of turn % 2 === 0 ? names : [...names].reverse()) {
+        const loadOptions = prepared.get(name) as LoadOptions;
+        const count = slicesOf(loadOptions);
+        if (turn < count) slices.get(name)?.push(await measureSlice(loadOptions, loadOptions.seconds / count));
+      }
+    }
     const figures = {} as Record<Name, RoundFigures>;
     for (const name of names) {
-      const contender = options.contenders[name];
-      const result = await load(typeof contender === "function" ? await contender() : contender);
+      const { sliceRequestsPerSecond, ...result } = summarise(prepared.get(name) as LoadOptions, slices.get(name) ?? []);
       results.get(name)?.push(result);
-      figures[name] = roundFigures(result);
+      figures[name] = roundFigures(result, sliceRequestsPerSecond);
     }
     rounds.push(figures);
   }
@@ -117,7 +208,7 @@ export async function compareAll<Name extends string>(options: {
 }
 
 /** A baseline and a candidate in alternating rounds (see `compareAll`), with the ratio of their median throughput. */
-export async function compare(options: { baseline: Contender; candidate: Contender; rounds: number }): Promise<{
+export async function compare(options: { baseline: Contender; candidate: Contender; rounds: number; sliceSeconds?: number }): Promise<{
   baseline: LoadResult;
   candidate: LoadResult;
   ratio: number;
@@ -126,6 +217,7 @@ export async function compare(options: { baseline: Contender; candidate: Contend
   const { medians, rounds } = await compareAll({
     contenders: { baseline: options.baseline, candidate: options.candidate },
     rounds: options.rounds,
+    sliceSeconds: options.sliceSeconds,
   });
   return {
     baseline: medians.baseline,
