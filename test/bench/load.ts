@@ -177,8 +177,13 @@ export async function compareAll<Name extends string>(options: {
       await warmUp(loadOptions);
     }
     // Every contender is measured for its own `seconds`, in as many slices as the longest needs.
-    const slicesOf = (loadOptions: LoadOptions) =>
-      options.sliceSeconds ? Math.max(1, Math.round(loadOptions.seconds / options.sliceSeconds)) : 1;
+    const slicesOf = (loadOptions: LoadOptions) => {
+      if (!options.sliceSeconds) return 1;
+      // autocannon's offered rate is a budget per second from each connection's start: in a shorter
+      // slice it would be spent at once, so a rate-limited load is sliced in whole seconds.
+      const sliceSeconds = loadOptions.rate ? Math.max(1, Math.round(options.sliceSeconds)) : options.sliceSeconds;
+      return Math.max(1, Math.round(loadOptions.seconds / sliceSeconds));
+    };
     const turns = Math.max(...[...prepared.values()].map(slicesOf));
     const slices = new Map<Name, Slice[]>(names.map((name) => [name, []]));
     for (let turn = 0; turn < turns; turn++) {
