@@ -15,7 +15,8 @@ import { report } from "./report";
  * again in a process as large as Latchkey's (reported, to tell the size of the process from the cost
  * of verify's own code). GraphQL reads by key, session and token are in graphql.bench.test.ts.
  * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
- * Each round measures every contender for SECONDS, in half-second slices taken in turn (load.ts).
+ * Each round measures every contender for SECONDS, in half-second slices taken in turn (load.ts;
+ * whole seconds for the half-load comparison, whose offered rate autocannon budgets per second).
  */
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);

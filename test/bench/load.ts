@@ -148,6 +148,25 @@ function medianByThroughput(results: LoadResult[]): LoadResult {
  */
 export const SLICE_SECONDS = 0.5;
 
+/** How a contender's measured time is cut: `count` slices of `seconds`. */
+interface SlicePlan {
+  count: number;
+  seconds: number;
+}
+
+function slicePlan(options: LoadOptions, sliceSeconds: number | undefined): SlicePlan {
+  if (!sliceSeconds) return { count: 1, seconds: options.seconds };
+  // autocannon's offered rate is a budget per second from each connection's start: in a slice of
+  // another length it would be spent too fast or not at all, so a rate-limited load is sliced in
+  // whole seconds.
+  if (options.rate) {
+    const seconds = Math.max(1, Math.round(sliceSeconds));
+    return { count: Math.max(1, Math.round(options.seconds / seconds)), seconds };
+  }
+  const count = Math.max(1, Math.round(options.seconds / sliceSeconds));
+  return { count, seconds: options.seconds / count };
+}
+
 /** A contender's load, or a function that prepares it afresh each round (say, a token that expires). */
 export type Contender = LoadOptions | (() => Promise<LoadOptions>);
 
@@ -158,7 +177,8 @@ export type Contender = LoadOptions | (() => Promise<LoadOptions>);
  * cut into slices of that length, taken in turn (each contender once per turn, the order reversed every
  * other turn), so that contenders next to each other in `contenders` are measured within a slice of
  * each other, not a round apart; a round's throughput is over all its slices and its percentiles
- * over all their requests. Each contender warms up once at the start of a round.
+ * over all their requests. Sliced, each contender warms up once at the start of a round; unsliced,
+ * right before it is measured.
  */
 export async function compareAll<Name extends string>(options: {
   contenders: Record<Name, Contender>;
@@ -174,23 +194,21 @@ export async function compareAll<Name extends string>(options: {
       const contender: Contender = options.contenders[name];
       const loadOptions = typeof contender === "function" ? await contender() : contender;
       prepared.set(name, loadOptions);
-      await warmUp(loadOptions);
+      // Unsliced, each contender warms up right before it is measured (below).
+      if (options.sliceSeconds) await warmUp(loadOptions);
     }
-    // Every contender is measured for its own `seconds`, in as many slices as the longest needs.
-    const slicesOf = (loadOptions: LoadOptions) => {
-      if (!options.sliceSeconds) return 1;
-      // autocannon's offered rate is a budget per second from each connection's start: in a shorter
-      // slice it would be spent at once, so a rate-limited load is sliced in whole seconds.
-      const sliceSeconds = loadOptions.rate ? Math.max(1, Math.round(options.sliceSeconds)) : options.sliceSeconds;
-      return Math.max(1, Math.round(loadOptions.seconds / sliceSeconds));
-    };
-    const turns = Math.max(...[...prepared.values()].map(slicesOf));
+    const plans = new Map<Name, SlicePlan>(names.map((name) => [name, slicePlan(prepared.get(name) as LoadOptions, options.sliceSeconds)]));
+    const turns = Math.max(...[...plans.values()].map((plan) => plan.count));
     const slices = new Map<Name, Slice[]>(names.map((name) => [name, []]));
     for (let turn = 0; turn < turns; turn++) {
       for (const name of turn % 2 === 0 ? names : [...names].reverse()) {
         const loadOptions = prepared.get(name) as LoadOptions;
-        const count = slicesOf(loadOptions);
-        if (turn < count) slices.get(name)?.push(await measureSlice(loadOptions, loadOptions.seconds / count));
+        const plan = plans.get(name) as SlicePlan;
+        // A contender with fewer slices than there are turns has them spread evenly over the turns.
+        const taken = slices.get(name) as Slice[];
+        if (taken.length === plan.count || Math.floor((taken.length * turns) / plan.count) !== turn) continue;
+        if (!options.sliceSeconds) await warmUp(loadOptions);
+        taken.push(await measureSlice(loadOptions, plan.seconds));
       }
     }
     const figures = {} as Record<Name, RoundFigures>;
