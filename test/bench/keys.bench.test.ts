@@ -4,7 +4,7 @@ import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { CONTACT, CREATE_KEY } from "../support/keys";
 import { compare, compareAll, type RoundFigures, SLICE_SECONDS } from "./load";
-import { type Spawned, type SpawnedLatchkey, spawnLatchkey, spawnListening } from "./processes";
+import { cpuPlan, pinThisProcess, type Spawned, type SpawnedLatchkey, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
 /**
@@ -17,21 +17,28 @@ import { report } from "./report";
  * Latchkey runs as its own process (`start`), as does the baseline; autocannon loads them from here.
  * Each round measures every contender for SECONDS, in half-second slices taken in turn (load.ts;
  * whole seconds for the half-load comparison, whose offered rate autocannon budgets per second).
+ * Where the machine allows (processes.ts's `cpuPlan`), every server runs on one CPU and autocannon
+ * on the others. A second hashing server, identical to the first, is measured as well: how far two
+ * identical servers differ in a round is the floor under any ratio of this bench.
  */
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
+const cpus = cpuPlan();
+
 let latchkey: SpawnedLatchkey;
 let drop: () => Promise<void>;
+let unpin = () => {};
 let secret: string;
 let organizationId: string;
 
 beforeAll(async () => {
   const database = await createTestDatabase();
   drop = database.drop;
+  if (cpus) unpin = pinThisProcess(cpus.load);
   // With a verify listener (VERIFY_PORT): verify is served on both ports, and both are measured.
-  latchkey = await spawnLatchkey(database.url, "keys", { VERIFY_PORT: "0" });
+  latchkey = await spawnLatchkey(database.url, "keys", { VERIFY_PORT: "0" }, { cpus: cpus?.servers });
   const server = { graphqlUrl: `${latchkey.url}/graphql` };
   const owner = await signUp(server, "Bench Owner");
   const organization = await createOrganization(server, owner.token, "Bench Org");
@@ -54,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await latchkey?.stop();
   await drop?.();
+  unpin();
 });
 
 describe("key service benchmarks", () => {
@@ -74,9 +82,11 @@ describe("key service benchmarks", () => {
         { ...process.env, BASELINE_KEY: secret, BASELINE_ANSWER: answer },
         /listening (\d+)/,
         (match) => `http://127.0.0.1:${match[1]}`,
+        { cpus: cpus?.servers },
       );
     const bare = await startBaseline([]);
     const hashing = await startBaseline(["hmac"]);
+    const hashingTwin = await startBaseline(["hmac"]);
     const sizedHashing = await startBaseline(["hmac", "latchkey-sized"]);
     try {
       const verifyAt = (server: Spawned, rate?: number, url = server.url) => ({
@@ -94,6 +104,8 @@ describe("key service benchmarks", () => {
           hashing: verifyAt(hashing),
           // The verify listener: the same handler in a thread of its own (verify-listener.ts).
           latchkey: verifyAt(latchkey, undefined, verifyListenerUrl),
+          // The same hashing server in a second process: the noise floor of a round's ratio.
+          hashingTwin: verifyAt(hashingTwin),
           bare: verifyAt(bare),
           sizedHashing: verifyAt(sizedHashing),
           // The main port, served by the main thread beside GraphQL and everything else.
@@ -108,6 +120,7 @@ describe("key service benchmarks", () => {
         ...round,
         ratioToBare: ratio(round.latchkey, round.bare),
         ratioToHashing: ratio(round.latchkey, round.hashing),
+        twinToHashing: ratio(round.hashingTwin, round.hashing),
         mainPortToHashing: ratio(round.mainPort, round.hashing),
         mainPortToSizedHashing: ratio(round.mainPort, round.sizedHashing),
         sizedToHashing: ratio(round.sizedHashing, round.hashing),
@@ -115,6 +128,7 @@ describe("key service benchmarks", () => {
       const { medians } = result;
       await report("verify-vs-bare-node", {
         connections: CONNECTIONS,
+        cpus: cpus ?? "not pinned",
         seconds: SECONDS,
         sliceSeconds: SLICE_SECONDS,
         rounds,
@@ -125,6 +139,7 @@ describe("key service benchmarks", () => {
         mainPort: medians.mainPort,
         ratioToBare: ratio(medians.latchkey, medians.bare),
         ratioToHashing: ratio(medians.latchkey, medians.hashing),
+        twinToHashing: ratio(medians.hashingTwin, medians.hashing),
         mainPortToHashing: ratio(medians.mainPort, medians.hashing),
         // The hashing server in a process holding Latchkey's modules and schema (baseline-server.mjs).
         mainPortToSizedHashing: ratio(medians.mainPort, medians.sizedHashing),
@@ -155,7 +170,7 @@ describe("key service benchmarks", () => {
       expect(sustained.candidate.p99).toBeLessThan(5);
       expect(medians.latchkey.p99).toBeLessThan(5);
     } finally {
-      await Promise.all([bare.stop(), hashing.stop(), sizedHashing.stop()]);
+      await Promise.all([bare.stop(), hashing.stop(), hashingTwin.stop(), sizedHashing.stop()]);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { TEST_EGRESS } from "../support/egress";
@@ -11,6 +11,44 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
+/**
+ * Which CPUs a bench's servers and its load generator run on, in `taskset`'s list syntax: every server
+ * on the last CPU, the load generator on the others, so that no server shares its CPU with autocannon
+ * and every server is measured on the same CPU. It does not make identical servers agree: the keys
+ * bench's twin of the hashing server shows how far apart they stay, pinned or not.
+ */
+export interface CpuPlan {
+  servers: string;
+  load: string;
+}
+
+/**
+ * The plan on this machine, or undefined where pinning is impossible (one CPU, or no `taskset`, which
+ * util-linux provides) or `BENCH_PIN=0` turns it off.
+ */
+export function cpuPlan(): CpuPlan | undefined {
+  const cpus = os.availableParallelism();
+  if (process.env.BENCH_PIN === "0" || cpus < 2 || spawnSync("taskset", ["--version"]).status !== 0) return undefined;
+  return { servers: String(cpus - 1), load: cpus === 2 ? "0" : `0-${cpus - 2}` };
+}
+
+/** Moves every thread of this process to `cpus`; the returned function lets them run anywhere again. */
+export function pinThisProcess(cpus: string): () => void {
+  const pin = (list: string) => {
+    const result = spawnSync("taskset", ["--all-tasks", "--cpu-list", "--pid", list, String(process.pid)]);
+    if (result.status !== 0) throw new Error(`taskset could not pin the bench to CPUs ${list}: ${result.stderr}`);
+  };
+  pin(cpus);
+  return () => pin(`0-${os.availableParallelism() - 1}`);
+}
+
+export interface SpawnOptions {
+  /** Options for `node` itself, before the script. */
+  nodeOptions?: string[];
+  /** CPUs the process and all its threads may run on (`taskset`'s list syntax, see `cpuPlan`). */
+  cpus?: string;
+}
+
 /** Starts a Node process and waits for the line that tells where it listens. */
 export function spawnListening(
   script: string,
@@ -18,9 +56,12 @@ export function spawnListening(
   env: NodeJS.ProcessEnv,
   pattern: RegExp,
   toUrl: (match: RegExpExecArray) => string,
-  nodeOptions: string[] = [],
+  { nodeOptions = [], cpus }: SpawnOptions = {},
 ): Promise<Spawned> {
-  const child = spawn(process.execPath, [...nodeOptions, script, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const command = [process.execPath, ...nodeOptions, script, ...args];
+  // taskset executes node in its own process, so `child.pid` is node's: its CPU time stays measurable.
+  const [file, ...rest] = cpus ? ["taskset", "--cpu-list", cpus, ...command] : command;
+  const child = spawn(file as string, rest, { env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${path.basename(script)} did not start:\n${output}`)), 60_000);
@@ -66,7 +107,12 @@ export interface SpawnedLatchkey extends Spawned {
  * The built Latchkey server as its own process (`start`), on the given database, quiet and in
  * production mode. Whatever `env` says, its webhooks may connect to loopback addresses only.
  */
-export async function spawnLatchkey(databaseUrl: string, name: string, env: Record<string, string> = {}): Promise<SpawnedLatchkey> {
+export async function spawnLatchkey(
+  databaseUrl: string,
+  name: string,
+  env: Record<string, string> = {},
+  { cpus }: Pick<SpawnOptions, "cpus"> = {},
+): Promise<SpawnedLatchkey> {
   const spawned = await spawnListening(
     MAIN,
     ["start"],
@@ -85,7 +131,7 @@ export async function spawnLatchkey(databaseUrl: string, name: string, env: Reco
     // main.ts writes these lines at once; the second only when a verify listener runs.
     /GraphQL at (http:\/\/\S+)\/graphql.*\n(?:Key verification, on a port of its own: POST (http:\/\/\S+)\/v1\/keys\/verify)?/,
     (match) => match[1],
-    profilingOptions(),
+    { nodeOptions: profilingOptions(), cpus },
   );
   return { ...spawned, verifyUrl: spawned.match[2] };
 }
