@@ -59,9 +59,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await latchkey?.stop();
-  await drop?.();
-  unpin();
+  try {
+    await latchkey?.stop();
+    await drop?.();
+  } finally {
+    unpin();
+  }
 });
 
 describe("key service benchmarks", () => {

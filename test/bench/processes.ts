@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TEST_EGRESS } from "../support/egress";
@@ -22,24 +23,41 @@ export interface CpuPlan {
   load: string;
 }
 
-/**
- * The plan on this machine, or undefined where pinning is impossible (one CPU, or no `taskset`, which
- * util-linux provides) or `BENCH_PIN=0` turns it off.
- */
-export function cpuPlan(): CpuPlan | undefined {
-  const cpus = os.availableParallelism();
-  if (process.env.BENCH_PIN === "0" || cpus < 2 || spawnSync("taskset", ["--version"]).status !== 0) return undefined;
-  return { servers: String(cpus - 1), load: cpus === 2 ? "0" : `0-${cpus - 2}` };
+/** The CPUs this process may run on, from /proc (Linux), or undefined where that cannot be read. */
+function allowedCpus(): number[] | undefined {
+  try {
+    const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return list?.split(",").flatMap((range) => {
+      const [first, last = first] = range.split("-").map(Number);
+      return Array.from({ length: last - first + 1 }, (_, index) => first + index);
+    });
+  } catch {
+    return undefined;
+  }
 }
 
-/** Moves every thread of this process to `cpus`; the returned function lets them run anywhere again. */
+/**
+ * The plan on this machine, or undefined where pinning is impossible (fewer than two CPUs allowed,
+ * not Linux, or no `taskset`, which util-linux provides) or `BENCH_PIN=0` turns it off. The CPUs are
+ * those this process may run on, whatever their numbers.
+ */
+export function cpuPlan(): CpuPlan | undefined {
+  const cpus = allowedCpus();
+  if (process.env.BENCH_PIN === "0" || !cpus || cpus.length < 2 || spawnSync("taskset", ["--version"]).status !== 0) return undefined;
+  return { servers: String(cpus.at(-1)), load: cpus.slice(0, -1).join(",") };
+}
+
+/** Moves every thread of this process to `cpus`; the returned function puts them back where they were allowed before. */
 export function pinThisProcess(cpus: string): () => void {
+  const before = allowedCpus()?.join(",");
   const pin = (list: string) => {
     const result = spawnSync("taskset", ["--all-tasks", "--cpu-list", "--pid", list, String(process.pid)]);
     if (result.status !== 0) throw new Error(`taskset could not pin the bench to CPUs ${list}: ${result.stderr}`);
   };
   pin(cpus);
-  return () => pin(`0-${os.availableParallelism() - 1}`);
+  return () => {
+    if (before) pin(before);
+  };
 }
 
 export interface SpawnOptions {

@@ -134,6 +134,8 @@ export async function startEmbeddedPostgres(options: {
     },
     onError: (error: unknown) => options.log?.error({ err: error }, "embedded PostgreSQL error"),
   });
+  // From before it starts: a process that ends while the postmaster is starting still signals it.
+  stopClustersOnExit(cluster);
   try {
     if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await cluster.initialise();
     else await clearCrashedPredecessor(clusterDir, options.log);
@@ -143,7 +145,6 @@ export async function startEmbeddedPostgres(options: {
     throw new Error(`Embedded PostgreSQL failed to start on port ${port} in ${clusterDir}:\n${detail || String(error)}`);
   }
   options.log?.info({ port, clusterDir }, "embedded PostgreSQL started");
-  stopClustersOnExit(cluster);
   return {
     adminUrl: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: () => {
