@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, it } from "vitest";
+import { isRunning } from "../../../test/support/cli";
 
 /** The build `pnpm test` brings up to date first: a child process runs JavaScript only. */
 const BUILT = path.resolve(__dirname, "../../dist/db/embedded-postgres.js");
@@ -28,21 +28,6 @@ function run(script: string, env: Record<string, string>): Promise<{ code: numbe
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, output }));
   });
-}
-
-/** Whether a process runs; a zombie (exited, awaiting its reaper) does not. */
-function runs(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch {
-    // No /proc: the signal reached it, so it runs.
-    return true;
-  }
 }
 
 async function withDataDir(test: (dataDir: string) => Promise<void>) {
@@ -92,10 +77,10 @@ it(
       expect(postmaster).toBeGreaterThan(0);
       // A fast shutdown takes well under a second; what this waits for is the postmaster's own exit.
       try {
-        await expect.poll(() => runs(postmaster), { timeout: 15_000, interval: 50 }).toBe(false);
+        await expect.poll(() => isRunning(postmaster), { timeout: 15_000, interval: 50 }).toBe(false);
       } finally {
         // Left running, it would outlive the test: an immediate shutdown.
-        if (runs(postmaster)) process.kill(postmaster, "SIGQUIT");
+        if (isRunning(postmaster)) process.kill(postmaster, "SIGQUIT");
       }
     }),
   60_000,

@@ -69,7 +69,7 @@ const runningClusters = new Set<{ stop(): Promise<void> }>();
  * (orphaned-postmaster.ts).
  */
 function stopClustersOnExit(cluster: { stop(): Promise<void> }): void {
-  if (runningClusters.size === 0 && !process.listeners("exit").includes(stopRunningClusters)) process.on("exit", stopRunningClusters);
+  if (!process.listeners("exit").includes(stopRunningClusters)) process.on("exit", stopRunningClusters);
   runningClusters.add(cluster);
 }
 
