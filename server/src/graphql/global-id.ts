@@ -1,5 +1,3 @@
-import { badUserInput } from "./errors";
-
 /**
  * Relay global object IDs: an opaque base64url of `Type:uuid`, so clients can refetch any object
  * through `node(id:)` without knowing which table it lives in.
@@ -29,15 +27,4 @@ export function fromGlobalId(globalId: string): { typeName: string; id: string }
 export function idOfType(globalId: string, typeName: string): string | null {
   const parsed = fromGlobalId(globalId);
   return parsed && parsed.typeName === typeName ? parsed.id : null;
-}
-
-/**
- * For optional ID arguments of queries: the database ID, null when absent, or a BAD_USER_INPUT
- * error naming the argument when the ID is not one of that type.
- */
-export function optionalIdArgument(value: string | null | undefined, typeName: string, argumentName: string): string | null {
-  if (!value) return null;
-  const id = idOfType(value, typeName);
-  if (!id) throw badUserInput(`\`${argumentName}\` is not the ID of a ${typeName}.`);
-  return id;
 }

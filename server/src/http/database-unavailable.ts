@@ -2,13 +2,8 @@ import type { BaseContext, GraphQLRequestContextWillSendResponse } from "@apollo
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isDatabaseUnavailable } from "../db/unavailable";
-import { RECONNECT_MAX_DELAY_MS } from "../events/reconnect-backoff";
 import { GraphQLErrorCode } from "../graphql/errors";
-
-/** How long clients are asked to wait: the event listener's longest wait between reconnect attempts. */
-export const RETRY_AFTER_SECONDS = Math.ceil(RECONNECT_MAX_DELAY_MS / 1000);
-/** What a client is told, over GraphQL and the verify endpoint alike. */
-export const DATABASE_UNAVAILABLE_MESSAGE = "Latchkey cannot reach its database right now; try again shortly.";
+import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./retry-later";
 
 /** The GraphQL error for a request refused because the database is down: HTTP 503 with Retry-After, nothing internal. */
 export function serviceUnavailable(cause?: unknown): GraphQLError {

@@ -7,9 +7,9 @@ import type { PresentedKey, Verification } from "../keys/key-verifier";
 import { verificationView } from "../keys/verification-view";
 import type { Logger } from "../observability/logger";
 import type { CorsPolicy } from "./cors";
-import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./database-unavailable";
 import { isJsonContentType, NOT_JSON_MESSAGE } from "./json-only";
 import { requestIdFrom } from "./request-id";
+import { DATABASE_UNAVAILABLE_MESSAGE, RETRY_AFTER_SECONDS } from "./retry-later";
 import { verifyRequestHeaders } from "./verify-request-headers";
 
 export const VERIFY_PATH = "/v1/keys/verify";

@@ -21,22 +21,6 @@ export const cidrSchema = z.string().transform((value, issue) => {
   }
 });
 
-/** Whether a client address falls in the allowlist; an empty list allows every address. */
-export function addressAllowed(allowedCidrs: readonly string[], clientAddress: string | null): boolean {
-  if (!allowedCidrs.length) return true;
-  if (!clientAddress) return false;
-  let address: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    address = ipaddr.process(clientAddress);
-  } catch {
-    return false;
-  }
-  return allowedCidrs.some((cidr) => {
-    const [range, bits] = ipaddr.parseCIDR(cidr);
-    return range.kind() === address.kind() && address.match([range, bits] as never);
-  });
-}
-
 /**
  * The expiry a key gets under the organisation's lifetime policy: the requested one if it is in the
  * future and within the limit; the limit itself when none was requested.

@@ -1,10 +1,9 @@
-import { registerEnumType } from "type-graphql";
 import type { Permission } from "../auth/permission";
 import type { CallerChange } from "../events/events";
+import { addressAllowed } from "./address-allowed";
 import type { KeyCrypto } from "./key-crypto";
 import { KeyKind, KeyState } from "./key-enums";
 import { checkSecret, SECRET_LENGTH, SecretKind } from "./key-format";
-import { addressAllowed } from "./key-policy";
 import type { KeyGrant, KeyRecord, KeyStore } from "./key-store";
 
 /** Why a presented key was refused (or VALID). Stable codes for services that verify keys through us. */
@@ -21,8 +20,6 @@ export enum VerifyCode {
   /** The user the key acts for is no longer a member of its organisation. */
   OWNER_REMOVED = "OWNER_REMOVED",
 }
-
-registerEnumType(VerifyCode, { name: "VerifyCode", description: "The outcome of verifying a key." });
 
 export type Verification = { valid: true; code: VerifyCode.VALID; key: KeyRecord } | { valid: false; code: VerifyCode; key?: KeyRecord };
 

@@ -2,7 +2,7 @@ import { GraphQLDateTimeISO } from "graphql-scalars";
 import { Arg, Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
-import { optionalIdArgument } from "../graphql/global-id";
+import { optionalIdArgument } from "../graphql/id-arguments";
 import { listMaximum } from "../graphql/operation-cost";
 import { MutationPayload, toPayload } from "../graphql/payload";
 import { parseInput } from "../graphql/validate";

@@ -2,7 +2,8 @@ import { Arg, Ctx, Query, Resolver } from "type-graphql";
 import type { RequestContext } from "../graphql/context";
 import { TooManyFailures } from "../graphql/errors";
 import { KeyKind } from "./key-enums";
-import { KeyVerification, verificationView } from "./verification-view";
+import { KeyVerification } from "./key-verification.type";
+import { verificationView } from "./verification-view";
 
 @Resolver()
 export class VerifyKeyResolver {

@@ -220,4 +220,33 @@ describe("verify listener relay", () => {
     listener = undefined;
     await expect(verify(url, newSecret(SecretKind.SECRET))).rejects.toThrow();
   });
+
+  it("loads none of the main thread's frameworks: no ORM, no GraphQL, no web framework, no database driver", async () => {
+    const { url } = await start(new ScriptedStore(record), {
+      threadEntry: path.join(__dirname, "fixtures/module-listing-verify-thread.cjs"),
+    });
+    // A verify first, which relays a lookup and renders an answer: whatever that loads on first use is loaded.
+    expect((await verify(url, newSecret(SecretKind.SECRET))).body.valid).toBe(true);
+    const response = await fetch(`${url}/v1/keys/verify`, { method: "POST", headers: { "x-list-modules": "yes" } });
+    const files = (await response.json()) as string[];
+    const packages = new Set(files.map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules)/.exec(file)?.[1]));
+    // The list is the thread's own: it holds the logger the thread writes with.
+    expect(packages).toContain("pino");
+    // Loaded, they would sit in the thread's heap, and verify answers slower in a heap that holds them
+    // (see "Verify and the cost of hashing" in the README).
+    for (const framework of [
+      "@mikro-orm/core",
+      "@mikro-orm/knex",
+      "knex",
+      "pg",
+      "type-graphql",
+      "graphql",
+      "graphql-scalars",
+      "fastify",
+      "@apollo/server",
+      "zod",
+    ]) {
+      expect(packages, framework).not.toContain(framework);
+    }
+  });
 });

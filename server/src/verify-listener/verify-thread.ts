@@ -1,6 +1,7 @@
 // The verify listener's thread (see verify-listener.ts). Started as a worker thread, never imported.
-// The verification view is a GraphQL object type: its decorators need the metadata polyfill.
-import "reflect-metadata";
+// It loads the verify handler and what that needs, and none of the main thread's frameworks (no ORM,
+// GraphQL or Fastify): the same handler answers slower in a heap that holds them. verify-listener.test.ts
+// checks what it loads.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";

@@ -1,7 +1,7 @@
 import { Args, ArgsType, Ctx, Extensions, Field, FieldResolver, ID, Resolver, Root } from "type-graphql";
 import { Connection, ConnectionArgs, pageRequest } from "../graphql/connection";
 import type { RequestContext } from "../graphql/context";
-import { optionalIdArgument } from "../graphql/global-id";
+import { optionalIdArgument } from "../graphql/id-arguments";
 import { listMaximum } from "../graphql/operation-cost";
 import { KeyHolder } from "../keys/org-keys.resolver";
 import { Organization } from "../orgs/organization.entity";
