@@ -1,3 +1,5 @@
+import { registerEnumType } from "type-graphql";
+
 /**
  * The fixed catalogue of permissions. Roles are sets of these; custom roles pick from this list only.
  * The string values are what the database stores and what the audit log shows.
@@ -37,3 +39,15 @@ export const PERMISSION_DESCRIPTIONS: Readonly<Record<Permission, string>> = {
   [Permission.WEBHOOKS_MANAGE]: "Register and manage webhook endpoints.",
   [Permission.AUDIT_READ]: "Read the organization's audit log.",
 };
+
+/** The enum value's description: the stored value, then what it allows. */
+function enumDescription(permission: Permission): string {
+  const words = PERMISSION_DESCRIPTIONS[permission];
+  return `\`${permission}\`: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
+}
+
+registerEnumType(Permission, {
+  name: "Permission",
+  description: "A capability within one organisation. Roles grant sets of these.",
+  valuesConfig: Object.fromEntries(Object.entries(Permission).map(([name, value]) => [name, { description: enumDescription(value) }])),
+});

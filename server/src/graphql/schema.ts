@@ -24,8 +24,7 @@ import { WebhookMessageResolver } from "../webhooks/webhook-messages.resolver";
 import { WebhookEndpointViewerCanResolver, WebhookEventTypesResolver } from "../webhooks/webhook-viewer-can.resolver";
 import { WebhookEndpointResolver } from "../webhooks/webhooks.resolver";
 import { refuseUnstorableInput } from "./input-guard";
-// Enums registered apart from their declarations, which the verify listener's thread uses without type-graphql.
-import "../auth/permission.graphql";
+// The keys' enums, registered apart from their declarations, which the verify listener's thread uses without type-graphql.
 import "../keys/key-enums.graphql";
 import { NodeResolver } from "./node.resolver";
 

@@ -2,9 +2,10 @@ import { registerEnumType } from "type-graphql";
 import { KeyKind, KeyState } from "./key-enums";
 import { VerifyCode } from "./key-verifier";
 
-// The keys' enums as the schema names and describes them. Registered here rather than beside the
-// enums: the verify listener's thread uses the enums and must not load type-graphql (see
-// verify-thread.ts). The schema (graphql/schema.ts) imports this before it is built.
+// The keys' enums (VerifyCode is declared in key-verifier.ts) as the schema names and describes them.
+// Registered here rather than beside the enums: the verify listener's thread uses the enums and must
+// not load type-graphql (see verify-thread.ts). The schema (graphql/schema.ts) imports this before it
+// is built.
 
 registerEnumType(KeyKind, {
   name: "KeyKind",

@@ -1,4 +1,4 @@
-import { DriverException } from "@mikro-orm/core";
+import { ConnectionException, DriverException } from "@mikro-orm/core";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "./logger";
 import { workerLogFunction } from "./worker-log";
@@ -29,6 +29,17 @@ describe("error logs", () => {
     expect(entry.err.database).toEqual({ code: "23505", routine: "_bt_check_unique", table: "users", constraint: "users_email_unique" });
     expect(lines.join("")).not.toContain("leaked@example.test");
     expect(lines.join("")).not.toContain("insert into");
+  });
+
+  it("withhold the statement of a MikroORM error that wraps no PostgreSQL error, and of its subclasses", () => {
+    const statement = 'select * from "users" where "email" = \'leaked@example.test\'';
+    // As when the driver fails before PostgreSQL answers (a timeout, a dropped connection): no `routine`, no `severity`.
+    for (const error of [new DriverException(new Error(statement)), new ConnectionException(new Error(statement))]) {
+      const { lines, log } = capturedLogger();
+      log.error({ err: error }, "failed");
+      expect(JSON.parse(lines.join("")).err.message).toMatch(/statement and values withheld/);
+      expect(lines.join("")).not.toContain("leaked@example.test");
+    }
   });
 
   it("keep ordinary errors as pino logs them", () => {

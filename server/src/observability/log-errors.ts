@@ -1,4 +1,3 @@
-import type { DriverException } from "@mikro-orm/core";
 import pino from "pino";
 
 /**
@@ -36,20 +35,24 @@ function databaseErrorIn(error: unknown, depth = 0): Error | null {
 
 /** MikroORM's exceptions, and pg's own errors (which have a `routine` and a `severity`) for code that uses pg directly. */
 function isDatabaseError(error: Error): boolean {
-  return ("routine" in error && "severity" in error) || error instanceof driverException();
+  return isDriverException(error) || ("routine" in error && "severity" in error);
 }
 
-let driverExceptionClass: typeof DriverException | undefined;
-
 /**
- * MikroORM's exception class, loaded when an error is first logged rather than with this module. The
- * verify listener's thread logs through this module but holds no database: loaded with it, MikroORM's
- * 250-odd modules would sit in the thread's heap, and the same request handler runs slower in a heap
- * that holds them (up to 15% in the keys bench's probes, growing over minutes of load).
+ * Whether the error is a MikroORM `DriverException` or one of its subclasses, told by the classes' names
+ * rather than `instanceof`, so that this module need not load MikroORM: the verify listener's thread
+ * logs through it and holds no database, and MikroORM's modules in its heap would slow every verify
+ * (see verify-thread.ts). Another class of that name can only have more withheld, never less.
  */
-function driverException(): typeof DriverException {
-  driverExceptionClass ??= (require("@mikro-orm/core") as typeof import("@mikro-orm/core")).DriverException;
-  return driverExceptionClass;
+function isDriverException(error: Error): boolean {
+  for (
+    let prototype = Object.getPrototypeOf(error);
+    prototype && prototype !== Error.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    if (prototype.constructor?.name === "DriverException") return true;
+  }
+  return false;
 }
 
 function framesOf(error: Error): string[] {

@@ -222,10 +222,13 @@ describe("verify listener relay", () => {
   });
 
   it("loads none of the main thread's frameworks: no ORM, no GraphQL, no web framework, no database driver", async () => {
-    const { url } = await start(new ScriptedStore(record), {
-      threadEntry: path.join(__dirname, "fixtures/module-listing-verify-thread.cjs"),
-    });
-    // A verify first, which relays a lookup and renders an answer: whatever that loads on first use is loaded.
+    const store = new ScriptedStore(record);
+    const { url } = await start(store, { threadEntry: path.join(__dirname, "fixtures/module-listing-verify-thread.cjs") });
+    // A lookup that fails, which the thread logs as an error, and one that succeeds and is rendered:
+    // whatever these load on first use is loaded.
+    store.failure = new Error("the store failed");
+    expect((await verify(url, newSecret(SecretKind.SECRET))).status).toBe(500);
+    store.failure = undefined;
     expect((await verify(url, newSecret(SecretKind.SECRET))).body.valid).toBe(true);
     const response = await fetch(`${url}/v1/keys/verify`, { method: "POST", headers: { "x-list-modules": "yes" } });
     const files = (await response.json()) as string[];
@@ -245,6 +248,7 @@ describe("verify listener relay", () => {
       "fastify",
       "@apollo/server",
       "zod",
+      "reflect-metadata",
     ]) {
       expect(packages, framework).not.toContain(framework);
     }
