@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,6 +46,13 @@ async function start(dataDir: string, args: string[]): Promise<Started> {
   return { child, output: () => output, graphqlUrl };
 }
 
+/** How many times a process's main thread has gone to sleep and woken up so far (Linux; null elsewhere). */
+async function mainThreadWakeups(pid: number | undefined): Promise<number | null> {
+  const status = await readFile(`/proc/${pid}/task/${pid}/status`, "utf8").catch(() => null);
+  const switches = status && /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status);
+  return switches ? Number(switches[1]) : null;
+}
+
 function stop(started: Started): Promise<number | null> {
   return new Promise((resolve) => {
     started.child.once("exit", (code) => resolve(code));
@@ -89,6 +96,14 @@ describe("`latchkey start` on a fresh machine", () => {
         input: { email: "owner@demo.latchkey.test", password },
       });
       expect(again.signIn.userErrors).toEqual([]);
+      // Idle, the main thread sleeps: no timer wakes it a hundred times a second (the event-loop
+      // delay metric's default did, a core's 1% spent on nothing), though a few timers do run.
+      const before = await mainThreadWakeups(second.child.pid);
+      if (before !== null) {
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const after = (await mainThreadWakeups(second.child.pid)) as number;
+        expect((after - before) / 2, "wake-ups a second").toBeLessThan(40);
+      }
     } finally {
       expect(await stop(second), second.output()).toBe(0);
     }
