@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/database";
 import { createOrganization, graphqlData, signUp } from "../support/graphql-client";
 import { acceptAgreement, CONTACT, CREATE_KEY } from "../support/keys";
-import { compareAll, type LoadOptions, type LoadResult } from "./load";
+import { compareAll, type LoadOptions, type LoadResult, SLICE_SECONDS } from "./load";
 import { type Spawned, spawnLatchkey, spawnListening } from "./processes";
 import { report } from "./report";
 
@@ -13,7 +13,9 @@ import { report } from "./report";
  * - `{ __typename }` on the same Latchkey process: the stack's own overhead, no SQL, no caller;
  * - a plain Node handler answering the same JSON with one hand-written SQL statement over the same
  *   database (sql-ceiling-server.mjs): what a query compiler reduces the read to.
- * Every contender runs once per round, in turn, so drift on this shared machine spreads over all.
+ * Each round measures every contender for SECONDS, in half-second slices taken in turn (load.ts), as
+ * the keys and federated benches do: this machine's speed doubles or halves from one round to the
+ * next, and a whole round per contender turned those swings into differences between contenders.
  * Each round also reports the server's CPU time per request, which noise on a shared machine moves
  * far less than throughput: it shows where a change to the request path helps.
  */
@@ -147,6 +149,7 @@ describe("GraphQL read benchmarks", () => {
     const { medians, rounds, failures } = await compareAll({
       contenders: { typename, session: read(session), key: read(secret), token: byToken, ceiling: ceilingRead },
       rounds: ROUNDS,
+      sliceSeconds: SLICE_SECONDS,
     });
     const reads = { session: medians.session, key: medians.key, token: medians.token };
     const rates = Object.values(reads).map(rate);
