@@ -31,6 +31,16 @@ export interface PresentedKey {
   kinds: readonly KeyKind[];
 }
 
+/** The part of a cache entry's life in which a use reads it again, in the background. */
+const REFRESH_AHEAD = 0.2;
+
+/** A cached record, and when (epoch milliseconds) it expires and when a use should read it again. */
+interface CacheEntry {
+  record: KeyRecord;
+  until: number;
+  refreshFrom: number;
+}
+
 /** Platform keys are not API keys: they never verify here. */
 const KIND_OF: Partial<Record<SecretKind, KeyKind>> = {
   [SecretKind.SECRET]: KeyKind.SECRET,
@@ -43,13 +53,22 @@ const KIND_OF: Partial<Record<SecretKind, KeyKind>> = {
  * The verify path: shape and checksum first (no I/O), then one indexed lookup by peppered digest,
  * cached in memory for a short while. Revocations, rotations and updates evict the cache on every
  * instance through the outbox's NOTIFY. `lastUsedAt` is written in batches, not per request.
+ *
+ * A key in use never waits on its cache entry's expiry: an entry in its last REFRESH_AHEAD of its
+ * life is still answered from, and read again once in the background; and requests that miss
+ * together (a key's first use, an eviction) share one read. Before, every request in flight when a
+ * busy key's entry expired read it on its own: 32 connections made 32 lookups at once, every 30 s,
+ * and the requests behind them waited (the verify listener's p99 at half load 18 to 204 ms, against 6
+ * to 8 ms for the same hashing without a cache).
  */
 export class KeyVerifier {
-  private readonly cache = new Map<string, { record: KeyRecord; until: number }>();
+  private readonly cache = new Map<string, CacheEntry>();
   private readonly digestsByKey = new Map<string, Set<string>>();
   /** Each key's latest use, in epoch milliseconds. */
   private readonly usage = new Map<string, number>();
   private readonly flushTimer: NodeJS.Timeout;
+  /** Reads under way, by digest, with the eviction generation they started in (see `read`). */
+  private readonly reading = new Map<string, { generation: number; record: Promise<KeyRecord | null> }>();
 
   constructor(
     private readonly store: KeyStore,
@@ -92,6 +111,7 @@ export class KeyVerifier {
   private fromCache(presented: PresentedKey, digest: string | null, clientAddress: string | null, now: number): Verification | undefined {
     const cached = digest === null ? undefined : this.cache.get(digest);
     if (!cached || cached.until <= now) return undefined;
+    if (cached.refreshFrom <= now) this.refresh(digest as string, cached);
     const { record } = cached;
     return this.conclude(presented, presented.kinds.includes(record.kind) ? record : null, clientAddress, now);
   }
@@ -132,16 +152,58 @@ export class KeyVerifier {
   private async lookup(digest: string): Promise<KeyRecord | null> {
     const cached = this.cache.get(digest);
     if (cached && cached.until > Date.now()) return cached.record;
+    return this.read(digest);
+  }
+
+  /**
+   * The store's record for `digest`, cached unless an eviction came meanwhile. Reads of one digest
+   * share the one under way, unless an eviction came after it started: what it reads may be what
+   * the eviction was about, so a read begun later waits for one of its own.
+   */
+  private read(digest: string): Promise<KeyRecord | null> {
+    const under = this.reading.get(digest);
+    if (under && under.generation === this.generation) return under.record;
     const generation = this.generation;
-    const record = await this.store.recordOf(digest);
-    if (!record) return null;
-    if (this.cacheMilliseconds > 0 && generation === this.generation) {
-      this.cache.set(digest, { record, until: Date.now() + this.cacheMilliseconds });
-      const digests = this.digestsByKey.get(record.id) ?? new Set();
-      digests.add(digest);
-      this.digestsByKey.set(record.id, digests);
-    }
-    return record;
+    const done = () => {
+      if (this.reading.get(digest)?.record === pending) this.reading.delete(digest);
+    };
+    const pending = this.store.recordOf(digest).then(
+      (record) => {
+        done();
+        // Gone from the store (a refresh found it deleted): an entry answering for it must go too.
+        if (!record) this.cache.delete(digest);
+        else if (this.cacheMilliseconds > 0 && generation === this.generation) this.remember(digest, record);
+        return record;
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    );
+    this.reading.set(digest, { generation, record: pending });
+    return pending;
+  }
+
+  /**
+   * Reads an entry near the end of its life again, answering from it meanwhile. Once per entry: a
+   * read that fails (the database is down, say) leaves it to expire, rather than be retried by every
+   * request until then; a read that succeeds replaces it.
+   */
+  private refresh(digest: string, entry: CacheEntry): void {
+    entry.refreshFrom = entry.until;
+    if (!this.reading.has(digest)) this.read(digest).catch(() => undefined);
+  }
+
+  private remember(digest: string, record: KeyRecord): void {
+    const now = Date.now();
+    this.cache.set(digest, {
+      record,
+      until: now + this.cacheMilliseconds,
+      refreshFrom: now + this.cacheMilliseconds * (1 - REFRESH_AHEAD),
+    });
+    const digests = this.digestsByKey.get(record.id) ?? new Set();
+    digests.add(digest);
+    this.digestsByKey.set(record.id, digests);
   }
 
   private readonly grantsById = new Map<string, { grant: KeyGrant | null; until: number }>();
