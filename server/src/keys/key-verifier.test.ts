@@ -100,13 +100,40 @@ describe("KeyVerifier's cache", () => {
     verifier.evict("key-1");
     const after = verifier.verify(presented, null);
     expect(store.reads).toHaveLength(2);
-    // The first read saw the key before its revocation; the second after.
-    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
+    // The first read saw the key before its revocation, the second after; the first answers last.
     store.reads[1].resolve(recordOf(KeyState.REVOKED));
+    await store.reads[1].promise;
+    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
     expect((await before).code).toBe(VerifyCode.VALID);
     expect((await after).code).toBe(VerifyCode.REVOKED);
     // And what is cached is what the later read found.
     expect(verifier.verifyWithoutIo(presented, null)?.code).toBe(VerifyCode.REVOKED);
+  });
+
+  it("does not cache what a refresh read before an eviction", async () => {
+    const first = verifier.verify(presented, null);
+    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
+    await first;
+    vi.setSystemTime(CACHE_MS * 0.85);
+    verifier.verifyWithoutIo(presented, null);
+    expect(store.reads).toHaveLength(2);
+    verifier.evict("key-1");
+    store.reads[1].resolve(recordOf(KeyState.ACTIVE));
+    await store.reads[1].promise;
+    expect(verifier.verifyWithoutIo(presented, null)).toBeUndefined();
+  });
+
+  it("lets a request that misses after expiry share the refresh under way", async () => {
+    const first = verifier.verify(presented, null);
+    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
+    await first;
+    vi.setSystemTime(CACHE_MS * 0.85);
+    verifier.verifyWithoutIo(presented, null);
+    vi.setSystemTime(CACHE_MS * 1.01);
+    const missed = verifier.verify(presented, null);
+    expect(store.reads).toHaveLength(2);
+    store.reads[1].resolve(recordOf(KeyState.REVOKED));
+    expect((await missed).code).toBe(VerifyCode.REVOKED);
   });
 
   it("lets an entry whose refresh failed expire rather than read again for every request", async () => {

@@ -171,7 +171,7 @@ export class KeyVerifier {
       (record) => {
         done();
         // Gone from the store (a refresh found it deleted): an entry answering for it must go too.
-        if (!record) this.cache.delete(digest);
+        if (!record) this.forgetDigest(digest);
         else if (this.cacheMilliseconds > 0 && generation === this.generation) this.remember(digest, record);
         return record;
       },
@@ -192,6 +192,14 @@ export class KeyVerifier {
   private refresh(digest: string, entry: CacheEntry): void {
     entry.refreshFrom = entry.until;
     if (!this.reading.has(digest)) this.read(digest).catch(() => undefined);
+  }
+
+  private forgetDigest(digest: string): void {
+    const keyId = this.cache.get(digest)?.record.id;
+    this.cache.delete(digest);
+    const digests = keyId === undefined ? undefined : this.digestsByKey.get(keyId);
+    digests?.delete(digest);
+    if (keyId !== undefined && digests?.size === 0) this.digestsByKey.delete(keyId);
   }
 
   private remember(digest: string, record: KeyRecord): void {
