@@ -68,6 +68,15 @@ describe("KeyVerifier's cache", () => {
     vi.useRealTimers();
   });
 
+  /** A first use read and cached, then a use in the last fifth of the entry's life, which starts a refresh: its answer. */
+  async function useInRefreshWindow() {
+    const first = verifier.verify(presented, null);
+    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
+    expect((await first).code).toBe(VerifyCode.VALID);
+    vi.setSystemTime(CACHE_MS * 0.85);
+    return verifier.verifyWithoutIo(presented, null);
+  }
+
   it("makes one read for requests that miss together", async () => {
     const answers = Promise.all(Array.from({ length: 32 }, () => verifier.verify(presented, null)));
     expect(store.reads).toHaveLength(1);
@@ -76,13 +85,8 @@ describe("KeyVerifier's cache", () => {
   });
 
   it("answers a key in use from its entry to the end, reading it again once before then, so it never waits", async () => {
-    const first = verifier.verify(presented, null);
-    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
-    expect((await first).code).toBe(VerifyCode.VALID);
-
     // In the last fifth of the entry's life: answered at once, and read again in the background, once.
-    vi.setSystemTime(CACHE_MS * 0.85);
-    expect(verifier.verifyWithoutIo(presented, null)?.code).toBe(VerifyCode.VALID);
+    expect((await useInRefreshWindow())?.code).toBe(VerifyCode.VALID);
     expect(verifier.verifyWithoutIo(presented, null)?.code).toBe(VerifyCode.VALID);
     expect(store.reads).toHaveLength(2);
 
@@ -111,11 +115,7 @@ describe("KeyVerifier's cache", () => {
   });
 
   it("does not cache what a refresh read before an eviction", async () => {
-    const first = verifier.verify(presented, null);
-    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
-    await first;
-    vi.setSystemTime(CACHE_MS * 0.85);
-    verifier.verifyWithoutIo(presented, null);
+    await useInRefreshWindow();
     expect(store.reads).toHaveLength(2);
     verifier.evict("key-1");
     store.reads[1].resolve(recordOf(KeyState.ACTIVE));
@@ -124,11 +124,7 @@ describe("KeyVerifier's cache", () => {
   });
 
   it("lets a request that misses after expiry share the refresh under way", async () => {
-    const first = verifier.verify(presented, null);
-    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
-    await first;
-    vi.setSystemTime(CACHE_MS * 0.85);
-    verifier.verifyWithoutIo(presented, null);
+    await useInRefreshWindow();
     vi.setSystemTime(CACHE_MS * 1.01);
     const missed = verifier.verify(presented, null);
     expect(store.reads).toHaveLength(2);
@@ -137,11 +133,7 @@ describe("KeyVerifier's cache", () => {
   });
 
   it("lets an entry whose refresh failed expire rather than read again for every request", async () => {
-    const first = verifier.verify(presented, null);
-    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
-    await first;
-    vi.setSystemTime(CACHE_MS * 0.85);
-    expect(verifier.verifyWithoutIo(presented, null)?.code).toBe(VerifyCode.VALID);
+    expect((await useInRefreshWindow())?.code).toBe(VerifyCode.VALID);
     store.reads[1].fail(new Error("the database is unavailable"));
     await store.reads[1].promise.catch(() => undefined);
 
@@ -159,11 +151,7 @@ describe("KeyVerifier's cache", () => {
   });
 
   it("drops an entry whose refresh finds the key gone", async () => {
-    const first = verifier.verify(presented, null);
-    store.reads[0].resolve(recordOf(KeyState.ACTIVE));
-    await first;
-    vi.setSystemTime(CACHE_MS * 0.85);
-    verifier.verifyWithoutIo(presented, null);
+    await useInRefreshWindow();
     store.reads[1].resolve(null);
     await store.reads[1].promise;
     expect(verifier.verifyWithoutIo(presented, null)).toBeUndefined();
